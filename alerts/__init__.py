@@ -1,0 +1,1 @@
+"""The alerting domain: signals, plans, alert lifecycle, escalation and notification."""

@@ -1,0 +1,269 @@
+"""Signals, alerts and their serialised forms.
+
+A Signal is what detection says about one event; an Alert is what a person acts on.
+Only alerts.manager changes an Alert; everything else reads copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+class SignalKind(StrEnum):
+    COMMENT = "comment"  # every viewer comment, flagged or not (rates, ratios)
+    SENSITIVE = "sensitive"  # a comment or speech that hit a lexicon category
+    NEGATIVE = "negative"  # a comment with negative sentiment
+    METRIC = "metric"  # a named gauge reading (online_viewers, gmv, ...)
+    STREAM = "stream"  # stream state: value 1 live, 0 down
+    ACTIVITY = "activity"  # any other room event (gift, like, member, follow, speech)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a term matched: the category, the matched term and its span in the original text."""
+
+    category: str
+    term: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One detector finding (or one observation) about a room at a time."""
+
+    room: str
+    ts: float
+    kind: SignalKind
+    category: str = ""
+    severity: Severity = Severity.INFO
+    name: str = ""
+    value: float = 1.0
+    user: str = ""
+    text: str = ""
+    event_id: str = ""
+    source: str = ""
+    score: float = 0.0
+    evidence: tuple[Evidence, ...] = ()
+
+
+class AlertState(StrEnum):
+    FIRING = "firing"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class CommentAction(StrEnum):
+    DELETED = "deleted"
+    MUTED = "muted"
+    REPLIED = "replied"
+    FALSE_POSITIVE = "false_positive"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One thing that happened to an alert: who, what, when."""
+
+    ts: float
+    action: str
+    actor: str = "system"
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedComment:
+    """A flagged comment grouped into an alert, with how it was handled."""
+
+    event_id: str
+    ts: float
+    user: str
+    text: str
+    category: str
+    kind: SignalKind
+    evidence: tuple[Evidence, ...] = ()
+    action: CommentAction | None = None
+    handled_at: float | None = None
+    handled_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An emergency-plan alert for one room: its state and every transition."""
+
+    id: str
+    fingerprint: str
+    room: str
+    plan_id: str
+    plan_name: str
+    severity: Severity
+    group_key: str
+    state: AlertState
+    started_at: float
+    updated_at: float
+    summary: str = ""
+    steps: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    acked_at: float | None = None
+    acked_by: str | None = None
+    resolved_at: float | None = None
+    resolved_by: str | None = None
+    ack_deadline: float | None = None
+    resolve_deadline: float | None = None
+    escalation_level: int = 0
+    condition_clear_since: float | None = None
+    comments: tuple[FlaggedComment, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    version: int = 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not AlertState.RESOLVED
+
+    def evolve(self, **changes: Any) -> Alert:
+        """Return a copy with the given fields changed."""
+        return replace(self, **changes)
+
+
+def fingerprint(room: str, plan_id: str, group_key: str = "") -> str:
+    """Return the stable identity of an alert: room + plan + group key."""
+    raw = f"{room}\x1f{plan_id}\x1f{group_key}".encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def evidence_to_dict(e: Evidence) -> dict[str, Any]:
+    return {"category": e.category, "term": e.term, "start": e.start, "end": e.end}
+
+
+def evidence_from_dict(d: dict[str, Any]) -> Evidence:
+    return Evidence(str(d["category"]), str(d["term"]), int(d["start"]), int(d["end"]))
+
+
+def signal_to_dict(s: Signal) -> dict[str, Any]:
+    return {
+        "room": s.room,
+        "ts": s.ts,
+        "kind": s.kind.value,
+        "category": s.category,
+        "severity": s.severity.value,
+        "name": s.name,
+        "value": s.value,
+        "user": s.user,
+        "text": s.text,
+        "event_id": s.event_id,
+        "source": s.source,
+        "score": s.score,
+        "evidence": [evidence_to_dict(e) for e in s.evidence],
+    }
+
+
+def comment_to_dict(c: FlaggedComment) -> dict[str, Any]:
+    return {
+        "event_id": c.event_id,
+        "ts": c.ts,
+        "user": c.user,
+        "text": c.text,
+        "category": c.category,
+        "kind": c.kind.value,
+        "evidence": [evidence_to_dict(e) for e in c.evidence],
+        "action": c.action.value if c.action else None,
+        "handled_at": c.handled_at,
+        "handled_by": c.handled_by,
+    }
+
+
+def comment_from_dict(d: dict[str, Any]) -> FlaggedComment:
+    action = d.get("action")
+    return FlaggedComment(
+        event_id=str(d["event_id"]),
+        ts=float(d["ts"]),
+        user=str(d.get("user", "")),
+        text=str(d.get("text", "")),
+        category=str(d.get("category", "")),
+        kind=SignalKind(d.get("kind", SignalKind.SENSITIVE.value)),
+        evidence=tuple(evidence_from_dict(e) for e in d.get("evidence", ())),
+        action=CommentAction(action) if action else None,
+        handled_at=d.get("handled_at"),
+        handled_by=d.get("handled_by"),
+    )
+
+
+def alert_to_dict(a: Alert) -> dict[str, Any]:
+    """Serialise an alert to plain JSON types (the store's and the API's shape)."""
+    return {
+        "id": a.id,
+        "fingerprint": a.fingerprint,
+        "room": a.room,
+        "plan_id": a.plan_id,
+        "plan_name": a.plan_name,
+        "severity": a.severity.value,
+        "group_key": a.group_key,
+        "state": a.state.value,
+        "started_at": a.started_at,
+        "updated_at": a.updated_at,
+        "summary": a.summary,
+        "steps": list(a.steps),
+        "labels": dict(a.labels),
+        "acked_at": a.acked_at,
+        "acked_by": a.acked_by,
+        "resolved_at": a.resolved_at,
+        "resolved_by": a.resolved_by,
+        "ack_deadline": a.ack_deadline,
+        "resolve_deadline": a.resolve_deadline,
+        "escalation_level": a.escalation_level,
+        "condition_clear_since": a.condition_clear_since,
+        "comments": [comment_to_dict(c) for c in a.comments],
+        "history": [
+            {"ts": h.ts, "action": h.action, "actor": h.actor, "detail": h.detail}
+            for h in a.history
+        ],
+        "version": a.version,
+    }
+
+
+def alert_from_dict(d: dict[str, Any]) -> Alert:
+    """Rebuild an alert from alert_to_dict's output."""
+    return Alert(
+        id=str(d["id"]),
+        fingerprint=str(d["fingerprint"]),
+        room=str(d["room"]),
+        plan_id=str(d["plan_id"]),
+        plan_name=str(d.get("plan_name", "")),
+        severity=Severity(d["severity"]),
+        group_key=str(d.get("group_key", "")),
+        state=AlertState(d["state"]),
+        started_at=float(d["started_at"]),
+        updated_at=float(d["updated_at"]),
+        summary=str(d.get("summary", "")),
+        steps=tuple(d.get("steps", ())),
+        labels={str(k): str(v) for k, v in d.get("labels", {}).items()},
+        acked_at=d.get("acked_at"),
+        acked_by=d.get("acked_by"),
+        resolved_at=d.get("resolved_at"),
+        resolved_by=d.get("resolved_by"),
+        ack_deadline=d.get("ack_deadline"),
+        resolve_deadline=d.get("resolve_deadline"),
+        escalation_level=int(d.get("escalation_level", 0)),
+        condition_clear_since=d.get("condition_clear_since"),
+        comments=tuple(comment_from_dict(c) for c in d.get("comments", ())),
+        history=tuple(
+            HistoryEntry(float(h["ts"]), str(h["action"]), str(h["actor"]), str(h["detail"]))
+            for h in d.get("history", ())
+        ),
+        version=int(d.get("version", 1)),
+    )

@@ -1,0 +1,5 @@
+"""Alert stores: one protocol, an in-memory and a Redis implementation."""
+
+from alerts.store.base import AlertStore, FeedItem, StoreError
+
+__all__ = ["AlertStore", "FeedItem", "StoreError"]

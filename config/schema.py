@@ -1,0 +1,91 @@
+"""The configuration schema: the root and the service-wide sections.
+
+Every default lives on a field here or in the section modules beside this one;
+cross-field rules are checked in Config's validator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from config.base import Section
+from config.detection import DetectionConfig
+from config.notify import NotifierConfig
+from config.people import PeopleConfig
+from config.plans import PlansConfig
+from config.sources import HttpIngestSource, SourceConfig
+
+ROOM_ID = r"^[A-Za-z0-9_.:\-]{1,64}$"
+
+
+class ServerConfig(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    metrics_public: bool = True
+    language: Literal["zh", "en"] = "zh"
+
+
+class StoreConfig(Section):
+    kind: Literal["memory", "redis"] = "memory"
+    redis_url: str = ""
+    key_prefix: str = Field("roomwatch", pattern=r"^[A-Za-z0-9_:\-]{1,32}$")
+
+
+class PipelineConfig(Section):
+    queue_size: int = Field(10_000, ge=10, le=10_000_000)
+    drain_timeout: float = Field(5.0, ge=0, le=300)
+    tick_interval: float = Field(1.0, gt=0, le=60)
+
+
+class RoomConfig(Section):
+    id: str = Field(pattern=ROOM_ID)
+    name: str = ""
+    platform: Literal["douyin", "bilibili", "tiktok", "inhouse", "simulated"] = "inhouse"
+
+
+class Config(Section):
+    server: ServerConfig = ServerConfig()
+    store: StoreConfig = StoreConfig()
+    pipeline: PipelineConfig = PipelineConfig()
+    rooms: list[RoomConfig] = Field(default_factory=list)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    detection: DetectionConfig = DetectionConfig()
+    plans: PlansConfig = PlansConfig()
+    people: PeopleConfig = PeopleConfig()
+    notifiers: list[NotifierConfig] = Field(default_factory=list)
+    base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return cross-field errors as (key path, message); empty when consistent."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        known: set[str] = set()
+        for i, room in enumerate(self.rooms):
+            if room.id in known:
+                out.append((("rooms", i, "id"), f"duplicate room id {room.id!r}"))
+            known.add(room.id)
+        source_ids: set[str] = set()
+        for i, src in enumerate(self.sources):
+            if src.id in source_ids:
+                out.append((("sources", i, "id"), f"duplicate source id {src.id!r}"))
+            source_ids.add(src.id)
+            for j, room_id in enumerate(src.rooms):
+                if room_id not in known:
+                    out.append((("sources", i, "rooms", j), f"unknown room {room_id!r}"))
+        for i, person in enumerate(self.people.users):
+            for j, room_id in enumerate(person.rooms):
+                if room_id not in known:
+                    out.append((("people", "users", i, "rooms", j), f"unknown room {room_id!r}"))
+        if self.store.kind == "redis" and not self.store.redis_url:
+            out.append((("store", "redis_url"), "is required when store.kind is redis"))
+        plan_ids: set[str] = set()
+        for i, plan in enumerate(self.plans.items):
+            if plan.id in plan_ids:
+                out.append((("plans", "items", i, "id"), f"duplicate plan id {plan.id!r}"))
+            plan_ids.add(plan.id)
+        return out
+
+    def ingest_sources(self) -> list[HttpIngestSource]:
+        return [s for s in self.sources if isinstance(s, HttpIngestSource)]

@@ -1,0 +1,194 @@
+"""The composition root: build every long-lived part from the config; start and stop them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
+
+from alerts.clock import Clock, SystemClock
+from alerts.manager import AlertManager
+from alerts.metrics import AlertMetrics
+from alerts.plans import Plan, PlanEngine
+from alerts.store.base import AlertStore
+from alerts.store.memory import MemoryStore
+from config.schema import Config
+from config.sources import SimulatorSource
+from monitor.collectors.base import Collector, supervise
+from monitor.collectors.simulator import RoomSimulator
+from monitor.detect.base import Detector, KeywordDetector
+from monitor.events import AnyEvent
+from monitor.feed import FeedHub
+from monitor.metrics import ServiceMetrics
+from monitor.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+RoutePlugin = Callable[[web.Application], None]
+Teardown = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Service:
+    """Every long-lived part of a running roomwatch, wired together."""
+
+    config: Config
+    clock: Clock
+    registry: CollectorRegistry
+    metrics: ServiceMetrics
+    alert_metrics: AlertMetrics
+    store: AlertStore
+    detector: Detector
+    engine: PlanEngine
+    manager: AlertManager
+    feed: FeedHub
+    pipeline: Pipeline
+    collectors: list[Collector] = field(default_factory=list)
+    route_plugins: list[RoutePlugin] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
+
+    async def emit(self, event: AnyEvent) -> bool:
+        """Hand an event from a source to the pipeline (waits when the queue is full)."""
+        return await self.pipeline.put(event)
+
+    def on_teardown(self, name: str, step: Teardown) -> None:
+        """Register a teardown step; steps run last-in first-out on stop."""
+        self._teardown.append((name, step))
+
+    def spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._tasks.append(task)
+        return task
+
+    async def start(self) -> None:
+        """Start the pipeline workers, the ticker and every collector."""
+        self.spawn(self.pipeline.run(), "pipeline")
+        self.spawn(self._ticker(), "ticker")
+        for collector in self.collectors:
+            self.spawn(supervise(collector, self.emit, self.metrics), f"source:{collector.name}")
+
+    async def _ticker(self) -> None:
+        interval = self.config.pipeline.tick_interval
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.pipeline.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("plan tick failed")
+
+    async def readiness(self) -> dict[str, bool]:
+        try:
+            store_ok = await asyncio.wait_for(self.store.ping(), 2.0)
+        except Exception:
+            store_ok = False
+        return {"store": store_ok, "pipeline": self.pipeline.accepting}
+
+    async def stop(self) -> None:
+        """Stop intake, drain the queue, cancel tasks, then run teardown steps LIFO."""
+        self.pipeline.stop_intake()
+        sources = [t for t in self._tasks if t.get_name().startswith("source:")]
+        await _cancel(sources)
+        await self.pipeline.drain(self.config.pipeline.drain_timeout)
+        await _cancel([t for t in self._tasks if t not in sources])
+        self._tasks.clear()
+        for name, step in reversed(self._teardown):
+            try:
+                await asyncio.wait_for(step(), 10.0)
+            except Exception:
+                log.exception("teardown step %s failed", name)
+        self._teardown.clear()
+
+
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def build_store(config: Config) -> AlertStore:
+    """Return the configured store: memory (embedded default) or Redis."""
+    if config.store.kind == "redis":
+        from alerts.store.redis import RedisStore
+
+        return RedisStore.from_url(config.store.redis_url, prefix=config.store.key_prefix)
+    return MemoryStore()
+
+
+def build_detector(config: Config) -> Detector:
+    return KeywordDetector(config.detection)
+
+
+def build_plans(config: Config) -> list[Plan]:
+    return [Plan.from_config(p) for p in config.plans.items]
+
+
+def build_service(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    registry: CollectorRegistry | None = None,
+    store: AlertStore | None = None,
+) -> Service:
+    """Wire every component of the service from the configuration."""
+    clock = clock or SystemClock()
+    if registry is None:
+        registry = CollectorRegistry()
+        ProcessCollector(registry=registry)
+        PlatformCollector(registry=registry)
+        GCCollector(registry=registry)
+    metrics = ServiceMetrics(registry)
+    alert_metrics = AlertMetrics(registry)
+    store = store or build_store(config)
+    manager = AlertManager(store, clock)
+    feed = FeedHub(store, metrics)
+    manager.subscribe(feed.on_alert_change)
+    engine = PlanEngine(build_plans(config))
+    pipeline = Pipeline(
+        detector=build_detector(config),
+        engine=engine,
+        manager=manager,
+        metrics=metrics,
+        clock=clock,
+        queue_size=config.pipeline.queue_size,
+        on_flag=feed.on_flag,
+    )
+    service = Service(
+        config=config,
+        clock=clock,
+        registry=registry,
+        metrics=metrics,
+        alert_metrics=alert_metrics,
+        store=store,
+        detector=pipeline.detector,
+        engine=engine,
+        manager=manager,
+        feed=feed,
+        pipeline=pipeline,
+    )
+    service.on_teardown("store", store.close)
+    all_rooms = [r.id for r in config.rooms]
+    for src in config.sources:
+        if isinstance(src, SimulatorSource):
+            service.collectors.append(
+                RoomSimulator(
+                    name=src.id,
+                    rooms=list(src.rooms) or all_rooms,
+                    rate=src.rate,
+                    incident_every=src.incident_every,
+                    clock=clock,
+                    metrics=metrics,
+                    seed=src.seed,
+                )
+            )
+    return service

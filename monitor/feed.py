@@ -1,0 +1,83 @@
+"""The console feed: a durable, ordered log of alert changes and flags, fanned out live.
+
+Every item is appended to the store's feed log first (so a reconnecting client can
+resume from its last seq), then pushed to the subscribers whose rooms it concerns. A
+subscriber that falls behind is marked lagged and dropped; its client resumes from the
+store, so slowness never blocks other clients and never loses an item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from alerts.manager import AlertChange
+from alerts.model import Signal, alert_to_dict, signal_to_dict
+from alerts.store.base import AlertStore, FeedItem
+from monitor.metrics import ServiceMetrics
+
+log = logging.getLogger(__name__)
+
+CLIENT_QUEUE = 1_000
+
+
+class FeedSubscription:
+    """One live client's queue of feed items, limited to its rooms (None = all)."""
+
+    def __init__(self, rooms: Iterable[str] | None, capacity: int = CLIENT_QUEUE) -> None:
+        self.rooms = frozenset(rooms) if rooms is not None else None
+        self.queue: asyncio.Queue[FeedItem] = asyncio.Queue(maxsize=capacity)
+        self.lagged = asyncio.Event()
+
+    def wants(self, room: str) -> bool:
+        return self.rooms is None or room in self.rooms
+
+    def offer(self, item: FeedItem) -> bool:
+        if self.lagged.is_set():
+            return False
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.lagged.set()
+            return False
+        return True
+
+
+class FeedHub:
+    """Append feed items to the store and fan them out to live subscribers."""
+
+    def __init__(self, store: AlertStore, metrics: ServiceMetrics) -> None:
+        self._store = store
+        self._metrics = metrics
+        self._subs: set[FeedSubscription] = set()
+
+    def subscribe(self, rooms: Iterable[str] | None) -> FeedSubscription:
+        sub = FeedSubscription(rooms)
+        self._subs.add(sub)
+        self._metrics.feed_clients.set(len(self._subs))
+        return sub
+
+    def unsubscribe(self, sub: FeedSubscription) -> None:
+        self._subs.discard(sub)
+        self._metrics.feed_clients.set(len(self._subs))
+
+    async def publish(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
+        item = await self._store.append_feed(type, room, ts, data)
+        self.fan_out(item)
+        return item
+
+    def fan_out(self, item: FeedItem) -> None:
+        for sub in list(self._subs):
+            if sub.wants(item.room) and not sub.offer(item):
+                self._metrics.feed_dropped.inc()
+
+    async def on_alert_change(self, change: AlertChange) -> None:
+        kind = "alert" if change.action == "created" else "alert_update"
+        data = alert_to_dict(change.alert)
+        data["action"] = change.action
+        await self.publish(kind, change.alert.room, change.alert.updated_at, data)
+
+    async def on_flag(self, signal: Signal) -> None:
+        await self.publish("flag", signal.room, signal.ts, signal_to_dict(signal))

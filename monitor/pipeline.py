@@ -1,0 +1,128 @@
+"""The pipeline runtime: bounded queue -> detection -> plans -> alert manager -> outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from alerts.clock import Clock
+from alerts.manager import AlertManager
+from alerts.model import Signal, SignalKind
+from alerts.plans import PlanEngine
+from monitor.detect.base import Detector, observe
+from monitor.events import AnyEvent, CommentEvent, MetricEvent
+from monitor.metrics import ServiceMetrics
+
+log = logging.getLogger(__name__)
+
+FlagSink = Callable[[Signal], Awaitable[None]]
+
+
+class Pipeline:
+    """Carry events from the sources to the alert manager, one at a time, in order."""
+
+    def __init__(
+        self,
+        *,
+        detector: Detector,
+        engine: PlanEngine,
+        manager: AlertManager,
+        metrics: ServiceMetrics,
+        clock: Clock,
+        queue_size: int,
+        on_flag: FlagSink | None = None,
+    ) -> None:
+        self.detector = detector
+        self.engine = engine
+        self._manager = manager
+        self._metrics = metrics
+        self._clock = clock
+        self._queue: asyncio.Queue[tuple[AnyEvent, float]] = asyncio.Queue(maxsize=queue_size)
+        self._on_flag = on_flag
+        self._accepting = True
+        metrics.queue_capacity.set(queue_size)
+        metrics.queue_depth.set_function(self._queue.qsize)
+
+    @property
+    def accepting(self) -> bool:
+        return self._accepting
+
+    def stop_intake(self) -> None:
+        """Refuse new events from now on (the first step of a graceful stop)."""
+        self._accepting = False
+
+    def offer(self, event: AnyEvent) -> bool:
+        """Enqueue without waiting; a full queue drops the event and counts it."""
+        if not self._accepting:
+            return False
+        try:
+            self._queue.put_nowait((event, time.perf_counter()))
+        except asyncio.QueueFull:
+            self._metrics.events_dropped.labels(event.source or "unknown").inc()
+            return False
+        self._metrics.events.labels(event.room, event.source or "unknown", event.kind.value).inc()
+        return True
+
+    async def put(self, event: AnyEvent) -> bool:
+        """Enqueue, waiting for room (backpressure for replay and stream consumers)."""
+        if not self._accepting:
+            return False
+        await self._queue.put((event, time.perf_counter()))
+        self._metrics.events.labels(event.room, event.source or "unknown", event.kind.value).inc()
+        return True
+
+    async def run(self) -> None:
+        """Process events until cancelled."""
+        while True:
+            event, enqueued = await self._queue.get()
+            try:
+                await self.process(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("pipeline failed on event %s of room %s", event.id, event.room)
+            finally:
+                self._queue.task_done()
+                self._metrics.pipeline_latency.observe(time.perf_counter() - enqueued)
+
+    async def process(self, event: AnyEvent) -> None:
+        """Detect, evaluate plans and hand triggers to the alert manager for one event."""
+        signals = [observe(event)]
+        started = time.perf_counter()
+        try:
+            flags = self.detector.detect(event)
+        except Exception:
+            self._metrics.detection_errors.inc()
+            log.exception("detection failed on event %s", event.id)
+            flags = []
+        self._metrics.detection_latency.observe(time.perf_counter() - started)
+        if isinstance(event, CommentEvent):
+            self._metrics.comments.labels(event.room).inc()
+        elif isinstance(event, MetricEvent):
+            self._metrics.room_gauge.labels(event.room, event.name).set(event.value)
+        for flag in flags:
+            self._metrics.flags.labels(flag.room, flag.kind.value, flag.category).inc()
+            if self._on_flag is not None and flag.kind in (SignalKind.SENSITIVE, SignalKind.NEGATIVE):
+                await self._on_flag(flag)
+        signals.extend(flags)
+        for signal in signals:
+            for trigger in self.engine.observe(signal):
+                await self._manager.handle(trigger)
+
+    async def tick(self) -> None:
+        """Evaluate time-based conditions (windows expiring, absences, auto-resolve)."""
+        for trigger in self.engine.tick(self._clock.now()):
+            await self._manager.handle(trigger)
+        holds = {p.id: p.resolve_hold for p in self.engine.plans}
+        await self._manager.tick(holds.get)
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until the queue is empty or the timeout passes; True when drained."""
+        try:
+            await asyncio.wait_for(self._queue.join(), timeout)
+        except TimeoutError:
+            log.warning("pipeline drain timed out with %d events left", self._queue.qsize())
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The HTTP face of roomwatch: console, feed, REST API, ingest, metrics, health."""
