@@ -10,12 +10,13 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from alerts.clock import Clock
 from alerts.model import (
     Alert,
     AlertState,
+    CommentAction,
     FlaggedComment,
     HistoryEntry,
     fingerprint,
@@ -83,8 +84,9 @@ class AlertManager:
             if not trigger.firing:
                 if current is None or current.condition_clear_since is not None:
                     return current
-                updated = current.evolve(condition_clear_since=trigger.ts, updated_at=now,
-                                         version=current.version + 1)
+                updated = current.evolve(
+                    condition_clear_since=trigger.ts, updated_at=now, version=current.version + 1
+                )
                 return await self._save(updated, current, "condition_clear")
             comments = tuple(
                 FlaggedComment(s.event_id, s.ts, s.user, s.text, s.category, s.kind, s.evidence)
@@ -133,8 +135,9 @@ class AlertManager:
             if hold is None or alert.condition_clear_since is None:
                 continue
             if now - alert.condition_clear_since >= hold:
-                done = await self._transition(alert.id, "resolved", "system", "auto-resolved",
-                                              allow_any=True)
+                done = await self._transition(
+                    alert.id, "resolved", "system", "auto-resolved", allow_any=True
+                )
                 if done is not None:
                     resolved.append(done)
         return resolved
@@ -153,6 +156,33 @@ class AlertManager:
         alert = await self._transition(alert_id, "resolved", actor, note)
         assert alert is not None
         return alert
+
+    async def handle_comment(
+        self, alert_id: str, event_id: str, action: CommentAction, actor: str, note: str = ""
+    ) -> Alert:
+        """Record how a controller handled one flagged comment of an alert."""
+        async with self._lock:
+            alert = await self._store.get_alert(alert_id)
+            if alert is None:
+                raise AlertActionError(f"no alert {alert_id!r}", status=404)
+            now = self._clock.now()
+            comments = list(alert.comments)
+            for i, c in enumerate(comments):
+                if c.event_id == event_id:
+                    if c.action is not None:
+                        raise AlertActionError(f"comment already handled as {c.action.value}")
+                    comments[i] = replace(c, action=action, handled_at=now, handled_by=actor)
+                    break
+            else:
+                raise AlertActionError(f"no flagged comment {event_id!r} in this alert", status=404)
+            entry = HistoryEntry(now, f"comment_{action.value}", actor, note or event_id)
+            updated = alert.evolve(
+                comments=tuple(comments),
+                updated_at=now,
+                version=alert.version + 1,
+                history=(*alert.history, entry),
+            )
+            return await self._save(updated, alert, "comment_handled")
 
     async def _transition(
         self, alert_id: str, action: str, actor: str, note: str, *, allow_any: bool = False
@@ -176,8 +206,9 @@ class AlertManager:
                     if allow_any:
                         return None
                     raise AlertActionError("alert is already resolved")
-                updated = alert.evolve(state=AlertState.RESOLVED, resolved_at=now,
-                                       resolved_by=actor)
+                updated = alert.evolve(
+                    state=AlertState.RESOLVED, resolved_at=now, resolved_by=actor
+                )
             else:
                 raise AlertActionError(f"unknown action {action!r}", status=400)
             updated = updated.evolve(

@@ -44,7 +44,9 @@ class Plan:
         )
 
     def matches(self, signal: Signal) -> bool:
-        return signal.kind is self.signal and (not self.category or signal.category == self.category)
+        return signal.kind is self.signal and (
+            not self.category or signal.category == self.category
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,9 @@ class PlanEngine:
             w.times.append(signal.ts)
             self._expire(w, plan, signal.ts)
             holding = len(w.times) >= plan.min_count
-            flagged = (signal,) if signal.kind in (SignalKind.SENSITIVE, SignalKind.NEGATIVE) else ()
+            flagged = (
+                (signal,) if signal.kind in (SignalKind.SENSITIVE, SignalKind.NEGATIVE) else ()
+            )
             if holding and not w.firing:
                 w.firing = True
                 summary = f"{plan.name}: {len(w.times)} in {plan.window:g}s"

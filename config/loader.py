@@ -52,7 +52,9 @@ def format_path(loc: PathKey) -> str:
     return out
 
 
-def _line_map(node: yaml.Node | None, path: PathKey = (), out: dict[PathKey, int] | None = None) -> dict[PathKey, int]:
+def _line_map(
+    node: yaml.Node | None, path: PathKey = (), out: dict[PathKey, int] | None = None
+) -> dict[PathKey, int]:
     out = {} if out is None else out
     if node is None:
         return out
@@ -68,8 +70,11 @@ def _line_map(node: yaml.Node | None, path: PathKey = (), out: dict[PathKey, int
     return out
 
 
-def _substitute(value: Any, path: PathKey, env: dict[str, str], issues: list[tuple[PathKey, str]]) -> Any:
+def _substitute(
+    value: Any, path: PathKey, env: dict[str, str], issues: list[tuple[PathKey, str]]
+) -> Any:
     if isinstance(value, str):
+
         def repl(m: re.Match[str]) -> str:
             name, default = m.group(1), m.group(2)
             if name in env:
@@ -121,7 +126,9 @@ def load_config_text(
         config = Config.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+            )
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"

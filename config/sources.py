@@ -26,7 +26,9 @@ class HttpIngestSource(Section):
     type: Literal["http_ingest"]
     id: str = "ingest"
     token: str = Field(min_length=8)
-    rooms: list[str] = Field(default_factory=list, description="rooms this token may write; empty = all")
+    rooms: list[str] = Field(
+        default_factory=list, description="rooms this token may write; empty = all"
+    )
     max_body_bytes: int = Field(1_048_576, ge=1024, le=64 * 1_048_576)
     max_events: int = Field(5_000, ge=1, le=100_000)
 

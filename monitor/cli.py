@@ -36,8 +36,10 @@ def _serve(config: Config, port: int | None, host: str | None, banner: bool) -> 
 
     def ready(bound: int) -> None:
         shown = "127.0.0.1" if bind_host in ("0.0.0.0", "::") else bind_host
-        print(f"roomwatch is up: console http://{shown}:{bound}/  metrics http://{shown}:{bound}/metrics",
-              flush=True)
+        print(
+            f"roomwatch is up: console http://{shown}:{bound}/  metrics http://{shown}:{bound}/metrics",
+            flush=True,
+        )
         if banner:
             for person in config.people.users:
                 if person.password and not person.password.startswith("pbkdf2_sha256$"):
@@ -49,7 +51,9 @@ def _serve(config: Config, port: int | None, host: str | None, banner: bool) -> 
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        print(f"roomwatch: cannot listen on {bind_host}:{bind_port}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"roomwatch: cannot listen on {bind_host}:{bind_port}: {exc.strerror}", file=sys.stderr
+        )
         return 1
     print("roomwatch stopped.", flush=True)
     return 0

@@ -305,7 +305,11 @@ def event_to_dict(event: AnyEvent) -> dict[str, Any]:
     for cls in type(event).__mro__[1:]:
         for name in getattr(cls, "__slots__", ()):
             out.setdefault(name, getattr(event, name))
-    return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in out.items() if v != "" and v is not None}
+    return {
+        k: (v.value if isinstance(v, StrEnum) else v)
+        for k, v in out.items()
+        if v != "" and v is not None
+    }
 
 
 def event_to_json(event: AnyEvent) -> bytes:

@@ -21,72 +21,106 @@ class ServiceMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
         self.events = Counter(
-            "roomwatch_events_total", "Events accepted into the pipeline.",
-            ["room", "source", "kind"], registry=registry,
+            "roomwatch_events_total",
+            "Events accepted into the pipeline.",
+            ["room", "source", "kind"],
+            registry=registry,
         )
         self.events_rejected = Counter(
-            "roomwatch_events_rejected_total", "Events rejected at the edge (malformed or unknown room).",
-            ["source", "reason"], registry=registry,
+            "roomwatch_events_rejected_total",
+            "Events rejected at the edge (malformed or unknown room).",
+            ["source", "reason"],
+            registry=registry,
         )
         self.events_dropped = Counter(
-            "roomwatch_events_dropped_total", "Events dropped because the pipeline queue was full.",
-            ["source"], registry=registry,
+            "roomwatch_events_dropped_total",
+            "Events dropped because the pipeline queue was full.",
+            ["source"],
+            registry=registry,
         )
         self.queue_depth = Gauge(
-            "roomwatch_pipeline_queue_depth", "Events waiting in the pipeline queue.", registry=registry,
+            "roomwatch_pipeline_queue_depth",
+            "Events waiting in the pipeline queue.",
+            registry=registry,
         )
         self.queue_capacity = Gauge(
-            "roomwatch_pipeline_queue_capacity", "Size of the pipeline queue.", registry=registry,
+            "roomwatch_pipeline_queue_capacity",
+            "Size of the pipeline queue.",
+            registry=registry,
         )
         self.pipeline_latency = Histogram(
             "roomwatch_pipeline_latency_seconds",
             "Time from an event entering the queue to its alerts being handled.",
-            buckets=PIPELINE_BUCKETS, registry=registry,
+            buckets=PIPELINE_BUCKETS,
+            registry=registry,
         )
         self.flags = Counter(
-            "roomwatch_flags_total", "Sensitive or negative flags raised by detection.",
-            ["room", "kind", "category"], registry=registry,
+            "roomwatch_flags_total",
+            "Sensitive or negative flags raised by detection.",
+            ["room", "kind", "category"],
+            registry=registry,
         )
         self.comments = Counter(
-            "roomwatch_comments_total", "Viewer comments analysed.", ["room"], registry=registry,
+            "roomwatch_comments_total",
+            "Viewer comments analysed.",
+            ["room"],
+            registry=registry,
         )
         self.detection_latency = Histogram(
-            "roomwatch_detection_latency_seconds", "Detection time for one event.",
-            buckets=DETECTION_BUCKETS, registry=registry,
+            "roomwatch_detection_latency_seconds",
+            "Detection time for one event.",
+            buckets=DETECTION_BUCKETS,
+            registry=registry,
         )
         self.detection_errors = Counter(
-            "roomwatch_detection_errors_total", "Events whose detection raised an error.",
+            "roomwatch_detection_errors_total",
+            "Events whose detection raised an error.",
             registry=registry,
         )
         self.source_up = Gauge(
-            "roomwatch_source_connected", "1 when the source is connected and receiving.",
-            ["source"], registry=registry,
+            "roomwatch_source_connected",
+            "1 when the source is connected and receiving.",
+            ["source"],
+            registry=registry,
         )
         self.source_restarts = Counter(
-            "roomwatch_source_restarts_total", "Times a crashed or disconnected source was restarted.",
-            ["source"], registry=registry,
+            "roomwatch_source_restarts_total",
+            "Times a crashed or disconnected source was restarted.",
+            ["source"],
+            registry=registry,
         )
         self.source_frames = Counter(
-            "roomwatch_source_frames_total", "Raw frames or messages received by a source.",
-            ["source"], registry=registry,
+            "roomwatch_source_frames_total",
+            "Raw frames or messages received by a source.",
+            ["source"],
+            registry=registry,
         )
         self.decode_errors = Counter(
-            "roomwatch_decode_errors_total", "Frames a source could not decode.",
-            ["source", "reason"], registry=registry,
+            "roomwatch_decode_errors_total",
+            "Frames a source could not decode.",
+            ["source", "reason"],
+            registry=registry,
         )
         self.source_lag = Gauge(
-            "roomwatch_source_lag_seconds", "Age of the newest event a source delivered, at delivery.",
-            ["source"], registry=registry,
+            "roomwatch_source_lag_seconds",
+            "Age of the newest event a source delivered, at delivery.",
+            ["source"],
+            registry=registry,
         )
         self.room_gauge = Gauge(
-            "roomwatch_room_metric", "Latest reading of a room gauge (online_viewers, gmv, ...).",
-            ["room", "name"], registry=registry,
+            "roomwatch_room_metric",
+            "Latest reading of a room gauge (online_viewers, gmv, ...).",
+            ["room", "name"],
+            registry=registry,
         )
         self.feed_clients = Gauge(
-            "roomwatch_feed_clients", "Console feed websocket clients connected.", registry=registry,
+            "roomwatch_feed_clients",
+            "Console feed websocket clients connected.",
+            registry=registry,
         )
         self.feed_dropped = Counter(
-            "roomwatch_feed_dropped_total", "Feed messages dropped for slow console clients.",
+            "roomwatch_feed_dropped_total",
+            "Feed messages dropped for slow console clients.",
             registry=registry,
         )
 

@@ -104,7 +104,10 @@ class Pipeline:
             self._metrics.room_gauge.labels(event.room, event.name).set(event.value)
         for flag in flags:
             self._metrics.flags.labels(flag.room, flag.kind.value, flag.category).inc()
-            if self._on_flag is not None and flag.kind in (SignalKind.SENSITIVE, SignalKind.NEGATIVE):
+            if self._on_flag is not None and flag.kind in (
+                SignalKind.SENSITIVE,
+                SignalKind.NEGATIVE,
+            ):
                 await self._on_flag(flag)
         signals.extend(flags)
         for signal in signals:

@@ -30,9 +30,16 @@ async def test_demo_config_serves_health_metrics_and_alerts() -> None:
                 from monitor.events import parse_event
 
                 for i in range(3):
-                    await service.emit(parse_event(
-                        {"kind": "comment", "room": "room-a", "text": f"加我微信{i}", "user": f"u{i}"}
-                    ))
+                    await service.emit(
+                        parse_event(
+                            {
+                                "kind": "comment",
+                                "room": "room-a",
+                                "text": f"加我微信{i}",
+                                "user": f"u{i}",
+                            }
+                        )
+                    )
                 seen = set()
                 while "alert" not in seen:
                     msg = await asyncio.wait_for(ws.receive(), 10)

@@ -84,7 +84,9 @@ class AlertStore(Protocol):
         ...
 
     # -- generic records (audit log, dead letters, silences, feedback) --------
-    async def append_record(self, kind: str, record: dict[str, Any], max_len: int = 100_000) -> None:
+    async def append_record(
+        self, kind: str, record: dict[str, Any], max_len: int = 100_000
+    ) -> None:
         """Append a JSON record to the named list (oldest trimmed past max_len)."""
         ...
 

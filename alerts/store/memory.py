@@ -98,7 +98,9 @@ class MemoryStore:
         self._claims[key] = now + ttl
         return True
 
-    async def append_record(self, kind: str, record: dict[str, Any], max_len: int = 100_000) -> None:
+    async def append_record(
+        self, kind: str, record: dict[str, Any], max_len: int = 100_000
+    ) -> None:
         records = self._records.get(kind)
         if records is None or records.maxlen != max_len:
             records = deque(records or (), maxlen=max_len)

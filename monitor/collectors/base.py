@@ -27,7 +27,9 @@ class Collector(Protocol):
 class Backoff:
     """Exponential backoff with full jitter; reset after a healthy run."""
 
-    def __init__(self, base: float = 0.5, cap: float = 30.0, rng: random.Random | None = None) -> None:
+    def __init__(
+        self, base: float = 0.5, cap: float = 30.0, rng: random.Random | None = None
+    ) -> None:
         self.base, self.cap = base, cap
         self.attempt = 0
         self._rng = rng or random.Random()

@@ -15,19 +15,59 @@ from monitor.events import CommentEvent, MetricEvent, StreamEvent, StreamStatus,
 from monitor.metrics import ServiceMetrics
 
 CHATTER = (
-    "主播好漂亮", "这个颜色好看", "多少钱啊", "有没有优惠券", "已下单", "什么时候发货",
-    "尺码怎么选", "165穿什么码", "主播讲一下面料", "上链接", "好想要", "已拍两件",
-    "可以试一下黑色吗", "包邮吗", "家人们冲", "这个价格太划算了", "质量看着不错",
-    "支持主播", "来了来了", "刚进来，讲的什么", "能不能再便宜点", "有赠品吗", "回购第三次了",
-    "到货很快", "特价还有吗", "链接在哪", "主播声音好好听", "关注了", "适合学生吗",
+    "主播好漂亮",
+    "这个颜色好看",
+    "多少钱啊",
+    "有没有优惠券",
+    "已下单",
+    "什么时候发货",
+    "尺码怎么选",
+    "165穿什么码",
+    "主播讲一下面料",
+    "上链接",
+    "好想要",
+    "已拍两件",
+    "可以试一下黑色吗",
+    "包邮吗",
+    "家人们冲",
+    "这个价格太划算了",
+    "质量看着不错",
+    "支持主播",
+    "来了来了",
+    "刚进来，讲的什么",
+    "能不能再便宜点",
+    "有赠品吗",
+    "回购第三次了",
+    "到货很快",
+    "特价还有吗",
+    "链接在哪",
+    "主播声音好好听",
+    "关注了",
+    "适合学生吗",
 )
 SENSITIVE = (
-    "加我微信便宜卖", "加V看主页联系", "私下交易更便宜", "刷单兼职日入五百", "好评返现加我",
-    "薇信 abc12345", "加.微.信 领红包", "QQ 123456789 找我", "网赌带你赚钱", "主播是傻逼",
+    "加我微信便宜卖",
+    "加V看主页联系",
+    "私下交易更便宜",
+    "刷单兼职日入五百",
+    "好评返现加我",
+    "薇信 abc12345",
+    "加.微.信 领红包",
+    "QQ 123456789 找我",
+    "网赌带你赚钱",
+    "主播是傻逼",
 )
 NEGATIVE = (
-    "假货吧这是", "收到的质量太差了", "退款一直不处理", "骗子主播", "一个月了还没发货",
-    "洗一次就掉色", "客服态度太差", "买了就降价，坑人", "智商税别买", "和图片完全不一样",
+    "假货吧这是",
+    "收到的质量太差了",
+    "退款一直不处理",
+    "骗子主播",
+    "一个月了还没发货",
+    "洗一次就掉色",
+    "客服态度太差",
+    "买了就降价，坑人",
+    "智商税别买",
+    "和图片完全不一样",
 )
 
 
@@ -75,9 +115,17 @@ class RoomSimulator:
             if now >= next_metrics:
                 next_metrics = now + 2.0
                 for room in self._rooms:
-                    await self._emit(emit, MetricEvent(room=room, ts=now, id=new_event_id(),
-                                                       source=self.name, name="online_viewers",
-                                                       value=float(self._viewers[room])))
+                    await self._emit(
+                        emit,
+                        MetricEvent(
+                            room=room,
+                            ts=now,
+                            id=new_event_id(),
+                            source=self.name,
+                            name="online_viewers",
+                            value=float(self._viewers[room]),
+                        ),
+                    )
             await asyncio.sleep(tick)
 
     async def _emit(self, emit: Emit, event: CommentEvent | MetricEvent | StreamEvent) -> None:
@@ -90,19 +138,37 @@ class RoomSimulator:
         if incident and incident[1] <= now:
             del self._incident[room]
             if incident[0] == "stream_down":
-                await self._emit(emit, StreamEvent(room=room, ts=now, id=new_event_id(),
-                                                   source=self.name, status=StreamStatus.LIVE))
+                await self._emit(
+                    emit,
+                    StreamEvent(
+                        room=room,
+                        ts=now,
+                        id=new_event_id(),
+                        source=self.name,
+                        status=StreamStatus.LIVE,
+                    ),
+                )
         rate = self._rate * (12 if kind == "storm" else 1)
         if kind == "stream_down":
             if self._rng.random() < tick:
-                await self._emit(emit, StreamEvent(room=room, ts=now, id=new_event_id(),
-                                                   source=self.name, status=StreamStatus.ENDED))
+                await self._emit(
+                    emit,
+                    StreamEvent(
+                        room=room,
+                        ts=now,
+                        id=new_event_id(),
+                        source=self.name,
+                        status=StreamStatus.ENDED,
+                    ),
+                )
             return
         if kind == "viewer_crash":
             self._viewers[room] = max(50, int(self._viewers[room] * 0.8))
         else:
             target = 1500
-            self._viewers[room] += int((target - self._viewers[room]) * 0.05) + self._rng.randint(-20, 20)
+            self._viewers[room] += int((target - self._viewers[room]) * 0.05) + self._rng.randint(
+                -20, 20
+            )
         n = int(rate * tick) + (1 if self._rng.random() < (rate * tick) % 1 else 0)
         for _ in range(n):
             text = self._rng.choice(CHATTER)
@@ -114,5 +180,15 @@ class RoomSimulator:
             elif roll < 0.01:
                 text = self._rng.choice(SENSITIVE + NEGATIVE)
             user = f"u{self._rng.randint(1, 5000)}"
-            await self._emit(emit, CommentEvent(room=room, ts=now, id=new_event_id(), source=self.name,
-                                                text=text, user=user, nickname=f"观众{user[1:]}"))
+            await self._emit(
+                emit,
+                CommentEvent(
+                    room=room,
+                    ts=now,
+                    id=new_event_id(),
+                    source=self.name,
+                    text=text,
+                    user=user,
+                    nickname=f"观众{user[1:]}",
+                ),
+            )

@@ -30,17 +30,43 @@ class Detector(Protocol):
 def observe(event: AnyEvent) -> Signal:
     """Return the observation every event yields, flagged or not."""
     if isinstance(event, CommentEvent):
-        return Signal(event.room, event.ts, SignalKind.COMMENT, user=event.user,
-                      event_id=event.id, source=event.source)
+        return Signal(
+            event.room,
+            event.ts,
+            SignalKind.COMMENT,
+            user=event.user,
+            event_id=event.id,
+            source=event.source,
+        )
     if isinstance(event, MetricEvent):
-        return Signal(event.room, event.ts, SignalKind.METRIC, name=event.name,
-                      value=event.value, event_id=event.id, source=event.source)
+        return Signal(
+            event.room,
+            event.ts,
+            SignalKind.METRIC,
+            name=event.name,
+            value=event.value,
+            event_id=event.id,
+            source=event.source,
+        )
     if isinstance(event, StreamEvent):
         value = 1.0 if event.status is StreamStatus.LIVE else 0.0
-        return Signal(event.room, event.ts, SignalKind.STREAM, name=event.status.value,
-                      value=value, event_id=event.id, source=event.source)
-    return Signal(event.room, event.ts, SignalKind.ACTIVITY, name=event.kind.value,
-                  event_id=event.id, source=event.source)
+        return Signal(
+            event.room,
+            event.ts,
+            SignalKind.STREAM,
+            name=event.status.value,
+            value=value,
+            event_id=event.id,
+            source=event.source,
+        )
+    return Signal(
+        event.room,
+        event.ts,
+        SignalKind.ACTIVITY,
+        name=event.kind.value,
+        event_id=event.id,
+        source=event.source,
+    )
 
 
 class KeywordDetector:
@@ -48,7 +74,9 @@ class KeywordDetector:
 
     def __init__(self, config: DetectionConfig) -> None:
         self._terms = [
-            (term, cat.id, Severity(cat.severity)) for cat in config.categories for term in cat.terms
+            (term, cat.id, Severity(cat.severity))
+            for cat in config.categories
+            for term in cat.terms
         ]
         self._negative = list(config.negative_terms)
 
@@ -62,18 +90,39 @@ class KeywordDetector:
             start = text.find(term)
             if start >= 0:
                 ev = Evidence(category, term, start, start + len(term))
-                out.append(Signal(event.room, event.ts, SignalKind.SENSITIVE, category=category,
-                                  severity=severity, user=user, text=text, event_id=event.id,
-                                  source=event.source, evidence=(ev,)))
+                out.append(
+                    Signal(
+                        event.room,
+                        event.ts,
+                        SignalKind.SENSITIVE,
+                        category=category,
+                        severity=severity,
+                        user=user,
+                        text=text,
+                        event_id=event.id,
+                        source=event.source,
+                        evidence=(ev,),
+                    )
+                )
                 break
         if isinstance(event, CommentEvent):
             for term in self._negative:
                 start = text.find(term)
                 if start >= 0:
                     ev = Evidence("negative", term, start, start + len(term))
-                    out.append(Signal(event.room, event.ts, SignalKind.NEGATIVE,
-                                      category="negative", user=user, text=text,
-                                      event_id=event.id, source=event.source, score=1.0,
-                                      evidence=(ev,)))
+                    out.append(
+                        Signal(
+                            event.room,
+                            event.ts,
+                            SignalKind.NEGATIVE,
+                            category="negative",
+                            user=user,
+                            text=text,
+                            event_id=event.id,
+                            source=event.source,
+                            score=1.0,
+                            evidence=(ev,),
+                        )
+                    )
                     break
         return out

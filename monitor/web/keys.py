@@ -7,6 +7,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from monitor.app import Service
+    pass
 
 SERVICE = web.AppKey("service", "Service")
