@@ -291,6 +291,8 @@ def parse_event(
         return MemberEvent(**common, user=uid, nickname=nick)
     status_raw = obj.get("status")
     try:
+        if not isinstance(status_raw, str):
+            raise TypeError(status_raw)
         status = StreamStatus(status_raw)
     except (ValueError, TypeError):
         raise EventError("status", "must be one of live, paused, ended") from None
@@ -300,7 +302,7 @@ def parse_event(
 def event_to_dict(event: AnyEvent) -> dict[str, Any]:
     """Return the documented JSON form of an event (parse_event's inverse)."""
     out: dict[str, Any] = {"kind": event.kind.value}
-    for name in event.__slots__:  # type: ignore[attr-defined]
+    for name in event.__slots__:
         out[name] = getattr(event, name)
     for cls in type(event).__mro__[1:]:
         for name in getattr(cls, "__slots__", ()):

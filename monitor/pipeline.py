@@ -121,10 +121,10 @@ class Pipeline:
         holds = {p.id: p.resolve_hold for p in self.engine.plans}
         await self._manager.tick(holds.get)
 
-    async def drain(self, timeout: float) -> bool:
-        """Wait until the queue is empty or the timeout passes; True when drained."""
+    async def drain(self, within: float) -> bool:
+        """Wait until the queue is empty or `within` seconds pass; True when drained."""
         try:
-            await asyncio.wait_for(self._queue.join(), timeout)
+            await asyncio.wait_for(self._queue.join(), within)
         except TimeoutError:
             log.warning("pipeline drain timed out with %d events left", self._queue.qsize())
             return False

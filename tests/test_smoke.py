@@ -9,44 +9,34 @@ import orjson
 
 from config.loader import default_config_path, load_config
 from monitor.app import build_service
-from monitor.runner import serve
+from tests.support import running
 
 
 async def test_demo_config_serves_health_metrics_and_alerts() -> None:
     config = load_config(default_config_path())
     service = build_service(config)
-    stop = asyncio.Event()
-    ports: list[int] = []
-    task = asyncio.create_task(serve(service, "127.0.0.1", 0, on_ready=ports.append, stop=stop))
-    while not ports:
-        await asyncio.sleep(0.05)
-    base = f"http://127.0.0.1:{ports[0]}"
-    try:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"{base}/healthz") as r:
-                assert r.status == 200
-            async with http.ws_connect(f"{base}/api/v1/feed") as ws:
-                # Push a burst of sensitive comments through the pipeline directly.
-                from monitor.events import parse_event
+    async with running(service) as base, aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/healthz") as r:
+            assert r.status == 200
+        async with http.ws_connect(f"{base}/api/v1/feed") as ws:
+            # Push a burst of sensitive comments through the pipeline directly.
+            from monitor.events import parse_event
 
-                for i in range(3):
-                    await service.emit(
-                        parse_event(
-                            {
-                                "kind": "comment",
-                                "room": "room-a",
-                                "text": f"加我微信{i}",
-                                "user": f"u{i}",
-                            }
-                        )
+            for i in range(3):
+                await service.emit(
+                    parse_event(
+                        {
+                            "kind": "comment",
+                            "room": "room-a",
+                            "text": f"加我微信{i}",
+                            "user": f"u{i}",
+                        }
                     )
-                seen = set()
-                while "alert" not in seen:
-                    msg = await asyncio.wait_for(ws.receive(), 10)
-                    seen.add(orjson.loads(msg.data)["type"])
-            async with http.get(f"{base}/metrics") as r:
-                text = await r.text()
-                assert 'roomwatch_flags_total{category="contact_diversion"' in text
-    finally:
-        stop.set()
-        await task
+                )
+            seen = set()
+            while "alert" not in seen:
+                msg = await asyncio.wait_for(ws.receive(), 10)
+                seen.add(orjson.loads(msg.data)["type"])
+        async with http.get(f"{base}/metrics") as r:
+            text = await r.text()
+            assert 'roomwatch_flags_total{category="contact_diversion"' in text

@@ -7,6 +7,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    pass
+    from monitor.app import Service
 
-SERVICE = web.AppKey("service", "Service")
+SERVICE: web.AppKey[Service] = web.AppKey("service")

@@ -1,0 +1,32 @@
+"""Test helpers: run a built Service on a free loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from monitor.app import Service
+from monitor.runner import serve
+
+
+@asynccontextmanager
+async def running(service: Service) -> AsyncIterator[str]:
+    """Serve `service` on 127.0.0.1 and a free port; yield its base URL; stop on exit."""
+    stop = asyncio.Event()
+    ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def on_ready(port: int) -> None:
+        if not ready.done():
+            ready.set_result(port)
+
+    task = asyncio.create_task(serve(service, "127.0.0.1", 0, on_ready=on_ready, stop=stop))
+    try:
+        done, _ = await asyncio.wait({ready, task}, timeout=30, return_when="FIRST_COMPLETED")
+        if task in done:
+            task.result()  # serve failed before it was ready: raise its error
+        port = await ready
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop.set()
+        await task
