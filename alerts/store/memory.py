@@ -80,6 +80,8 @@ class MemoryStore:
     async def read_feed(
         self, after_seq: int, *, rooms: Iterable[str] | None = None, limit: int = 1000
     ) -> list[FeedItem]:
+        if limit <= 0:
+            return []
         room_set = set(rooms) if rooms is not None else None
         out: list[FeedItem] = []
         for item in self._feed:

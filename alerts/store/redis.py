@@ -1,0 +1,316 @@
+"""Redis AlertStore: alert state, feed log, claims and records shared by every instance.
+
+Layout (all keys under ``{prefix}:``):
+  alert:{id}           JSON of one alert
+  alerts:all|open      sorted sets of alert ids by started_at (open = not resolved)
+  room:{room}:all|open the same, per room
+  fp:open, fp:latest   hashes fingerprint -> alert id
+  feed:seq             INCR counter; feed:log zset of item JSON scored by seq
+  feed:room:{room}     the same items per room (trimmed lazily by the global floor)
+  claim:{key}          SET NX PX markers for exactly-once steps
+  rec:{kind}           bounded lists; item:{kind} hashes of keyed JSON
+Multi-key changes run as Lua scripts so the indexes never disagree with the alerts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import orjson
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from alerts.model import Alert, AlertState, alert_from_dict, alert_to_dict
+from alerts.store.base import FeedItem, StoreError
+
+FEED_CAPACITY = 100_000
+_PAGE = 200
+_OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
+T = TypeVar("T")
+Arg = bytes | str | int | float
+
+# KEYS: alert, all, open, room_all, room_open, fp_open, fp_latest
+# ARGV: id, json, started_at, fingerprint, is_open
+_PUT_ALERT = """
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[7], ARGV[4], ARGV[1])
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[6], ARGV[4], ARGV[1])
+else
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  if redis.call('HGET', KEYS[6], ARGV[4]) == ARGV[1] then
+    redis.call('HDEL', KEYS[6], ARGV[4])
+  end
+end
+return 1
+"""
+
+# KEYS: seq, log, room_log.  ARGV: capacity, the item JSON after its opening brace.
+# The seq is spliced in here so the one inside the item is the one INCR returned.
+_APPEND_FEED = """
+local seq = redis.call('INCR', KEYS[1])
+local item = '{"seq":' .. seq .. ',' .. ARGV[2]
+redis.call('ZADD', KEYS[2], seq, item)
+redis.call('ZADD', KEYS[3], seq, item)
+local cap = tonumber(ARGV[1])
+if redis.call('ZCARD', KEYS[2]) > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(cap + 1))
+  local floor = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if floor[2] then
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. floor[2])
+  end
+end
+return seq
+"""
+
+# KEYS: list.  ARGV: json, max_len
+_APPEND_RECORD = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return 1
+"""
+
+
+class RedisStore:
+    """Keep alerts, the feed log, claims and records in Redis (shared by instances)."""
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str = "roomwatch",
+        feed_capacity: int = FEED_CAPACITY,
+    ) -> None:
+        self.client = client
+        self._p = prefix
+        self._feed_capacity = feed_capacity
+        self._put_alert = client.register_script(_PUT_ALERT)
+        self._append_feed = client.register_script(_APPEND_FEED)
+        self._append_record = client.register_script(_APPEND_RECORD)
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, prefix: str = "roomwatch", feed_capacity: int = FEED_CAPACITY
+    ) -> RedisStore:
+        """Build a store on a new connection pool; retries ride out a short Redis restart."""
+        client = aioredis.Redis.from_url(
+            url,
+            socket_timeout=5.0,
+            socket_connect_timeout=2.0,
+            health_check_interval=15,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+        )
+        return cls(client, prefix=prefix, feed_capacity=feed_capacity)
+
+    def key(self, *parts: str) -> str:
+        """Return a key under this store's prefix."""
+        return ":".join((self._p, *parts))
+
+    async def _call(self, op: str, fn: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await fn()
+        except RedisError as exc:
+            raise StoreError(f"redis {op} failed: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"redis {op} failed: {exc}") from exc
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.client.ping())
+        except (RedisError, OSError):
+            return False
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    # -- alerts ---------------------------------------------------------------
+    async def put_alert(self, alert: Alert) -> None:
+        k = self.key
+        keys = [
+            k("alert", alert.id),
+            k("alerts", "all"),
+            k("alerts", "open"),
+            k("room", alert.room, "all"),
+            k("room", alert.room, "open"),
+            k("fp", "open"),
+            k("fp", "latest"),
+        ]
+        args: list[Arg] = [
+            alert.id,
+            orjson.dumps(alert_to_dict(alert)),
+            repr(alert.started_at),
+            alert.fingerprint,
+            "1" if alert.is_open else "0",
+        ]
+        await self._call("put_alert", lambda: self._put_alert(keys=keys, args=args))
+
+    async def get_alert(self, alert_id: str) -> Alert | None:
+        raw = await self._call("get_alert", lambda: self.client.get(self.key("alert", alert_id)))
+        return _decode_alert(raw) if raw is not None else None
+
+    async def _by_fingerprint(self, index: str, fp: str) -> Alert | None:
+        alert_id = await self._call("hget", lambda: self.client.hget(self.key("fp", index), fp))
+        if alert_id is None:
+            return None
+        return await self.get_alert(_text(alert_id))
+
+    async def find_open(self, fingerprint: str) -> Alert | None:
+        return await self._by_fingerprint("open", fingerprint)
+
+    async def find_latest(self, fingerprint: str) -> Alert | None:
+        return await self._by_fingerprint("latest", fingerprint)
+
+    async def list_alerts(
+        self,
+        *,
+        rooms: Iterable[str] | None = None,
+        states: Iterable[AlertState] | None = None,
+        since: float | None = None,
+        limit: int = 500,
+    ) -> list[Alert]:
+        if limit <= 0:
+            return []
+        state_set = frozenset(states) if states is not None else None
+        which = "open" if state_set is not None and state_set <= _OPEN_STATES else "all"
+        if rooms is None:
+            index_keys = [self.key("alerts", which)]
+        else:
+            index_keys = [self.key("room", r, which) for r in dict.fromkeys(rooms)]
+        out: list[Alert] = []
+        for index in index_keys:
+            out.extend(await self._scan_index(index, state_set, since, limit))
+        out.sort(key=lambda a: (a.started_at, a.id), reverse=True)
+        return out[:limit]
+
+    async def _scan_index(
+        self, index: str, states: frozenset[AlertState] | None, since: float | None, limit: int
+    ) -> list[Alert]:
+        """Page through one index newest first, keeping alerts that pass the filters."""
+        low: float | str = since if since is not None else "-inf"
+        found: list[Alert] = []
+        offset = 0
+        while len(found) < limit:
+            ids = await self._call("list_alerts", self._page_fn(index, low, offset))
+            if not ids:
+                break
+            offset += len(ids)
+            keys = [self.key("alert", _text(i)) for i in ids]
+            for raw in await self._call("mget", self._mget_fn(keys)):
+                if raw is None:
+                    continue
+                alert = _decode_alert(raw)
+                if states is None or alert.state in states:
+                    found.append(alert)
+            if len(ids) < _PAGE:
+                break
+        return found[:limit]
+
+    def _page_fn(
+        self, index: str, low: float | str, offset: int
+    ) -> Callable[[], Awaitable[list[Any]]]:
+        return lambda: self.client.zrevrangebyscore(index, "+inf", low, start=offset, num=_PAGE)
+
+    def _mget_fn(self, keys: list[str]) -> Callable[[], Awaitable[list[bytes | str | None]]]:
+        return lambda: self.client.mget(keys)
+
+    # -- console feed log -----------------------------------------------------
+    async def append_feed(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
+        # The rest of the item after '{"seq":N,' -- built client side, seq spliced in by Lua.
+        body = orjson.dumps({"ts": ts, "type": type, "room": room, "data": data})[1:]
+        keys = [self.key("feed", "seq"), self.key("feed", "log"), self.key("feed", "room", room)]
+        args: list[Arg] = [self._feed_capacity, body]
+        seq = await self._call("append_feed", lambda: self._append_feed(keys=keys, args=args))
+        return FeedItem(int(seq), ts, type, room, data)
+
+    async def read_feed(
+        self, after_seq: int, *, rooms: Iterable[str] | None = None, limit: int = 1000
+    ) -> list[FeedItem]:
+        if limit <= 0:
+            return []
+        low = f"({after_seq}"
+        if rooms is None:
+            raws = await self._call(
+                "read_feed",
+                lambda: self.client.zrangebyscore(
+                    self.key("feed", "log"), low, "+inf", start=0, num=limit
+                ),
+            )
+            return [_decode_feed(r) for r in raws]
+        # Per-room logs are trimmed lazily, so never return what the global log dropped.
+        floor = await self._call(
+            "read_feed",
+            lambda: self.client.zrange(self.key("feed", "log"), 0, 0, withscores=True),
+        )
+        if floor:
+            low = f"({max(after_seq, int(floor[0][1]) - 1)}"
+        async with self.client.pipeline(transaction=False) as pipe:
+            for room in dict.fromkeys(rooms):
+                pipe.zrangebyscore(self.key("feed", "room", room), low, "+inf", start=0, num=limit)
+            batches = await self._call("read_feed", pipe.execute)
+        items = [_decode_feed(r) for batch in batches for r in batch]
+        items.sort(key=lambda i: i.seq)
+        return items[:limit]
+
+    # -- coordination ---------------------------------------------------------
+    async def claim(self, key: str, ttl: float) -> bool:
+        px = max(1, int(ttl * 1000))
+        ok = await self._call(
+            "claim", lambda: self.client.set(self.key("claim", key), b"1", nx=True, px=px)
+        )
+        return bool(ok)
+
+    # -- generic records ------------------------------------------------------
+    async def append_record(
+        self, kind: str, record: dict[str, Any], max_len: int = 100_000
+    ) -> None:
+        keys = [self.key("rec", kind)]
+        args: list[Arg] = [orjson.dumps(record), max(1, max_len)]
+        await self._call("append_record", lambda: self._append_record(keys=keys, args=args))
+
+    async def read_records(self, kind: str, limit: int = 1000) -> list[dict[str, Any]]:
+        if limit <= 0:
+            return []
+        raws = await self._call(
+            "read_records", lambda: self.client.lrange(self.key("rec", kind), -limit, -1)
+        )
+        return [orjson.loads(r) for r in raws]
+
+    async def put_item(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        await self._call(
+            "put_item", lambda: self.client.hset(self.key("item", kind), key, orjson.dumps(value))
+        )
+
+    async def get_items(self, kind: str) -> dict[str, dict[str, Any]]:
+        raw = await self._call("get_items", lambda: self.client.hgetall(self.key("item", kind)))
+        return {_text(k): orjson.loads(v) for k, v in raw.items()}
+
+    async def delete_item(self, kind: str, key: str) -> bool:
+        n = await self._call("delete_item", lambda: self.client.hdel(self.key("item", kind), key))
+        return bool(n)
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+def _decode_alert(raw: bytes | str) -> Alert:
+    try:
+        return alert_from_dict(orjson.loads(raw))
+    except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+        raise StoreError(f"corrupt alert record in redis: {exc}") from exc
+
+
+def _decode_feed(raw: Any) -> FeedItem:
+    d = orjson.loads(raw)
+    return FeedItem(int(d["seq"]), float(d["ts"]), str(d["type"]), str(d["room"]), d["data"])

@@ -1,0 +1,291 @@
+"""The AlertStore contract: every test runs against MemoryStore and RedisStore alike."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from alerts.model import (
+    Alert,
+    AlertState,
+    CommentAction,
+    Evidence,
+    FlaggedComment,
+    HistoryEntry,
+    Severity,
+    SignalKind,
+    fingerprint,
+)
+from alerts.store.base import AlertStore
+from alerts.store.memory import MemoryStore
+from alerts.store.redis import RedisStore
+
+StoreFactory = Callable[..., Awaitable[AlertStore]]
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def make_store(request: pytest.FixtureRequest) -> AsyncIterator[StoreFactory]:
+    """Build stores of the parametrised kind; Redis ones share one flushed server."""
+    made: list[AlertStore] = []
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+
+    async def make(**kwargs: Any) -> AlertStore:
+        store: AlertStore
+        if request.param == "memory":
+            store = made[0] if made and not kwargs else MemoryStore(**kwargs)
+        else:
+            store = RedisStore.from_url(url, prefix="rwtest", **kwargs)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        await store.close()
+
+
+@pytest.fixture
+async def store(make_store: StoreFactory) -> AlertStore:
+    return await make_store()
+
+
+def make_alert(
+    n: int,
+    *,
+    room: str = "room-a",
+    plan: str = "p1",
+    group: str = "",
+    state: AlertState = AlertState.FIRING,
+    started: float | None = None,
+) -> Alert:
+    started = 1_700_000_000.0 + n if started is None else started
+    return Alert(
+        id=f"a{n:05d}",
+        fingerprint=fingerprint(room, plan, group),
+        room=room,
+        plan_id=plan,
+        plan_name="敏感词",
+        severity=Severity.CRITICAL,
+        group_key=group,
+        state=state,
+        started_at=started,
+        updated_at=started,
+        summary="3 条敏感评论 / 3 sensitive comments",
+        steps=("删除评论", "禁言"),
+        labels={"team": "美妆"},
+        ack_deadline=started + 60.5,
+        comments=(
+            FlaggedComment(
+                "e1",
+                started - 1.25,
+                "用户1",
+                "加我微信 abc",
+                "contact_diversion",
+                SignalKind.SENSITIVE,
+                (Evidence("contact_diversion", "微信", 2, 4),),
+                CommentAction.DELETED,
+                started,
+                "ctl",
+            ),
+        ),
+        history=(HistoryEntry(started, "created", "system", "首次触发"),),
+    )
+
+
+async def test_ping(store: AlertStore) -> None:
+    assert await store.ping() is True
+
+
+async def test_alert_round_trips_exactly(store: AlertStore) -> None:
+    alert = make_alert(1)
+    await store.put_alert(alert)
+    assert await store.get_alert(alert.id) == alert
+    assert await store.get_alert("missing") is None
+
+
+async def test_put_replaces_and_keeps_latest_version(store: AlertStore) -> None:
+    alert = make_alert(1)
+    await store.put_alert(alert)
+    acked = alert.evolve(state=AlertState.ACKNOWLEDGED, acked_by="张三", version=2)
+    await store.put_alert(acked)
+    assert await store.get_alert(alert.id) == acked
+    assert await store.find_open(alert.fingerprint) == acked
+    assert len(await store.list_alerts()) == 1
+
+
+async def test_open_index_follows_resolve_and_reopen(store: AlertStore) -> None:
+    first = make_alert(1)
+    await store.put_alert(first)
+    assert await store.find_open(first.fingerprint) == first
+    resolved = first.evolve(state=AlertState.RESOLVED, resolved_at=5.0, version=2)
+    await store.put_alert(resolved)
+    assert await store.find_open(first.fingerprint) is None
+    assert await store.find_latest(first.fingerprint) == resolved
+    second = make_alert(2)
+    assert second.fingerprint == first.fingerprint
+    await store.put_alert(second)
+    assert await store.find_open(first.fingerprint) == second
+    assert await store.find_latest(first.fingerprint) == second
+
+
+async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertStore) -> None:
+    old, new = make_alert(1), make_alert(2)
+    await store.put_alert(old)
+    await store.put_alert(new)
+    await store.put_alert(old.evolve(state=AlertState.RESOLVED, version=2))
+    assert await store.find_open(new.fingerprint) == new
+
+
+async def test_unknown_fingerprint(store: AlertStore) -> None:
+    assert await store.find_open("nope") is None
+    assert await store.find_latest("nope") is None
+
+
+async def test_list_alerts_newest_first_with_filters(store: AlertStore) -> None:
+    alerts = [
+        make_alert(1, room="room-a", plan="p1"),
+        make_alert(2, room="room-b", plan="p1"),
+        make_alert(3, room="room-a", plan="p2", state=AlertState.ACKNOWLEDGED),
+        make_alert(4, room="room-c", plan="p1", state=AlertState.RESOLVED),
+        make_alert(5, room="room-a", plan="p3", state=AlertState.RESOLVED),
+    ]
+    for a in alerts:
+        await store.put_alert(a)
+    ids = lambda xs: [a.id for a in xs]  # noqa: E731
+    assert ids(await store.list_alerts()) == ["a00005", "a00004", "a00003", "a00002", "a00001"]
+    assert ids(await store.list_alerts(rooms=["room-a"])) == ["a00005", "a00003", "a00001"]
+    assert ids(await store.list_alerts(rooms=["room-b", "room-c"])) == ["a00004", "a00002"]
+    assert ids(await store.list_alerts(rooms=[])) == []
+    assert ids(await store.list_alerts(states=[AlertState.RESOLVED])) == ["a00005", "a00004"]
+    open_states = [AlertState.FIRING, AlertState.ACKNOWLEDGED]
+    assert ids(await store.list_alerts(states=open_states)) == ["a00003", "a00002", "a00001"]
+    assert ids(await store.list_alerts(states=[AlertState.FIRING])) == ["a00002", "a00001"]
+    assert ids(await store.list_alerts(since=1_700_000_003.0)) == ["a00005", "a00004", "a00003"]
+    assert ids(await store.list_alerts(limit=2)) == ["a00005", "a00004"]
+    assert ids(await store.list_alerts(rooms=["room-a"], states=[AlertState.RESOLVED])) == [
+        "a00005"
+    ]
+    assert await store.list_alerts(limit=0) == []
+
+
+async def test_list_alerts_ties_and_paging(store: AlertStore) -> None:
+    # More alerts than one page of the Redis index, half resolved, equal start times.
+    for n in range(450):
+        state = AlertState.RESOLVED if n % 2 else AlertState.FIRING
+        await store.put_alert(make_alert(n, plan=f"p{n}", state=state, started=100.0 + n // 3))
+    everything = await store.list_alerts(limit=1000)
+    assert len(everything) == 450
+    keys = [(a.started_at, a.id) for a in everything]
+    assert keys == sorted(keys, reverse=True)
+    firing = await store.list_alerts(states=[AlertState.FIRING], limit=1000)
+    assert len(firing) == 225
+    assert all(a.state is AlertState.FIRING for a in firing)
+    resolved = await store.list_alerts(states=[AlertState.RESOLVED], limit=120)
+    assert [a.id for a in resolved] == [a.id for a in everything if a.is_open is False][:120]
+
+
+async def test_feed_seq_strictly_increases_and_resumes(store: AlertStore) -> None:
+    items = [
+        await store.append_feed("flag", f"room-{i % 3}", 10.0 + i, {"i": i, "text": "退款"})
+        for i in range(30)
+    ]
+    seqs = [i.seq for i in items]
+    assert all(b > a for a, b in itertools.pairwise(seqs))
+    assert await store.read_feed(0) == items
+    assert await store.read_feed(items[9].seq) == items[10:]
+    assert await store.read_feed(items[-1].seq) == []
+    assert await store.read_feed(0, limit=5) == items[:5]
+    room1 = [i for i in items if i.room == "room-1"]
+    assert await store.read_feed(0, rooms=["room-1"]) == room1
+    both = [i for i in items if i.room in ("room-0", "room-2")]
+    assert (
+        await store.read_feed(items[3].seq, rooms=["room-2", "room-0"], limit=4)
+        == [i for i in both if i.seq > items[3].seq][:4]
+    )
+    assert await store.read_feed(0, rooms=[]) == []
+    assert await store.read_feed(0, limit=0) == []
+
+
+async def test_feed_item_data_round_trips(store: AlertStore) -> None:
+    data = {"alert": {"id": "x", "nested": [1, 2.5, None, True]}, "text": "假货！🔥", "n": -3}
+    item = await store.append_feed("alert", "room-a", 1_700_000_000.125, data)
+    (read,) = await store.read_feed(0)
+    assert read == item
+    assert read.data == data and read.ts == 1_700_000_000.125 and read.type == "alert"
+
+
+async def test_feed_log_is_bounded(make_store: StoreFactory) -> None:
+    store = await make_store(feed_capacity=10)
+    items = [await store.append_feed("flag", f"r{i % 2}", float(i), {"i": i}) for i in range(25)]
+    assert await store.read_feed(0) == items[-10:]
+    assert await store.read_feed(0, rooms=["r0"]) == [i for i in items[-10:] if i.room == "r0"]
+    assert (
+        await store.read_feed(0, rooms=["r1"], limit=2)
+        == [i for i in items[-10:] if i.room == "r1"][:2]
+    )
+
+
+async def test_concurrent_appends_get_distinct_ordered_seqs(make_store: StoreFactory) -> None:
+    a, b = await make_store(), await make_store()
+    results = await asyncio.gather(
+        *(s.append_feed("flag", "room-a", float(i), {"i": i}) for i in range(40) for s in (a, b))
+    )
+    seqs = sorted(r.seq for r in results)
+    assert len(set(seqs)) == 80
+    assert [i.seq for i in await a.read_feed(0, limit=100)] == seqs
+
+
+async def test_claim_is_exclusive_until_ttl(store: AlertStore) -> None:
+    assert await store.claim("escalate:a1:1", 30) is True
+    assert await store.claim("escalate:a1:1", 30) is False
+    assert await store.claim("escalate:a1:2", 30) is True
+    assert await store.claim("short", 0.05) is True
+    await asyncio.sleep(0.15)
+    assert await store.claim("short", 30) is True
+
+
+async def test_claim_race_has_one_winner(make_store: StoreFactory) -> None:
+    stores = [await make_store() for _ in range(4)]
+    wins = await asyncio.gather(*(s.claim("once", 10) for s in stores for _ in range(10)))
+    assert wins.count(True) == 1
+
+
+async def test_records_are_ordered_and_bounded(store: AlertStore) -> None:
+    for i in range(12):
+        await store.append_record("audit", {"i": i, "who": "张三"}, max_len=5)
+    assert await store.read_records("audit") == [{"i": i, "who": "张三"} for i in range(7, 12)]
+    assert await store.read_records("audit", limit=2) == [
+        {"i": 10, "who": "张三"},
+        {"i": 11, "who": "张三"},
+    ]
+    assert await store.read_records("audit", limit=0) == []
+    assert await store.read_records("nothing") == []
+    await store.append_record("other", {"x": [1, {"y": None}]})
+    assert await store.read_records("other") == [{"x": [1, {"y": None}]}]
+
+
+async def test_returned_records_are_copies(store: AlertStore) -> None:
+    await store.append_record("audit", {"i": 1})
+    got = await store.read_records("audit")
+    got[0]["i"] = 99
+    assert await store.read_records("audit") == [{"i": 1}]
+    await store.put_item("silence", "s1", {"room": "a"})
+    items = await store.get_items("silence")
+    items["s1"]["room"] = "b"
+    assert await store.get_items("silence") == {"s1": {"room": "a"}}
+
+
+async def test_keyed_items(store: AlertStore) -> None:
+    assert await store.get_items("silence") == {}
+    await store.put_item("silence", "s1", {"room": "room-a", "until": 5.5})
+    await store.put_item("silence", "s2", {"room": "room-b"})
+    await store.put_item("silence", "s1", {"room": "room-c"})
+    await store.put_item("people", "s1", {"name": "李四"})
+    assert await store.get_items("silence") == {"s1": {"room": "room-c"}, "s2": {"room": "room-b"}}
+    assert await store.delete_item("silence", "s1") is True
+    assert await store.delete_item("silence", "s1") is False
+    assert await store.get_items("silence") == {"s2": {"room": "room-b"}}
+    assert await store.get_items("people") == {"s1": {"name": "李四"}}

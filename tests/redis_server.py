@@ -1,0 +1,122 @@
+"""A real redis-server process for tests: start on a free port, kill, restart on the same port."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RedisServer:
+    """One redis-server child process with its own temp dir; stop/kill/restart keep the port."""
+
+    def __init__(self, *, appendonly: bool = False, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.appendonly = appendonly
+        self._tmp = tempfile.TemporaryDirectory(prefix="roomwatch-redis-")
+        self.dir = Path(self._tmp.name)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start the server and wait until it answers PING."""
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        args = [
+            REDIS_SERVER,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.dir),
+            "--save", "",
+            "--appendonly", "yes" if self.appendonly else "no",
+            "--appendfsync", "everysec",
+            "--daemonize", "no",
+            "--protected-mode", "no",
+            "--loglevel", "warning",
+            "--logfile", str(self.dir / "redis.log"),
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                log = (self.dir / "redis.log").read_text(errors="replace")
+                raise RuntimeError(f"redis-server exited with {self.proc.returncode}: {log}")
+            if self.ping():
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"redis-server on port {self.port} did not answer within {timeout}s")
+
+    def ping(self) -> bool:
+        """Return True when the server answers PING (raw RESP, no client library)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def command(self, *parts: str) -> bytes:
+        """Send one inline command and return the raw reply (for FLUSHALL and the like)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2.0) as s:
+            s.sendall((" ".join(parts) + "\r\n").encode())
+            return s.recv(65536)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop gracefully (SIGTERM) and wait for the process to exit."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        """Kill with SIGKILL (a crash): no shutdown save, connections cut."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def restart(self, *, hard: bool = False, down_for: float = 0.0) -> None:
+        """Stop (or kill when hard), stay down for a while, then start on the same port."""
+        if hard:
+            self.kill()
+        else:
+            self.stop()
+        if down_for > 0:
+            time.sleep(down_for)
+        self.start()
+
+    def close(self) -> None:
+        """Stop the server and remove its directory."""
+        self.kill()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,62 @@
+"""Redis-only behaviour of RedisStore: outages surface as StoreError, restarts are ridden out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from alerts.store.base import StoreError
+from alerts.store.redis import RedisStore
+from tests.redis_server import RedisServer
+
+
+async def test_outage_raises_store_error_then_recovers(
+    redis_factory: Callable[..., RedisServer],
+) -> None:
+    server = redis_factory()
+    store = RedisStore.from_url(server.url, prefix="t")
+    try:
+        first = await store.append_feed("flag", "room-a", 1.0, {"i": 1})
+        await asyncio.to_thread(server.kill)
+        assert await store.ping() is False
+        with pytest.raises(StoreError, match="append_feed"):
+            await store.append_feed("flag", "room-a", 2.0, {"i": 2})
+        await asyncio.to_thread(server.start)
+        # Without persistence the data is gone, but the client reconnects by itself.
+        assert await store.ping() is True
+        again = await store.append_feed("flag", "room-a", 3.0, {"i": 3})
+        assert again.seq >= 1 and first.seq == 1
+    finally:
+        await store.close()
+
+
+async def test_appendonly_restart_keeps_alert_state_and_seq(
+    redis_factory: Callable[..., RedisServer],
+) -> None:
+    server = redis_factory(appendonly=True)
+    store = RedisStore.from_url(server.url, prefix="t")
+    try:
+        items = [await store.append_feed("flag", "room-a", float(i), {"i": i}) for i in range(5)]
+        await store.append_record("audit", {"n": 1})
+        # A graceful restart flushes the append-only file; the seq keeps counting up.
+        await asyncio.to_thread(server.restart)
+        assert await store.read_feed(0) == items
+        nxt = await store.append_feed("flag", "room-a", 9.0, {"i": 9})
+        assert nxt.seq == items[-1].seq + 1
+        assert await store.read_records("audit") == [{"n": 1}]
+    finally:
+        await store.close()
+
+
+async def test_prefixes_isolate_deployments(redis_url: str) -> None:
+    a = RedisStore.from_url(redis_url, prefix="blue")
+    b = RedisStore.from_url(redis_url, prefix="green")
+    try:
+        await a.put_item("silence", "s1", {"x": 1})
+        assert await b.get_items("silence") == {}
+        assert await a.claim("k", 10) and await b.claim("k", 10)
+    finally:
+        await a.close()
+        await b.close()
