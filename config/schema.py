@@ -67,10 +67,16 @@ class Config(Section):
                 out.append((("rooms", i, "id"), f"duplicate room id {room.id!r}"))
             known.add(room.id)
         source_ids: set[str] = set()
+        tokens: set[str] = set()
         for i, src in enumerate(self.sources):
             if src.id in source_ids:
                 out.append((("sources", i, "id"), f"duplicate source id {src.id!r}"))
             source_ids.add(src.id)
+            if isinstance(src, HttpIngestSource):
+                # A token picks the source (and its rooms); two sources cannot share one.
+                if src.token in tokens:
+                    out.append((("sources", i, "token"), "token already used by another source"))
+                tokens.add(src.token)
             for j, room_id in enumerate(src.rooms):
                 if room_id not in known:
                     out.append((("sources", i, "rooms", j), f"unknown room {room_id!r}"))

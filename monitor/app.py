@@ -26,6 +26,7 @@ from monitor.events import AnyEvent
 from monitor.feed import FeedHub
 from monitor.metrics import ServiceMetrics
 from monitor.pipeline import Pipeline
+from monitor.web.ingest import IngestEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,9 @@ def build_service(
     )
     service.on_teardown("store", store.close)
     all_rooms = [r.id for r in config.rooms]
+    if ingest_sources := config.ingest_sources():
+        # One endpoint serves every http_ingest source; the bearer token picks the source.
+        service.route_plugins.append(IngestEndpoint(service, ingest_sources).register)
     for src in config.sources:
         if isinstance(src, SimulatorSource):
             service.collectors.append(
