@@ -1,7 +1,9 @@
-"""The one writer of alert state: dedup, group, acknowledge, resolve.
+"""The one writer of alert state: dedup, group, reopen, acknowledge, resolve, escalate.
 
-Every change goes through AlertManager, under one lock, and is announced to the
-listeners (console feed, escalation, metrics) after it is stored.
+Every change goes through AlertManager, under one lock, is stored, and is then announced
+to the listeners (console feed, escalation, metrics). Because every change re-reads the
+alert inside the lock, races resolve in arrival order: an ack that arrives after the
+alert auto-resolved is refused (409), never un-resolving it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 
 from alerts.clock import Clock
@@ -21,12 +23,14 @@ from alerts.model import (
     HistoryEntry,
     fingerprint,
 )
-from alerts.plans import PlanTrigger
+from alerts.plans import Plan, PlanTrigger
+from alerts.silences import SilenceBook
 from alerts.store.base import AlertStore
 
 log = logging.getLogger(__name__)
 
 MAX_COMMENTS_PER_ALERT = 200
+MAX_HISTORY = 500
 
 
 class AlertActionError(Exception):
@@ -43,7 +47,8 @@ class AlertChange:
 
     alert: Alert
     previous: Alert | None
-    action: str  # created | grouped | acknowledged | unacknowledged | resolved | condition_clear
+    action: str  # created reopened grouped condition_clear acknowledged unacknowledged
+    #             resolved escalated comment_handled
 
 
 Listener = Callable[[AlertChange], Awaitable[None]]
@@ -52,11 +57,21 @@ Listener = Callable[[AlertChange], Awaitable[None]]
 class AlertManager:
     """Apply plan triggers and people's actions to alerts, one at a time."""
 
-    def __init__(self, store: AlertStore, clock: Clock) -> None:
+    def __init__(self, store: AlertStore, clock: Clock, plans: Iterable[Plan] = ()) -> None:
         self._store = store
         self._clock = clock
         self._lock = asyncio.Lock()
         self._listeners: list[Listener] = []
+        self._plans = {p.id: p for p in plans}
+        self.silences = SilenceBook(store)
+        self.suppressed = 0  # triggers muted by a silence or a cooldown
+
+    def set_plans(self, plans: Iterable[Plan]) -> None:
+        """Replace the plan table (deadlines for acks and reopen rules)."""
+        self._plans = {p.id: p for p in plans}
+
+    def plan(self, plan_id: str) -> Plan | None:
+        return self._plans.get(plan_id)
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -75,9 +90,14 @@ class AlertManager:
         await self._emit(AlertChange(alert, previous, action))
         return alert
 
+    @staticmethod
+    def _log(alert: Alert, entry: HistoryEntry) -> tuple[HistoryEntry, ...]:
+        return (*alert.history, entry)[-MAX_HISTORY:]
+
     async def handle(self, trigger: PlanTrigger) -> Alert | None:
-        """Apply a plan trigger: open or group into an alert, or note the condition cleared."""
+        """Apply a plan trigger: open, reopen or group into an alert, or note it cleared."""
         async with self._lock:
+            self._plans.setdefault(trigger.plan.id, trigger.plan)
             fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
             current = await self._store.find_open(fp)
             now = self._clock.now()
@@ -85,58 +105,109 @@ class AlertManager:
                 if current is None or current.condition_clear_since is not None:
                     return current
                 updated = current.evolve(
-                    condition_clear_since=trigger.ts, updated_at=now, version=current.version + 1
+                    condition_clear_since=trigger.ts,
+                    updated_at=now,
+                    version=current.version + 1,
+                    history=self._log(current, HistoryEntry(now, "condition_clear", "system")),
                 )
                 return await self._save(updated, current, "condition_clear")
             comments = tuple(
                 FlaggedComment(s.event_id, s.ts, s.user, s.text, s.category, s.kind, s.evidence)
                 for s in trigger.signals
             )
-            if current is None:
-                plan = trigger.plan
-                alert = Alert(
-                    id=uuid.uuid4().hex[:12],
-                    fingerprint=fp,
-                    room=trigger.room,
-                    plan_id=plan.id,
-                    plan_name=plan.name,
-                    severity=plan.severity,
-                    group_key=trigger.group_key,
+            if current is not None:
+                return await self._group(current, comments, now)
+            return await self._open(trigger, fp, comments, now)
+
+    async def _group(
+        self, current: Alert, comments: tuple[FlaggedComment, ...], now: float
+    ) -> Alert:
+        known = {c.event_id for c in current.comments}
+        fresh = tuple(c for c in comments if c.event_id not in known)
+        if not fresh and current.condition_clear_since is None:
+            return current
+        history = current.history
+        if current.condition_clear_since is not None:
+            history = self._log(current, HistoryEntry(now, "condition_again", "system"))
+        updated = current.evolve(
+            comments=(current.comments + fresh)[-MAX_COMMENTS_PER_ALERT:],
+            condition_clear_since=None,
+            updated_at=now,
+            version=current.version + 1,
+            history=history,
+        )
+        return await self._save(updated, current, "grouped")
+
+    async def _open(
+        self,
+        trigger: PlanTrigger,
+        fp: str,
+        comments: tuple[FlaggedComment, ...],
+        now: float,
+    ) -> Alert | None:
+        plan = trigger.plan
+        silence = await self.silences.matching(trigger.room, plan.id, now)
+        if silence is not None:
+            self.suppressed += 1
+            return None
+        latest = await self._store.find_latest(fp)
+        summary = trigger.summary or f"{plan.name}"
+        if latest is not None and latest.resolved_at is not None:
+            since = now - latest.resolved_at
+            if since < plan.cooldown:
+                self.suppressed += 1
+                return None
+            if since < plan.reopen_within:
+                entry = HistoryEntry(now, "reopened", "system", summary)
+                reopened = latest.evolve(
                     state=AlertState.FIRING,
-                    started_at=now,
-                    updated_at=now,
-                    summary=trigger.summary,
-                    steps=plan.steps,
+                    acked_at=None,
+                    acked_by=None,
+                    resolved_at=None,
+                    resolved_by=None,
                     ack_deadline=now + plan.ack_deadline,
-                    comments=comments[-MAX_COMMENTS_PER_ALERT:],
-                    history=(HistoryEntry(now, "created", "system", trigger.summary),),
+                    resolve_deadline=None,
+                    escalation_level=0,
+                    condition_clear_since=None,
+                    comments=(latest.comments + comments)[-MAX_COMMENTS_PER_ALERT:],
+                    updated_at=now,
+                    version=latest.version + 1,
+                    history=self._log(latest, entry),
                 )
-                return await self._save(alert, None, "created")
-            known = {c.event_id for c in current.comments}
-            fresh = tuple(c for c in comments if c.event_id not in known)
-            if not fresh and current.condition_clear_since is None:
-                return current
-            updated = current.evolve(
-                comments=(current.comments + fresh)[-MAX_COMMENTS_PER_ALERT:],
-                condition_clear_since=None,
-                updated_at=now,
-                version=current.version + 1,
-            )
-            return await self._save(updated, current, "grouped")
+                return await self._save(reopened, latest, "reopened")
+        alert = Alert(
+            id=uuid.uuid4().hex[:12],
+            fingerprint=fp,
+            room=trigger.room,
+            plan_id=plan.id,
+            plan_name=plan.name,
+            severity=plan.severity,
+            group_key=trigger.group_key,
+            state=AlertState.FIRING,
+            started_at=now,
+            updated_at=now,
+            summary=summary,
+            steps=plan.steps,
+            labels=dict(plan.labels),
+            ack_deadline=now + plan.ack_deadline,
+            comments=comments[-MAX_COMMENTS_PER_ALERT:],
+            history=(HistoryEntry(now, "created", "system", summary),),
+        )
+        return await self._save(alert, None, "created")
 
     async def tick(self, resolve_hold: Callable[[str], float | None]) -> list[Alert]:
         """Auto-resolve alerts whose condition has been clear for their plan's hold time."""
         resolved: list[Alert] = []
         now = self._clock.now()
         for alert in await self._store.list_alerts(
-            states=(AlertState.FIRING, AlertState.ACKNOWLEDGED)
+            states=(AlertState.FIRING, AlertState.ACKNOWLEDGED), limit=100_000
         ):
             hold = resolve_hold(alert.plan_id)
             if hold is None or alert.condition_clear_since is None:
                 continue
             if now - alert.condition_clear_since >= hold:
                 done = await self._transition(
-                    alert.id, "resolved", "system", "auto-resolved", allow_any=True
+                    alert.id, "resolved", "system", "auto-resolved", auto=True
                 )
                 if done is not None:
                     resolved.append(done)
@@ -156,6 +227,22 @@ class AlertManager:
         alert = await self._transition(alert_id, "resolved", actor, note)
         assert alert is not None
         return alert
+
+    async def escalate(self, alert_id: str, level: int, reason: str) -> Alert | None:
+        """Record that an escalation step was taken (level only grows); None when closed."""
+        async with self._lock:
+            alert = await self._store.get_alert(alert_id)
+            if alert is None or not alert.is_open:
+                return None
+            now = self._clock.now()
+            entry = HistoryEntry(now, "escalated", "system", f"level {level}: {reason}")
+            updated = alert.evolve(
+                escalation_level=max(alert.escalation_level, level),
+                updated_at=now,
+                version=alert.version + 1,
+                history=self._log(alert, entry),
+            )
+            return await self._save(updated, alert, "escalated")
 
     async def handle_comment(
         self, alert_id: str, event_id: str, action: CommentAction, actor: str, note: str = ""
@@ -180,38 +267,55 @@ class AlertManager:
                 comments=tuple(comments),
                 updated_at=now,
                 version=alert.version + 1,
-                history=(*alert.history, entry),
+                history=self._log(alert, entry),
             )
             return await self._save(updated, alert, "comment_handled")
 
     async def _transition(
-        self, alert_id: str, action: str, actor: str, note: str, *, allow_any: bool = False
+        self, alert_id: str, action: str, actor: str, note: str, *, auto: bool = False
     ) -> Alert | None:
         async with self._lock:
             alert = await self._store.get_alert(alert_id)
             if alert is None:
                 raise AlertActionError(f"no alert {alert_id!r}", status=404)
             now = self._clock.now()
-            entry = HistoryEntry(now, action, actor, note)
+            plan = self._plans.get(alert.plan_id)
             if action == "acknowledged":
                 if alert.state is not AlertState.FIRING:
                     raise AlertActionError(f"alert is {alert.state.value}, not firing")
-                updated = alert.evolve(state=AlertState.ACKNOWLEDGED, acked_at=now, acked_by=actor)
+                within = plan.resolve_deadline if plan is not None else None
+                updated = alert.evolve(
+                    state=AlertState.ACKNOWLEDGED,
+                    acked_at=now,
+                    acked_by=actor,
+                    resolve_deadline=now + within if within else None,
+                )
             elif action == "unacknowledged":
                 if alert.state is not AlertState.ACKNOWLEDGED:
                     raise AlertActionError(f"alert is {alert.state.value}, not acknowledged")
-                updated = alert.evolve(state=AlertState.FIRING, acked_at=None, acked_by=None)
+                # The ack clock restarts: someone must take it again within the deadline.
+                ack_within = plan.ack_deadline if plan is not None else 120.0
+                updated = alert.evolve(
+                    state=AlertState.FIRING,
+                    acked_at=None,
+                    acked_by=None,
+                    ack_deadline=now + ack_within,
+                    resolve_deadline=None,
+                )
             elif action == "resolved":
                 if alert.state is AlertState.RESOLVED:
-                    if allow_any:
+                    if auto:
                         return None
                     raise AlertActionError("alert is already resolved")
+                if auto and alert.condition_clear_since is None:
+                    return None  # the condition came back between the scan and the lock
                 updated = alert.evolve(
                     state=AlertState.RESOLVED, resolved_at=now, resolved_by=actor
                 )
             else:
                 raise AlertActionError(f"unknown action {action!r}", status=400)
+            entry = HistoryEntry(now, action, actor, note)
             updated = updated.evolve(
-                updated_at=now, version=alert.version + 1, history=(*alert.history, entry)
+                updated_at=now, version=alert.version + 1, history=self._log(alert, entry)
             )
             return await self._save(updated, alert, action)

@@ -1,16 +1,21 @@
-"""Emergency plans: conditions over sliding windows per room.
+"""Emergency plans: conditions over sliding windows per room (and group key).
 
 The engine is fed signals and ticked by the clock; it says when a plan's condition
-starts or stops holding for a room (and group key). It never touches alert state.
+starts or stops holding for a room and group key, and hands flagged comments to the
+alert they belong to. It never touches alert state (alerts.manager does).
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from alerts.conditions import Condition, compile_condition
 from alerts.model import Severity, Signal, SignalKind
 from config.plans import PlanConfig
+
+FLAGGED = frozenset({SignalKind.SENSITIVE, SignalKind.NEGATIVE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,37 +26,48 @@ class Plan:
     name: str
     severity: Severity
     steps: tuple[str, ...]
-    ack_deadline: float
-    resolve_hold: float
-    signal: SignalKind
-    category: str
-    min_count: int
-    window: float
+    when: Condition
+    group_by: str = "room"
+    ack_deadline: float = 120.0
+    resolve_deadline: float | None = None
+    resolve_hold: float | None = 60.0  # None = manual resolve only
+    cooldown: float = 30.0
+    reopen_within: float = 120.0
+    escalation: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, cfg: PlanConfig) -> Plan:
+    def from_config(cls, c: PlanConfig) -> Plan:
         return cls(
-            id=cfg.id,
-            name=cfg.name,
-            severity=Severity(cfg.severity),
-            steps=tuple(cfg.steps),
-            ack_deadline=cfg.ack_deadline,
-            resolve_hold=cfg.resolve_hold,
-            signal=SignalKind(cfg.count.signal),
-            category=cfg.count.category,
-            min_count=cfg.count.min,
-            window=cfg.count.window,
+            id=c.id,
+            name=c.name,
+            severity=Severity(c.severity),
+            steps=tuple(c.steps),
+            when=compile_condition(c.when),
+            group_by=c.group_by,
+            ack_deadline=c.ack_deadline,
+            resolve_deadline=c.resolve_deadline,
+            resolve_hold=c.resolve.hold if c.resolve.mode == "auto" else None,
+            cooldown=c.cooldown,
+            reopen_within=c.reopen_within,
+            escalation=c.escalation,
+            labels=dict(c.labels),
         )
 
-    def matches(self, signal: Signal) -> bool:
-        return signal.kind is self.signal and (
-            not self.category or signal.category == self.category
-        )
+    def group_of(self, signal: Signal) -> str | None:
+        """Return the group key of a signal for this plan (None: the signal has none)."""
+        if self.group_by == "user":
+            return signal.user or None
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
 class PlanTrigger:
-    """A plan's condition for a room started (firing=True) or stopped holding."""
+    """A plan's condition for a room started (firing=True) or stopped holding.
+
+    `refresh` marks a repeat of a condition that still holds (sent on ticks so the
+    manager can reopen after a cooldown); `signals` are flagged comments to group.
+    """
 
     plan: Plan
     room: str
@@ -60,53 +76,106 @@ class PlanTrigger:
     ts: float
     summary: str
     signals: tuple[Signal, ...] = ()
+    refresh: bool = False
 
 
 @dataclass(slots=True)
-class _Window:
-    times: deque[float] = field(default_factory=deque)
+class _KeyState:
+    cond: Any
     firing: bool = False
 
 
 class PlanEngine:
-    """Evaluate every plan for every room; report condition changes."""
+    """Evaluate every plan for every room and group key; report condition changes."""
 
-    def __init__(self, plans: list[Plan]) -> None:
+    def __init__(self, plans: list[Plan], rooms: Iterable[str] = ()) -> None:
         self.plans = plans
-        self._windows: dict[tuple[str, str], _Window] = {}
+        self._rooms = list(rooms)
+        self._by_kind: dict[SignalKind, list[Plan]] = {k: [] for k in SignalKind}
+        for plan in plans:
+            for kind in plan.when.kinds:
+                self._by_kind[kind].append(plan)
+        self._states: dict[tuple[str, str, str], _KeyState] = {}
+        self._started = False
+
+    def _state(self, plan: Plan, room: str, group: str) -> _KeyState:
+        key = (plan.id, room, group)
+        st = self._states.get(key)
+        if st is None:
+            st = self._states[key] = _KeyState(plan.when.new_state())
+        return st
 
     def observe(self, signal: Signal) -> list[PlanTrigger]:
+        """Fold one signal into the windows of the plans that read it."""
         out: list[PlanTrigger] = []
-        for plan in self.plans:
-            if not plan.matches(signal):
+        for plan in self._by_kind[signal.kind]:
+            group = plan.group_of(signal)
+            if group is None:
                 continue
-            w = self._windows.setdefault((plan.id, signal.room), _Window())
-            w.times.append(signal.ts)
-            self._expire(w, plan, signal.ts)
-            holding = len(w.times) >= plan.min_count
-            flagged = (
-                (signal,) if signal.kind in (SignalKind.SENSITIVE, SignalKind.NEGATIVE) else ()
-            )
-            if holding and not w.firing:
-                w.firing = True
-                summary = f"{plan.name}: {len(w.times)} in {plan.window:g}s"
-                out.append(PlanTrigger(plan, signal.room, "", True, signal.ts, summary, flagged))
-            elif w.firing and flagged:
-                out.append(PlanTrigger(plan, signal.room, "", True, signal.ts, "", flagged))
+            st = self._state(plan, signal.room, group)
+            if not plan.when.update(st.cond, signal):
+                continue
+            holding = plan.when.holds(st.cond, signal.ts)
+            flagged = (signal,) if signal.kind in FLAGGED else ()
+            if holding and not st.firing:
+                st.firing = True
+                summary = self._summary(plan, st, signal.ts)
+                out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, summary, flagged))
+            elif holding and flagged:
+                out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, "", flagged))
+            elif not holding and st.firing:
+                st.firing = False
+                out.append(self._clear(plan, signal.room, group, signal.ts))
         return out
 
     def tick(self, now: float) -> list[PlanTrigger]:
+        """Evaluate time-based changes: windows expiring, durations reached, absences."""
+        if not self._started:
+            self._started = True
+            self._start_absence_clocks(now)
         out: list[PlanTrigger] = []
         by_id = {p.id: p for p in self.plans}
-        for (plan_id, room), w in self._windows.items():
-            plan = by_id[plan_id]
-            self._expire(w, plan, now)
-            if w.firing and len(w.times) < plan.min_count:
-                w.firing = False
-                out.append(PlanTrigger(plan, room, "", False, now, f"{plan.name}: clear"))
+        dead: list[tuple[str, str, str]] = []
+        for key, st in self._states.items():
+            plan = by_id[key[0]]
+            holding = plan.when.holds(st.cond, now)
+            if holding and not st.firing:
+                st.firing = True
+                out.append(
+                    PlanTrigger(plan, key[1], key[2], True, now, self._summary(plan, st, now))
+                )
+            elif holding:
+                out.append(PlanTrigger(plan, key[1], key[2], True, now, "", refresh=True))
+            elif st.firing:
+                st.firing = False
+                out.append(self._clear(plan, key[1], key[2], now))
+            elif key[2] and plan.when.idle(st.cond, now):
+                dead.append(key)  # per-user windows are dropped once empty
+        for key in dead:
+            del self._states[key]
         return out
 
+    def _start_absence_clocks(self, now: float) -> None:
+        for plan in self.plans:
+            starter = getattr(plan.when, "start", None)
+            if starter is None or plan.group_by != "room":
+                continue
+            for room in self._rooms:
+                starter(self._state(plan, room, "").cond, now)
+
+    def holding(self, plan_id: str, room: str, group_key: str = "") -> bool:
+        """Return whether a plan's condition currently holds for a room and group key."""
+        st = self._states.get((plan_id, room, group_key))
+        return st is not None and st.firing
+
+    def keys(self) -> int:
+        """Return how many (plan, room, group) windows are kept."""
+        return len(self._states)
+
     @staticmethod
-    def _expire(w: _Window, plan: Plan, now: float) -> None:
-        while w.times and w.times[0] <= now - plan.window:
-            w.times.popleft()
+    def _summary(plan: Plan, st: _KeyState, now: float) -> str:
+        return f"{plan.name}: {plan.when.describe(st.cond, now)}"
+
+    @staticmethod
+    def _clear(plan: Plan, room: str, group: str, now: float) -> PlanTrigger:
+        return PlanTrigger(plan, room, group, False, now, f"{plan.name}: clear")

@@ -138,9 +138,31 @@ def load_config_text(
         raise ConfigError(issues) from None
     for loc, msg in config.problems():
         issues.append(ConfigIssue(format_path(loc), msg, _nearest_line(lines, loc), file))
+    if config.plans.dir:
+        config = _with_plan_dir(config, Path(context["base_dir"]), env, issues)
     if issues:
         raise ConfigError(issues)
     return config.model_copy(update={"base_dir": context["base_dir"]})
+
+
+def _with_plan_dir(
+    config: Config, base_dir: Path, env: dict[str, str], issues: list[ConfigIssue]
+) -> Config:
+    """Append the plans found in `plans.dir` to the inline ones (ids must stay unique)."""
+    from config.plan_files import load_plan_dir
+
+    found, problems = load_plan_dir(base_dir / config.plans.dir, env)
+    issues.extend(problems)
+    seen = {p.id for p in config.plans.items}
+    items = list(config.plans.items)
+    for plan, plan_file in found:
+        if plan.id in seen:
+            issues.append(ConfigIssue("id", f"duplicate plan id {plan.id!r}", None, plan_file))
+            continue
+        seen.add(plan.id)
+        items.append(plan)
+    plans = config.plans.model_copy(update={"items": items})
+    return config.model_copy(update={"plans": plans})
 
 
 def load_config(path: str | Path, *, env: dict[str, str] | None = None) -> Config:

@@ -134,7 +134,7 @@ def build_detector(config: Config) -> Detector:
 
 
 def build_plans(config: Config) -> list[Plan]:
-    return [Plan.from_config(p) for p in config.plans.items]
+    return [Plan.from_config(p) for p in config.plans.items if p.enabled]
 
 
 def build_service(
@@ -154,10 +154,11 @@ def build_service(
     metrics = ServiceMetrics(registry)
     alert_metrics = AlertMetrics(registry)
     store = store or build_store(config)
-    manager = AlertManager(store, clock)
+    plans = build_plans(config)
+    manager = AlertManager(store, clock, plans)
     feed = FeedHub(store, metrics)
     manager.subscribe(feed.on_alert_change)
-    engine = PlanEngine(build_plans(config))
+    engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
     pipeline = Pipeline(
         detector=build_detector(config),
         engine=engine,

@@ -22,7 +22,7 @@ async def test_demo_config_serves_health_metrics_and_alerts() -> None:
             # Push a burst of sensitive comments through the pipeline directly.
             from monitor.events import parse_event
 
-            for i in range(3):
+            for i in range(5):
                 await service.emit(
                     parse_event(
                         {

@@ -1,0 +1,397 @@
+"""Compiled plan conditions: per-key state over sliding windows, O(1) amortised per signal.
+
+Each condition keeps its own small state object per (room, group key). `update` folds one
+signal in; `holds` answers at a time (expiring old entries first); both touch each stored
+entry at most twice over its life, so the cost per signal is constant amortised.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from alerts.model import Signal, SignalKind
+from config import plans as cfg
+
+OBSERVATIONS = frozenset(
+    {SignalKind.COMMENT, SignalKind.METRIC, SignalKind.STREAM, SignalKind.ACTIVITY}
+)
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class Condition(Protocol):
+    """A compiled condition: which signals it reads and whether it holds for one key."""
+
+    kinds: frozenset[SignalKind]
+
+    def new_state(self) -> Any: ...
+    def update(self, state: Any, signal: Signal) -> bool: ...
+    def holds(self, state: Any, now: float) -> bool: ...
+    def describe(self, state: Any, now: float) -> str: ...
+    def idle(self, state: Any, now: float) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Which signals a leaf reads: a kind ('any' = every observation) and categories."""
+
+    kind: str
+    categories: frozenset[str]
+
+    @classmethod
+    def of(cls, kind: str, category: str | list[str] = "") -> Selector:
+        cats = [category] if isinstance(category, str) else category
+        return cls(kind, frozenset(c for c in cats if c))
+
+    @property
+    def kinds(self) -> frozenset[SignalKind]:
+        return OBSERVATIONS if self.kind == "any" else frozenset({SignalKind(self.kind)})
+
+    def match(self, s: Signal) -> bool:
+        if self.kind == "any":
+            return s.kind in OBSERVATIONS
+        return s.kind.value == self.kind and (not self.categories or s.category in self.categories)
+
+
+def _expire(times: deque[float], cutoff: float) -> None:
+    while times and times[0] <= cutoff:
+        times.popleft()
+
+
+class Count:
+    """At least `min` matching signals in the window."""
+
+    def __init__(self, c: cfg.CountCondition) -> None:
+        self.sel = Selector.of(c.signal, c.category)
+        self.kinds = self.sel.kinds
+        self.min, self.window = c.min, c.window
+
+    def new_state(self) -> deque[float]:
+        return deque()
+
+    def update(self, state: deque[float], signal: Signal) -> bool:
+        if not self.sel.match(signal):
+            return False
+        state.append(signal.ts)
+        return True
+
+    def holds(self, state: deque[float], now: float) -> bool:
+        _expire(state, now - self.window)
+        return len(state) >= self.min
+
+    def describe(self, state: deque[float], now: float) -> str:
+        return f"{len(state)} {self.sel.kind} in {self.window:g}s (>= {self.min})"
+
+    def idle(self, state: deque[float], now: float) -> bool:
+        _expire(state, now - self.window)
+        return not state
+
+
+@dataclass(slots=True)
+class _RatioState:
+    num: deque[float] = field(default_factory=deque)
+    den: deque[float] = field(default_factory=deque)
+
+
+class Ratio:
+    """Matching signals are at least min_ratio of the `of` signals in the window."""
+
+    def __init__(self, c: cfg.RatioCondition) -> None:
+        self.num_sel = Selector.of(c.signal, c.category)
+        self.den_sel = Selector.of(c.of)
+        self.kinds = self.num_sel.kinds | self.den_sel.kinds
+        self.min_ratio, self.min_total, self.window = c.min_ratio, c.min_total, c.window
+
+    def new_state(self) -> _RatioState:
+        return _RatioState()
+
+    def update(self, state: _RatioState, signal: Signal) -> bool:
+        hit = False
+        if self.num_sel.match(signal):
+            state.num.append(signal.ts)
+            hit = True
+        if self.den_sel.match(signal):
+            state.den.append(signal.ts)
+            hit = True
+        return hit
+
+    def holds(self, state: _RatioState, now: float) -> bool:
+        _expire(state.num, now - self.window)
+        _expire(state.den, now - self.window)
+        total = len(state.den)
+        return total >= self.min_total and len(state.num) >= self.min_ratio * total
+
+    def describe(self, state: _RatioState, now: float) -> str:
+        total = len(state.den)
+        pct = 100.0 * len(state.num) / total if total else 0.0
+        return f"{self.num_sel.kind} {len(state.num)}/{total} ({pct:.0f}%) in {self.window:g}s"
+
+    def idle(self, state: _RatioState, now: float) -> bool:
+        self.holds(state, now)
+        return not state.num and not state.den
+
+
+@dataclass(slots=True)
+class _RateState:
+    times: deque[float] = field(default_factory=deque)
+    baseline: float = 0.0
+    total: int = 0
+    first: float | None = None
+    folded: float | None = None
+
+
+class Rate:
+    """The windowed rate reaches `factor` x the room's own baseline (an EWMA of its rate)."""
+
+    def __init__(self, c: cfg.RateCondition) -> None:
+        self.sel = Selector.of(c.signal, c.category)
+        self.kinds = self.sel.kinds
+        self.c = c
+
+    def new_state(self) -> _RateState:
+        return _RateState()
+
+    def update(self, state: _RateState, signal: Signal) -> bool:
+        if not self.sel.match(signal):
+            return False
+        if state.first is None:
+            state.first = state.folded = signal.ts
+        state.times.append(signal.ts)
+        state.total += 1
+        self._fold(state, signal.ts)
+        return True
+
+    def _rate(self, state: _RateState, now: float) -> float:
+        _expire(state.times, now - self.c.window)
+        return len(state.times) / self.c.window
+
+    def _fold(self, state: _RateState, now: float) -> None:
+        # Fold the current rate into the baseline unless it looks like a storm building,
+        # so a storm never becomes the new normal; the weight follows the elapsed time.
+        if state.folded is None or state.first is None or now <= state.folded:
+            return
+        if not self._warm(state, now):
+            # Warm-up: the plain mean rate so far is the first baseline.
+            state.baseline = state.total / max(now - state.first, self.c.window)
+            state.folded = now
+            return
+        rate = self._rate(state, now)
+        base = max(state.baseline, self.c.min_baseline)
+        if rate >= math.sqrt(self.c.factor) * base:
+            return  # well above normal already: likely the start of a storm, not the norm
+        weight = 1.0 - math.pow(0.5, (now - state.folded) / self.c.baseline_half_life)
+        state.baseline += (rate - state.baseline) * weight
+        state.folded = now
+
+    def _warm(self, state: _RateState, now: float) -> bool:
+        return state.first is not None and now - state.first >= self.c.warmup
+
+    def holds(self, state: _RateState, now: float) -> bool:
+        self._fold(state, now)
+        if not self._warm(state, now) or len(state.times) < self.c.min_count:
+            return False
+        base = max(state.baseline, self.c.min_baseline)
+        return self._rate(state, now) >= self.c.factor * base
+
+    def describe(self, state: _RateState, now: float) -> str:
+        rate = self._rate(state, now)
+        base = max(state.baseline, self.c.min_baseline)
+        return f"{rate:.1f}/s = {rate / base:.1f}x baseline {base:.2f}/s"
+
+    def idle(self, state: _RateState, now: float) -> bool:
+        return False  # the baseline is the room's memory; keep it
+
+
+@dataclass(slots=True)
+class _DropState:
+    peaks: deque[tuple[float, float]] = field(default_factory=deque)
+    last: float | None = None
+
+
+class Drop:
+    """A metric fell by `fraction` from its peak within the window (sliding max)."""
+
+    def __init__(self, c: cfg.DropCondition) -> None:
+        self.kinds = frozenset({SignalKind.METRIC})
+        self.c = c
+
+    def new_state(self) -> _DropState:
+        return _DropState()
+
+    def update(self, state: _DropState, signal: Signal) -> bool:
+        if signal.kind is not SignalKind.METRIC or signal.name != self.c.metric:
+            return False
+        # Monotonic deque: the front is the window's maximum.
+        while state.peaks and state.peaks[-1][1] <= signal.value:
+            state.peaks.pop()
+        state.peaks.append((signal.ts, signal.value))
+        state.last = signal.value
+        return True
+
+    def _peak(self, state: _DropState, now: float) -> float | None:
+        while len(state.peaks) > 1 and state.peaks[0][0] <= now - self.c.window:
+            state.peaks.popleft()
+        return state.peaks[0][1] if state.peaks else None
+
+    def holds(self, state: _DropState, now: float) -> bool:
+        peak = self._peak(state, now)
+        if peak is None or state.last is None or peak < self.c.min_value or peak <= 0:
+            return False
+        return state.last <= peak * (1.0 - self.c.fraction)
+
+    def describe(self, state: _DropState, now: float) -> str:
+        peak = self._peak(state, now) or 0.0
+        last = state.last or 0.0
+        pct = 100.0 * (peak - last) / peak if peak else 0.0
+        return f"{self.c.metric} {peak:g} -> {last:g} (-{pct:.0f}% in {self.c.window:g}s)"
+
+    def idle(self, state: _DropState, now: float) -> bool:
+        return False
+
+
+@dataclass(slots=True)
+class _ThresholdState:
+    value: float | None = None
+    since: float | None = None
+
+
+class Threshold:
+    """A metric or the stream state compares to a value, continuously for `for` seconds."""
+
+    def __init__(self, c: cfg.ThresholdCondition) -> None:
+        self.kinds = frozenset({SignalKind(c.signal)})
+        self.c = c
+        self.op = _OPS[c.op]
+
+    def new_state(self) -> _ThresholdState:
+        return _ThresholdState()
+
+    def update(self, state: _ThresholdState, signal: Signal) -> bool:
+        if signal.kind.value != self.c.signal:
+            return False
+        if self.c.signal == "metric" and signal.name != self.c.metric:
+            return False
+        state.value = signal.value
+        if self.op(signal.value, self.c.value):
+            if state.since is None:
+                state.since = signal.ts
+        else:
+            state.since = None
+        return True
+
+    def holds(self, state: _ThresholdState, now: float) -> bool:
+        return state.since is not None and now - state.since >= self.c.for_
+
+    def describe(self, state: _ThresholdState, now: float) -> str:
+        what = self.c.metric or "stream"
+        held = now - state.since if state.since is not None else 0.0
+        return f"{what} {state.value:g} {self.c.op} {self.c.value:g} for {held:.0f}s"
+
+    def idle(self, state: _ThresholdState, now: float) -> bool:
+        return False
+
+
+@dataclass(slots=True)
+class _AbsenceState:
+    last: float | None = None
+
+
+class Absence:
+    """No matching signal for `for` seconds since the last one (or since start)."""
+
+    def __init__(self, c: cfg.AbsenceCondition) -> None:
+        self.sel = Selector.of(c.signal)
+        self.kinds = self.sel.kinds
+        self.c = c
+
+    def new_state(self) -> _AbsenceState:
+        return _AbsenceState()
+
+    def update(self, state: _AbsenceState, signal: Signal) -> bool:
+        if not self.sel.match(signal):
+            return False
+        state.last = signal.ts if state.last is None else max(state.last, signal.ts)
+        return True
+
+    def holds(self, state: _AbsenceState, now: float) -> bool:
+        return state.last is not None and now - state.last >= self.c.for_
+
+    def describe(self, state: _AbsenceState, now: float) -> str:
+        quiet = now - state.last if state.last is not None else 0.0
+        return f"no {self.sel.kind} events for {quiet:.0f}s (>= {self.c.for_:g}s)"
+
+    def idle(self, state: _AbsenceState, now: float) -> bool:
+        return False
+
+    def start(self, state: _AbsenceState, now: float) -> None:
+        """Start the silence clock for a room that has not spoken yet."""
+        if state.last is None:
+            state.last = now
+
+
+class Combined:
+    """all / any of sub-conditions; the state is the list of the children's states."""
+
+    def __init__(self, children: list[Condition], require_all: bool) -> None:
+        self.children = children
+        self.require_all = require_all
+        self.kinds = frozenset().union(*(c.kinds for c in children))
+
+    def new_state(self) -> list[Any]:
+        return [c.new_state() for c in self.children]
+
+    def update(self, state: list[Any], signal: Signal) -> bool:
+        hit = False
+        for child, st in zip(self.children, state, strict=True):
+            if signal.kind in child.kinds and child.update(st, signal):
+                hit = True
+        return hit
+
+    def holds(self, state: list[Any], now: float) -> bool:
+        results = [c.holds(st, now) for c, st in zip(self.children, state, strict=True)]
+        return all(results) if self.require_all else any(results)
+
+    def describe(self, state: list[Any], now: float) -> str:
+        parts = [
+            c.describe(st, now)
+            for c, st in zip(self.children, state, strict=True)
+            if c.holds(st, now) or self.require_all
+        ]
+        return (" AND " if self.require_all else " OR ").join(parts)
+
+    def idle(self, state: list[Any], now: float) -> bool:
+        return all(c.idle(st, now) for c, st in zip(self.children, state, strict=True))
+
+    def start(self, state: list[Any], now: float) -> None:
+        for child, st in zip(self.children, state, strict=True):
+            starter = getattr(child, "start", None)
+            if starter is not None:
+                starter(st, now)
+
+
+def compile_condition(c: cfg.Condition) -> Condition:
+    """Turn a condition's config into its evaluator."""
+    if isinstance(c, cfg.CountCondition):
+        return Count(c)
+    if isinstance(c, cfg.RatioCondition):
+        return Ratio(c)
+    if isinstance(c, cfg.RateCondition):
+        return Rate(c)
+    if isinstance(c, cfg.DropCondition):
+        return Drop(c)
+    if isinstance(c, cfg.ThresholdCondition):
+        return Threshold(c)
+    if isinstance(c, cfg.AbsenceCondition):
+        return Absence(c)
+    return Combined([compile_condition(x) for x in c.of], isinstance(c, cfg.AllCondition))

@@ -1,0 +1,215 @@
+"""The alert state machine on a manual clock: dedup, grouping, reopen, silences, races."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from alerts.clock import ManualClock
+from alerts.manager import AlertActionError, AlertChange, AlertManager
+from alerts.model import AlertState, CommentAction
+from alerts.store.memory import MemoryStore
+from tests.alerting.helpers import make_plan, trigger
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+async def test_dedup_by_fingerprint_and_grouping_of_flagged_comments(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan()
+    mgr = AlertManager(store, clock, [plan])
+    changes: list[AlertChange] = []
+
+    async def listen(c: AlertChange) -> None:
+        changes.append(c)
+
+    mgr.subscribe(listen)
+    a = await mgr.handle(trigger(plan, clock.now(), ids=("e1", "e2")))
+    assert a is not None and a.state is AlertState.FIRING
+    assert a.ack_deadline == clock.now() + 10
+    clock.advance(1)
+    b = await mgr.handle(trigger(plan, clock.now(), ids=("e2", "e3")))
+    assert b is not None and b.id == a.id
+    assert [c.event_id for c in b.comments] == ["e1", "e2", "e3"]
+    # same plan, other room and other group key: separate alerts
+    other = await mgr.handle(trigger(plan, clock.now(), room="r2"))
+    user = await mgr.handle(trigger(plan, clock.now(), group="spammer"))
+    assert other is not None and user is not None
+    assert len({a.id, other.id, user.id}) == 3
+    # nothing new: no write, no change event
+    before = len(changes)
+    await mgr.handle(trigger(plan, clock.now(), ids=("e3",)))
+    assert len(changes) == before
+    assert [c.action for c in changes] == ["created", "grouped", "created", "created"]
+
+
+async def test_lifecycle_is_timestamped_and_unack_restarts_the_ack_clock(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan(resolve_deadline=30)
+    mgr = AlertManager(store, clock, [plan])
+    a = await mgr.handle(trigger(plan, clock.now()))
+    assert a is not None
+    t0 = clock.now()
+    clock.advance(4)
+    acked = await mgr.acknowledge(a.id, "zhang", "on it")
+    assert (acked.state, acked.acked_at, acked.acked_by) == (
+        AlertState.ACKNOWLEDGED,
+        t0 + 4,
+        "zhang",
+    )
+    assert acked.resolve_deadline == t0 + 34
+    with pytest.raises(AlertActionError):
+        await mgr.acknowledge(a.id, "li")
+    clock.advance(2)
+    un = await mgr.unacknowledge(a.id, "zhang")
+    assert un.state is AlertState.FIRING and un.ack_deadline == t0 + 16
+    assert un.resolve_deadline is None
+    clock.advance(1)
+    done = await mgr.resolve(a.id, "wang", "handled")
+    assert done.state is AlertState.RESOLVED and done.resolved_at == t0 + 7
+    assert [(h.action, h.actor, h.ts - t0) for h in done.history] == [
+        ("created", "system", 0),
+        ("acknowledged", "zhang", 4),
+        ("unacknowledged", "zhang", 6),
+        ("resolved", "wang", 7),
+    ]
+    with pytest.raises(AlertActionError) as err:
+        await mgr.resolve(a.id, "wang")
+    assert err.value.status == 409
+    with pytest.raises(AlertActionError) as err:
+        await mgr.acknowledge("nope", "wang")
+    assert err.value.status == 404
+
+
+async def test_auto_resolve_after_hold_and_condition_back_cancels_it(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan()
+    mgr = AlertManager(store, clock, [plan])
+    holds = {plan.id: plan.resolve_hold}.get
+    a = await mgr.handle(trigger(plan, clock.now()))
+    assert a is not None
+    await mgr.handle(trigger(plan, clock.now(), firing=False))
+    clock.advance(4)
+    assert await mgr.tick(holds) == []
+    await mgr.handle(trigger(plan, clock.now()))  # the condition is back
+    clock.advance(10)
+    assert await mgr.tick(holds) == []
+    await mgr.handle(trigger(plan, clock.now(), firing=False))
+    clock.advance(5)
+    [resolved] = await mgr.tick(holds)
+    assert resolved.resolved_by == "system"
+    # manual-only plans never auto-resolve
+    manual = make_plan("manual", resolve={"mode": "manual"})
+    m = await mgr.handle(trigger(manual, clock.now()))
+    await mgr.handle(trigger(manual, clock.now(), firing=False))
+    clock.advance(1000)
+    assert await mgr.tick({manual.id: manual.resolve_hold}.get) == []
+    assert m is not None and (await store.get_alert(m.id)).state is AlertState.FIRING  # type: ignore[union-attr]
+
+
+async def test_cooldown_then_reopen_then_new_alert(clock: ManualClock, store: MemoryStore) -> None:
+    plan = make_plan()  # cooldown 3, reopen_within 20
+    mgr = AlertManager(store, clock, [plan])
+    a = await mgr.handle(trigger(plan, clock.now(), ids=("e1",)))
+    assert a is not None
+    await mgr.acknowledge(a.id, "zhang")
+    await mgr.resolve(a.id, "zhang")
+    clock.advance(2)
+    assert await mgr.handle(trigger(plan, clock.now())) is None  # cooldown
+    assert mgr.suppressed == 1
+    clock.advance(2)
+    again = await mgr.handle(trigger(plan, clock.now(), ids=("e2",)))
+    assert again is not None and again.id == a.id and again.state is AlertState.FIRING
+    assert again.acked_at is None and again.resolved_at is None
+    assert again.ack_deadline == clock.now() + 10
+    assert [c.event_id for c in again.comments] == ["e1", "e2"]
+    assert [h.action for h in again.history][-1] == "reopened"
+    await mgr.resolve(a.id, "zhang")
+    clock.advance(25)
+    fresh = await mgr.handle(trigger(plan, clock.now()))
+    assert fresh is not None and fresh.id != a.id
+
+
+async def test_silences_mute_new_alerts_until_they_expire(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan()
+    mgr = AlertManager(store, clock, [plan])
+    s = await mgr.silences.add(
+        now=clock.now(),
+        room="r",
+        plan_id="",
+        starts_at=None,
+        ends_at=clock.now() + 60,
+        created_by="boss",
+        comment="维护窗口",
+    )
+    assert await mgr.handle(trigger(plan, clock.now())) is None
+    assert (await mgr.handle(trigger(plan, clock.now(), room="other"))) is not None
+    clock.advance(10)
+    ended = await mgr.silences.expire(s.id, now=clock.now(), actor="boss")
+    assert ended is not None and ended.ends_at == clock.now() and ended.expired_by == "boss"
+    assert (await mgr.handle(trigger(plan, clock.now()))) is not None
+    with pytest.raises(ValueError, match="ends_at"):
+        await mgr.silences.add(
+            now=clock.now(),
+            room="",
+            plan_id="",
+            starts_at=None,
+            ends_at=clock.now() - 1,
+            created_by="boss",
+            comment="",
+        )
+    assert len(await mgr.silences.all()) == 1
+
+
+async def test_ack_racing_auto_resolve_is_deterministic(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan()
+    holds = {plan.id: plan.resolve_hold}.get
+    for ack_first in (True, False):
+        mgr = AlertManager(MemoryStore(), clock, [plan])
+        a = await mgr.handle(trigger(plan, clock.now()))
+        assert a is not None
+        await mgr.handle(trigger(plan, clock.now(), firing=False))
+        clock.advance(5)
+        ack = mgr.acknowledge(a.id, "zhang")
+        tick = mgr.tick(holds)
+        coros = (ack, tick) if ack_first else (tick, ack)
+        results = await asyncio.gather(*coros, return_exceptions=True)
+        final = await mgr._store.get_alert(a.id)
+        assert final is not None and final.state is AlertState.RESOLVED  # never un-resolved
+        actions = [h.action for h in final.history]
+        if ack_first:
+            assert actions[-2:] == ["acknowledged", "resolved"]
+        else:
+            assert isinstance(results[1], AlertActionError) and results[1].status == 409
+            assert "acknowledged" not in actions
+
+
+async def test_handle_comment_and_escalation_level(clock: ManualClock, store: MemoryStore) -> None:
+    plan = make_plan()
+    mgr = AlertManager(store, clock, [plan])
+    a = await mgr.handle(trigger(plan, clock.now(), ids=("e1",)))
+    assert a is not None
+    done = await mgr.handle_comment(a.id, "e1", CommentAction.DELETED, "zhang")
+    assert done.comments[0].action is CommentAction.DELETED
+    up = await mgr.escalate(a.id, 2, "not acknowledged within 10s")
+    assert up is not None and up.escalation_level == 2
+    down = await mgr.escalate(a.id, 1, "repeat")
+    assert down is not None and down.escalation_level == 2
+    await mgr.resolve(a.id, "zhang")
+    assert await mgr.escalate(a.id, 3, "late") is None
