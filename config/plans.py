@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -138,6 +138,18 @@ class PlanConfig(Section):
     escalation: str = Field("", description="ladder id; empty = chosen by notify routes")
     labels: dict[str, str] = Field(default_factory=dict)
     enabled: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_version_keys(cls, data: Any) -> Any:
+        # The first schema had `count: {...}` and `resolve_hold`; keep such files loading.
+        if isinstance(data, dict) and "count" in data and "when" not in data:
+            data = dict(data)
+            count = data.pop("count")
+            data["when"] = {"type": "count", **count} if isinstance(count, dict) else count
+            if "resolve_hold" in data and "resolve" not in data:
+                data["resolve"] = {"mode": "auto", "hold": data.pop("resolve_hold")}
+        return data
 
     @model_validator(mode="after")
     def _grouping_fits(self) -> PlanConfig:
