@@ -1,16 +1,38 @@
-"""Alerting metrics: open alerts, transitions, escalations, notifications, response times."""
+"""Alerting metrics: open alerts, transitions, escalations, notifications, response times.
+
+`AlertMetrics.on_alert_change` is an AlertManager listener: it keeps the open-alerts gauge
+in step with every change, counts state transitions and escalation steps, and observes
+the response-time histograms (ack, resolve, comment handled). Notifiers increment
+`notifications`, `notification_failures` and set `dead_letters` themselves, since only
+they know the outcome of a delivery.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from alerts.manager import AlertChange
+from alerts.model import Alert, AlertState
+from alerts.store.base import AlertStore
+
 RESPONSE_BUCKETS = (5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600)
+
+# Actors outside the configured people (e.g. an API client) share one label value, so
+# the controller label stays bounded by the config.
+OTHER_ACTOR = "other"
+SYSTEM_ACTOR = "system"
+NOTIFY_REASONS = ("first_fire", "escalation", "repeat", "resolved")
 
 
 class AlertMetrics:
     """Every metric of alerts/, registered on the registry the app passes in."""
 
-    def __init__(self, registry: CollectorRegistry) -> None:
+    def __init__(
+        self, registry: CollectorRegistry, controllers: Iterable[str] | None = None
+    ) -> None:
+        self._controllers = frozenset(controllers) if controllers is not None else None
         self.open_alerts = Gauge(
             "roomwatch_alerts_open",
             "Open alerts (firing or acknowledged).",
@@ -19,7 +41,7 @@ class AlertMetrics:
         )
         self.transitions = Counter(
             "roomwatch_alert_transitions_total",
-            "Alert state changes.",
+            "Alert state changes; action is created, acknowledged, unacknowledged or resolved.",
             ["room", "plan", "action"],
             registry=registry,
         )
@@ -52,7 +74,7 @@ class AlertMetrics:
         )
         self.notifications = Counter(
             "roomwatch_notifications_total",
-            "Notifications delivered.",
+            "Notifications delivered; reason is first_fire, escalation, repeat or resolved.",
             ["notifier", "reason"],
             registry=registry,
         )
@@ -67,3 +89,67 @@ class AlertMetrics:
             "Notifications given up on, waiting for an operator.",
             registry=registry,
         )
+
+    def init_notifiers(self, notifiers: Iterable[str]) -> None:
+        """Create the per-notifier series at zero so a quiet notifier still shows up."""
+        for name in notifiers:
+            self.notification_failures.labels(name)
+            for reason in NOTIFY_REASONS:
+                self.notifications.labels(name, reason)
+
+    def controller(self, actor: str | None) -> str:
+        """Return the bounded label value for an actor."""
+        if not actor or actor == SYSTEM_ACTOR:
+            return SYSTEM_ACTOR
+        if self._controllers is None or actor in self._controllers:
+            return actor
+        return OTHER_ACTOR
+
+    async def sync(self, store: AlertStore) -> None:
+        """Set the open-alerts gauge from the store (alerts that survived a restart)."""
+        self.open_alerts.clear()
+        open_states = (AlertState.FIRING, AlertState.ACKNOWLEDGED)
+        for alert in await store.list_alerts(states=open_states, limit=1_000_000):
+            self._open(alert).inc()
+
+    def _open(self, alert: Alert) -> Gauge:
+        return self.open_alerts.labels(
+            alert.room, alert.plan_id, alert.severity.value, alert.state.value
+        )
+
+    async def on_alert_change(self, change: AlertChange) -> None:
+        """Record one alert change (an AlertManager listener)."""
+        alert, previous = change.alert, change.previous
+        state_changed = previous is None or previous.state is not alert.state
+        if state_changed or (previous is not None and previous.severity is not alert.severity):
+            if previous is not None and previous.is_open:
+                self._open(previous).dec()
+            if alert.is_open:
+                self._open(alert).inc()
+        if state_changed:
+            self.transitions.labels(alert.room, alert.plan_id, change.action).inc()
+            self._observe_response(alert, previous)
+        if previous is not None and alert.escalation_level > previous.escalation_level:
+            self.escalations.labels(alert.room, alert.plan_id, str(alert.escalation_level)).inc()
+        if previous is not None:
+            self._observe_comments(alert, previous)
+
+    def _observe_response(self, alert: Alert, previous: Alert | None) -> None:
+        acked_now = alert.acked_at is not None and (previous is None or previous.acked_at is None)
+        if acked_now and alert.acked_at is not None:
+            self.time_to_ack.labels(
+                alert.room, alert.plan_id, self.controller(alert.acked_by)
+            ).observe(max(0.0, alert.acked_at - alert.started_at))
+        if alert.state is AlertState.RESOLVED and alert.resolved_at is not None:
+            self.time_to_resolve.labels(
+                alert.room, alert.plan_id, self.controller(alert.resolved_by)
+            ).observe(max(0.0, alert.resolved_at - alert.started_at))
+
+    def _observe_comments(self, alert: Alert, previous: Alert) -> None:
+        handled_before = {c.event_id for c in previous.comments if c.handled_at is not None}
+        for c in alert.comments:
+            if c.handled_at is None or c.event_id in handled_before:
+                continue
+            self.time_to_handle.labels(
+                alert.room, c.category or c.kind.value, self.controller(c.handled_by)
+            ).observe(max(0.0, c.handled_at - c.ts))

@@ -24,7 +24,8 @@ from monitor.collectors.simulator import RoomSimulator
 from monitor.detect.base import Detector, KeywordDetector
 from monitor.events import AnyEvent
 from monitor.feed import FeedHub
-from monitor.metrics import ServiceMetrics
+from monitor.metrics import CallbackGauges, ServiceMetrics
+from monitor.negative_ratio import NegativeRatio
 from monitor.pipeline import Pipeline
 from monitor.web.ingest import IngestEndpoint
 
@@ -70,6 +71,7 @@ class Service:
 
     async def start(self) -> None:
         """Start the pipeline workers, the ticker and every collector."""
+        await self.alert_metrics.sync(self.store)
         self.spawn(self.pipeline.run(), "pipeline")
         self.spawn(self._ticker(), "ticker")
         for collector in self.collectors:
@@ -152,12 +154,24 @@ def build_service(
         PlatformCollector(registry=registry)
         GCCollector(registry=registry)
     metrics = ServiceMetrics(registry)
-    alert_metrics = AlertMetrics(registry)
+    metrics.init_sources(s.id for s in config.sources)
+    alert_metrics = AlertMetrics(registry, controllers=[p.id for p in config.people.users])
+    alert_metrics.init_notifiers(n.id for n in config.notifiers)
+    negative_ratio = NegativeRatio([r.id for r in config.rooms], clock)
+    registry.register(
+        CallbackGauges(
+            "roomwatch_negative_ratio",
+            f"Share of a room's comments flagged negative in the last {negative_ratio.window}s.",
+            ["room"],
+            negative_ratio.read,
+        )
+    )
     store = store or build_store(config)
     plans = build_plans(config)
     manager = AlertManager(store, clock, plans)
     feed = FeedHub(store, metrics)
     manager.subscribe(feed.on_alert_change)
+    manager.subscribe(alert_metrics.on_alert_change)
     engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
     pipeline = Pipeline(
         detector=build_detector(config),
@@ -167,6 +181,7 @@ def build_service(
         clock=clock,
         queue_size=config.pipeline.queue_size,
         on_flag=feed.on_flag,
+        negative_ratio=negative_ratio,
     )
     service = Service(
         config=config,

@@ -1,18 +1,49 @@
 """The service's Prometheus metrics (ingest, detection, collectors, pipeline).
 
 Labels are bounded: rooms come from the config, sources from the config, kinds and
-categories from fixed sets. Never a user id or free text. The catalogue is in
-docs/metrics.md.
+categories from fixed sets or the lexicon config. Never a user id or free text. The
+catalogue is in docs/metrics.md; tests/test_metrics_catalogue.py keeps the two in step.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+# The `_created` series double every counter and histogram on each scrape and no
+# dashboard or rule reads them; dropping them keeps /metrics cheap.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 DETECTION_BUCKETS = (0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.005, 0.02)
 PIPELINE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+# Room gauges exported as roomwatch_room_metric{name=...}; other names in MetricEvents
+# still reach detection and plans but are not exported, so input cannot grow the label set.
+ROOM_GAUGE_NAMES = frozenset(
+    {"online_viewers", "likes_total", "comment_rate", "gmv", "followers", "gifts_value"}
+)
+
+UNKNOWN_SOURCE = "unknown"
+
+LabelledValues = Iterable[tuple[tuple[str, ...], float]]
+
+
+def package_version() -> str:
+    """Return the installed roomwatch version, or 'dev' when running from a tree."""
+    try:
+        return version("roomwatch")
+    except PackageNotFoundError:
+        return "dev"
 
 
 class ServiceMetrics:
@@ -20,6 +51,13 @@ class ServiceMetrics:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
+        self.build_info = Gauge(
+            "roomwatch_build_info",
+            "Always 1; the version label tells which roomwatch is running.",
+            ["version"],
+            registry=registry,
+        )
+        self.build_info.labels(package_version()).set(1)
         self.events = Counter(
             "roomwatch_events_total",
             "Events accepted into the pipeline.",
@@ -28,7 +66,7 @@ class ServiceMetrics:
         )
         self.events_rejected = Counter(
             "roomwatch_events_rejected_total",
-            "Events rejected at the edge (malformed or unknown room).",
+            "Events rejected at the edge (malformed or unknown room); reason is the field.",
             ["source", "reason"],
             registry=registry,
         )
@@ -83,9 +121,9 @@ class ServiceMetrics:
             ["source"],
             registry=registry,
         )
-        self.source_restarts = Counter(
-            "roomwatch_source_restarts_total",
-            "Times a crashed or disconnected source was restarted.",
+        self.source_reconnects = Counter(
+            "roomwatch_source_reconnects_total",
+            "Times a source reconnected or was restarted after a failure.",
             ["source"],
             registry=registry,
         )
@@ -97,7 +135,7 @@ class ServiceMetrics:
         )
         self.decode_errors = Counter(
             "roomwatch_decode_errors_total",
-            "Frames a source could not decode.",
+            "Frames a source could not decode; reason is a fixed code per decoder.",
             ["source", "reason"],
             registry=registry,
         )
@@ -124,15 +162,34 @@ class ServiceMetrics:
             registry=registry,
         )
 
+    @property
+    def source_restarts(self) -> Counter:
+        """Return the reconnect counter (the supervisor counts its restarts there too)."""
+        return self.source_reconnects
+
+    def init_sources(self, sources: Iterable[str]) -> None:
+        """Create the per-source series at zero so a silent source still shows up."""
+        for name in sources:
+            self.source_up.labels(name)
+            self.source_reconnects.labels(name)
+            self.source_frames.labels(name)
+            self.events_dropped.labels(name)
+
 
 class CallbackGauges(Collector):
-    """Expose gauges computed at scrape time (negative ratio, open alerts)."""
+    """Expose one gauge family whose values are computed at scrape time."""
 
-    def __init__(self, name: str, doc: str, labels: list[str], read: object) -> None:
+    def __init__(
+        self, name: str, doc: str, labels: list[str], read: Callable[[], LabelledValues]
+    ) -> None:
         self._name, self._doc, self._labels, self._read = name, doc, labels, read
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(self._name, self._doc, labels=self._labels)
-        for label_values, value in self._read():  # type: ignore[operator]
+        for label_values, value in self._read():
             family.add_metric(list(label_values), value)
         yield family
+
+    def describe(self) -> Iterator[Metric]:
+        # Describing without reading keeps registration free of side effects.
+        yield GaugeMetricFamily(self._name, self._doc, labels=self._labels)

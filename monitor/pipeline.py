@@ -13,7 +13,8 @@ from alerts.model import Signal, SignalKind
 from alerts.plans import PlanEngine
 from monitor.detect.base import Detector, observe
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
-from monitor.metrics import ServiceMetrics
+from monitor.metrics import ROOM_GAUGE_NAMES, UNKNOWN_SOURCE, ServiceMetrics
+from monitor.negative_ratio import NegativeRatio
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class Pipeline:
         clock: Clock,
         queue_size: int,
         on_flag: FlagSink | None = None,
+        negative_ratio: NegativeRatio | None = None,
     ) -> None:
         self.detector = detector
         self.engine = engine
@@ -41,6 +43,7 @@ class Pipeline:
         self._clock = clock
         self._queue: asyncio.Queue[tuple[AnyEvent, float]] = asyncio.Queue(maxsize=queue_size)
         self._on_flag = on_flag
+        self._negative_ratio = negative_ratio
         self._accepting = True
         metrics.queue_capacity.set(queue_size)
         metrics.queue_depth.set_function(self._queue.qsize)
@@ -60,9 +63,9 @@ class Pipeline:
         try:
             self._queue.put_nowait((event, time.perf_counter()))
         except asyncio.QueueFull:
-            self._metrics.events_dropped.labels(event.source or "unknown").inc()
+            self._metrics.events_dropped.labels(event.source or UNKNOWN_SOURCE).inc()
             return False
-        self._metrics.events.labels(event.room, event.source or "unknown", event.kind.value).inc()
+        self._count_in(event)
         return True
 
     async def put(self, event: AnyEvent) -> bool:
@@ -70,8 +73,13 @@ class Pipeline:
         if not self._accepting:
             return False
         await self._queue.put((event, time.perf_counter()))
-        self._metrics.events.labels(event.room, event.source or "unknown", event.kind.value).inc()
+        self._count_in(event)
         return True
+
+    def _count_in(self, event: AnyEvent) -> None:
+        source = event.source or UNKNOWN_SOURCE
+        self._metrics.events.labels(event.room, source, event.kind.value).inc()
+        self._metrics.source_lag.labels(source).set(max(0.0, self._clock.now() - event.ts))
 
     async def run(self) -> None:
         """Process events until cancelled."""
@@ -100,7 +108,10 @@ class Pipeline:
         self._metrics.detection_latency.observe(time.perf_counter() - started)
         if isinstance(event, CommentEvent):
             self._metrics.comments.labels(event.room).inc()
-        elif isinstance(event, MetricEvent):
+            if self._negative_ratio is not None:
+                negative = any(f.kind is SignalKind.NEGATIVE for f in flags)
+                self._negative_ratio.add(event.room, negative)
+        elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._metrics.room_gauge.labels(event.room, event.name).set(event.value)
         for flag in flags:
             self._metrics.flags.labels(flag.room, flag.kind.value, flag.category).inc()

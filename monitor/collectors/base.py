@@ -64,7 +64,7 @@ async def supervise(
             raise
         except Exception as exc:
             metrics.source_up.labels(collector.name).set(0)
-            metrics.source_restarts.labels(collector.name).inc()
+            metrics.source_reconnects.labels(collector.name).inc()
             if loop.time() - started > HEALTHY_RUN:
                 backoff.reset()
             delay = backoff.next_delay()

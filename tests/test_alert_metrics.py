@@ -1,0 +1,107 @@
+"""The alert metrics listener keeps gauges, counters and histograms in step with alerts."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry
+
+from alerts.clock import ManualClock
+from alerts.manager import AlertChange, AlertManager
+from alerts.metrics import AlertMetrics
+from alerts.model import AlertState, CommentAction, Signal, SignalKind
+from alerts.plans import Plan, PlanTrigger
+from alerts.store.memory import MemoryStore
+from config.plans import PlanConfig
+
+PLAN = Plan.from_config(
+    PlanConfig.model_validate(
+        {
+            "id": "sensitive_burst",
+            "name": "敏感评论集中出现",
+            "when": {"type": "count", "signal": "sensitive", "min": 1, "window": 60},
+        }
+    )
+)
+
+
+def _value(registry: CollectorRegistry, name: str, **labels: str) -> float:
+    value = registry.get_sample_value(name, labels)
+    return 0.0 if value is None else value
+
+
+def _trigger(room: str, ts: float, event_id: str) -> PlanTrigger:
+    signal = Signal(room, ts, SignalKind.SENSITIVE, category="fraud", event_id=event_id, text="x")
+    return PlanTrigger(PLAN, room, "", True, ts, "burst", (signal,))
+
+
+async def test_open_gauge_transitions_and_response_times_follow_the_alert() -> None:
+    registry = CollectorRegistry()
+    metrics = AlertMetrics(registry, controllers=["demo"])
+    clock = ManualClock(1_000.0)
+    manager = AlertManager(MemoryStore(), clock, [PLAN])
+    manager.subscribe(metrics.on_alert_change)
+    key = {"room": "room-a", "plan": "sensitive_burst", "severity": "warning"}
+
+    alert = await manager.handle(_trigger("room-a", 1_000.0, "e1"))
+    assert alert is not None
+    await manager.handle(_trigger("room-a", 1_001.0, "e2"))  # grouped: no new open alert
+    assert _value(registry, "roomwatch_alerts_open", state="firing", **key) == 1
+    clock.advance(30)
+    await manager.acknowledge(alert.id, "demo")
+    assert _value(registry, "roomwatch_alerts_open", state="firing", **key) == 0
+    assert _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 1
+    clock.advance(15)
+    await manager.handle_comment(alert.id, "e1", CommentAction.DELETED, "demo")
+    clock.advance(45)
+    await manager.resolve(alert.id, "stranger")
+    assert _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 0
+
+    ack = {"room": "room-a", "plan": "sensitive_burst", "controller": "demo"}
+    assert _value(registry, "roomwatch_time_to_acknowledge_seconds_count", **ack) == 1
+    assert _value(registry, "roomwatch_time_to_acknowledge_seconds_sum", **ack) == 30
+    res = {"room": "room-a", "plan": "sensitive_burst", "controller": "other"}
+    assert _value(registry, "roomwatch_time_to_resolve_seconds_sum", **res) == 90
+    handle = {"room": "room-a", "category": "fraud", "controller": "demo"}
+    assert _value(registry, "roomwatch_time_to_handle_comment_seconds_sum", **handle) == 45
+    for action in ("created", "acknowledged", "resolved"):
+        labels = {"room": "room-a", "plan": "sensitive_burst", "action": action}
+        assert _value(registry, "roomwatch_alert_transitions_total", **labels) == 1
+    grouped = {"room": "room-a", "plan": "sensitive_burst", "action": "grouped"}
+    assert _value(registry, "roomwatch_alert_transitions_total", **grouped) == 0
+
+
+async def test_sync_counts_alerts_that_survived_a_restart_and_escalations_count() -> None:
+    store = MemoryStore()
+    clock = ManualClock(1_000.0)
+    first = AlertManager(store, clock, [PLAN])
+    a = await first.handle(_trigger("room-a", 1_000.0, "e1"))
+    await first.handle(_trigger("room-b", 1_000.0, "e2"))
+    assert a is not None
+    await first.acknowledge(a.id, "demo")
+
+    registry = CollectorRegistry()
+    metrics = AlertMetrics(registry)
+    await metrics.sync(store)
+    base = {"plan": "sensitive_burst", "severity": "warning"}
+    assert _value(registry, "roomwatch_alerts_open", room="room-a", state="acknowledged", **base)
+    assert _value(registry, "roomwatch_alerts_open", room="room-b", state="firing", **base) == 1
+
+    current = await store.get_alert(a.id)
+    assert current is not None and current.state is AlertState.ACKNOWLEDGED
+    await metrics.on_alert_change(
+        AlertChange(current.evolve(escalation_level=1), current, "escalated")
+    )
+    labels = {"room": "room-a", "plan": "sensitive_burst", "level": "1"}
+    assert _value(registry, "roomwatch_escalations_total", **labels) == 1
+    # The state did not change, so the gauge did not move.
+    assert _value(registry, "roomwatch_alerts_open", room="room-a", state="acknowledged", **base)
+
+
+def test_notifier_series_exist_at_zero_and_controller_labels_stay_bounded() -> None:
+    registry = CollectorRegistry()
+    metrics = AlertMetrics(registry, controllers=["demo"])
+    metrics.init_notifiers(["ops-webhook"])
+    labels = {"notifier": "ops-webhook", "reason": "escalation"}
+    assert registry.get_sample_value("roomwatch_notifications_total", labels) == 0
+    assert metrics.controller("demo") == "demo"
+    assert metrics.controller("u12345") == "other"
+    assert metrics.controller(None) == "system"

@@ -1,0 +1,67 @@
+"""docs/metrics.md documents every registered metric with its type and labels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from prometheus_client.metrics import MetricWrapperBase
+
+from config.loader import default_config_path, load_config
+from monitor.app import build_service
+from monitor.metrics import CallbackGauges
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
+ROW = re.compile(r"^\| `([a-z_:]+)` \| (counter|gauge|histogram) \|([a-z_, ]*)\|")
+
+
+def _documented() -> dict[str, tuple[str, tuple[str, ...]]]:
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if m := ROW.match(line):
+            labels = tuple(x.strip() for x in m.group(3).split(",") if x.strip())
+            assert m.group(1) not in out, f"{m.group(1)} documented twice"
+            out[m.group(1)] = (m.group(2), labels)
+    return out
+
+
+def _registered() -> dict[str, tuple[str, tuple[str, ...]]]:
+    service = build_service(load_config(default_config_path()))
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for collector in list(service.registry._collector_to_names):
+        declared: tuple[str, ...] | None = None
+        if isinstance(collector, MetricWrapperBase):
+            declared = tuple(collector._labelnames)
+        elif isinstance(collector, CallbackGauges):
+            declared = tuple(collector._labels)
+        for family in collector.collect():
+            name = family.name + ("_total" if family.type == "counter" else "")
+            labels = declared
+            if labels is None:
+                seen = {k for s in family.samples for k in s.labels if k != "le"}
+                labels = tuple(sorted(seen))
+            out[name] = (family.type, labels)
+    return out
+
+
+def test_every_registered_metric_is_documented_with_type_and_labels() -> None:
+    documented, registered = _documented(), _registered()
+    missing = sorted(set(registered) - set(documented))
+    assert not missing, f"undocumented metrics: {missing}"
+    stale = sorted(n for n in set(documented) - set(registered) if n.startswith("roomwatch_"))
+    assert not stale, f"documented but not registered: {stale}"
+    for name, (kind, labels) in registered.items():
+        doc_kind, doc_labels = documented[name]
+        assert doc_kind == kind, f"{name}: documented as {doc_kind}, registered as {kind}"
+        assert sorted(doc_labels) == sorted(labels), f"{name}: labels {labels} vs {doc_labels}"
+
+
+def test_names_follow_prometheus_conventions() -> None:
+    for name, (kind, labels) in _registered().items():
+        if not name.startswith("roomwatch_"):
+            continue
+        assert re.fullmatch(r"roomwatch_[a-z][a-z0-9_]*", name), name
+        assert name.endswith("_total") == (kind == "counter"), name
+        if kind == "histogram":
+            assert name.endswith("_seconds"), name
+        assert not {"user", "nickname", "text", "event_id", "id"} & set(labels), name
