@@ -32,6 +32,8 @@ def fast_demo_config(tmp_path: Path, *, rate: float = 20.0, incident_every: floa
         if src["type"] == "simulator":
             src.update(rate=rate, incident_every=incident_every, seed=7)
     raw["server"]["port"] = 0
+    if raw.get("plans", {}).get("dir"):  # keep the shipped plans when the file moves
+        raw["plans"]["dir"] = str(default_config_path().parent / raw["plans"]["dir"])
     path = tmp_path / "demo-fast.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
