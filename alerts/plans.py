@@ -13,7 +13,8 @@ from typing import Any
 
 from alerts.conditions import Condition, compile_condition
 from alerts.model import Severity, Signal, SignalKind
-from config.plans import PlanConfig
+from config.plans import Condition as ConditionConfig
+from config.plans import PlanConfig, leaves
 
 FLAGGED = frozenset({SignalKind.SENSITIVE, SignalKind.NEGATIVE})
 
@@ -35,6 +36,7 @@ class Plan:
     reopen_within: float = 120.0
     escalation: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    window: float = 0.0  # the longest window or duration any of its conditions looks back
 
     @classmethod
     def from_config(cls, c: PlanConfig) -> Plan:
@@ -52,6 +54,7 @@ class Plan:
             reopen_within=c.reopen_within,
             escalation=c.escalation,
             labels=dict(c.labels),
+            window=max(_span(leaf) for leaf in leaves(c.when)),
         )
 
     def group_of(self, signal: Signal) -> str | None:
@@ -59,6 +62,11 @@ class Plan:
         if self.group_by == "user":
             return signal.user or None
         return ""
+
+
+def _span(c: ConditionConfig) -> float:
+    window = getattr(c, "window", None)
+    return float(window if window is not None else getattr(c, "for_", 0.0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,9 @@ async def replay_in_process(
         if last_tick is not None:
             # Let windows that the recording left open run out, so clears are printed too.
             plans = service.engine.plans
-            horizon = last_tick + max((p.window + p.resolve_hold for p in plans), default=0.0)
+            horizon = last_tick + max(
+                (p.window + (p.resolve_hold or 0.0) for p in plans), default=0.0
+            )
             await _tick_until(service.pipeline.tick, clock, last_tick, horizon + interval, interval)
     finally:
         await service.store.close()

@@ -129,7 +129,9 @@ def test_cli_replay_prints_alerts_and_summary(capsys: pytest.CaptureFixture[str]
     assert main(["replay", str(DRILL_FILE), "--speed", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "CREATED" in lines[0] and "sensitive_burst" in lines[0]
-    assert lines[-1].startswith("replayed 50 events, skipped 0 lines, 1 alert(s) raised")
+    assert lines[-1].startswith("replayed 50 events, skipped 0 lines, ")
+    # the drill's two incidents both raise their shipped plan's alert
+    assert any("CREATED" in line and "viewer_crash" in line for line in lines)
 
 
 @pytest.mark.parametrize(
