@@ -44,14 +44,28 @@ class ReplayReport:
 
 
 async def replay_in_process(
-    path: Path, config: Config, speed: float, out: TextIO, *, as_json: bool = False
+    path: Path,
+    config: Config,
+    speed: float,
+    out: TextIO,
+    *,
+    as_json: bool = False,
+    tail: float = 0.0,
 ) -> ReplayReport:
-    """Run the recording through a pipeline built from `config`; print alert changes."""
+    """Run the recording through a pipeline built from `config`; print alert changes.
+
+    Only the rooms the recording mentions are watched (a configured room with no events
+    would look dead). `tail` keeps the clock running that many recorded seconds past the
+    last event so that clears and auto-resolves show.
+    """
     from monitor.app import build_service  # the composition root; imported late for the CLI
 
     report = ReplayReport()
     clock = ManualClock(0.0)
-    service = build_service(config, clock=clock, registry=CollectorRegistry())
+    rooms = frozenset(r.id for r in config.rooms)
+    seen = await recorded_rooms(path, rooms)
+    watched = config.model_copy(update={"rooms": [r for r in config.rooms if r.id in seen]})
+    service = build_service(watched, clock=clock, registry=CollectorRegistry())
     first_ts: list[float] = []
 
     async def on_change(change: AlertChange) -> None:
@@ -73,7 +87,6 @@ async def replay_in_process(
     pacer = Pacer(speed, time.monotonic)
     interval = service.config.pipeline.tick_interval
     last_tick: float | None = None
-    rooms = frozenset(r.id for r in config.rooms)
     try:
         async for item in read_recording(path, rooms=rooms):
             if isinstance(item, BadLine):
@@ -89,16 +102,21 @@ async def replay_in_process(
             clock.set(max(clock.now(), ts))
             await service.pipeline.process(item.event)
             report.events += 1
-        if last_tick is not None:
-            # Let windows that the recording left open run out, so clears are printed too.
-            plans = service.engine.plans
-            horizon = last_tick + max(
-                (p.window + (p.resolve_hold or 0.0) for p in plans), default=0.0
-            )
-            await _tick_until(service.pipeline.tick, clock, last_tick, horizon + interval, interval)
+        if last_tick is not None and tail > 0:
+            until = clock.now() + tail
+            await _tick_until(service.pipeline.tick, clock, last_tick, until, interval)
     finally:
         await service.store.close()
     return report
+
+
+async def recorded_rooms(path: Path, rooms: frozenset[str]) -> set[str]:
+    """Return the configured rooms that events of the recording belong to."""
+    seen: set[str] = set()
+    async for item in read_recording(path, rooms=rooms):
+        if isinstance(item, RecordedEvent):
+            seen.add(item.event.room)
+    return seen
 
 
 async def _tick_until(
@@ -201,7 +219,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if config is None:
                 return 2
             report = asyncio.run(
-                replay_in_process(path, config, args.speed, sys.stdout, as_json=args.json)
+                replay_in_process(
+                    path, config, args.speed, sys.stdout, as_json=args.json, tail=args.tail
+                )
             )
     except (ReplayError, aiohttp.ClientError, OSError) as exc:
         print(f"replay: {exc}", file=sys.stderr)
@@ -227,6 +247,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--url", help="post to this running roomwatch instead (http://host:port)")
     p.add_argument("--token", help="bearer token of an http_ingest source (with --url)")
     p.add_argument("--json", action="store_true", help="print alert changes as JSON lines")
+    p.add_argument(
+        "--tail",
+        type=float,
+        default=0.0,
+        help="in-process: keep time running this many seconds after the last event",
+    )
     p.set_defaults(func=cmd_replay)
 
 

@@ -18,7 +18,8 @@ from monitor.replay import replay_in_process, replay_to_url
 from tests.support import running
 
 DRILL = Path(__file__).resolve().parents[1] / "config" / "drills"
-DRILL_FILE = DRILL / "sensitive-burst-and-viewer-crash.jsonl"
+DRILL_FILE = DRILL / "incident-drill.jsonl"
+DRILL_EVENTS = sum(1 for line in DRILL_FILE.read_text().splitlines() if line)
 T0 = 1_763_769_600.0
 
 
@@ -28,8 +29,8 @@ def write(tmp_path: Path, lines: list[str]) -> Path:
     return path
 
 
-def comment(ts: float, text: str, room: str = "room-a") -> str:
-    obj = {"kind": "comment", "room": room, "ts": ts, "text": text, "user": "u1"}
+def comment(ts: float, text: str, room: str = "room-a", user: str = "u1") -> str:
+    obj = {"kind": "comment", "room": room, "ts": ts, "text": text, "user": user}
     return orjson.dumps(obj).decode()
 
 
@@ -74,31 +75,33 @@ def test_pacer_keeps_relative_timing_scaled_by_speed() -> None:
         Pacer(-1, lambda: 0.0)
 
 
-async def test_drill_in_process_raises_and_resolves_the_sensitive_alert() -> None:
+async def test_drill_in_process_raises_every_incident_of_the_recording() -> None:
     out = io.StringIO()
     config = load_config(default_config_path())
-    report = await replay_in_process(DRILL_FILE, config, 0, out)
-    assert report.skipped == 0
-    assert report.events == sum(1 for line in DRILL_FILE.read_text().splitlines() if line)
-    actions = [(a["action"], a["plan_id"], a["room"]) for a in report.alerts]
-    assert actions[0] == ("created", "sensitive_burst", "room-a")
-    assert ("resolved", "sensitive_burst", "room-a") in actions
+    report = await replay_in_process(DRILL_FILE, config, 0, out, tail=200)
+    assert (report.events, report.skipped) == (DRILL_EVENTS, 0)
+    created = [a["plan_id"] for a in report.alerts if a["action"] == "created"]
+    # In recording order: burst at 10-17 s, crash 30-45 s, wave 50-68 s, stream down 75-90 s.
+    assert created[:4] == ["sensitive_burst", "viewer_crash", "negative_wave", "stream_down"]
+    resolved = {a["plan_id"] for a in report.alerts if a["action"] == "resolved"}
+    assert {"sensitive_burst", "stream_down"} <= resolved
+    assert {a["room"] for a in report.alerts} == {"room-a"}  # rooms without events are not watched
     first = out.getvalue().splitlines()[0]
-    # The third sensitive comment of the drill is 14.8 s after its first event.
-    assert first.startswith("[+   14.8s] CREATED") and "敏感评论集中出现" in first
+    # The fifth sensitive comment of the drill is 15.7 s after its first event.
+    assert first.startswith("[+   15.7s] CREATED") and "敏感评论集中出现" in first
 
 
 async def test_in_process_replay_skips_bad_lines_and_counts_them(tmp_path: Path) -> None:
-    lines = [comment(T0 + i, f"加我微信{i}") for i in range(3)]
+    lines = [comment(T0 + i, f"加我微信{i}", user=f"u{i}") for i in range(5)]
     lines.insert(1, '{"kind": "comment", "room": "room-a", "text": 5}')
     path = write(tmp_path, lines)
     out = io.StringIO()
     config = load_config(default_config_path())
     report = await replay_in_process(path, config, 0, out, as_json=True)
-    assert (report.events, report.skipped) == (3, 1)
+    assert (report.events, report.skipped) == (5, 1)
     first = orjson.loads(out.getvalue().splitlines()[0])
-    assert first["action"] == "created"
-    assert first["alert"]["started_at"] == T0 + 2  # the recorded time, not the wall clock
+    assert (first["action"], first["alert"]["plan_id"]) == ("created", "sensitive_burst")
+    assert first["alert"]["started_at"] == T0 + 4  # the recorded time, not the wall clock
 
 
 async def test_replay_to_url_posts_to_a_running_server(tmp_path: Path) -> None:
@@ -129,9 +132,7 @@ def test_cli_replay_prints_alerts_and_summary(capsys: pytest.CaptureFixture[str]
     assert main(["replay", str(DRILL_FILE), "--speed", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "CREATED" in lines[0] and "sensitive_burst" in lines[0]
-    assert lines[-1].startswith("replayed 50 events, skipped 0 lines, ")
-    # the drill's two incidents both raise their shipped plan's alert
-    assert any("CREATED" in line and "viewer_crash" in line for line in lines)
+    assert lines[-1] == f"replayed {DRILL_EVENTS} events, skipped 0 lines, 4 alert(s) raised"
 
 
 @pytest.mark.parametrize(
