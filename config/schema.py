@@ -40,6 +40,16 @@ class PipelineConfig(Section):
     tick_interval: float = Field(1.0, gt=0, le=60)
 
 
+class ClusterConfig(Section):
+    """Several instances on one Redis: room leases, input streams, feed fan-out."""
+
+    enabled: bool = False
+    instance_id: str = Field("", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # empty: host-pid
+    lease_ttl: float = Field(5.0, ge=0.5, le=120)
+    stream_maxlen: int = Field(100_000, ge=100, le=100_000_000)
+    read_batch: int = Field(500, ge=1, le=10_000)
+
+
 class RoomConfig(Section):
     id: str = Field(pattern=ROOM_ID)
     name: str = ""
@@ -50,6 +60,7 @@ class Config(Section):
     server: ServerConfig = ServerConfig()
     store: StoreConfig = StoreConfig()
     pipeline: PipelineConfig = PipelineConfig()
+    cluster: ClusterConfig = ClusterConfig()
     rooms: list[RoomConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     detection: DetectionConfig = DetectionConfig()
@@ -86,6 +97,8 @@ class Config(Section):
                     out.append((("people", "users", i, "rooms", j), f"unknown room {room_id!r}"))
         if self.store.kind == "redis" and not self.store.redis_url:
             out.append((("store", "redis_url"), "is required when store.kind is redis"))
+        if self.cluster.enabled and self.store.kind != "redis":
+            out.append((("cluster", "enabled"), "needs store.kind redis (instances share Redis)"))
         plan_ids: set[str] = set()
         for i, plan in enumerate(self.plans.items):
             if plan.id in plan_ids:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
@@ -28,6 +29,9 @@ from monitor.metrics import CallbackGauges, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
 from monitor.pipeline import Pipeline
 from monitor.web.ingest import IngestEndpoint
+
+if TYPE_CHECKING:
+    from monitor.cluster import ClusterParts
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ class Service:
     pipeline: Pipeline
     collectors: list[Collector] = field(default_factory=list)
     route_plugins: list[RoutePlugin] = field(default_factory=list)
+    cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
 
@@ -197,6 +202,7 @@ def build_service(
         pipeline=pipeline,
     )
     service.on_teardown("store", store.close)
+    _attach_redis_parts(service)
     all_rooms = [r.id for r in config.rooms]
     if ingest_sources := config.ingest_sources():
         # One endpoint serves every http_ingest source; the bearer token picks the source.
@@ -215,3 +221,17 @@ def build_service(
                 )
             )
     return service
+
+
+def _attach_redis_parts(service: Service) -> None:
+    """Report failed Redis writes; in cluster mode add leases, streams and feed fan-out."""
+    from alerts.store.redis import RedisStore
+
+    if not isinstance(service.store, RedisStore):
+        return
+    from monitor.cluster import ClusterMetrics, attach_cluster, instrument_store
+
+    metrics = ClusterMetrics(service.registry)
+    instrument_store(service.store, metrics)
+    if service.config.cluster.enabled:
+        service.cluster = attach_cluster(service, metrics)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from alerts.manager import AlertChange
@@ -52,6 +52,8 @@ class FeedHub:
         self._store = store
         self._metrics = metrics
         self._subs: set[FeedSubscription] = set()
+        # Called with each item this instance appended (cluster mode: publish to peers).
+        self.after_append: list[Callable[[FeedItem], None]] = []
 
     def subscribe(self, rooms: Iterable[str] | None) -> FeedSubscription:
         sub = FeedSubscription(rooms)
@@ -66,6 +68,8 @@ class FeedHub:
     async def publish(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
         item = await self._store.append_feed(type, room, ts, data)
         self.fan_out(item)
+        for hook in self.after_append:
+            hook(item)
         return item
 
     def fan_out(self, item: FeedItem) -> None:

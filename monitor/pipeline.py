@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from alerts.clock import Clock
 from alerts.manager import AlertManager
@@ -19,6 +20,16 @@ from monitor.negative_ratio import NegativeRatio
 log = logging.getLogger(__name__)
 
 FlagSink = Callable[[Signal], Awaitable[None]]
+# Called once an event has been processed, with the error that stopped it (None: done).
+Done = Callable[[BaseException | None], None]
+
+
+class Intake(Protocol):
+    """Where offered events go instead of the local queue (cluster mode: Redis Streams)."""
+
+    def offer(self, event: AnyEvent) -> bool: ...
+
+    async def put(self, event: AnyEvent) -> bool: ...
 
 
 class Pipeline:
@@ -41,10 +52,13 @@ class Pipeline:
         self._manager = manager
         self._metrics = metrics
         self._clock = clock
-        self._queue: asyncio.Queue[tuple[AnyEvent, float]] = asyncio.Queue(maxsize=queue_size)
+        self._queue: asyncio.Queue[tuple[AnyEvent, float, Done | None]] = asyncio.Queue(
+            maxsize=queue_size
+        )
         self._on_flag = on_flag
         self._negative_ratio = negative_ratio
         self._accepting = True
+        self.router: Intake | None = None
         metrics.queue_capacity.set(queue_size)
         metrics.queue_depth.set_function(self._queue.qsize)
 
@@ -60,8 +74,10 @@ class Pipeline:
         """Enqueue without waiting; a full queue drops the event and counts it."""
         if not self._accepting:
             return False
+        if self.router is not None:
+            return self.router.offer(event)
         try:
-            self._queue.put_nowait((event, time.perf_counter()))
+            self._queue.put_nowait((event, time.perf_counter(), None))
         except asyncio.QueueFull:
             self._metrics.events_dropped.labels(event.source or UNKNOWN_SOURCE).inc()
             return False
@@ -72,9 +88,16 @@ class Pipeline:
         """Enqueue, waiting for room (backpressure for replay and stream consumers)."""
         if not self._accepting:
             return False
-        await self._queue.put((event, time.perf_counter()))
+        if self.router is not None:
+            return await self.router.put(event)
+        await self._queue.put((event, time.perf_counter(), None))
         self._count_in(event)
         return True
+
+    async def submit(self, event: AnyEvent, done: Done) -> None:
+        """Enqueue locally (bypassing the router), calling `done` once it is processed."""
+        await self._queue.put((event, time.perf_counter(), done))
+        self._count_in(event)
 
     def _count_in(self, event: AnyEvent) -> None:
         source = event.source or UNKNOWN_SOURCE
@@ -84,14 +107,19 @@ class Pipeline:
     async def run(self) -> None:
         """Process events until cancelled."""
         while True:
-            event, enqueued = await self._queue.get()
+            event, enqueued, done = await self._queue.get()
+            error: BaseException | None = None
             try:
                 await self.process(event)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as exc:
+                error = exc  # not processed: a stream entry stays pending for redelivery
                 raise
-            except Exception:
+            except Exception as exc:
+                error = exc
                 log.exception("pipeline failed on event %s of room %s", event.id, event.room)
             finally:
+                if done is not None:
+                    done(error)
                 self._queue.task_done()
                 self._metrics.pipeline_latency.observe(time.perf_counter() - enqueued)
 

@@ -97,6 +97,8 @@ class RedisStore:
         self._put_alert = client.register_script(_PUT_ALERT)
         self._append_feed = client.register_script(_APPEND_FEED)
         self._append_record = client.register_script(_APPEND_RECORD)
+        # Told of every failed call (op, error): the service counts and logs them.
+        self.on_error: Callable[[str, Exception], None] | None = None
 
     @classmethod
     def from_url(
@@ -120,9 +122,9 @@ class RedisStore:
     async def _call(self, op: str, fn: Callable[[], Awaitable[T]]) -> T:
         try:
             return await fn()
-        except RedisError as exc:
-            raise StoreError(f"redis {op} failed: {exc}") from exc
-        except OSError as exc:
+        except (RedisError, OSError) as exc:
+            if self.on_error is not None:
+                self.on_error(op, exc)
             raise StoreError(f"redis {op} failed: {exc}") from exc
 
     async def ping(self) -> bool:

@@ -1,0 +1,219 @@
+"""Room leases: each room is processed by exactly one live instance at a time.
+
+Instances announce themselves in a membership set (scored by Redis time + ttl). Each
+room's preferred owner is picked by rendezvous hashing over the live instances, so
+rooms spread evenly and move only when an instance joins or leaves. A lease is a key
+`{prefix}:lease:{room}` holding the owner's id with a TTL; the owner renews it every
+ttl/3. When an instance dies its leases and membership expire and the survivors take
+its rooms within about one TTL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from monitor.cluster.metrics import ClusterMetrics
+
+log = logging.getLogger(__name__)
+
+# A free room whose preferred owner has not taken it after this many passes is fair game.
+ORPHAN_PASSES = 2
+
+_HEARTBEAT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+"""
+
+_ACQUIRE = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+end
+return out
+"""
+
+_RENEW = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out
+"""
+
+_RELEASE = """
+local n = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('DEL', key)
+    n = n + 1
+  end
+end
+if ARGV[2] ~= '' then redis.call('ZREM', ARGV[2], ARGV[1]) end
+return n
+"""
+
+
+def preferred_owner(room: str, instances: Iterable[str]) -> str | None:
+    """Return the instance that should own a room (highest rendezvous hash), if any."""
+    best: tuple[bytes, str] | None = None
+    for inst in instances:
+        h = hashlib.blake2b(f"{room}\x1f{inst}".encode(), digest_size=8).digest()
+        if best is None or (h, inst) > best:
+            best = (h, inst)
+    return best[1] if best else None
+
+
+class RoomLeases:
+    """Acquire, renew, rebalance and release this instance's room leases."""
+
+    name = "cluster-leases"
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str,
+        instance_id: str,
+        rooms: Iterable[str],
+        ttl: float,
+        metrics: ClusterMetrics,
+    ) -> None:
+        self._client = client
+        self._prefix = prefix
+        self.instance_id = instance_id
+        self.rooms = tuple(dict.fromkeys(rooms))
+        self.ttl = ttl
+        self._metrics = metrics
+        self._owned: set[str] = set()
+        self._valid_until = 0.0
+        self._free_passes: dict[str, int] = {}
+        self.live: list[str] = []
+        # Called before a room is given up voluntarily: finish its in-flight events.
+        self.on_release: Callable[[str], Awaitable[None]] | None = None
+        self._heartbeat = client.register_script(_HEARTBEAT)
+        self._acquire = client.register_script(_ACQUIRE)
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+
+    @property
+    def interval(self) -> float:
+        return self.ttl / 3
+
+    @property
+    def owned(self) -> frozenset[str]:
+        """Rooms this instance may process now (none once renewals have lapsed)."""
+        if time.monotonic() >= self._valid_until:
+            return frozenset()
+        return frozenset(self._owned)
+
+    def lease_key(self, room: str) -> str:
+        return f"{self._prefix}:lease:{room}"
+
+    @property
+    def members_key(self) -> str:
+        return f"{self._prefix}:cluster:members"
+
+    async def run(self, emit: object = None) -> None:
+        """Keep leases in step until cancelled; Redis errors are retried every interval."""
+        failing = False
+        while True:
+            try:
+                await self.step()
+                if failing:
+                    log.info("lease loop reconnected to redis; %d rooms owned", len(self._owned))
+                failing = False
+            except (RedisError, OSError) as exc:
+                self._metrics.redis_errors.labels("leases").inc()
+                if not failing:
+                    log.warning("lease loop cannot reach redis (%s); retrying", exc)
+                failing = True
+                if time.monotonic() >= self._valid_until and self._owned:
+                    log.warning("leases on %d rooms lapsed during the outage", len(self._owned))
+                    self._metrics.lease_changes.labels("lost").inc(len(self._owned))
+                    self._owned.clear()
+                    self._metrics.leases_owned.set(0)
+            await asyncio.sleep(self.interval)
+
+    async def step(self) -> None:
+        """One pass: heartbeat, renew, give up rooms that belong elsewhere, take free ones."""
+        ttl_ms = int(self.ttl * 1000)
+        started = time.monotonic()
+        raw = await self._heartbeat(keys=[self.members_key], args=[self.instance_id, ttl_ms])
+        self.live = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in raw)
+        self._metrics.instances.set(len(self.live))
+        if self._owned:
+            mine = sorted(self._owned)
+            kept = await self._renew(
+                keys=[self.lease_key(r) for r in mine], args=[self.instance_id, ttl_ms]
+            )
+            lost = [r for r, ok in zip(mine, kept, strict=True) if not ok]
+            if lost:
+                log.warning("lost the lease on %d rooms: %s", len(lost), ", ".join(lost[:10]))
+                self._metrics.lease_changes.labels("lost").inc(len(lost))
+                self._owned.difference_update(lost)
+        # Renewed rooms stay valid for a little less than the TTL measured from before the call.
+        self._valid_until = started + self.ttl * 0.8
+        prefer = {r: preferred_owner(r, self.live) for r in self.rooms}
+        leaving = [r for r in self._owned if prefer[r] not in (None, self.instance_id)]
+        if leaving:
+            await self.release(leaving)
+        holders = await self._client.mget([self.lease_key(r) for r in self.rooms])
+        wanted: list[str] = []
+        for room, holder in zip(self.rooms, holders, strict=True):
+            if holder is not None or room in self._owned:
+                self._free_passes.pop(room, None)
+                continue
+            passes = self._free_passes.get(room, 0) + 1
+            self._free_passes[room] = passes
+            if prefer[room] == self.instance_id or passes > ORPHAN_PASSES:
+                wanted.append(room)
+        if wanted:
+            got = await self._acquire(
+                keys=[self.lease_key(r) for r in wanted], args=[self.instance_id, ttl_ms]
+            )
+            gained = [r for r, ok in zip(wanted, got, strict=True) if ok]
+            if gained:
+                log.info("acquired %d room leases", len(gained))
+                self._metrics.lease_changes.labels("acquired").inc(len(gained))
+                self._owned.update(gained)
+        self._metrics.leases_owned.set(len(self._owned))
+
+    async def release(self, rooms: Iterable[str], *, leave: bool = False) -> None:
+        """Give rooms up: stop owning them, let in-flight events finish, delete the leases."""
+        rooms = sorted(set(rooms) & self._owned)
+        self._owned.difference_update(rooms)
+        if self.on_release is not None:
+            await asyncio.gather(*(self.on_release(r) for r in rooms))
+        if rooms or leave:
+            await self._release(
+                keys=[self.lease_key(r) for r in rooms],
+                args=[self.instance_id, self.members_key if leave else ""],
+            )
+        if rooms:
+            log.info("released %d room leases", len(rooms))
+            self._metrics.lease_changes.labels("released").inc(len(rooms))
+        self._metrics.leases_owned.set(len(self._owned))
+
+    async def release_all(self) -> None:
+        """Give up every room and leave the membership set (graceful stop)."""
+        try:
+            await self.release(list(self._owned), leave=True)
+        except (RedisError, OSError) as exc:
+            log.warning(
+                "could not release leases on stop (%s); they expire in %.1fs", exc, self.ttl
+            )

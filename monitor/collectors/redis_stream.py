@@ -1,0 +1,242 @@
+"""Redis Streams input: one stream per room, read through a consumer group by the room's owner.
+
+Wire format (for producers outside roomwatch): `XADD {prefix}:in:{room} * e <event JSON>`,
+the JSON being the documented event schema. Every instance uses the consumer group
+`roomwatch` and its instance id as consumer name, and reads only the streams of rooms
+it leases (monitor/cluster/leases.py), so a room's events are processed by one instance,
+in order. An entry is acknowledged (XACK) only after the pipeline has processed it; when
+a room changes owner the new owner first claims (XAUTOCLAIM) the entries its previous
+owner read but never acknowledged, so nothing is lost when an instance dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError, ResponseError
+
+from alerts.store.base import StoreError
+from monitor.cluster.leases import RoomLeases
+from monitor.cluster.metrics import ClusterMetrics
+from monitor.events import EventError, parse_event
+from monitor.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+GROUP = "roomwatch"
+FIELD = b"e"
+RETRY_IDLE = 30.0  # seconds an entry stays pending (failed on a store error) before a retry
+DRAIN_WAIT = 1.5  # longest wait for a released room's in-flight events
+
+
+def stream_key(prefix: str, room: str) -> str:
+    """Return the input stream of a room."""
+    return f"{prefix}:in:{room}"
+
+
+class RedisStreamConsumer:
+    """Read the leased rooms' input streams into the pipeline; acknowledge what it processed."""
+
+    name = "redis-stream"
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str,
+        leases: RoomLeases,
+        pipeline: Pipeline,
+        rooms: Iterable[str],
+        metrics: ClusterMetrics,
+        batch: int = 500,
+        block_ms: int = 200,
+    ) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._leases = leases
+        self._consumer = leases.instance_id
+        self._pipeline = pipeline
+        self._rooms = frozenset(rooms)
+        self._metrics = metrics
+        self._batch = batch
+        self._block_ms = block_ms
+        self._active: set[str] = set()
+        self._grouped: set[str] = set()
+        self._inflight: dict[str, int] = defaultdict(int)
+        self._inflight_ids: set[bytes] = set()
+        self._acks: dict[str, list[bytes]] = defaultdict(list)
+        self._ack_wake = asyncio.Event()
+        self._reading = asyncio.Lock()
+        self._last_retry = time.monotonic()
+        leases.on_release = self.drain_room
+
+    @property
+    def inflight(self) -> int:
+        return sum(self._inflight.values())
+
+    async def run(self, emit: object = None) -> None:
+        """Read until cancelled (events go to the pipeline directly, with completion hooks)."""
+        acker = asyncio.create_task(self._ack_loop(), name="stream-acks")
+        try:
+            await self._read_loop()
+        finally:
+            acker.cancel()
+            await asyncio.gather(acker, return_exceptions=True)
+
+    async def _read_loop(self) -> None:
+        failing = False
+        while True:
+            try:
+                await self._read_once()
+                if failing:
+                    log.info("stream consumer reconnected to redis")
+                failing = False
+            except (RedisError, OSError) as exc:
+                if isinstance(exc, ResponseError) and "NOGROUP" in str(exc):
+                    # Redis lost the groups (restart without persistence): make them again.
+                    self._grouped.clear()
+                    self._active.clear()
+                    continue
+                self._metrics.redis_errors.labels("stream").inc()
+                if not failing:
+                    log.warning("stream consumer cannot reach redis (%s); retrying", exc)
+                failing = True
+                await asyncio.sleep(0.5)
+
+    async def _read_once(self) -> None:
+        owned = self._leases.owned
+        self._active &= owned
+        for room in sorted(owned - self._active):
+            await self._ensure_group(room)
+            await self._claim(room, min_idle_ms=0)
+            self._active.add(room)
+        if time.monotonic() - self._last_retry > RETRY_IDLE / 2:
+            self._last_retry = time.monotonic()
+            for room in sorted(self._active):
+                await self._claim(room, min_idle_ms=int(RETRY_IDLE * 1000))
+        if not self._active:
+            await asyncio.sleep(0.1)
+            return
+        async with self._reading:
+            rooms = sorted(self._active)
+            reply: Any = await self._client.xreadgroup(
+                GROUP,
+                self._consumer,
+                {stream_key(self._prefix, r): ">" for r in rooms},
+                count=self._batch,
+                block=self._block_ms,
+            )
+            for key, entries in reply or ():
+                name = key.decode() if isinstance(key, bytes) else str(key)
+                room = name[len(self._prefix) + 4 :]
+                for entry_id, fields in entries:
+                    await self._deliver(room, name, entry_id, fields, "new")
+
+    async def _ensure_group(self, room: str) -> None:
+        if room in self._grouped:
+            return
+        try:
+            await self._client.xgroup_create(
+                stream_key(self._prefix, room), GROUP, id="0", mkstream=True
+            )
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._grouped.add(room)
+
+    async def _claim(self, room: str, *, min_idle_ms: int) -> None:
+        """Take over entries read but never acknowledged (by a dead owner or a failed try)."""
+        key = stream_key(self._prefix, room)
+        start: Any = "0-0"
+        while True:
+            reply: Any = await self._client.xautoclaim(
+                key, GROUP, self._consumer, min_idle_ms, start_id=start, count=self._batch
+            )
+            start, entries = reply[0], reply[1]
+            for entry_id, fields in entries:
+                if entry_id in self._inflight_ids or fields is None:
+                    continue
+                await self._deliver(room, key, entry_id, fields, "claimed")
+            if start in (b"0-0", "0-0"):
+                return
+
+    async def _deliver(
+        self, room: str, key: str, entry_id: bytes, fields: dict[bytes, bytes], how: str
+    ) -> None:
+        try:
+            raw = fields.get(FIELD)
+            if raw is None:
+                raise EventError("e", "the stream entry has no 'e' field")
+            event = parse_event(orjson.loads(raw), rooms=self._rooms)
+            if event.room != room:
+                raise EventError("room", f"is {event.room!r} but the entry is in {key}")
+        except (EventError, orjson.JSONDecodeError) as exc:
+            self._metrics.stream_bad.inc()
+            log.warning("dropping bad entry %s of %s: %s", entry_id, key, exc)
+            self._acks[key].append(entry_id)
+            self._ack_wake.set()
+            return
+        self._metrics.stream_read.labels(how).inc()
+        self._inflight[room] += 1
+        self._inflight_ids.add(entry_id)
+        await self._pipeline.submit(event, partial(self._done, room, key, entry_id))
+
+    def _done(self, room: str, key: str, entry_id: bytes, error: BaseException | None) -> None:
+        self._inflight[room] -= 1
+        self._inflight_ids.discard(entry_id)
+        if isinstance(error, StoreError | asyncio.CancelledError):
+            # Not durably processed: leave it pending; it is retried after RETRY_IDLE.
+            self._metrics.stream_retried.inc()
+            return
+        self._acks[key].append(entry_id)
+        self._ack_wake.set()
+
+    async def _ack_loop(self) -> None:
+        while True:
+            await self._ack_wake.wait()
+            self._ack_wake.clear()
+            if not await self.flush_acks():
+                await asyncio.sleep(0.5)
+                self._ack_wake.set()
+
+    async def flush_acks(self) -> bool:
+        """Acknowledge every processed entry; False (and kept for later) when Redis fails."""
+        if not self._acks:
+            return True
+        acks, self._acks = self._acks, defaultdict(list)
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key, ids in acks.items():
+                    pipe.xack(key, GROUP, *ids)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            self._metrics.redis_errors.labels("acks").inc()
+            log.warning("could not acknowledge %d entries (%s)", sum(map(len, acks.values())), exc)
+            for key, ids in acks.items():
+                self._acks[key][:0] = ids
+            return False
+        self._metrics.stream_acked.inc(sum(len(ids) for ids in acks.values()))
+        return True
+
+    async def drain_room(self, room: str) -> None:
+        """Stop reading a room and wait (briefly) for its in-flight events to be processed."""
+        self._active.discard(room)
+        async with self._reading:
+            pass  # a read that included the room has now been dispatched
+        deadline = time.monotonic() + DRAIN_WAIT
+        # Polling is fine here: it runs only when a room moves, for at most DRAIN_WAIT.
+        while self._inflight[room] > 0 and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        await self.flush_acks()
+
+    async def flush_acks_quietly(self) -> None:
+        """Acknowledge what was processed during the drain (teardown step)."""
+        await self.flush_acks()

@@ -1,0 +1,64 @@
+"""Helpers for cluster tests: configs for N rooms on one Redis, and polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from config.loader import load_config_text
+from config.schema import Config
+
+PLAN_CONFIG = """
+detection:
+  categories: [{id: contact, severity: warning, terms: [加我微信]}]
+plans:
+  items:
+    - id: burst
+      name: 敏感评论集中出现
+      count: {signal: sensitive, min: 3, window: 600}
+      ack_deadline: 600
+      resolve_hold: 600
+"""
+
+
+def cluster_yaml(
+    redis_url: str,
+    *,
+    rooms: int = 6,
+    instance_id: str = "",
+    lease_ttl: float = 1.0,
+    prefix: str = "rw",
+    cluster: bool = True,
+    token: str = "ingest-token-123456",
+) -> str:
+    """Return a config YAML for a cluster member on redis_url with rooms room-0..room-N-1."""
+    room_list = ", ".join(f"{{id: room-{i}}}" for i in range(rooms))
+    return f"""
+store: {{kind: redis, redis_url: "{redis_url}", key_prefix: {prefix}}}
+cluster: {{enabled: {str(cluster).lower()}, instance_id: "{instance_id}", lease_ttl: {lease_ttl}}}
+pipeline: {{tick_interval: 0.2, drain_timeout: 3}}
+rooms: [{room_list}]
+sources:
+  - {{type: http_ingest, id: ingest, token: {token}, max_events: 5000}}
+{PLAN_CONFIG}
+"""
+
+
+def cluster_config(redis_url: str, **kwargs: object) -> Config:
+    return load_config_text(cluster_yaml(redis_url, **kwargs))  # type: ignore[arg-type]
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[bool]] | Callable[[], bool], within: float, what: str
+) -> None:
+    """Poll `check` until it is true; fail with `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out after {within}s waiting for {what}")

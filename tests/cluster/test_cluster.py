@@ -1,0 +1,132 @@
+"""Two in-process instances on one Redis: leases split rooms, streams feed owners, feed fans out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+import redis.asyncio as aioredis
+from prometheus_client import CollectorRegistry
+
+from alerts.model import AlertState
+from monitor.app import Service, build_service
+from monitor.cluster.leases import preferred_owner
+from monitor.collectors.redis_stream import GROUP, stream_key
+from monitor.events import parse_event
+from tests.cluster.support import cluster_config, wait_for
+
+ROOMS = [f"room-{i}" for i in range(6)]
+Starter = Callable[[str], "asyncio.Future[Service]"]
+
+
+@pytest.fixture
+async def cluster(redis_url: str) -> AsyncIterator[Callable[[str], asyncio.Task[Service]]]:
+    started: list[Service] = []
+
+    async def start(instance_id: str) -> Service:
+        service = build_service(
+            cluster_config(redis_url, instance_id=instance_id), registry=CollectorRegistry()
+        )
+        await service.start()
+        started.append(service)
+        return service
+
+    def spawn(instance_id: str) -> asyncio.Task[Service]:
+        return asyncio.ensure_future(start(instance_id))
+
+    yield spawn
+    for service in started:
+        await service.stop()
+
+
+def owned(service: Service) -> frozenset[str]:
+    return service.cluster.leases.owned if service.cluster else frozenset()
+
+
+def comment(room: str, n: int) -> object:
+    return parse_event(
+        {"kind": "comment", "room": room, "id": f"{room}-e{n}", "text": f"加我微信 {n}"}
+    )
+
+
+def test_rendezvous_hashing_spreads_and_moves_little() -> None:
+    rooms = [f"r{i}" for i in range(900)]
+    two = {r: preferred_owner(r, ["a", "b"]) for r in rooms}
+    three = {r: preferred_owner(r, ["a", "b", "c"]) for r in rooms}
+    counts = {i: list(three.values()).count(i) for i in "abc"}
+    assert all(200 < n < 400 for n in counts.values()), counts
+    # Adding c only moves rooms to c; none move between a and b.
+    assert all(three[r] in (two[r], "c") for r in rooms)
+    assert preferred_owner("r1", []) is None
+
+
+async def test_leases_split_rooms_and_survivor_takes_over(cluster) -> None:  # type: ignore[no-untyped-def]
+    a, b = await cluster("a"), await cluster("b")
+    await wait_for(
+        lambda: owned(a) | owned(b) == set(ROOMS) and bool(owned(a)) and bool(owned(b)),
+        10,
+        "both instances to own rooms",
+    )
+    assert not owned(a) & owned(b)
+    await a.stop()
+    await wait_for(lambda: owned(b) == set(ROOMS), 5, "b to take over every room")
+
+
+async def test_events_reach_owner_once_and_are_acked(cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    a, b = await cluster("a"), await cluster("b")
+    await wait_for(lambda: owned(a) | owned(b) == set(ROOMS), 10, "all rooms leased")
+    ids = set()
+    for n in range(20):
+        for room in ROOMS:
+            # Every event enters through instance a; the owner of its room processes it.
+            assert a.pipeline.offer(comment(room, n))  # type: ignore[arg-type]
+            ids.add(f"{room}-e{n}")
+
+    async def all_flagged() -> bool:
+        items = await a.store.read_feed(0, limit=10_000)
+        return {i.data["event_id"] for i in items if i.type == "flag"} >= ids
+
+    await wait_for(all_flagged, 15, "every event flagged")
+    flags = [i for i in await a.store.read_feed(0, limit=10_000) if i.type == "flag"]
+    assert len(flags) == len(ids)  # processed once: no redelivery without a failure
+    alerts = await a.store.list_alerts()
+    assert sorted(x.room for x in alerts) == ROOMS
+    assert all(x.state is AlertState.FIRING for x in alerts)
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+
+        async def nothing_pending() -> bool:
+            for room in ROOMS:
+                if (await client.xpending(stream_key("rw", room), GROUP))["pending"]:
+                    return False
+            return True
+
+        await wait_for(nothing_pending, 5, "every entry acknowledged")
+    finally:
+        await client.aclose()
+
+
+async def test_console_on_any_instance_sees_every_room(cluster) -> None:  # type: ignore[no-untyped-def]
+    a, b = await cluster("a"), await cluster("b")
+    await wait_for(
+        lambda: owned(a) | owned(b) == set(ROOMS) and bool(owned(a)) and bool(owned(b)),
+        10,
+        "rooms split",
+    )
+    sub = b.feed.subscribe(None)
+    sub_a = a.feed.subscribe(ROOMS[:2])
+    for n in range(3):
+        for room in ROOMS:
+            assert b.pipeline.offer(comment(room, n))  # type: ignore[arg-type]
+    seen: list[int] = []
+    rooms: set[str] = set()
+    while len({s for s in seen}) < 18 + 6:  # 18 flags + 6 new alerts
+        item = await asyncio.wait_for(sub.queue.get(), 10)
+        seen.append(item.seq)
+        rooms.add(item.room)
+    assert rooms == set(ROOMS)
+    assert len(seen) == len(set(seen))  # de-duplicated by seq
+    assert {i.room for i in [sub_a.queue.get_nowait() for _ in range(sub_a.queue.qsize())]} <= set(
+        ROOMS[:2]
+    )
