@@ -7,6 +7,14 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from config.base import Section
+from config.collectors import (
+    BilibiliOpenSource,
+    BilibiliSource,
+    DouyinOpenSource,
+    DouyinSource,
+    GenericWsSource,
+    ReplaySource,
+)
 
 
 class SimulatorSource(Section):
@@ -33,4 +41,14 @@ class HttpIngestSource(Section):
     max_events: int = Field(5_000, ge=1, le=100_000)
 
 
-SourceConfig = Annotated[SimulatorSource | HttpIngestSource, Field(discriminator="type")]
+SourceConfig = Annotated[
+    SimulatorSource
+    | HttpIngestSource
+    | DouyinSource
+    | DouyinOpenSource
+    | BilibiliSource
+    | BilibiliOpenSource
+    | GenericWsSource
+    | ReplaySource,
+    Field(discriminator="type"),
+]

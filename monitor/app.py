@@ -21,6 +21,7 @@ from alerts.store.memory import MemoryStore
 from config.schema import Config
 from config.sources import SimulatorSource
 from monitor.collectors.base import Collector, supervise
+from monitor.collectors.factory import build_platform_sources
 from monitor.collectors.simulator import RoomSimulator
 from monitor.detect.base import Detector, KeywordDetector
 from monitor.events import AnyEvent
@@ -220,6 +221,9 @@ def build_service(
                     seed=src.seed,
                 )
             )
+    platform = build_platform_sources(config, metrics, pipeline.offer)
+    service.collectors.extend(platform.collectors)
+    service.route_plugins.extend(platform.route_plugins)
     return service
 
 

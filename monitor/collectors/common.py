@@ -1,0 +1,157 @@
+"""Parts every network collector shares: stats, dedup, text limits and the reconnect policy."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from monitor.events import MAX_TEXT_LEN, AnyEvent
+from monitor.metrics import ServiceMetrics
+
+# Bounded label values for roomwatch_decode_errors_total{reason=...}.
+MALFORMED = "malformed"
+TRUNCATED = "truncated"
+DECOMPRESS = "decompress"
+UNKNOWN_TYPE = "unknown_type"
+BAD_EVENT = "bad_event"
+REASONS = (MALFORMED, TRUNCATED, DECOMPRESS, UNKNOWN_TYPE, BAD_EVENT)
+
+
+class SourceStats:
+    """Per-source counters on the service's metrics, plus local tallies tests can read."""
+
+    def __init__(self, name: str, metrics: ServiceMetrics) -> None:
+        self.name = name
+        self._m = metrics
+        self.errors: dict[str, int] = dict.fromkeys(REASONS, 0)
+        self.frames = 0
+        self.restarts = 0
+        self.connects = 0
+        self.unknown_methods: set[str] = set()
+
+    def connected(self, up: bool) -> None:
+        if up:
+            self.connects += 1
+        self._m.source_up.labels(self.name).set(1 if up else 0)
+
+    def restart(self) -> None:
+        self.restarts += 1
+        self._m.source_restarts.labels(self.name).inc()
+
+    def frame(self) -> None:
+        self.frames += 1
+        self._m.source_frames.labels(self.name).inc()
+
+    def error(self, reason: str) -> None:
+        self.errors[reason] = self.errors.get(reason, 0) + 1
+        self._m.decode_errors.labels(self.name, reason).inc()
+
+    def unknown(self, method: str) -> None:
+        """Count a message type we do not decode (kept as a bounded sample for logs)."""
+        if len(self.unknown_methods) < 64:
+            self.unknown_methods.add(method[:64])
+        self.error(UNKNOWN_TYPE)
+
+    def delivered(self, event: AnyEvent) -> None:
+        self._m.source_lag.labels(self.name).set(max(0.0, time.time() - event.ts))
+
+    @property
+    def error_total(self) -> int:
+        return sum(self.errors.values())
+
+
+class RecentIds:
+    """A bounded LRU of platform message ids; `seen` records an id and says if it was known."""
+
+    def __init__(self, maxsize: int = 50_000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._max = maxsize
+
+    def seen(self, key: str) -> bool:
+        if not key:
+            return False
+        if key in self._ids:
+            self._ids.move_to_end(key)
+            return True
+        self._ids[key] = None
+        if len(self._ids) > self._max:
+            self._ids.popitem(last=False)
+        return False
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def clip(text: str, limit: int = MAX_TEXT_LEN) -> str:
+    """Cut text to what an Event accepts."""
+    return text if len(text) <= limit else text[:limit]
+
+
+def clip_id(value: object, limit: int = 128) -> str:
+    return str(value)[:limit] if value not in (None, "") else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnect:
+    """Why a session ended: a WebSocket close code, an error, or both."""
+
+    code: int | None = None
+    error: BaseException | None = None
+    rebootstrap: bool = False
+    reason: str = ""
+
+
+# Close codes after which reconnecting at once would only be refused again.
+SLOW_CODES = {1008: 30.0, 1013: 5.0, 1011: 2.0, 4001: 30.0, 4003: 30.0}
+FAST_CODES = {1000, 1001, 1012}
+
+
+class ReconnectPolicy:
+    """Exponential backoff with jitter whose floor depends on the close code or error."""
+
+    def __init__(
+        self,
+        *,
+        base: float = 1.0,
+        cap: float = 60.0,
+        healthy_after: float = 30.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base, self.cap, self.healthy_after = base, cap, healthy_after
+        self.attempt = 0
+        self._rng = rng or random.Random()
+
+    def next_delay(self, why: Disconnect, session_seconds: float) -> float:
+        """Return how long to wait before the next connect."""
+        if session_seconds >= self.healthy_after:
+            self.attempt = 0
+        ceiling = min(self.cap, self.base * (2**self.attempt))
+        self.attempt += 1
+        delay = self._rng.uniform(ceiling / 2, ceiling)
+        if why.code in FAST_CODES and self.attempt == 1:
+            # A server going away or restarting: the first retry can be quick.
+            delay = self._rng.uniform(0, self.base / 2)
+        floor = SLOW_CODES.get(why.code or 0, 0.0)
+        return min(max(delay, min(floor, self.cap)), self.cap)
+
+
+@dataclass(slots=True)
+class Decoded:
+    """What one raw frame yielded: events, frames to send back, and session control."""
+
+    events: list[AnyEvent]
+    replies: list[bytes | str]
+    errors: int = 0
+    controls: int = 0  # frames understood that carry no events (acks, heartbeat replies)
+    heartbeat_reply: bool = False
+    close: Disconnect | None = None
+
+    @classmethod
+    def empty(cls) -> Decoded:
+        return cls([], [])
+
+    def accounted(self) -> bool:
+        """True when the frame produced something: events, a counted error, or a control."""
+        return bool(self.events or self.errors or self.controls or self.replies or self.close)

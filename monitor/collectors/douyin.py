@@ -1,0 +1,165 @@
+"""Douyin webcast push collector: one room over the push WebSocket.
+
+URL signing is not shipped: an operator-configured signer (external command or HTTP sign
+service) turns the unsigned push URL into a signed one, or a pre-signed URL is used as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+import orjson
+
+from monitor.collectors.douyin_codec import DouyinPushDecoder, heartbeat_frame
+from monitor.collectors.wsbase import Target, WsCollector
+
+PUSH_PARAMS = {
+    "app_name": "douyin_web",
+    "version_code": "180800",
+    "webcast_sdk_version": "1.0.14-beta.0",
+    "update_version_code": "1.0.14-beta.0",
+    "compress": "gzip",
+    "device_platform": "web",
+    "cookie_enabled": "true",
+    "browser_language": "zh-CN",
+    "browser_platform": "Win32",
+    "browser_name": "Mozilla",
+    "host": "https://live.douyin.com",
+    "aid": "6383",
+    "live_id": "1",
+    "did_rule": "3",
+    "endpoint": "live_pc",
+    "support_wrds": "1",
+    "im_path": "/webcast/im/fetch/",
+    "identity": "audience",
+    "need_persist_msg_count": "15",
+    "heartbeatDuration": "0",
+}
+
+
+class SignError(RuntimeError):
+    """The signer failed or answered something unusable; the collector retries later."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedUrl:
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class UrlSigner(Protocol):
+    """Turn an unsigned push URL into one the platform accepts."""
+
+    async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl: ...
+
+
+def _parse_signed(raw: bytes, who: str) -> SignedUrl:
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise SignError(f"{who}: answer is not JSON") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("url"), str) or not obj["url"]:
+        raise SignError(f'{who}: answer needs {{"url": "...", "headers": {{...}}}}')
+    headers = obj.get("headers") or {}
+    if not isinstance(headers, dict):
+        raise SignError(f"{who}: headers must be an object")
+    return SignedUrl(obj["url"], {str(k): str(v) for k, v in headers.items()})
+
+
+class PresignedUrl:
+    """A URL signed elsewhere (short-lived: the operator refreshes it)."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        self._signed = SignedUrl(url, dict(headers or {}))
+
+    async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl:
+        return self._signed
+
+
+class CommandSigner:
+    """Run an operator's command: JSON {"url","params"} on stdin, JSON {"url","headers"} out."""
+
+    def __init__(self, argv: list[str], timeout: float = 10.0) -> None:
+        self.argv, self.timeout = argv, timeout
+
+    async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl:
+        proc = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        request = orjson.dumps({"url": unsigned_url, "params": params})
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(request), self.timeout)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise SignError(f"sign command timed out after {self.timeout:g}s") from None
+        if proc.returncode != 0:
+            raise SignError(f"sign command exited {proc.returncode}: {err[:200]!r}")
+        return _parse_signed(out, "sign command")
+
+
+class HttpSigner:
+    """POST {"url","params"} to an operator's sign service; it answers {"url","headers"}."""
+
+    def __init__(self, endpoint: str, token: str = "", timeout: float = 10.0) -> None:
+        self.endpoint, self.token, self.timeout = endpoint, token, timeout
+
+    async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            try:
+                async with http.post(
+                    self.endpoint, json={"url": unsigned_url, "params": params}, headers=headers
+                ) as resp:
+                    body = await resp.read()
+                    if resp.status != 200:
+                        raise SignError(f"sign service -> HTTP {resp.status}")
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise SignError(f"sign service unreachable: {exc}") from None
+        return _parse_signed(body, "sign service")
+
+
+class DouyinCollector(WsCollector):
+    """One Douyin room over the webcast push WebSocket."""
+
+    decoder: DouyinPushDecoder
+
+    def __init__(
+        self,
+        *,
+        room_id: str,
+        push_url: str,
+        signer: UrlSigner,
+        user_unique_id: str = "",
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.room_id, self.push_url, self.signer = room_id, push_url, signer
+        self.user_unique_id = user_unique_id
+
+    def heartbeat_frame(self) -> bytes:
+        return heartbeat_frame()
+
+    def push_params(self) -> dict[str, str]:
+        """Return the push URL's query, resuming from the last cursor when there is one."""
+        params = dict(PUSH_PARAMS) | {
+            "room_id": self.room_id,
+            "user_unique_id": self.user_unique_id,
+            "cursor": self.decoder.cursor,
+            "internal_ext": self.decoder.internal_ext,
+        }
+        return params
+
+    async def bootstrap(self, http: aiohttp.ClientSession) -> Target:
+        params = self.push_params()
+        unsigned = f"{self.push_url}?{urllib.parse.urlencode(params)}"
+        signed = await self.signer.sign(unsigned, params)
+        return Target(signed.url, signed.headers)

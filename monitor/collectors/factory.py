@@ -1,0 +1,221 @@
+"""Build the platform collectors and callback endpoints from the source configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from config.collectors import (
+    BilibiliOpenSource,
+    BilibiliSource,
+    DouyinOpenSource,
+    DouyinSource,
+    GenericWsSource,
+    MappingConfig,
+    PresignedSigner,
+    ReplaySource,
+    WsSourceBase,
+)
+from config.collectors import CommandSigner as CommandSignerConfig
+from config.schema import Config
+from monitor.collectors.base import Collector
+from monitor.collectors.bilibili import BilibiliCollector, BilibiliOpenCollector
+from monitor.collectors.bilibili_codec import BilibiliDecoder
+from monitor.collectors.bilibili_commands import CommandMapper
+from monitor.collectors.common import SourceStats
+from monitor.collectors.douyin import (
+    CommandSigner,
+    DouyinCollector,
+    HttpSigner,
+    PresignedUrl,
+    UrlSigner,
+)
+from monitor.collectors.douyin_codec import DouyinPushDecoder
+from monitor.collectors.douyin_open import DouyinOpenEndpoint
+from monitor.collectors.generic_ws import FieldMapping, GenericJsonDecoder, GenericWsCollector
+from monitor.collectors.record import FrameRecorder
+from monitor.collectors.replay import ReplayCollector
+from monitor.collectors.wsbase import FrameDecoder, Timing
+from monitor.events import AnyEvent
+from monitor.metrics import ServiceMetrics
+
+
+@dataclass
+class Built:
+    """What the platform sources of a config add to a service."""
+
+    collectors: list[Collector] = field(default_factory=list)
+    endpoints: list[DouyinOpenEndpoint] = field(default_factory=list)
+    route_plugins: list[Callable[[web.Application], None]] = field(default_factory=list)
+
+
+def _path(base: Path, raw: str) -> Path:
+    p = Path(raw)
+    return p if p.is_absolute() else base / p
+
+
+def _common(
+    src: WsSourceBase, stats: SourceStats, decoder: FrameDecoder, base: Path
+) -> dict[str, Any]:
+    return {
+        "name": src.id,
+        "stats": stats,
+        "decoder": decoder,
+        "timing": Timing(
+            connect_timeout=src.connect_timeout,
+            read_timeout=src.read_timeout,
+            heartbeat_interval=src.heartbeat_interval,
+            heartbeat_timeout=src.heartbeat_timeout,
+            backoff_base=src.backoff_base,
+            backoff_cap=src.backoff_cap,
+            healthy_after=src.healthy_after,
+        ),
+        "recorder": FrameRecorder(_path(base, src.record_path)) if src.record_path else None,
+        "dedup_size": src.dedup_size,
+    }
+
+
+def field_mapping(m: MappingConfig, room: str) -> FieldMapping:
+    return FieldMapping(
+        kind_field=m.kind_field,
+        kinds=dict(m.kinds),
+        ignore=frozenset(m.ignore),
+        room_field=m.room_field,
+        room=room,
+        room_map=dict(m.room_map),
+        items_field=m.items_field,
+        fields=dict(m.fields),
+        defaults={k: dict(v) for k, v in m.defaults.items()},
+    )
+
+
+def signer_for(src: DouyinSource) -> UrlSigner:
+    cfg = src.signer
+    if isinstance(cfg, PresignedSigner):
+        return PresignedUrl(cfg.url, dict(cfg.headers))
+    if isinstance(cfg, CommandSignerConfig):
+        return CommandSigner(list(cfg.argv), cfg.timeout)
+    return HttpSigner(cfg.endpoint, cfg.token, cfg.timeout)
+
+
+def decoder_for(
+    platform: str,
+    *,
+    room: str,
+    source: str,
+    stats: SourceStats,
+    mapping: MappingConfig,
+    rooms: frozenset[str],
+) -> FrameDecoder:
+    """Return the decoder of a platform's raw frames (used live and by replay)."""
+    if platform == "douyin":
+        return DouyinPushDecoder(room=room, source=source, stats=stats)
+    if platform == "bilibili":
+        return BilibiliDecoder(CommandMapper(room=room, source=source, stats=stats), stats)
+    return GenericJsonDecoder(field_mapping(mapping, room), source=source, stats=stats, rooms=rooms)
+
+
+def build_platform_sources(
+    config: Config, metrics: ServiceMetrics, offer: Callable[[AnyEvent], bool]
+) -> Built:
+    """Create a collector (or callback endpoint) for every platform source in the config."""
+    out = Built()
+    rooms = frozenset(r.id for r in config.rooms)
+    base = config.base_dir
+    for src in config.sources:
+        if isinstance(src, DouyinSource):
+            stats = SourceStats(src.id, metrics)
+            dec = DouyinPushDecoder(room=src.room, source=src.id, stats=stats)
+            out.collectors.append(
+                DouyinCollector(
+                    room_id=src.room_id,
+                    push_url=src.push_url,
+                    signer=signer_for(src),
+                    user_unique_id=src.user_unique_id,
+                    **_common(src, stats, dec, base),
+                )
+            )
+        elif isinstance(src, BilibiliSource):
+            stats = SourceStats(src.id, metrics)
+            bdec = BilibiliDecoder(CommandMapper(room=src.room, source=src.id, stats=stats), stats)
+            out.collectors.append(
+                BilibiliCollector(
+                    room_id=src.room_id,
+                    live_api=src.live_api,
+                    api=src.api,
+                    ws_url=src.ws_url,
+                    token=src.token,
+                    uid=src.uid,
+                    buvid=src.buvid,
+                    sessdata=src.sessdata,
+                    ws_scheme=src.ws_scheme,
+                    **_common(src, stats, bdec, base),
+                )
+            )
+        elif isinstance(src, BilibiliOpenSource):
+            stats = SourceStats(src.id, metrics)
+            bdec = BilibiliDecoder(CommandMapper(room=src.room, source=src.id, stats=stats), stats)
+            out.collectors.append(
+                BilibiliOpenCollector(
+                    api_base=src.api_base,
+                    app_id=src.app_id,
+                    access_key_id=src.access_key_id,
+                    access_key_secret=src.access_key_secret,
+                    auth_code=src.auth_code,
+                    project_heartbeat=src.project_heartbeat,
+                    **_common(src, stats, bdec, base),
+                )
+            )
+        elif isinstance(src, GenericWsSource):
+            stats = SourceStats(src.id, metrics)
+            allowed = frozenset(src.allowed_rooms) or rooms
+            gdec = GenericJsonDecoder(
+                field_mapping(src.mapping, src.room), source=src.id, stats=stats, rooms=allowed
+            )
+            out.collectors.append(
+                GenericWsCollector(
+                    url=src.url,
+                    headers=dict(src.headers),
+                    subscribe=src.subscribe,
+                    heartbeat=src.heartbeat,
+                    **_common(src, stats, gdec, base),
+                )
+            )
+        elif isinstance(src, ReplaySource):
+            stats = SourceStats(src.id, metrics)
+            out.collectors.append(
+                ReplayCollector(
+                    name=src.id,
+                    path=_path(base, src.path),
+                    decoder=decoder_for(
+                        src.platform,
+                        room=src.room,
+                        source=src.id,
+                        stats=stats,
+                        mapping=src.mapping,
+                        rooms=rooms,
+                    ),
+                    stats=stats,
+                    speed=src.speed,
+                    loop=src.loop,
+                )
+            )
+        elif isinstance(src, DouyinOpenSource):
+            endpoint = DouyinOpenEndpoint(
+                name=src.id,
+                path=src.callback_path,
+                secret=src.secret,
+                room_map=dict(src.room_map),
+                default_room=src.room,
+                offer=offer,
+                stats=SourceStats(src.id, metrics),
+                recorder=FrameRecorder(_path(base, src.record_path)) if src.record_path else None,
+                dedup_size=src.dedup_size,
+            )
+            out.endpoints.append(endpoint)
+            out.route_plugins.append(endpoint.register)
+    return out
