@@ -26,6 +26,7 @@ class SimulatorSource(Section):
     rate: float = Field(8.0, gt=0, le=10_000, description="comments per second per room")
     seed: int | None = None
     incident_every: float = Field(45.0, gt=0, description="seconds between scripted incidents")
+    first_incident: float = Field(5.0, ge=0, description="seconds until the first incident")
 
 
 class HttpIngestSource(Section):

@@ -219,6 +219,7 @@ def build_service(
                     clock=clock,
                     metrics=metrics,
                     seed=src.seed,
+                    first_incident=src.first_incident,
                 )
             )
     platform = build_platform_sources(config, metrics, pipeline.offer)
