@@ -1,18 +1,99 @@
-"""Detection configuration: lexicons, allowlists and sentiment."""
+"""Detection configuration: lexicon categories, allowlists, contact rules and sentiment."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
 
 from config.base import Section
 
+EventScope = Literal["comment", "speech", "title"]
+Action = Literal["delete", "mute", "reply", "warn", "review", "report"]
+CATEGORY_ID = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+def _all_scopes() -> list[EventScope]:
+    return ["comment", "speech", "title"]
+
+
+def _default_actions() -> list[Action]:
+    return ["delete", "mute"]
+
 
 class KeywordCategory(Section):
-    id: str
+    """One sensitive category: its word lists, severity, scope and allowed actions."""
+
+    id: str = Field(pattern=CATEGORY_ID)
+    name: str = ""
     severity: str = Field("warning", pattern="^(info|warning|critical)$")
-    terms: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)  # relative to detection.lexicon_dir
+    terms: list[str] = Field(default_factory=list)  # inline extras
+    applies_to: list[EventScope] = Field(default_factory=lambda: _all_scopes())
+    actions: list[Action] = Field(default_factory=lambda: _default_actions())
+    homophones: bool = False  # also match through the pinyin view (薇信 -> 微信)
+    contact: bool = False  # numbers and IDs near contact cues are reported in this category
+
+    @model_validator(mode="after")
+    def _has_scope(self) -> KeywordCategory:
+        if not self.applies_to:
+            raise ValueError("applies_to must name at least one of comment, speech, title")
+        return self
+
+
+class ContactConfig(Section):
+    """Contact rules: number and ID tokens flagged when a contact cue is near."""
+
+    cue_files: list[str] = Field(default_factory=lambda: ["contact_cues.txt"])
+    cues: list[str] = Field(default_factory=list)
+    min_digits: int = Field(5, ge=4, le=12)
+    max_digits: int = Field(20, ge=5, le=40)
+    id_min_len: int = Field(6, ge=4, le=20)
+
+
+class WindowConfig(Section):
+    """The per-user window that joins one message split over several comments."""
+
+    messages: int = Field(5, ge=1, le=50)
+    seconds: float = Field(60.0, gt=0, le=3600)
+    max_users: int = Field(50_000, ge=100, le=10_000_000)
+
+
+class SentimentConfig(Section):
+    """Negative sentiment: the complaint lexicon and the classifier's threshold."""
+
+    complaint_files: list[str] = Field(default_factory=lambda: ["complaints.tsv"])
+    threshold: float = Field(0.5, gt=0, lt=1)
+    model: str = ""  # weights file; empty = the shipped model
+    enabled: bool = True
 
 
 class DetectionConfig(Section):
+    """Everything the detector reads; lexicon files are reloaded when they change."""
+
+    lexicon_dir: str = ""  # relative to the config file; empty = the shipped config/lexicons
+    reload_interval: float = Field(2.0, ge=0, le=3600)  # 0 = never poll for changes
     categories: list[KeywordCategory] = Field(default_factory=list)
-    negative_terms: list[str] = Field(default_factory=list)
+    allowlist_files: list[str] = Field(default_factory=list)
+    allowlist: list[str] = Field(default_factory=list)
+    contact: ContactConfig = ContactConfig()
+    window: WindowConfig = WindowConfig()
+    sentiment: SentimentConfig = SentimentConfig()
+    negative_terms: list[str] = Field(default_factory=list)  # extra complaint terms
+
+    @model_validator(mode="after")
+    def _unique_categories(self) -> DetectionConfig:
+        seen: set[str] = set()
+        for cat in self.categories:
+            if cat.id in seen:
+                raise ValueError(f"duplicate category id {cat.id!r}")
+            seen.add(cat.id)
+        return self
+
+    def lexicon_path(self, base_dir: Path) -> Path:
+        """Return the directory lexicon files are read from."""
+        if not self.lexicon_dir:
+            return Path(__file__).resolve().parent / "lexicons"
+        path = Path(self.lexicon_dir)
+        return path if path.is_absolute() else base_dir / path

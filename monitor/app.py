@@ -23,7 +23,8 @@ from config.sources import SimulatorSource
 from monitor.collectors.base import Collector, supervise
 from monitor.collectors.factory import build_platform_sources
 from monitor.collectors.simulator import RoomSimulator
-from monitor.detect.base import Detector, KeywordDetector
+from monitor.detect.base import Detector
+from monitor.detect.detector import LexiconDetector
 from monitor.events import AnyEvent
 from monitor.feed import FeedHub
 from monitor.metrics import CallbackGauges, ServiceMetrics
@@ -58,6 +59,7 @@ class Service:
     collectors: list[Collector] = field(default_factory=list)
     route_plugins: list[RoutePlugin] = field(default_factory=list)
     cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
+    jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
 
@@ -80,6 +82,8 @@ class Service:
         await self.alert_metrics.sync(self.store)
         self.spawn(self.pipeline.run(), "pipeline")
         self.spawn(self._ticker(), "ticker")
+        for name, job in self.jobs:
+            self.spawn(job(), name)
         for collector in self.collectors:
             self.spawn(supervise(collector, self.emit, self.metrics), f"source:{collector.name}")
 
@@ -137,8 +141,9 @@ def build_store(config: Config) -> AlertStore:
     return MemoryStore()
 
 
-def build_detector(config: Config) -> Detector:
-    return KeywordDetector(config.detection)
+def build_detector(config: Config, registry: CollectorRegistry | None = None) -> LexiconDetector:
+    """Return the lexicon and sentiment detector (its lexicon reloads when files change)."""
+    return LexiconDetector(config.detection, config.base_dir, registry=registry)
 
 
 def build_plans(config: Config) -> list[Plan]:
@@ -179,8 +184,9 @@ def build_service(
     manager.subscribe(feed.on_alert_change)
     manager.subscribe(alert_metrics.on_alert_change)
     engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
+    detector = build_detector(config, registry)
     pipeline = Pipeline(
-        detector=build_detector(config),
+        detector=detector,
         engine=engine,
         manager=manager,
         metrics=metrics,
@@ -204,6 +210,7 @@ def build_service(
     )
     service.on_teardown("store", store.close)
     _attach_redis_parts(service)
+    service.jobs.append(("lexicon-watch", detector.watch))
     all_rooms = [r.id for r in config.rooms]
     if ingest_sources := config.ingest_sources():
         # One endpoint serves every http_ingest source; the bearer token picks the source.

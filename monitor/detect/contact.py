@@ -1,0 +1,90 @@
+"""Contact rules: phone, QQ and WeChat-like IDs near contact cues, across split comments.
+
+Numbers are read in the digit view (any digit style: ⓿ ➃ ㈤ 三 肆 all become digits); a
+token alone is ordinary (an order number, a price), a token with a cue in the same comment
+or in the same user's recent comments is contact diversion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+
+PHONE = re.compile(r"1[3-9]\d{9}")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactToken:
+    """A number or ID found in the digit view: its kind and base-view span."""
+
+    kind: str  # phone | qq | number | id
+    value: str
+    start: int
+    end: int
+
+
+class ContactRules:
+    """Find number and ID tokens in a digit view."""
+
+    def __init__(self, min_digits: int = 5, max_digits: int = 20, id_min_len: int = 6) -> None:
+        self._token = re.compile(
+            rf"(?<![0-9])[0-9]{{{min_digits},{max_digits}}}(?![0-9])"
+            rf"|(?<![a-z0-9])[a-z][a-z0-9]{{{id_min_len - 1},19}}(?![a-z0-9])"
+        )
+        self._quick = re.compile(rf"[0-9]{{{min_digits}}}|[a-z][a-z0-9]{{{id_min_len - 1}}}")
+
+    def maybe(self, digits: str) -> bool:
+        """Return True when the digit view could hold a token (cheap pre-check)."""
+        return self._quick.search(digits) is not None
+
+    def tokens(self, digits: str) -> list[ContactToken]:
+        """Return the number and ID tokens of a digit view."""
+        out = []
+        for m in self._token.finditer(digits):
+            value = m.group()
+            if value[0].isdigit():
+                kind = "phone" if PHONE.fullmatch(value) else "qq" if len(value) <= 11 else "number"
+            elif not any(c.isdigit() for c in value):
+                continue  # a plain Latin word (hello, iphone) is not an ID
+            else:
+                kind = "id"
+            out.append(ContactToken(kind, value, m.start(), m.end()))
+        return out
+
+
+@dataclass(slots=True)
+class _Entry:
+    ts: float
+    digits: str
+    cue: bool
+
+
+class UserWindow:
+    """The last few digit views of each user, to join a contact split over comments."""
+
+    def __init__(self, messages: int = 5, seconds: float = 60.0, max_users: int = 50_000) -> None:
+        self._messages = messages
+        self._seconds = seconds
+        self._max_users = max_users
+        self._users: OrderedDict[str, deque[_Entry]] = OrderedDict()
+
+    def join(self, user: str, ts: float, digits: str, cue: bool) -> tuple[str, bool, int]:
+        """Add a comment; return (joined recent digit views, any cue, where this one starts)."""
+        entries = self._users.get(user)
+        if entries is None:
+            entries = deque(maxlen=self._messages)
+            self._users[user] = entries
+            if len(self._users) > self._max_users:
+                self._users.popitem(last=False)  # evict the least recently active user
+        else:
+            self._users.move_to_end(user)
+        while entries and (ts - entries[0].ts > self._seconds or entries[0].ts > ts):
+            entries.popleft()
+        prefix = "".join(e.digits for e in entries)
+        any_cue = cue or any(e.cue for e in entries)
+        entries.append(_Entry(ts, digits, cue))
+        return prefix + digits, any_cue, len(prefix)
+
+    def __len__(self) -> int:
+        return len(self._users)

@@ -1,0 +1,268 @@
+"""LexiconDetector: sensitive categories, contact rules and sentiment behind `Detector`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from alerts.model import Evidence, Severity, Signal, SignalKind
+from config.detection import DetectionConfig, KeywordCategory
+from monitor.detect.contact import ContactRules, UserWindow
+from monitor.detect.lexicon import CompiledLexicon
+from monitor.detect.normalize import Normalizer, default_normalizer
+from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer
+from monitor.detect.source import LexiconLoadError, LexiconSource
+from monitor.events import AnyEvent, CommentEvent, SpeechEvent
+
+log = logging.getLogger(__name__)
+_MAYBE_TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+class LexiconMetrics:
+    """Lexicon reload outcomes and size, on the registry the app passes in."""
+
+    def __init__(self, registry: CollectorRegistry | None) -> None:
+        self.reloads = Counter(
+            "roomwatch_lexicon_reloads_total",
+            "Lexicon reloads after a file changed, by result (ok or error).",
+            ["result"],
+            registry=registry,
+        )
+        self.terms = Gauge(
+            "roomwatch_lexicon_terms", "Terms in the active lexicon.", registry=registry
+        )
+        self.healthy = Gauge(
+            "roomwatch_lexicon_last_reload_ok",
+            "1 when the last lexicon (re)load succeeded, 0 when a broken file was kept out.",
+            registry=registry,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SensitiveFinding:
+    """One category hit in one text, with every piece of evidence."""
+
+    category: str
+    severity: Severity
+    evidence: tuple[Evidence, ...]
+    via: str = "lexicon"  # lexicon | contact | window
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything detection says about one text."""
+
+    sensitive: list[SensitiveFinding] = field(default_factory=list)
+    sentiment: Sentiment | None = None
+
+
+def _outermost(evidence: list[Evidence]) -> tuple[Evidence, ...]:
+    """Drop evidence whose span lies inside another's (加微 inside 加微信)."""
+    ordered = sorted(evidence, key=lambda e: (e.start, -e.end))
+    out: list[Evidence] = []
+    for ev in ordered:
+        if out and out[-1].start <= ev.start and ev.end <= out[-1].end:
+            continue
+        out.append(ev)
+    return tuple(out)
+
+
+class LexiconDetector:
+    """Flag comments, speech and titles; the lexicon can be swapped while running."""
+
+    def __init__(
+        self,
+        config: DetectionConfig,
+        base_dir: Path | None = None,
+        *,
+        normalizer: Normalizer | None = None,
+        model: LinearModel | None = None,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
+        self.config = config
+        self.normalizer = normalizer or default_normalizer()
+        self.source = LexiconSource(config, base_dir or Path.cwd(), self.normalizer)
+        self.metrics = LexiconMetrics(registry)
+        self.lexicon: CompiledLexicon = self.source.build()  # a broken file at start is fatal
+        self.metrics.terms.set(self.lexicon.size)
+        self.metrics.healthy.set(1)
+        self.categories: dict[str, KeywordCategory] = {c.id: c for c in config.categories}
+        self._severity = {c.id: Severity(c.severity) for c in config.categories}
+        self._scopes = {c.id: frozenset(c.applies_to) for c in config.categories}
+        self.contact_category = next((c for c in config.categories if c.contact), None)
+        self.rules = ContactRules(
+            config.contact.min_digits, config.contact.max_digits, config.contact.id_min_len
+        )
+        w = config.window
+        self.window = UserWindow(w.messages, w.seconds, w.max_users)
+        scfg = config.sentiment
+        if scfg.enabled and model is None:
+            model = LinearModel.load_or_none(scfg.model or None)
+        self.sentiment = SentimentScorer(model, scfg.threshold) if scfg.enabled else None
+        self.last_error = ""
+
+    # -- runtime reload -------------------------------------------------------------
+    def reload(self) -> bool:
+        """Rebuild from the files and swap atomically; a broken file keeps the old lexicon."""
+        started = time.perf_counter()
+        try:
+            lexicon = self.source.build()
+        except LexiconLoadError as exc:
+            self.last_error = str(exc)
+            self.metrics.reloads.labels("error").inc()
+            self.metrics.healthy.set(0)
+            log.error("lexicon reload failed, keeping the previous lexicon: %s", exc)
+            return False
+        self.lexicon = lexicon  # one reference assignment: readers see old or new, never half
+        self.last_error = ""
+        self.metrics.reloads.labels("ok").inc()
+        self.metrics.terms.set(lexicon.size)
+        self.metrics.healthy.set(1)
+        log.info(
+            "lexicon reloaded: %d terms in %.0f ms",
+            lexicon.size,
+            (time.perf_counter() - started) * 1000,
+        )
+        return True
+
+    def check_reload(self) -> bool:
+        """Reload when a lexicon file changed; return True when a reload was attempted."""
+        if not self.source.changed():
+            return False
+        self.reload()
+        return True
+
+    async def watch(self) -> None:
+        """Poll the lexicon files and reload on change, off the event loop, until cancelled."""
+        interval = self.config.reload_interval
+        if interval <= 0:
+            return
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await asyncio.to_thread(self.check_reload)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("lexicon watch failed")
+
+    # -- detection ------------------------------------------------------------------
+    def analyze(
+        self, text: str, scope: str = "comment", user: str = "", ts: float = 0.0
+    ) -> Analysis:
+        """Return the sensitive findings and (for comments) the sentiment of one text."""
+        norm = self.normalizer
+        views = norm.views(text)
+        result = self.lexicon.scan(text, views)
+        found: dict[str, list[Evidence]] = {}
+        cue = False
+        if result is not None:
+            for hit in result.deny:
+                cat = hit.term.category
+                if scope not in self._scopes.get(cat, ()):
+                    continue
+                ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
+                found.setdefault(cat, []).append(ev)
+            cue = bool(result.cues)
+        via = dict.fromkeys(found, "lexicon")
+        contact = self.contact_category
+        if contact is not None and scope in self._scopes[contact.id]:
+            cue = cue or contact.id in found
+            self._contact(text, views.base, user, ts, cue, found, via, contact.id)
+        analysis = Analysis(
+            [
+                SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
+                for cat, evs in found.items()
+            ]
+        )
+        if self.sentiment is not None and scope == "comment":
+            complaints = result.complaints if result is not None else []
+            verdict = self.sentiment.score(text, views.base, views.collapsed, complaints)
+            return Analysis(analysis.sensitive, verdict)
+        return analysis
+
+    def _contact(
+        self,
+        text: str,
+        base: str,
+        user: str,
+        ts: float,
+        cue: bool,
+        found: dict[str, list[Evidence]],
+        via: dict[str, str],
+        category: str,
+    ) -> None:
+        if not cue and _MAYBE_TOKEN_CHARS.isdisjoint(base):
+            return  # nothing that could join a split number or ID
+        digits = self.normalizer.digit_view(base)
+        if user:
+            joined, any_cue, offset = self.window.join(user, ts, digits, cue)
+        else:
+            joined, any_cue, offset = digits, cue, 0
+        if not any_cue or not self.rules.maybe(joined):
+            return
+        spans = None
+        for token in self.rules.tokens(joined):
+            if token.end <= offset:
+                continue  # entirely in earlier comments, flagged back then
+            if spans is None:
+                spans = self.normalizer.base_span_mapper(text)
+            start, end = spans(max(token.start, offset) - offset, token.end - offset)
+            ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
+            found.setdefault(category, []).append(ev)
+            via.setdefault(category, "window" if token.start < offset else "contact")
+
+    def detect(self, event: AnyEvent) -> list[Signal]:
+        """Return the sensitive and negative signals of a comment or the host's speech."""
+        if isinstance(event, CommentEvent):
+            scope, user = "comment", event.user
+        elif isinstance(event, SpeechEvent):
+            scope, user = "speech", ""
+        else:
+            return []
+        key = f"{event.room}\x1f{user}" if user else ""  # the window is per room and user
+        analysis = self.analyze(event.text, scope, key, event.ts)
+        who = user if scope == "comment" else "host"
+        out = [
+            Signal(
+                event.room,
+                event.ts,
+                SignalKind.SENSITIVE,
+                category=f.category,
+                severity=f.severity,
+                name=f.via,
+                user=who,
+                text=event.text,
+                event_id=event.id,
+                source=event.source,
+                score=1.0,
+                evidence=f.evidence,
+            )
+            for f in analysis.sensitive
+        ]
+        s = analysis.sentiment
+        if s is not None and s.negative:
+            evidence = tuple(
+                Evidence(h.term.category, h.term.text, h.orig_start, h.orig_end) for h in s.evidence
+            )
+            out.append(
+                Signal(
+                    event.room,
+                    event.ts,
+                    SignalKind.NEGATIVE,
+                    category=s.category,
+                    severity=Severity.INFO,
+                    user=who,
+                    text=event.text,
+                    event_id=event.id,
+                    source=event.source,
+                    score=round(s.score, 4),
+                    evidence=evidence,
+                )
+            )
+        return out

@@ -1,0 +1,145 @@
+"""Normalization views that defeat evasions, and the maps back to the original text.
+
+Every view is built from C-level calls (`str.translate`, one regex) so the hot path stays
+cheap; offset maps are computed only for comments that hit (a few percent).
+
+- base: NFKC-style folds, styled digits and letters, full width, case, traditional to
+  simplified, with separators, symbols, emoji and zero-width characters deleted.
+- collapsed: base with runs of one character collapsed (加加微微信 -> 加微信).
+- pinyin: collapsed with every Hanzi replaced by a private-use code for its toneless
+  syllable (薇信 and 威信 read like 微信); same length as collapsed.
+- digits: base with Chinese numerals mapped to digits, for contact and number rules only.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
+_REPEAT = re.compile(r"(.)\1+", re.S)
+_RUN = re.compile(r"(.)\1*", re.S)
+_MAX_CACHE = 300_000
+
+
+def _data(name: str) -> list[str]:
+    text = resources.files("monitor.detect").joinpath("data", name).read_text("utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+class FoldTable(dict[int, int | str | None]):
+    """The base-view translate table: explicit folds, plus deleted ranges looked up lazily."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self._lo: list[int] = []
+        self._hi: list[int] = []
+        for line in lines:
+            key, _, value = line.partition("\t")
+            if "-" in key:
+                lo, hi = (int(x, 16) for x in key.split("-"))
+                self._lo.append(lo)
+                self._hi.append(hi)
+                if hi < 0x10000:  # the BMP is where text lives: fill it up front
+                    self.update(dict.fromkeys(range(lo, hi + 1)))
+            else:
+                out = "".join(chr(int(x, 16)) for x in value.split())
+                self[int(key, 16)] = out if len(out) != 1 else ord(out)
+
+    def __missing__(self, cp: int) -> int | str | None:
+        i = bisect.bisect_right(self._lo, cp) - 1
+        value = None if i >= 0 and cp <= self._hi[i] else cp
+        if len(self) < _MAX_CACHE:
+            self[cp] = value
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    """The views of one text that the matchers read."""
+
+    base: str
+    collapsed: str
+    pinyin: str
+
+
+class Normalizer:
+    """Build the views of a text and map view offsets back to the original."""
+
+    def __init__(self) -> None:
+        self.fold = FoldTable(_data("fold.tsv"))
+        self.syllables: list[str] = []
+        self.pinyin: dict[int, int] = {}
+        for line in _data("pinyin.tsv"):
+            syllable, _, chars = line.partition("\t")
+            code = PUA_BASE + len(self.syllables)
+            self.syllables.append(syllable)
+            self.pinyin.update(dict.fromkeys(map(ord, chars), code))
+        self.digits: dict[int, int] = {}
+        for line in _data("digits.tsv"):
+            char, _, digit = line.partition("\t")
+            self.digits[ord(char)] = ord(digit)
+
+    def base(self, text: str) -> str:
+        """Return the base view: folded, simplified, lower case, separators deleted."""
+        return text.translate(self.fold)
+
+    def views(self, text: str) -> Views:
+        """Return the base, collapsed and pinyin views of a text."""
+        base = text.translate(self.fold)
+        collapsed = _REPEAT.sub(r"\1", base)
+        return Views(base, collapsed, collapsed.translate(self.pinyin))
+
+    def canonical(self, term: str) -> str:
+        """Return the collapsed view of a pattern (patterns go through the same folds)."""
+        return _REPEAT.sub(r"\1", term.translate(self.fold))
+
+    def digit_view(self, base: str) -> str:
+        """Return the base view with Chinese numerals as digits (number rules only)."""
+        return base.translate(self.digits)
+
+    def base_offsets(self, text: str) -> list[int]:
+        """Return, for each base-view index, the index of the original char it came from."""
+        out: list[int] = []
+        fold = self.fold
+        for i, ch in enumerate(text):
+            value = fold[ord(ch)]
+            if value is None:
+                continue
+            out.extend([i] * (1 if isinstance(value, int) else len(value)))
+        return out
+
+    def fold_char(self, ch: str) -> str:
+        """Return what one original character becomes in the base view."""
+        value = self.fold[ord(ch)]
+        if value is None:
+            return ""
+        return chr(value) if isinstance(value, int) else value
+
+    def span_mapper(self, text: str, base: str) -> Callable[[int, int], tuple[int, int]]:
+        """Return a function mapping collapsed-view spans of `text` to original spans."""
+        offsets = self.base_offsets(text)
+        runs = [m.start() for m in _RUN.finditer(base)]
+        total = len(base)
+
+        def to_original(start: int, end: int) -> tuple[int, int]:
+            b_start = runs[start]
+            b_end = runs[end] if end < len(runs) else total
+            return offsets[b_start], offsets[b_end - 1] + 1
+
+        return to_original
+
+    def base_span_mapper(self, text: str) -> Callable[[int, int], tuple[int, int]]:
+        """Return a function mapping base-view spans of `text` to original spans."""
+        offsets = self.base_offsets(text)
+        return lambda start, end: (offsets[start], offsets[end - 1] + 1)
+
+
+@lru_cache(maxsize=1)
+def default_normalizer() -> Normalizer:
+    """Return the process-wide normalizer (the tables are read once)."""
+    return Normalizer()

@@ -1,0 +1,154 @@
+"""Negative sentiment: complaint lexicon with negation and questions, plus a linear model.
+
+The model scores character 1-3 grams with weights trained by monitor/detect/train.py and
+shipped in monitor/detect/data/sentiment.tsv; scoring is a few C-level dict lookups.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from itertools import repeat
+from pathlib import Path
+
+from monitor.detect.lexicon import Hit
+
+log = logging.getLogger(__name__)
+
+NEGATORS = ("不", "没", "无", "别", "未", "并非", "毫无")
+# 不就是假货 and 还不发货 assert the complaint: these don't negate it.
+NOT_NEGATING = ("不就", "不也", "还不", "难道不", "能不", "不会吧", "不得不")
+QUESTION_ENDINGS = ("吗", "吧", "么", "嘛", "呢")
+QUESTION_FORMS = ("是不是", "会不会", "有没有", "能不能", "是否", "可不可以", "算不算")
+# Rhetorical questions stay complaints: 为什么还不发货？
+RHETORICAL = ("怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了")
+QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
+_ZEROS = repeat(0.0)
+_add = operator.add
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """The verdict on one comment."""
+
+    negative: bool
+    score: float
+    category: str
+    evidence: tuple[Hit, ...] = ()
+
+
+def ngrams(text: str) -> list[str]:
+    """Return the model features of a normalized text: char 1, 2 and 3 grams."""
+    t = "^" + text + "$"
+    return [*text, *map(_add, t, t[1:]), *map(_add, map(_add, t, t[1:]), t[2:])]
+
+
+def model_text(base: str, original: str) -> str:
+    """Return the text the model reads: the base view plus a token for a trailing '?'."""
+    tail = original.rstrip()[-1:]
+    return base + QUESTION_MARK if tail in ("?", "？") else base
+
+
+class LinearModel:
+    """A char n-gram logistic model: weights by n-gram plus a bias."""
+
+    def __init__(self, weights: dict[str, float], bias: float) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> LinearModel:
+        """Read weights from a TSV file (the shipped model when no path is given)."""
+        if path:
+            text = Path(path).read_text("utf-8")
+        else:
+            shipped = resources.files("monitor.detect").joinpath("data", "sentiment.tsv")
+            text = shipped.read_text("utf-8")
+        weights: dict[str, float] = {}
+        bias = 0.0
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            gram, _, value = line.rpartition("\t")
+            if gram == "__bias__":
+                bias = float(value)
+            else:
+                weights[gram.replace("\\t", "\t")] = float(value)
+        return cls(weights, bias)
+
+    @classmethod
+    def load_or_none(cls, path: str | Path | None = None) -> LinearModel | None:
+        """Load the model; without a weights file, sentiment falls back to the lexicon."""
+        try:
+            return cls.load(path)
+        except FileNotFoundError:
+            if path:
+                raise
+            log.warning("no shipped sentiment model: complaint lexicon only")
+            return None
+
+    def logit(self, text: str) -> float:
+        """Return the raw score (log-odds of negative) of a model text."""
+        get = self.weights.get
+        t = "^" + text + "$"
+        t1 = t[1:]
+        return (
+            self.bias
+            + sum(map(get, text, _ZEROS))
+            + sum(map(get, map(_add, t, t1), _ZEROS))
+            + sum(map(get, map(_add, map(_add, t, t1), t[2:]), _ZEROS))
+        )
+
+
+def is_question(collapsed: str, original: str) -> bool:
+    """Return True when the comment asks rather than asserts."""
+    tail = original.rstrip()[-1:]
+    if tail in ("?", "？") or collapsed.endswith(QUESTION_ENDINGS):
+        return True
+    return any(q in collapsed for q in QUESTION_FORMS)
+
+
+def is_negated(collapsed: str, hit: Hit) -> bool:
+    """Return True when a negator sits just before the complaint term (不难看)."""
+    window = collapsed[max(0, hit.start - 4) : hit.start]
+    if not window or any(x in collapsed[max(0, hit.start - 4) : hit.end] for x in NOT_NEGATING):
+        return False
+    return any(n in window for n in NEGATORS)
+
+
+class SentimentScorer:
+    """Combine the complaint lexicon and the linear model into one verdict."""
+
+    def __init__(
+        self,
+        model: LinearModel | None,
+        threshold: float = 0.5,
+        complaint_bonus: float = 2.5,
+        inquiry_penalty: float = 1.5,
+    ) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.complaint_bonus = complaint_bonus
+        self.inquiry_penalty = inquiry_penalty
+
+    def score(
+        self, original: str, base: str, collapsed: str, complaints: Sequence[Hit]
+    ) -> Sentiment:
+        """Return the verdict on one comment from its views and complaint hits."""
+        logit = self.model.logit(model_text(base, original)) if self.model else -2.0
+        affirmed = [h for h in complaints if not is_negated(collapsed, h)]
+        if affirmed:
+            question = is_question(collapsed, original) and not any(
+                r in collapsed for r in RHETORICAL
+            )
+            logit += -self.inquiry_penalty if question else self.complaint_bonus
+        elif complaints:
+            logit -= self.inquiry_penalty  # only negated complaints: 不难看, 没有假货
+        score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+        negative = score >= self.threshold
+        category = affirmed[0].term.category if affirmed else "general"
+        return Sentiment(negative, score, category, tuple(affirmed) if negative else ())

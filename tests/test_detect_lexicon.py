@@ -1,0 +1,163 @@
+"""The lexicon detector: categories, allowlist, boundaries, scope, contact rules, window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.detection import DetectionConfig
+from config.loader import default_config_path, load_config
+from monitor.detect.detector import LexiconDetector
+from monitor.events import parse_event
+
+CONFIG = load_config(default_config_path())
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+
+
+def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
+    return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("加.微.信 领红包", "contact_diversion"),
+        ("加 微 信", "contact_diversion"),
+        ("微---信号多少", "contact_diversion"),
+        ("加【微】信", "contact_diversion"),
+        ("加微❤信", "contact_diversion"),
+        ("薇信 abc12345", "contact_diversion"),
+        ("我的微信：9⓿二肆⁹₈③⑸⒋➃㈤㊄", "contact_diversion"),
+        ("ＶＸ：ａｂｃ１２３", "contact_diversion"),
+        ("看主页联系", "contact_diversion"),
+        ("企鹅 壹贰叁肆伍陆柒捌", "contact_diversion"),
+        ("主播是傻逼", "abuse"),
+        ("Ⓕⓤc⒦ you", "abuse"),
+        ("ＦＵＣＫ", "abuse"),
+        ("傻@逼", "abuse"),
+        ("下三滥", "abuse"),
+        ("刷 单 兼 职 日 结", "fraud"),
+        ("好评返现找我", "fraud"),
+        ("網賭帶你回本", "fraud"),
+        ("有冰毒吗", "prohibited"),
+    ],
+)
+def test_evasions_are_caught(detector: LexiconDetector, text: str, category: str) -> None:
+    assert category in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usb接口是什么",
+        "稍微信任一下主播",
+        "因为信任主播才买的",
+        "路口交通不方便",
+        "地铁口交易的那家店",
+        "have a look",
+        "Middlesex",
+        "你码数多少",
+        "到货很快，特价还有吗",
+        "房间价格多少",
+        "订单号 1380013800 什么时候发货",
+        "可以用微信支付吗",
+        "第一次买，最喜欢这个颜色",
+        "能开发票吗",
+    ],
+)
+def test_ordinary_chatter_stays_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()
+
+
+def test_ad_law_applies_to_speech_not_comments(detector: LexiconDetector) -> None:
+    assert "ad_law" in cats(detector, "全网最低价，根治脱发", "speech")
+    assert "ad_law" in cats(detector, "国家级品质", "title")
+    assert cats(detector, "全网最低价，根治脱发", "comment") == set()
+    assert cats(detector, "这是最近第一次上新", "speech") == set()
+
+
+def test_spans_point_into_the_original_text(detector: LexiconDetector) -> None:
+    text = "大家好 加.微.信 领红包"
+    (finding,) = detector.analyze(text).sensitive
+    (ev,) = finding.evidence
+    assert text[ev.start : ev.end] == "加.微.信"
+    assert ev.term == "加微信"
+
+
+def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    assert cats(det, "订单 12345678 到了吗", user="a") == set()
+    # One contact split over comments by one user: cue, then the number in pieces.
+    assert cats(det, "想要的扣我", user="b") == set()
+    assert cats(det, "手机", user="b") == set()
+    assert cats(det, "13", user="b") == set()
+    assert cats(det, "8０", user="b") == set()  # still only four digits in all
+    assert cats(det, "013", user="b") == {"contact_diversion"}
+    analysis = det.analyze("⑧〇〇〇", "comment", user="b", ts=2.0)
+    (finding,) = analysis.sensitive
+    assert finding.category == "contact_diversion" and finding.via == "window"
+    assert finding.evidence[0].term == "phone:13800138000"
+    assert (finding.evidence[0].start, finding.evidence[0].end) == (0, 4)
+    # Another user's pieces never join this user's.
+    assert cats(det, "8000", user="c") == set()
+
+
+def test_window_forgets_old_comments() -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det.analyze("加我手机", "comment", user="u", ts=0.0)
+    assert not det.analyze("13800138000", "comment", user="u", ts=500.0).sensitive
+    assert det.analyze("13800138000", "comment", user="v", ts=0.0).sensitive == []
+
+
+def test_detect_builds_signals(detector: LexiconDetector) -> None:
+    event = parse_event({"kind": "comment", "room": "r1", "text": "骗子！退款", "user": "u9"})
+    signals = detector.detect(event)
+    kinds = {s.kind.value for s in signals}
+    assert "negative" in kinds
+    speech = parse_event({"kind": "speech", "room": "r1", "text": "史上最低价"})
+    (sig,) = detector.detect(speech)
+    assert sig.category == "ad_law" and sig.user == "host" and sig.evidence
+
+
+def write_config(tmp: Path, terms: str) -> DetectionConfig:
+    (tmp / "words.txt").write_text(terms, "utf-8")
+    (tmp / "complaints.tsv").write_text("fake\t假货\n", "utf-8")
+    (tmp / "contact_cues.txt").write_text("微信\n", "utf-8")
+    return DetectionConfig.model_validate(
+        {
+            "lexicon_dir": str(tmp),
+            "categories": [{"id": "custom", "files": ["words.txt"], "severity": "critical"}],
+        }
+    )
+
+
+def test_reload_swaps_and_a_broken_file_keeps_the_old_lexicon(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, "苹果\n")
+    det = LexiconDetector(cfg, tmp_path)
+    assert cats(det, "苹果手机") == {"custom"}
+    assert det.check_reload() is False
+    (tmp_path / "words.txt").write_text("香蕉\n", "utf-8")
+    assert det.check_reload() is True
+    assert cats(det, "香蕉") == {"custom"} and cats(det, "苹果") == set()
+    (tmp_path / "words.txt").write_bytes(b"\xff\xfe broken")
+    assert det.check_reload() is True
+    assert "not UTF-8" in det.last_error
+    assert cats(det, "香蕉") == {"custom"}  # the old lexicon is still in force
+    assert det.metrics.healthy._value.get() == 0
+    assert det.check_reload() is False  # not retried until the file changes again
+    (tmp_path / "words.txt").write_text("葡萄\n", "utf-8")
+    assert det.check_reload() is True and det.last_error == ""
+    assert cats(det, "葡萄") == {"custom"}
+
+
+def test_complaint_file_errors_name_the_line(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, "苹果\n")
+    det = LexiconDetector(cfg, tmp_path)
+    (tmp_path / "complaints.tsv").write_text("fake\t假货\nnot-a-category\t坏\n", "utf-8")
+    assert det.reload() is False
+    assert "complaints.tsv:2" in det.last_error and "unknown category" in det.last_error
