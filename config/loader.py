@@ -160,6 +160,10 @@ def _with_plan_dir(
             issues.append(ConfigIssue("id", f"duplicate plan id {plan.id!r}", None, plan_file))
             continue
         seen.add(plan.id)
+        if plan.escalation and plan.escalation not in config.escalation.ladder_ids():
+            issues.append(
+                ConfigIssue("escalation", f"unknown ladder {plan.escalation!r}", None, plan_file)
+            )
         items.append(plan)
     plans = config.plans.model_copy(update={"items": items})
     return config.model_copy(update={"plans": plans})

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from config.base import Section
 from config.detection import DetectionConfig
-from config.notify import NotifierConfig
+from config.notify import EscalationConfig, NotifierConfig
 from config.people import PeopleConfig
 from config.plans import PlansConfig
 from config.sources import HttpIngestSource, SourceConfig
@@ -67,6 +67,7 @@ class Config(Section):
     plans: PlansConfig = PlansConfig()
     people: PeopleConfig = PeopleConfig()
     notifiers: list[NotifierConfig] = Field(default_factory=list)
+    escalation: EscalationConfig = EscalationConfig()
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -104,6 +105,15 @@ class Config(Section):
             if plan.id in plan_ids:
                 out.append((("plans", "items", i, "id"), f"duplicate plan id {plan.id!r}"))
             plan_ids.add(plan.id)
+            if plan.escalation and plan.escalation not in self.escalation.ladder_ids():
+                path = ("plans", "items", i, "escalation")
+                out.append((path, f"unknown ladder {plan.escalation!r}"))
+        notifier_ids: set[str] = set()
+        for i, notifier in enumerate(self.notifiers):
+            if notifier.id in notifier_ids:
+                out.append((("notifiers", i, "id"), f"duplicate notifier id {notifier.id!r}"))
+            notifier_ids.add(notifier.id)
+        out.extend(self.escalation.problems(notifier_ids))
         return out
 
     def ingest_sources(self) -> list[HttpIngestSource]:

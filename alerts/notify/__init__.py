@@ -1,0 +1,1 @@
+"""Notifiers: signed webhooks, chat robots and Alertmanager, behind one small interface."""

@@ -1,0 +1,67 @@
+"""Generic webhook: versioned JSON body, HMAC-SHA256 over timestamp and body, idempotency key."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import orjson
+
+from alerts.notify.base import BODY_VERSION, Notification, Outcome, Request, judge_http
+from config.notify import WebhookNotifier
+
+ALERT_FIELDS = (
+    "id", "fingerprint", "room", "plan_id", "plan_name", "severity", "group_key", "state",
+    "summary", "steps", "labels", "started_at", "acked_at", "acked_by", "resolved_at",
+    "resolved_by", "ack_deadline", "resolve_deadline", "escalation_level",
+)  # fmt: skip
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """Return `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+class Webhook:
+    """POST the notification as JSON to any receiver."""
+
+    type = "webhook"
+
+    def __init__(self, cfg: WebhookNotifier) -> None:
+        self.id = cfg.id
+        self.cfg = cfg
+
+    def body(self, n: Notification, now: float) -> bytes:
+        alert = {k: n.alert.get(k) for k in ALERT_FIELDS}
+        alert["comments"] = list(n.alert.get("comments", []))[-10:]
+        return orjson.dumps(
+            {
+                "version": BODY_VERSION,
+                "idempotency_key": n.key,
+                "reason": n.reason.value,
+                "detail": n.detail,
+                "level": n.level,
+                "notifier": self.id,
+                "created_at": n.created_at,
+                "sent_at": now,
+                "alert": alert,
+            }
+        )
+
+    def build(self, n: Notification, now: float) -> Request:
+        body = self.body(n, now)
+        ts = str(int(now))
+        headers = {
+            **self.cfg.headers,
+            "Content-Type": "application/json",
+            "Idempotency-Key": n.key,
+            "X-Roomwatch-Timestamp": ts,
+            "X-Roomwatch-Reason": n.reason.value,
+        }
+        if self.cfg.secret:
+            headers[self.cfg.signature_header] = sign(self.cfg.secret, ts, body)
+        return Request(self.cfg.url, body, headers)
+
+    def judge(self, status: int, body: bytes) -> Outcome:
+        return judge_http(status)
