@@ -70,6 +70,10 @@ class AlertManager:
         """Replace the plan table (deadlines for acks and reopen rules)."""
         self._plans = {p.id: p for p in plans}
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     def plan(self, plan_id: str) -> Plan | None:
         return self._plans.get(plan_id)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
+from alerts.alerting import Alerting
 from alerts.clock import Clock, SystemClock
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
@@ -60,6 +61,7 @@ class Service:
     route_plugins: list[RoutePlugin] = field(default_factory=list)
     cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
     jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
+    alerting: Alerting | None = None  # escalation ladders and notifiers
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
 
@@ -84,6 +86,8 @@ class Service:
         self.spawn(self._ticker(), "ticker")
         for name, job in self.jobs:
             self.spawn(job(), name)
+        if self.alerting is not None:
+            await self.alerting.start(self.spawn)
         for collector in self.collectors:
             self.spawn(supervise(collector, self.emit, self.metrics), f"source:{collector.name}")
 
@@ -209,6 +213,13 @@ def build_service(
         pipeline=pipeline,
     )
     service.on_teardown("store", store.close)
+    service.alerting = Alerting(
+        config.notifiers, config.escalation, store, manager, clock, alert_metrics
+    )
+    service.on_teardown("notify", service.alerting.close)
+    from monitor.web.admin import register_admin_routes
+
+    service.route_plugins.append(register_admin_routes(manager, service.alerting.dispatcher))
     _attach_redis_parts(service)
     service.jobs.append(("lexicon-watch", detector.watch))
     all_rooms = [r.id for r in config.rooms]

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_check_config)
 
+    import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
     import monitor.replay  # noqa: F401  (adds `replay` to EXTRA_COMMANDS)
 
     for register in EXTRA_COMMANDS:
