@@ -165,6 +165,18 @@ _FIELDS: dict[EventKind, set[str]] = {
 }
 
 
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", float: "number"}
+
+
+def json_type(value: object) -> str:
+    """Name a decoded value's JSON type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "integer"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def _str(obj: dict[str, Any], key: str, *, required: bool, max_len: int = MAX_ID_LEN) -> str:
     value = obj.get(key)
     if value is None:
@@ -172,9 +184,11 @@ def _str(obj: dict[str, Any], key: str, *, required: bool, max_len: int = MAX_ID
             raise EventError(key, "is required")
         return ""
     if isinstance(value, int) and not isinstance(value, bool) and key in {"user", "id"}:
+        if abs(value) >= 10**19:
+            raise EventError(key, "is out of range")
         value = str(value)
     if not isinstance(value, str):
-        raise EventError(key, f"must be a string, got {type(value).__name__}")
+        raise EventError(key, f"must be a string, got {json_type(value)}")
     if len(value) > max_len:
         raise EventError(key, f"is longer than {max_len} characters")
     return value
@@ -187,8 +201,11 @@ def _number(obj: dict[str, Any], key: str, *, required: bool, default: float = 0
             raise EventError(key, "is required")
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise EventError(key, f"must be a number, got {type(value).__name__}")
-    f = float(value)
+        raise EventError(key, f"must be a number, got {json_type(value)}")
+    try:
+        f = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise EventError(key, "is out of range") from None
     if not math.isfinite(f):
         raise EventError(key, "must be finite")
     return f
@@ -199,7 +216,7 @@ def _count(obj: dict[str, Any], key: str, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise EventError(key, f"must be an integer, got {type(value).__name__}")
+        raise EventError(key, f"must be an integer, got {json_type(value)}")
     if value < 0 or value > 10**12:
         raise EventError(key, "must be between 0 and 10^12")
     return value
@@ -226,7 +243,7 @@ def parse_event(
     of configured rooms; an event for any other room is rejected.
     """
     if not isinstance(obj, dict):
-        raise EventError("$", f"an event must be a JSON object, got {type(obj).__name__}")
+        raise EventError("$", f"an event must be a JSON object, got {json_type(obj)}")
     kind_raw = obj.get("kind")
     if kind_raw is None:
         raise EventError("kind", "is required")

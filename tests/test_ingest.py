@@ -127,11 +127,11 @@ async def test_per_event_errors_name_index_field_and_reason() -> None:
     assert got == {
         1: ("room", "unknown room 'room-zzz'"),
         2: ("colour", "unknown field for a comment event"),
-        3: ("value", "must be a number, got str"),
-        4: ("text", "must be a string, got list"),
-        5: ("$", "an event must be a JSON object, got str"),
+        3: ("value", "must be a number, got string"),
+        4: ("text", "must be a string, got array"),
+        5: ("$", "an event must be a JSON object, got string"),
         6: ("kind", "must be one of comment, metric, gift, like, follow, member, stream, speech"),
-        7: ("count", "must be an integer, got bool"),
+        7: ("count", "must be an integer, got boolean"),
         8: ("status", "must be one of live, paused, ended"),
     }
     assert rejected_total(service, "shop", "unknown_room") == 1
@@ -249,7 +249,7 @@ async def test_deeply_nested_event_field_is_rejected_per_event() -> None:
         data = await r.json()
     assert data == {
         "accepted": 1,
-        "rejected": [{"index": 0, "field": "text", "reason": "must be a string, got list"}],
+        "rejected": [{"index": 0, "field": "text", "reason": "must be a string, got array"}],
     }
 
 

@@ -17,7 +17,7 @@ import orjson
 from aiohttp import web
 
 from config.sources import HttpIngestSource
-from monitor.events import AnyEvent, EventError, parse_event
+from monitor.events import AnyEvent, EventError, json_type, parse_event
 from monitor.web.app import error_response, json_response
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def parse_json_array(text: str) -> list[object | Rejection]:
     if not isinstance(data, list):
         raise BodyError(
             400,
-            f"the body must be a JSON array of events, got {_json_type(data)} "
+            f"the body must be a JSON array of events, got {json_type(data)} "
             "(for one event per line use Content-Type application/x-ndjson)",
         )
     return list(data)
@@ -230,13 +230,6 @@ def parse_ndjson(text: str) -> list[object | Rejection]:
             problem = _json_problem(exc).replace(" at line 1 ", " at ")
             items.append(Rejection(len(items), "$", f"line {lineno}: {problem}"))
     return items
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", str: "a string", bool: "a boolean", int: "a number"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
 
 
 def _retry_later(message: str, **extra: object) -> web.Response:
