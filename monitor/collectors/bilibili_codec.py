@@ -109,6 +109,9 @@ class BilibiliDecoder:
         self.stats.error(reason)
 
     def _walk(self, data: bytes, out: Decoded, depth: int) -> None:
+        if not data:
+            self._error(out, TRUNCATED)
+            return
         try:
             for packet in iter_packets(data):
                 self._packet(packet, out, depth)

@@ -1,0 +1,120 @@
+"""A fake Douyin webcast push server: PushFrame/gzip Response over WS, acks, hb, pings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import itertools
+
+from aiohttp import WSMsgType, web
+from google.protobuf.message import Message as PbMessage
+
+from monitor.collectors.proto import webcast_pb2 as pb
+from tests.collectors.fake_base import FakeServer
+
+PATH = "/webcast/im/push/v2/"
+
+
+def message(method: str, body: PbMessage, msg_id: int) -> pb.Message:
+    return pb.Message(method=method, payload=body.SerializeToString(), msg_id=msg_id)
+
+
+def chat(text: str, msg_id: int, uid: int = 9, nick: str = "抖音用户") -> pb.Message:
+    body = pb.ChatMessage(
+        common=pb.Common(msg_id=msg_id, create_time=1721638553798),
+        user=pb.User(id=uid, nickname=nick),
+        content=text,
+    )
+    return message("WebcastChatMessage", body, msg_id)
+
+
+def push_frame(
+    messages: list[pb.Message],
+    *,
+    log_id: int,
+    need_ack: bool = True,
+    compress: bool = True,
+    cursor: str = "",
+    internal_ext: str = "",
+) -> bytes:
+    resp = pb.Response(
+        messages=messages,
+        cursor=cursor or f"t-{log_id}",
+        internal_ext=internal_ext or f"internal_src:pushserver|seq:{log_id}",
+        heartbeat_duration=15,
+        need_ack=need_ack,
+    )
+    payload = resp.SerializeToString()
+    frame = pb.PushFrame(seq_id=log_id, log_id=log_id, payload_encoding="pb", payload_type="msg")
+    if compress:
+        frame.headers.add(key="compress_type", value="gzip")
+        payload = gzip.compress(payload)
+    frame.payload = payload
+    return frame.SerializeToString()
+
+
+class FakeDouyin(FakeServer):
+    """Serves the push WebSocket; pings clients and drops those that never pong."""
+
+    def __init__(self, *, ping_every: float = 0.1, pong_deadline: float = 0.5) -> None:
+        super().__init__()
+        self.ping_every, self.pong_deadline = ping_every, pong_deadline
+        self.queries: list[dict[str, str]] = []
+        self.acks: list[tuple[int, bytes]] = []
+        self.heartbeats = 0
+        self.pongs = 0
+        self.dropped_for_pong = 0
+        self.reject_handshake = 0  # answer this many handshakes with HTTP 200 + DEVICE_BLOCKED
+        self._log_ids = itertools.count(1)
+        self.app.router.add_get(PATH, self._push)
+
+    def next_log_id(self) -> int:
+        return next(self._log_ids)
+
+    async def _push(self, request: web.Request) -> web.StreamResponse:
+        if self.reject_handshake > 0:
+            self.reject_handshake -= 1
+            return web.Response(
+                status=200, headers={"handshake-status": "415", "handshake-msg": "DEVICE_BLOCKED"}
+            )  # noqa: E501
+        self.queries.append(dict(request.query))
+        ws = web.WebSocketResponse(autoping=False)
+        await ws.prepare(request)
+        self.connections += 1
+        self.sockets.add(ws)
+        pinger = asyncio.create_task(self._ping(ws))
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.PONG:
+                    self.pongs += 1
+                elif msg.type == WSMsgType.PING:
+                    await ws.pong(msg.data)
+                elif msg.type == WSMsgType.BINARY:
+                    frame = pb.PushFrame()
+                    frame.ParseFromString(msg.data)
+                    if frame.payload_type == "hb":
+                        self.heartbeats += 1
+                    elif frame.payload_type == "ack":
+                        self.acks.append((frame.log_id, frame.payload))
+        finally:
+            pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pinger
+            self.sockets.discard(ws)
+        return ws
+
+    async def _ping(self, ws: web.WebSocketResponse) -> None:
+        while not ws.closed:
+            before = self.pongs
+            await ws.ping(b"keepalive")
+            await asyncio.sleep(self.pong_deadline)
+            if self.pongs == before and not ws.closed:
+                self.dropped_for_pong += 1
+                if ws._req is not None and ws._req.transport is not None:  # noqa: SLF001
+                    ws._req.transport.abort()  # noqa: SLF001  (the client sees 1006)
+                return
+            await asyncio.sleep(self.ping_every)
+
+    async def push(self, messages: list[pb.Message], **kw: object) -> int:
+        return await self.broadcast(push_frame(messages, log_id=self.next_log_id(), **kw))  # type: ignore[arg-type]

@@ -1,0 +1,29 @@
+"""A fake JSON WebSocket stream (an in-house platform with its own field names)."""
+
+from __future__ import annotations
+
+from aiohttp import WSMsgType, web
+
+from tests.collectors.fake_base import FakeServer
+
+
+class FakeJsonStream(FakeServer):
+    """Records subscriptions and heartbeats; tests broadcast JSON frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.received: list[str] = []
+        self.app.router.add_get("/stream", self._stream)
+
+    async def _stream(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True, heartbeat=0.2)
+        await ws.prepare(request)
+        self.connections += 1
+        self.sockets.add(ws)
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    self.received.append(msg.data)
+        finally:
+            self.sockets.discard(ws)
+        return ws
