@@ -77,7 +77,7 @@ class FakeDouyin(FakeServer):
             self.reject_handshake -= 1
             return web.Response(
                 status=200, headers={"handshake-status": "415", "handshake-msg": "DEVICE_BLOCKED"}
-            )  # noqa: E501
+            )
         self.queries.append(dict(request.query))
         ws = web.WebSocketResponse(autoping=False)
         await ws.prepare(request)
@@ -111,8 +111,8 @@ class FakeDouyin(FakeServer):
             await asyncio.sleep(self.pong_deadline)
             if self.pongs == before and not ws.closed:
                 self.dropped_for_pong += 1
-                if ws._req is not None and ws._req.transport is not None:  # noqa: SLF001
-                    ws._req.transport.abort()  # noqa: SLF001  (the client sees 1006)
+                if ws._req is not None and ws._req.transport is not None:
+                    ws._req.transport.abort()
                 return
             await asyncio.sleep(self.ping_every)
 

@@ -80,13 +80,13 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
             opened = [
                 {"cmd": "LIVE_OPEN_PLATFORM_DM", "data": {"msg": f"加我微信{i}", "msg_id": f"o{i}"}}
                 for i in range(2)
-            ]  # noqa: E501
+            ]
             # Both sessions (web and open platform) get the batch; each keeps its room's own.
             await bl.broadcast(batch(web + opened, VER_BROTLI))
             items = [
                 {"type": "chat", "channel": "in-room", "mid": f"g{i}", "body": f"加V{i}"}
                 for i in range(2)
-            ]  # noqa: E501
+            ]
             await gen.broadcast(orjson.dumps({"batch": items}).decode())
             body = orjson.dumps([{"msg_id": f"c{i}", "content": f"加我微信{i}"} for i in range(2)])
             headers = {
@@ -94,11 +94,11 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
                 "x-timestamp": "1",
                 "x-roomid": "268",
                 "x-msg-type": "live_comment",
-            }  # noqa: E501
+            }
             headers["x-signature"] = open_signature(headers, body, "cb-secret")
             async with http.post(
                 f"{base}/api/v1/callbacks/douyin/douyin-open", data=body, headers=headers
-            ) as r:  # noqa: E501
+            ) as r:
                 assert r.status == 200
 
             rooms = {"dy-room", "dyo-room", "bl-room", "blo-room", "in-room"}
@@ -113,13 +113,13 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
 
         # Kill the Douyin server mid-stream and bring it back: the room keeps flowing.
         comments = service.metrics.comments.labels("dy-room")
-        before = comments._value.get()  # noqa: SLF001
+        before = comments._value.get()
         await dy.kill()
         await dy.restart()
         await wait_for(lambda: dy.connections >= 2 and dy.sockets)
         await dy.push([chat("回来了", 3), chat("加我微信b", 2)])
-        await wait_for(lambda: comments._value.get() == before + 1)  # noqa: SLF001
-        assert service.metrics.source_restarts.labels("douyin")._value.get() >= 1  # noqa: SLF001
+        await wait_for(lambda: comments._value.get() == before + 1)
+        assert service.metrics.source_restarts.labels("douyin")._value.get() >= 1
     finally:
         stop.set()
         await task

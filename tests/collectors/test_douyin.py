@@ -41,7 +41,7 @@ def every_method() -> list[pb.Message]:
         chat("你好", 101),
         message(
             "WebcastEmojiChatMessage", pb.EmojiChatMessage(user=user, default_content="[赞]"), 102
-        ),  # noqa: E501
+        ),
         message("WebcastRoomUserSeqMessage", pb.RoomUserSeqMessage(total=1234), 103),
         message("WebcastLikeMessage", pb.LikeMessage(count=3, total=900, user=user), 104),
         message(
@@ -54,7 +54,7 @@ def every_method() -> list[pb.Message]:
                 gift=pb.GiftStruct(name="玫瑰", diamond_count=1),
             ),
             105,
-        ),  # noqa: E501
+        ),
         message(
             "WebcastGiftMessage",
             pb.GiftMessage(
@@ -65,7 +65,7 @@ def every_method() -> list[pb.Message]:
                 gift=pb.GiftStruct(name="玫瑰", diamond_count=1),
             ),
             106,
-        ),  # noqa: E501
+        ),
         message("WebcastMemberMessage", pb.MemberMessage(user=user, action=1), 107),
         message("WebcastSocialMessage", pb.SocialMessage(user=user, action=1), 108),
         message("WebcastControlMessage", pb.ControlMessage(status=3), 109),
@@ -86,20 +86,20 @@ def test_decodes_every_listed_method_and_acks() -> None:
         MemberEvent,
         FollowEvent,
         StreamEvent,
-    ]  # noqa: E501
+    ]
     c, emoji, viewers, like, gift, _, _, end = out.events
     assert isinstance(c, CommentEvent) and (c.text, c.user, c.nickname, c.id) == (
         "你好",
         "9",
         "抖音用户",
         "dy:101",
-    )  # noqa: E501
+    )
     assert c.ts == 1721638553.798
     assert isinstance(emoji, CommentEvent) and emoji.text == "[赞]"
     assert isinstance(viewers, MetricEvent) and (viewers.name, viewers.value) == (
         "online_viewers",
         1234,
-    )  # noqa: E501
+    )
     assert isinstance(like, LikeEvent) and (like.count, like.total) == (3, 900)
     # The streak is counted once, at its end, with the final repeat count.
     assert isinstance(gift, GiftEvent) and (gift.gift, gift.count) == ("玫瑰", 5)
@@ -135,7 +135,7 @@ def test_damaged_frames_are_counted() -> None:
         payload=pb.Response(
             messages=[pb.Message(method="WebcastChatMessage", payload=b"\x0a\xff")]
         ).SerializeToString(),
-    )  # noqa: E501
+    )
     cases = {
         "malformed": good[:5] + b"\xff\xff\xff",
         "truncated": cut.SerializeToString(),

@@ -24,7 +24,7 @@ def test_public_test_vector() -> None:
         "x-roomid": "268",
         "x-msg-type": "live_gift",
         "content-type": "application/json",
-    }  # noqa: E501
+    }
     assert open_signature(headers, "abc123你好".encode(), "123abc") == "PDcKhdlsrKEJif6uMKD2dw=="
 
 
@@ -58,7 +58,7 @@ class Harness:
         secret: str = SECRET,
         room: str = "268",
         raw: bytes | None = None,
-    ) -> tuple[int, dict[str, object]]:  # noqa: E501
+    ) -> tuple[int, dict[str, object]]:
         body = raw if raw is not None else orjson.dumps(items)
         headers = {
             "x-nonce-str": "n1",
@@ -66,11 +66,11 @@ class Harness:
             "x-roomid": room,
             "x-msg-type": msg_type,
             "content-type": "application/json",
-        }  # noqa: E501
+        }
         headers["x-signature"] = open_signature(headers, body, secret)
-        async with aiohttp.ClientSession() as http:
-            async with http.post(f"{self.server.base}/cb/douyin", data=body, headers=headers) as r:
-                return r.status, await r.json()
+        url = f"{self.server.base}/cb/douyin"
+        async with aiohttp.ClientSession() as http, http.post(url, data=body, headers=headers) as r:
+            return r.status, await r.json()
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ async def test_batches_map_dedup_and_skip_test_gifts(harness: Harness) -> None:
             "timestamp": 1721638553000,
         },
         {"msg_id": "c2", "sec_openid": "o2", "content": "好看", "nickname": "乙"},
-    ]  # noqa: E501
+    ]
     assert (await harness.post("live_comment", comments))[0] == 200
     assert (await harness.post("live_comment", comments[:1]))[0] == 200  # re-delivered: deduped
     gifts = [
@@ -103,7 +103,7 @@ async def test_batches_map_dedup_and_skip_test_gifts(harness: Harness) -> None:
             "gift_value": 200,
         },
         {"msg_id": "g2", "sec_gift_id": "x", "gift_num": 1, "gift_value": 100, "test": True},
-    ]  # noqa: E501
+    ]
     await harness.post("live_gift", gifts)
     await harness.post("live_like", [{"msg_id": "l1", "sec_openid": "o4", "like_num": 12}])
     await harness.post(
@@ -112,7 +112,7 @@ async def test_batches_map_dedup_and_skip_test_gifts(harness: Harness) -> None:
             {"msg_id": "f1", "sec_openid": "o5", "fansclub_reason_type": 2},
             {"msg_id": "f2", "fansclub_reason_type": 1},
         ],
-    )  # noqa: E501
+    )
     kinds = [type(e) for e in harness.events]
     assert kinds == [CommentEvent, CommentEvent, GiftEvent, LikeEvent, FollowEvent]
     c = harness.events[0]
@@ -121,7 +121,7 @@ async def test_batches_map_dedup_and_skip_test_gifts(harness: Harness) -> None:
         "加我微信",
         "o1",
         1721638553.0,
-    )  # noqa: E501
+    )
     g = harness.events[2]
     assert isinstance(g, GiftEvent) and (g.gift, g.count, g.value) == ("rose", 2, 2.0)
 
@@ -129,7 +129,7 @@ async def test_batches_map_dedup_and_skip_test_gifts(harness: Harness) -> None:
 async def test_bad_signature_bad_body_unknown_type_and_full_queue(harness: Harness) -> None:
     status, body = await harness.post(
         "live_comment", [{"msg_id": "z", "content": "x"}], secret="wrong"
-    )  # noqa: E501
+    )
     assert status == 401 and "x-signature" in str(body["err_msg"])
     status, body = await harness.post("live_comment", None, raw=b"{not json")
     assert status == 400 and "body" in str(body["err_msg"])
@@ -150,4 +150,4 @@ async def test_route_plugin_mounts_on_an_app() -> None:
     h.endpoint.register(app)
     assert any(
         r.resource is not None and r.resource.canonical == "/cb/douyin" for r in app.router.routes()
-    )  # noqa: E501
+    )

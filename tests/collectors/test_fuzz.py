@@ -153,7 +153,7 @@ KEYS = st.sampled_from(["cmd", "info", "data", "msg", "msg_id", "uid", "num", "c
             "LIVE_OPEN_PLATFORM_LIKE",
             "CUT_OFF",
         ]
-    ),  # noqa: E501
+    ),
     st.dictionaries(KEYS, JSON, max_size=5),
 )
 def test_bilibili_commands_with_drifted_fields(cmd: str, fields: dict[str, object]) -> None:
@@ -164,7 +164,7 @@ def test_bilibili_commands_with_drifted_fields(cmd: str, fields: dict[str, objec
 @FUZZ
 @given(st.sampled_from(["live_comment", "live_gift", "live_like", "live_fansclub", "x"]), JSON)
 def test_douyin_open_items(msg_type: str, item: object) -> None:
-    stats, reg = stats_pair()
+    stats, _ = stats_pair()
     endpoint = DouyinOpenEndpoint(
         name="fuzz", path="/cb", secret="s", room_map={}, default_room="r1",
         offer=lambda e: True, stats=stats,

@@ -25,7 +25,7 @@ MAPPING = FieldMapping(
         "gift": "item",
         "count": "qty",
         "value": "n",
-    },  # noqa: E501
+    },
     defaults={"metric": {"name": "online_viewers"}},
 )
 
@@ -50,7 +50,7 @@ def test_mapping_batches_ignores_and_counts() -> None:
                 "mid": 11,
                 "body": "退款",
                 "from": {"uid": 5, "name": "甲"},
-            },  # noqa: E501
+            },
             {"type": "present", "channel": "ch-1", "item": "rocket", "qty": 2},
             {"type": "viewers", "channel": "ch-1", "n": 321},
             {"type": "pong"},
@@ -67,7 +67,7 @@ def test_mapping_batches_ignores_and_counts() -> None:
         "5",
         "甲",
         "11",
-    )  # noqa: E501
+    )
     assert isinstance(g, GiftEvent) and (g.gift, g.count) == ("rocket", 2)
     assert isinstance(m, MetricEvent) and (m.name, m.value) == ("online_viewers", 321)
     assert out.controls == 1 and out.errors == 4
@@ -77,7 +77,7 @@ def test_mapping_batches_ignores_and_counts() -> None:
         "decompress": 0,
         "unknown_type": 1,
         "bad_event": 2,
-    }  # noqa: E501
+    }
     assert d.decode("{truncated").errors == 1
 
 
@@ -103,7 +103,7 @@ async def test_stream_subscribe_heartbeat_pings_and_reconnect() -> None:
             assert '{"op":"ping"}' in fake.received[1:]
             await fake.broadcast(
                 frame({"type": "chat", "channel": "ch-1", "mid": "a", "body": "one"})
-            )  # noqa: E501
+            )
             await wait_for(lambda: sink.texts() == ["one"])
             await fake.kill()
             await fake.restart()
@@ -113,7 +113,7 @@ async def test_stream_subscribe_heartbeat_pings_and_reconnect() -> None:
                     {"type": "chat", "channel": "ch-1", "mid": "a", "body": "one"},
                     {"type": "chat", "channel": "ch-1", "mid": "b", "body": "two"},
                 )
-            )  # noqa: E501
+            )
             await wait_for(lambda: sink.texts() == ["one", "two"])
     finally:
         await fake.kill()
