@@ -1,0 +1,125 @@
+"""Acceptance on a scripted timeline: events at t, the alert and each escalation inside a
+window, acks over HTTP, and exact totals at the receivers (duplicates fail like misses)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+from prometheus_client import CollectorRegistry
+
+from alerts.model import AlertState
+from config.loader import load_config_text
+from monitor.app import build_service
+from monitor.events import parse_event
+from tests.alerting.receiver import Capture, Received, capture_server
+from tests.support import running
+
+CONFIG = """
+rooms: [{id: r1}, {id: r2}]
+pipeline: {tick_interval: 0.1}
+detection: {categories: [{id: fraud, terms: [刷单]}]}
+plans:
+  items:
+    - id: burst
+      name: 敏感评论集中出现
+      when: {type: count, signal: sensitive, min: 3, window: 30}
+      ack_deadline: 1.5
+      resolve_deadline: 1.5
+      resolve: {mode: manual}
+notifiers:
+  - {type: webhook, id: sup, url: "SUP", secret: k1}
+  - {type: webhook, id: boss, url: "BOSS", secret: k2}
+escalation:
+  tick_interval: 0.1
+  ladders:
+    - id: default
+      levels: [{after: 0, notify: [sup]}, {after: 1, notify: [boss]}]
+      repeat: {every: 1, backoff: 2, max_times: 1}
+"""
+
+
+def seen(cap: Capture, room: str) -> list[tuple[float, str, int]]:
+    out = []
+    for r in cap.got:
+        body = r.json()
+        if body["alert"]["room"] == room:
+            out.append((r.at, body["reason"], body["level"]))
+    return out
+
+
+def within(got: tuple[float, str, int], lo: float, hi: float, reason: str, level: int) -> bool:
+    return lo <= got[0] <= hi and got[1:] == (reason, level)
+
+
+async def test_scripted_timeline_escalates_on_time_and_exactly_once() -> None:
+    async with capture_server() as sup, capture_server() as boss:
+        config = load_config_text(CONFIG.replace("SUP", sup.url).replace("BOSS", boss.url))
+        service = build_service(config, registry=CollectorRegistry())
+        async with running(service) as base, aiohttp.ClientSession() as http:
+            t0 = time.monotonic()
+            sup.t0 = boss.t0 = t0
+            created: dict[str, float] = {}
+
+            async def at(t: float, action: Callable[[], Awaitable[object]]) -> None:
+                await asyncio.sleep(max(0.0, t0 + t - time.monotonic()))
+                await action()
+
+            async def burst(room: str) -> None:
+                for i in range(3):
+                    event = {"kind": "comment", "room": room, "text": f"刷单{i}", "user": f"u{i}"}
+                    await service.emit(parse_event(event))
+
+            async def act(room: str, action: str) -> None:
+                [alert] = [a for a in await service.store.list_alerts() if a.room == room]
+                async with http.post(f"{base}/api/v1/alerts/{alert.id}/{action}") as r:
+                    assert r.status == 200, await r.text()
+
+            async def watch() -> None:
+                while len(created) < 2:
+                    for a in await service.store.list_alerts():
+                        created.setdefault(a.room, time.monotonic() - t0)
+                    await asyncio.sleep(0.02)
+
+            await asyncio.gather(
+                watch(),
+                at(0.2, lambda: burst("r1")),
+                at(0.2, lambda: burst("r2")),
+                at(1.0, lambda: act("r2", "ack")),  # r2 is acked in time ...
+                at(2.0, lambda: act("r2", "resolve")),  # ... and resolved in time: no page
+                at(4.8, lambda: act("r1", "ack")),  # r1: acked late, then left alone
+                at(7.0, lambda: act("r1", "resolve")),
+            )
+            await asyncio.sleep(0.8)
+            assert 0.2 <= created["r1"] <= 0.7 and 0.2 <= created["r2"] <= 0.7
+            c = created["r1"]
+            s1, b1 = seen(sup, "r1"), seen(boss, "r1")
+            assert len(s1) == 3 and len(b1) == 3, (s1, b1)
+            assert within(s1[0], c + 1.5, c + 2.1, "escalation", 1)  # not acked within 1.5 s
+            assert within(b1[0], c + 2.5, c + 3.1, "escalation", 2)  # level 2 after 1 s more
+            assert within(b1[1], c + 3.5, c + 4.1, "repeat", 2)  # one repeat, then quiet
+            assert within(s1[1], 6.3, 6.9, "escalation", 1)  # acked at 4.8, unresolved by 6.3
+            assert within(s1[2], 7.0, 7.6, "resolved", 0)
+            assert within(b1[2], 7.0, 7.6, "resolved", 0)
+            assert seen(sup, "r2") == [] and seen(boss, "r2") == []
+            assert len(sup.got) == 3 and len(boss.got) == 3  # exact totals: no duplicates
+            keys = [r.headers["Idempotency-Key"] for r in [*sup.got, *boss.got]]
+            assert len(set(keys)) == 6
+            assert all(_signature_ok(r, b"k1") for r in sup.got)
+            assert all(_signature_ok(r, b"k2") for r in boss.got)
+            alerts = {a.room: a for a in await service.store.list_alerts()}
+            assert alerts["r1"].state is AlertState.RESOLVED
+            assert [h.action for h in alerts["r1"].history] == [
+                "created", "escalated", "escalated", "escalated",
+                "acknowledged", "escalated", "resolved",
+            ]  # fmt: skip
+
+
+def _signature_ok(r: Received, secret: bytes) -> bool:
+    ts = r.headers["X-Roomwatch-Timestamp"].encode()
+    mac = hmac.new(secret, ts + b"." + r.body, hashlib.sha256).hexdigest()
+    return r.headers["X-Roomwatch-Signature"] == "v1=" + mac

@@ -1,0 +1,198 @@
+"""Ladders and the escalator on a manual clock: deadlines, levels, repeats, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from prometheus_client import CollectorRegistry
+from pydantic import TypeAdapter
+
+from alerts.clock import ManualClock
+from alerts.escalation import EscalationLadder, Escalator, Router
+from alerts.manager import AlertManager
+from alerts.metrics import AlertMetrics
+from alerts.model import Alert, AlertState, Severity
+from alerts.notify.dispatch import Dispatcher
+from alerts.store.memory import MemoryStore
+from config.notify import EscalationConfig, LadderConfig, NotifierConfig
+from tests.alerting.helpers import make_plan, trigger
+from tests.alerting.receiver import Capture, capture_server
+
+LADDERS = {
+    "ladders": [
+        {
+            "id": "standard",
+            "levels": [{"after": 0, "notify": ["sup"]}, {"after": 30, "notify": ["boss"]}],
+            "repeat": {"every": 60, "backoff": 2, "max_interval": 200, "max_times": 3},
+        },
+        {"id": "urgent", "levels": [{"after": 0, "notify": ["boss"]}], "repeat": {"max_times": 0}},
+    ],
+    "default_ladder": "standard",
+    "routes": [{"match": {"teams": ["tech"], "severities": ["critical"]}, "ladder": "urgent"}],
+}
+
+
+def test_ladder_steps_repeat_with_backoff_capped_and_bounded() -> None:
+    ladder = EscalationLadder(LadderConfig.model_validate(LADDERS["ladders"][0]))
+    steps = [ladder.step(1000.0, i) for i in range(6)]
+    assert [(s.at, s.level, s.reason.value, s.notify) for s in steps if s] == [
+        (1000.0, 1, "escalation", ("sup",)),
+        (1030.0, 2, "escalation", ("boss",)),
+        (1090.0, 2, "repeat", ("boss",)),  # +60
+        (1210.0, 2, "repeat", ("boss",)),  # +120
+        (1410.0, 2, "repeat", ("boss",)),  # +240 capped at 200
+    ]
+    assert steps[5] is None
+    # a long outage collapses missed steps into the latest one
+    late = ladder.next_step(1000.0, 0, 1300.0)
+    assert late is not None and late.index == 3
+    assert ladder.next_step(1000.0, 4, 1300.0) is None
+
+
+def test_router_prefers_the_plan_then_routes_then_default() -> None:
+    router = Router(EscalationConfig.model_validate(LADDERS))
+    tech = Alert("1", "f", "r", "p", "n", Severity.CRITICAL, "", AlertState.FIRING, 0.0, 0.0)
+    tech = tech.evolve(labels={"team": "tech"})
+    ops = tech.evolve(id="2", labels={"team": "ops"})
+    assert router.ladder_for(tech).id == "urgent"
+    assert router.ladder_for(ops).id == "standard"
+    assert router.ladder_for(ops, "urgent").id == "urgent"
+    assert Router(EscalationConfig()).ladder_for(ops).id == "default"
+
+
+@dataclass
+class Rig:
+    clock: ManualClock
+    store: MemoryStore
+    manager: AlertManager
+    escalator: Escalator
+    dispatcher: Dispatcher
+    sup: Capture
+    boss: Capture
+
+    async def settle(self, sup: int, boss: int) -> None:
+        await self.sup.wait_for(sup, limit=3)
+        await self.boss.wait_for(boss, limit=3)
+
+    def reasons(self, cap: Capture) -> list[tuple[str, int]]:
+        return [(r.json()["reason"], r.json()["level"]) for r in cap.got]
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    async with capture_server() as sup, capture_server() as boss:
+        clock = ManualClock()
+        store = MemoryStore()
+        plan = make_plan(resolve_deadline=100, resolve={"mode": "manual"})
+        crit = make_plan("crit", severity="critical", labels={"team": "tech"})
+        manager = AlertManager(store, clock, [plan, crit])
+        notifiers = TypeAdapter(list[NotifierConfig]).validate_python(
+            [
+                {"type": "webhook", "id": "sup", "url": sup.url},
+                {"type": "webhook", "id": "boss", "url": boss.url},
+            ]
+        )
+        metrics = AlertMetrics(CollectorRegistry())
+        dispatcher = Dispatcher(notifiers, store, metrics, clock)
+        router = Router(EscalationConfig.model_validate(LADDERS))
+        escalator = Escalator(store, manager, dispatcher, router, clock, metrics)
+        await dispatcher.start()
+        try:
+            yield Rig(clock, store, manager, escalator, dispatcher, sup, boss)
+        finally:
+            await dispatcher.close()
+
+
+async def open_alert(rig: Rig, plan_id: str = "burst") -> Alert:
+    plan = rig.manager.plan(plan_id)
+    assert plan is not None
+    alert = await rig.manager.handle(trigger(plan, rig.clock.now()))
+    assert alert is not None
+    return alert
+
+
+async def test_not_acked_escalates_level_1_then_2_then_repeats_until_acked(rig: Rig) -> None:
+    alert = await open_alert(rig)  # ack deadline 10 s
+    rig.clock.advance(9.9)
+    assert await rig.escalator.check() == 0
+    rig.clock.advance(0.1)
+    assert await rig.escalator.check() == 1
+    assert await rig.escalator.check() == 0  # same step never twice
+    rig.clock.advance(30)
+    assert await rig.escalator.check() == 1
+    rig.clock.advance(60)
+    assert await rig.escalator.check() == 1
+    await rig.settle(1, 2)
+    assert rig.reasons(rig.sup) == [("escalation", 1)]
+    assert rig.reasons(rig.boss) == [("escalation", 2), ("repeat", 2)]
+    assert "not acknowledged for 100s" in rig.boss.got[1].json()["detail"]
+    await rig.manager.acknowledge(alert.id, "zhang")
+    rig.clock.advance(99)
+    assert await rig.escalator.check() == 0  # acked: the ack ladder stopped
+    current = await rig.store.get_alert(alert.id)
+    assert current is not None and current.escalation_level == 2
+    assert [h.action for h in current.history].count("escalated") == 3
+
+
+async def test_acked_but_not_resolved_escalates_and_resolution_is_notified(rig: Rig) -> None:
+    alert = await open_alert(rig)
+    rig.clock.advance(5)
+    await rig.manager.acknowledge(alert.id, "zhang")  # resolve deadline: 100 s from now
+    rig.clock.advance(99.9)
+    assert await rig.escalator.check() == 0
+    rig.clock.advance(0.1)
+    assert await rig.escalator.check() == 1
+    await rig.settle(1, 0)
+    body = rig.sup.got[0].json()
+    assert body["reason"] == "escalation" and "acknowledged by zhang 100s ago" in body["detail"]
+    await rig.manager.resolve(alert.id, "zhang")
+    assert await rig.escalator.check() == 1
+    await rig.settle(2, 0)
+    assert rig.reasons(rig.sup) == [("escalation", 1), ("resolved", 0)]
+    assert rig.boss.got == []  # boss was never paged, so is not told of the resolution
+    assert await rig.escalator.check() == 0
+
+
+async def test_critical_plans_notify_at_once_and_unack_restarts_the_clock(rig: Rig) -> None:
+    alert = await open_alert(rig, "crit")  # team tech + critical -> urgent ladder (boss)
+    assert await rig.escalator.check() == 1
+    await rig.settle(0, 1)
+    assert rig.reasons(rig.boss) == [("first_fire", 1)]
+    await rig.manager.acknowledge(alert.id, "zhang")
+    rig.clock.advance(8)
+    await rig.manager.unacknowledge(alert.id, "zhang")  # the ack clock restarts: 10 s
+    rig.clock.advance(9)
+    assert await rig.escalator.check() == 0
+    rig.clock.advance(1)
+    assert await rig.escalator.check() == 1
+    await rig.settle(0, 2)
+    assert rig.reasons(rig.boss) == [("first_fire", 1), ("escalation", 1)]
+
+
+async def test_two_escalators_sharing_a_store_send_each_step_once(rig: Rig) -> None:
+    other = Escalator(
+        rig.store, rig.manager, rig.dispatcher, Router(EscalationConfig.model_validate(LADDERS)),
+        rig.clock, AlertMetrics(CollectorRegistry()),
+    )  # fmt: skip
+    await open_alert(rig)
+    rig.clock.advance(40)
+    # the outage collapsed level 1 into level 2: one step, sent by exactly one of the two
+    assert await rig.escalator.check() + await other.check() == 1
+    await rig.settle(0, 1)
+    assert rig.reasons(rig.boss) == [("escalation", 2)] and rig.sup.got == []
+
+
+async def test_silenced_alerts_wait_and_escalate_once_the_silence_ends(rig: Rig) -> None:
+    alert = await open_alert(rig)
+    silence = await rig.manager.silences.add(
+        now=rig.clock.now(), room="r", plan_id="", starts_at=None,
+        ends_at=rig.clock.now() + 300, created_by="boss", comment="维护",
+    )  # fmt: skip
+    rig.clock.advance(20)
+    assert await rig.escalator.check() == 0
+    await rig.manager.silences.expire(silence.id, now=rig.clock.now(), actor="boss")
+    assert await rig.escalator.check() == 1
+    await rig.settle(1, 0)
+    assert (await rig.store.get_alert(alert.id)).escalation_level == 1  # type: ignore[union-attr]
