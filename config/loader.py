@@ -92,6 +92,33 @@ def _substitute(
     return value
 
 
+def data_path(data: object, loc: tuple[str | int, ...]) -> PathKey:
+    """Return a validation error's location as a key path into the config data.
+
+    Pydantic puts union tags (`sources[0].douyin.signer`) and validator names into the
+    location; a user only knows the keys they wrote, so those parts are dropped.
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        if isinstance(node, dict):
+            if part in node:
+                node = node[part]
+            elif not last:
+                continue  # a union tag, not a key of the user's mapping
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        else:
+            node = None
+            out.append(part)
+    return tuple(out)
+
+
 def _nearest_line(lines: dict[PathKey, int], loc: PathKey) -> int | None:
     for n in range(len(loc), -1, -1):
         if loc[:n] in lines:
@@ -121,22 +148,34 @@ def load_config_text(
     env_issues: list[tuple[PathKey, str]] = []
     data = _substitute(data, (), env, env_issues)
     issues = [ConfigIssue(format_path(p), m, _nearest_line(lines, p), file) for p, m in env_issues]
+    unset = {p for p, _ in env_issues}
     context = {"base_dir": base_dir or Path.cwd()}
     try:
         config = Config.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(
-                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
-            )
+            loc = data_path(data, err["loc"])
+            if any(loc[: len(p)] == p for p in unset):
+                continue  # already reported: the variable it needs is not set
             msg = err["msg"]
+            ctx = err.get("ctx") or {}
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
+            elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                key = str(ctx.get("discriminator", "type")).strip("'")
+                loc = (*loc, key)
+                if err["type"] == "union_tag_not_found":
+                    msg = "is required"
+                else:
+                    msg = f"unknown {key} {ctx.get('tag')!r}; expected one of "
+                    msg += str(ctx.get("expected_tags", "")).replace("'", "")
             elif msg.startswith("Value error, "):
                 msg = msg.removeprefix("Value error, ")
             issues.append(ConfigIssue(format_path(loc), msg, _nearest_line(lines, loc), file))
         raise ConfigError(issues) from None
     for loc, msg in config.problems():
+        if any(loc[: len(p)] == p for p in unset):
+            continue
         issues.append(ConfigIssue(format_path(loc), msg, _nearest_line(lines, loc), file))
     if config.plans.dir:
         config = _with_plan_dir(config, Path(context["base_dir"]), env, issues)
