@@ -158,7 +158,8 @@ class GenericWsSource(WsSourceBase):
 
     @property
     def rooms(self) -> list[str]:
-        return [self.room] if self.room else list(self.allowed_rooms)
+        mapped = [r for r in self.mapping.room_map.values() if r not in self.allowed_rooms]
+        return [self.room] if self.room else [*self.allowed_rooms, *mapped]
 
 
 class ReplaySource(Section):

@@ -243,6 +243,8 @@ def build_service(
     platform = build_platform_sources(config, metrics, pipeline.offer)
     service.collectors.extend(platform.collectors)
     service.route_plugins.extend(platform.route_plugins)
+    for name, step in platform.teardown:
+        service.on_teardown(name, step)
     return service
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import OrderedDict
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 
 from monitor.events import MAX_TEXT_LEN, AnyEvent
 from monitor.metrics import ServiceMetrics
+
+log = logging.getLogger(__name__)
 
 # Bounded label values for roomwatch_decode_errors_total{reason=...}.
 MALFORMED = "malformed"
@@ -50,8 +53,9 @@ class SourceStats:
 
     def unknown(self, method: str) -> None:
         """Count a message type we do not decode (kept as a bounded sample for logs)."""
-        if len(self.unknown_methods) < 64:
+        if len(self.unknown_methods) < 64 and method[:64] not in self.unknown_methods:
             self.unknown_methods.add(method[:64])
+            log.info("source %s: unknown message type %r (counted, skipped)", self.name, method)
         self.error(UNKNOWN_TYPE)
 
     def delivered(self, event: AnyEvent) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class Built:
     collectors: list[Collector] = field(default_factory=list)
     endpoints: list[DouyinOpenEndpoint] = field(default_factory=list)
     route_plugins: list[Callable[[web.Application], None]] = field(default_factory=list)
+    teardown: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
 
 
 def _path(base: Path, raw: str) -> Path:
@@ -218,4 +219,6 @@ def build_platform_sources(
             )
             out.endpoints.append(endpoint)
             out.route_plugins.append(endpoint.register)
+            if endpoint.recorder is not None:
+                out.teardown.append((f"source:{src.id}:recorder", endpoint.recorder.flush))
     return out
