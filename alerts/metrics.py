@@ -1,15 +1,16 @@
 """Alerting metrics: open alerts, transitions, escalations, notifications, response times.
 
 `AlertMetrics.on_alert_change` is an AlertManager listener: it keeps the open-alerts gauge
-in step with every change, counts state transitions and escalation steps, and observes
-the response-time histograms (ack, resolve, comment handled). Notifiers increment
-`notifications`, `notification_failures` and set `dead_letters` themselves, since only
-they know the outcome of a delivery.
+in step with every change and counts state transitions and escalation steps. The
+response-time histograms are observed by alerts/response.py (another listener), and
+notifiers increment `notifications` and `notification_failures` and set `dead_letters`
+themselves, since only they know the outcome of a delivery. Each metric has exactly one
+writer, so nothing is counted twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -19,10 +20,6 @@ from alerts.store.base import AlertStore
 
 RESPONSE_BUCKETS = (5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 
-# Actors outside the configured people (e.g. an API client) share one label value, so
-# the controller label stays bounded by the config.
-OTHER_ACTOR = "other"
-SYSTEM_ACTOR = "system"
 NOTIFY_REASONS = ("first_fire", "escalation", "repeat", "resolved")
 
 
@@ -30,9 +27,11 @@ class AlertMetrics:
     """Every metric of alerts/, registered on the registry the app passes in."""
 
     def __init__(
-        self, registry: CollectorRegistry, controllers: Iterable[str] | None = None
+        self,
+        registry: CollectorRegistry,
+        controllers_by_room: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self._controllers = frozenset(controllers) if controllers is not None else None
+        self._controllers_by_room = dict(controllers_by_room or {})
         self.open_alerts = Gauge(
             "roomwatch_alerts_open",
             "Open alerts (firing or acknowledged).",
@@ -41,7 +40,7 @@ class AlertMetrics:
         )
         self.transitions = Counter(
             "roomwatch_alert_transitions_total",
-            "Alert state changes; action is created, acknowledged, unacknowledged or resolved.",
+            "Alert state changes: created, reopened, acknowledged, unacknowledged, resolved.",
             ["room", "plan", "action"],
             registry=registry,
         )
@@ -97,20 +96,22 @@ class AlertMetrics:
             for reason in NOTIFY_REASONS:
                 self.notifications.labels(name, reason)
 
-    def controller(self, actor: str | None) -> str:
-        """Return the bounded label value for an actor."""
-        if not actor or actor == SYSTEM_ACTOR:
-            return SYSTEM_ACTOR
-        if self._controllers is None or actor in self._controllers:
-            return actor
-        return OTHER_ACTOR
-
     async def sync(self, store: AlertStore) -> None:
         """Set the open-alerts gauge from the store (alerts that survived a restart)."""
         self.open_alerts.clear()
         open_states = (AlertState.FIRING, AlertState.ACKNOWLEDGED)
         for alert in await store.list_alerts(states=open_states, limit=1_000_000):
             self._open(alert).inc()
+            self._init_responses(alert)
+
+    def _init_responses(self, alert: Alert) -> None:
+        # Response-time series are created at zero for the room's controllers when an
+        # alert opens, so that increase() over a dashboard range sees the first response.
+        for controller in self._controllers_by_room.get(alert.room, ()):
+            self.time_to_ack.labels(alert.room, alert.plan_id, controller)
+            self.time_to_resolve.labels(alert.room, alert.plan_id, controller)
+            for category in {c.category or c.kind.value for c in alert.comments}:
+                self.time_to_handle.labels(alert.room, category, controller)
 
     def _open(self, alert: Alert) -> Gauge:
         return self.open_alerts.labels(
@@ -126,30 +127,9 @@ class AlertMetrics:
                 self._open(previous).dec()
             if alert.is_open:
                 self._open(alert).inc()
+        if alert.is_open and change.action in ("created", "reopened", "grouped"):
+            self._init_responses(alert)
         if state_changed:
             self.transitions.labels(alert.room, alert.plan_id, change.action).inc()
-            self._observe_response(alert, previous)
         if previous is not None and alert.escalation_level > previous.escalation_level:
             self.escalations.labels(alert.room, alert.plan_id, str(alert.escalation_level)).inc()
-        if previous is not None:
-            self._observe_comments(alert, previous)
-
-    def _observe_response(self, alert: Alert, previous: Alert | None) -> None:
-        acked_now = alert.acked_at is not None and (previous is None or previous.acked_at is None)
-        if acked_now and alert.acked_at is not None:
-            self.time_to_ack.labels(
-                alert.room, alert.plan_id, self.controller(alert.acked_by)
-            ).observe(max(0.0, alert.acked_at - alert.started_at))
-        if alert.state is AlertState.RESOLVED and alert.resolved_at is not None:
-            self.time_to_resolve.labels(
-                alert.room, alert.plan_id, self.controller(alert.resolved_by)
-            ).observe(max(0.0, alert.resolved_at - alert.started_at))
-
-    def _observe_comments(self, alert: Alert, previous: Alert) -> None:
-        handled_before = {c.event_id for c in previous.comments if c.handled_at is not None}
-        for c in alert.comments:
-            if c.handled_at is None or c.event_id in handled_before:
-                continue
-            self.time_to_handle.labels(
-                alert.room, c.category or c.kind.value, self.controller(c.handled_by)
-            ).observe(max(0.0, c.handled_at - c.ts))

@@ -170,7 +170,11 @@ def build_service(
         GCCollector(registry=registry)
     metrics = ServiceMetrics(registry)
     metrics.init_sources(s.id for s in config.sources)
-    alert_metrics = AlertMetrics(registry, controllers=[p.id for p in config.people.users])
+    room_people: dict[str, list[str]] = {}
+    for person in config.people.users:
+        for room_id in person.rooms:
+            room_people.setdefault(room_id, []).append(person.id)
+    alert_metrics = AlertMetrics(registry, controllers_by_room=room_people)
     alert_metrics.init_notifiers(n.id for n in config.notifiers)
     negative_ratio = NegativeRatio([r.id for r in config.rooms], clock)
     registry.register(

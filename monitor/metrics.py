@@ -66,7 +66,7 @@ class ServiceMetrics:
         )
         self.events_rejected = Counter(
             "roomwatch_events_rejected_total",
-            "Events rejected at the edge (malformed or unknown room); reason is the field.",
+            "Events rejected at the edge; reason is a fixed code (malformed, invalid, ...).",
             ["source", "reason"],
             registry=registry,
         )
