@@ -105,8 +105,9 @@ class AlertMetrics:
             self._init_responses(alert)
 
     def _init_responses(self, alert: Alert) -> None:
-        # Response-time series are created at zero for the room's controllers when an
-        # alert opens, so that increase() over a dashboard range sees the first response.
+        # Response-time and first-escalation series are created at zero when an alert
+        # opens, so that increase() over a dashboard range sees the first occurrence.
+        self.escalations.labels(alert.room, alert.plan_id, "1")
         for controller in self._controllers_by_room.get(alert.room, ()):
             self.time_to_ack.labels(alert.room, alert.plan_id, controller)
             self.time_to_resolve.labels(alert.room, alert.plan_id, controller)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ import yaml
 
 from config.loader import default_config_path, load_config
 from monitor.app import Service, build_service
-from monitor.runner import serve
+from tests.support import running
 
 
 @dataclass
@@ -22,10 +21,15 @@ class RunningService:
 
     service: Service
     base: str
-    port: int
 
 
-def fast_demo_config(tmp_path: Path, *, rate: float = 20.0, incident_every: float = 2.0) -> Path:
+def fast_demo_config(
+    tmp_path: Path,
+    *,
+    rate: float = 20.0,
+    incident_every: float = 2.0,
+    notifiers: list[dict[str, Any]] | None = None,
+) -> Path:
     """Write the shipped demo config with a faster simulator and return its path."""
     raw: dict[str, Any] = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
     for src in raw["sources"]:
@@ -34,6 +38,8 @@ def fast_demo_config(tmp_path: Path, *, rate: float = 20.0, incident_every: floa
     raw["server"]["port"] = 0
     if raw.get("plans", {}).get("dir"):  # keep the shipped plans when the file moves
         raw["plans"]["dir"] = str(default_config_path().parent / raw["plans"]["dir"])
+    if notifiers:
+        raw["notifiers"] = [*raw.get("notifiers", []), *notifiers]
     path = tmp_path / "demo-fast.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
@@ -43,12 +49,5 @@ def fast_demo_config(tmp_path: Path, *, rate: float = 20.0, incident_every: floa
 async def running_service(config_path: Path) -> AsyncIterator[RunningService]:
     """Serve the configuration on 127.0.0.1 and a free port until the block ends."""
     service = build_service(load_config(config_path))
-    stop = asyncio.Event()
-    bound: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(serve(service, "127.0.0.1", 0, on_ready=bound.set_result, stop=stop))
-    port = await asyncio.wait_for(bound, 10)
-    try:
-        yield RunningService(service, f"http://127.0.0.1:{port}", port)
-    finally:
-        stop.set()
-        await task
+    async with running(service) as base:
+        yield RunningService(service, base)

@@ -1,0 +1,161 @@
+"""Every Grafana panel query returns data from a real Prometheus scraping a running demo.
+
+The demo runs with a fast simulator; the test drives one alert through the API (ack, a
+flagged comment handled, resolve) and posts a half-bad ingest batch, so that response
+times, transitions and rejections exist. Then each panel's PromQL, with the template
+variables substituted, must return at least one sample that is a number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.demo_service import RunningService, fast_demo_config, running_service
+from tests.prometheus_server import Prometheus, prometheus_scraping
+
+pytestmark = [pytest.mark.prometheus, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = ROOT / "config" / "grafana" / "dashboards" / "roomwatch.json"
+INGEST_TOKEN = "demo-ingest-token"
+NOTIFIER = {"id": "ops-webhook", "type": "webhook", "url": "http://127.0.0.1:9/hook"}
+# The response-time histograms are observed by alerts/response.py (issue 6); until that
+# listener is in the tree, the panels reading them cannot have data and are reported only.
+RESPONSE_LISTENER = importlib.util.find_spec("alerts.response") is not None
+# What Grafana would put in for its built-in variables at a 1 s scrape interval.
+BUILTINS = {"__rate_interval": "30s", "__range": "1h", "__interval": "5s"}
+
+
+def panel_queries() -> list[tuple[str, str]]:
+    """Return (panel title / refId, expr) for every target of every panel."""
+    model = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    out: list[tuple[str, str]] = []
+    for panel in model["panels"]:
+        for target in panel.get("targets", []):
+            out.append((f"{panel['title']} / {target['refId']}", target["expr"]))
+    return out
+
+
+def substitute(expr: str, variables: dict[str, str]) -> str:
+    """Replace $name and ${name} the way Grafana does for a single-value variable."""
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        if name not in variables:
+            raise AssertionError(f"unknown variable ${name} in {expr}")
+        return variables[name]
+
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", repl, expr)
+
+
+def _has_number(result: list[dict[str, Any]]) -> bool:
+    return any(not math.isnan(float(s["value"][1])) for s in result)
+
+
+async def _login(http: aiohttp.ClientSession, base: str) -> None:
+    async with http.post(f"{base}/api/v1/login", json={"user": "demo", "password": "demo"}) as r:
+        assert r.status in (200, 404), await r.text()  # 404: this build has no login yet
+
+
+async def _wait_for_alert(http: aiohttp.ClientSession, base: str) -> dict[str, Any]:
+    for _ in range(300):
+        async with http.get(f"{base}/api/v1/alerts", params={"state": "firing"}) as r:
+            assert r.status == 200, await r.text()
+            alerts = (await r.json())["alerts"]
+        with_comments = [a for a in alerts if a["comments"]]
+        if with_comments:
+            return dict(with_comments[0])
+        await asyncio.sleep(0.1)
+    raise AssertionError("the demo raised no alert with flagged comments")
+
+
+async def _act(http: aiohttp.ClientSession, base: str, alert_id: str, action: str) -> None:
+    async with http.post(f"{base}/api/v1/alerts/{alert_id}/{action}") as r:
+        assert r.status == 200, f"{action}: {r.status} {await r.text()}"
+
+
+async def drive_scenario(run: RunningService, http: aiohttp.ClientSession) -> dict[str, Any]:
+    """Take one alert through ack, a handled comment, an escalation step and resolve."""
+    await _login(http, run.base)
+    alert = await _wait_for_alert(http, run.base)
+    # Let Prometheus scrape the alert's zero-valued response series before the responses.
+    await asyncio.sleep(2.5)
+    await _act(http, run.base, alert["id"], "ack")
+    event_id = alert["comments"][0]["event_id"]
+    url = f"{run.base}/api/v1/alerts/{alert['id']}/comments/{event_id}"
+    async with http.post(url, json={"action": "deleted"}) as r:
+        if r.status == 404 and "comment" not in (await r.text()):
+            # This build has no comment API yet: handle it the way the API would.
+            from alerts.model import CommentAction
+
+            await run.service.manager.handle_comment(
+                alert["id"], event_id, CommentAction.DELETED, "demo"
+            )
+        else:
+            assert r.status == 200, await r.text()
+    # Escalation steps are taken by deadlines minutes away; take one now, as they would.
+    await run.service.manager.escalate(alert["id"], 1, "metrics drill")
+    await _act(http, run.base, alert["id"], "resolve")
+    batch = b'{"kind": "comment", "room": "room-b", "text": "hi"}\n{"kind": "nope"}\nnot json\n'
+    headers = {"Authorization": f"Bearer {INGEST_TOKEN}", "Content-Type": "application/x-ndjson"}
+    async with http.post(f"{run.base}/api/v1/ingest", data=batch, headers=headers) as r:
+        assert r.status in (200, 207, 400), await r.text()
+    return alert
+
+
+async def _check_all(prom: Prometheus, variables: dict[str, str]) -> dict[str, str]:
+    failing: dict[str, str] = {}
+    for title, expr in panel_queries():
+        query = substitute(expr, variables)
+        result = await prom.query(query)
+        if not _has_number(result):
+            if not RESPONSE_LISTENER and "roomwatch_time_to_" in expr:
+                print(f"pending (no response-time listener yet): {title}")
+                continue
+            failing[title] = f"{query} -> {result}"
+    return failing
+
+
+async def test_every_dashboard_query_returns_data(tmp_path: Path) -> None:
+    config = fast_demo_config(tmp_path, notifiers=[NOTIFIER])
+    async with (
+        running_service(config) as run,
+        prometheus_scraping(tmp_path, run.base.removeprefix("http://")) as prom,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
+    ):
+        alert = await drive_scenario(run, http)
+        rooms = await prom.api("label/room/values", **{"match[]": "roomwatch_negative_ratio"})
+        assert sorted(rooms) == ["room-a", "room-b", "room-c"]
+        variables = {**BUILTINS, "datasource": "roomwatch-prometheus", "room": alert["room"]}
+        failing: dict[str, str] = {}
+        for _ in range(40):  # a few scrapes after the scenario, then every query has data
+            failing = await _check_all(prom, variables)
+            if not failing:
+                break
+            await asyncio.sleep(0.5)
+        assert not failing, "panels without data:\n" + "\n".join(
+            f"  {k}: {v}" for k, v in failing.items()
+        )
+        async with http.get(f"{run.base}/metrics") as r:
+            text = await r.text()
+        # One acknowledgement was made: exactly one observation, whoever records it.
+        acks = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("roomwatch_time_to_acknowledge_seconds_count{")
+        )
+        assert acks == (1 if RESPONSE_LISTENER else 0)
+        groups = (await prom.api("rules"))["groups"]
+        rules = [rule for g in groups for rule in g["rules"]]
+        assert len(rules) >= 9 and all(rule["health"] == "ok" for rule in rules), rules
+        up = await prom.query('up{job="roomwatch"}')
+        assert [s["value"][1] for s in up] == ["1"]
