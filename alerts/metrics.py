@@ -1,10 +1,11 @@
 """Alerting metrics: open alerts, transitions, escalations, notifications, response times.
 
 `AlertMetrics.on_alert_change` is an AlertManager listener: it keeps the open-alerts gauge
-in step with every change and counts state transitions and escalation steps. The
-response-time histograms are observed by alerts/response.py (another listener), and
-notifiers increment `notifications` and `notification_failures` and set `dead_letters`
-themselves, since only they know the outcome of a delivery. Each metric has exactly one
+in step with every change and counts state transitions. The escalation ladder counts
+`escalations` (alerts/escalation.py), the dispatcher counts `notifications` and
+`notification_failures` and sets `dead_letters` (alerts/notify/dispatch.py), and the
+response-time histograms are observed by the response-time listener, since each of them
+alone knows the outcome. Each metric has exactly one
 writer, so nothing is counted twice.
 """
 
@@ -132,5 +133,3 @@ class AlertMetrics:
             self._init_responses(alert)
         if state_changed:
             self.transitions.labels(alert.room, alert.plan_id, change.action).inc()
-        if previous is not None and alert.escalation_level > previous.escalation_level:
-            self.escalations.labels(alert.room, alert.plan_id, str(alert.escalation_level)).inc()

@@ -213,3 +213,12 @@ def test_build_stage_wheel_builds_from_exactly_the_copied_files(tmp_path: Path) 
     assert "monitor/cli.py" in names and "config/docker.yaml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "roomwatch = monitor.cli:main" in zipfile.ZipFile(wheels[0]).read(entry_points).decode()
+
+
+def test_docker_config_watches_what_the_demo_watches() -> None:
+    demo = load_config(ROOT / "config" / "roomwatch.yaml")
+    docker = load_config(ROOT / "config" / "docker.yaml")
+    assert docker.rooms == demo.rooms
+    assert [(s.type, s.id) for s in docker.sources] == [(s.type, s.id) for s in demo.sources]
+    assert docker.detection == demo.detection
+    assert docker.plans == demo.plans
