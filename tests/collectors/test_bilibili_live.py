@@ -180,3 +180,16 @@ async def test_open_platform_bad_secret_is_retried_not_fatal() -> None:
             assert fake.authed == 0 and col.stats.restarts >= 2
     finally:
         await fake.kill()
+
+
+async def test_silent_server_hits_the_read_timeout() -> None:
+    fake = FakeBilibili(answer_heartbeats=False)
+    await fake.start()
+    col, sink = web_collector(fake, read_timeout=0.3, heartbeat_timeout=None), Sink()
+    try:
+        async with running(col, sink):
+            await wait_for(lambda: fake.authed >= 2)
+            assert col.last_disconnect is not None
+            assert col.last_disconnect.reason == "read timeout"
+    finally:
+        await fake.kill()

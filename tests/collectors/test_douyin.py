@@ -209,8 +209,9 @@ async def test_command_signer_resumes_cursor_and_survives_blocked_handshake() ->
             assert q["compress"] == "gzip" and q["cursor"] == ""
             await fake.push([chat("a", 1)], cursor="t-cursor-1", internal_ext="ext-1")
             await wait_for(lambda: sink.texts() == ["a"])
-            await fake.close_clients(1001)
+            await fake.close_clients(1013)  # try again later: backoff floor (capped in tests)
             await wait_for(lambda: fake.connections == 2, within=15)
+            assert col.last_disconnect is not None and col.last_disconnect.code == 1013
             assert fake.queries[-1]["cursor"] == "t-cursor-1"
             assert fake.queries[-1]["internal_ext"] == "ext-1"
     finally:
