@@ -8,6 +8,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import aiohttp
+
 from monitor.events import MAX_TEXT_LEN, AnyEvent
 from monitor.metrics import ServiceMetrics
 
@@ -110,6 +112,18 @@ class Disconnect:
 # Close codes after which reconnecting at once would only be refused again.
 SLOW_CODES = {1008: 30.0, 1013: 5.0, 1011: 2.0, 4001: 30.0, 4003: 30.0}
 FAST_CODES = {1000, 1001, 1012}
+# Handshake answers: rate limited or refused (429/401/403) and "detected" upgrades answered
+# with a plain 200 (Douyin DEVICE_BLOCKED) only get worse when retried at once.
+HANDSHAKE_FLOORS = {429: 30.0, 401: 30.0, 403: 30.0, 200: 10.0, 415: 10.0}
+
+
+def error_floor(error: BaseException | None) -> float:
+    """Return the least wait an error deserves before the next try."""
+    if isinstance(error, aiohttp.WSServerHandshakeError):
+        return HANDSHAKE_FLOORS.get(error.status, 2.0)
+    if isinstance(error, aiohttp.ClientResponseError) and error.status == 429:
+        return 30.0
+    return 0.0
 
 
 class ReconnectPolicy:
@@ -137,7 +151,7 @@ class ReconnectPolicy:
         if why.code in FAST_CODES and self.attempt == 1:
             # A server going away or restarting: the first retry can be quick.
             delay = self._rng.uniform(0, self.base / 2)
-        floor = SLOW_CODES.get(why.code or 0, 0.0)
+        floor = max(SLOW_CODES.get(why.code or 0, 0.0), error_floor(why.error))
         return min(max(delay, min(floor, self.cap)), self.cap)
 
 

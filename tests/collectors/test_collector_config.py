@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import aiohttp
 import pytest
 
 from config.loader import ConfigError, load_config_text
@@ -90,5 +91,9 @@ def test_reconnect_policy_backs_off_with_jitter_and_close_code_floors() -> None:
     assert fresh.next_delay(Disconnect(code=1012), 100.0) <= 0.5  # restart: come back quickly
     assert fresh.next_delay(Disconnect(code=1013), 0.0) >= 5.0  # try again later
     assert fresh.next_delay(Disconnect(code=1008), 0.0) >= 30.0  # policy violation
+    blocked = aiohttp.WSServerHandshakeError(None, (), status=200, message="DEVICE_BLOCKED")  # type: ignore[arg-type]
+    assert fresh.next_delay(Disconnect(error=blocked), 0.0) >= 10.0
+    limited = aiohttp.WSServerHandshakeError(None, (), status=429, message="slow down")  # type: ignore[arg-type]
+    assert fresh.next_delay(Disconnect(error=limited), 0.0) >= 30.0
     capped = ReconnectPolicy(base=0.05, cap=0.2)
     assert capped.next_delay(Disconnect(code=1008), 0.0) <= 0.2  # the cap always wins
