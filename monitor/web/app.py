@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from alerts.manager import AlertActionError
 from alerts.model import AlertState, alert_to_dict
 from alerts.store.base import FeedItem
+from monitor.web import sockets
 from monitor.web.keys import SERVICE
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         raise web.HTTPBadRequest(text="after: must be an integer sequence number") from None
     ws = web.WebSocketResponse(heartbeat=FEED_HEARTBEAT, max_msg_size=64 * 1024)
     await ws.prepare(request)
+    sockets.track(request, ws)
     sub = service.feed.subscribe(None)
     try:
         last = after
@@ -144,6 +146,7 @@ def build_web_app(service: Service) -> web.Application:
     """Return the aiohttp app serving every HTTP route of the service."""
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICE] = service
+    sockets.install(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
