@@ -34,7 +34,7 @@ from monitor.pipeline import Pipeline
 from monitor.web.ingest import IngestEndpoint
 
 if TYPE_CHECKING:
-    from monitor.cluster import ClusterParts
+    from monitor.cluster.setup import ClusterParts
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +258,8 @@ def _attach_redis_parts(service: Service) -> None:
 
     if not isinstance(service.store, RedisStore):
         return
-    from monitor.cluster import ClusterMetrics, attach_cluster, instrument_store
+    from monitor.cluster.metrics import ClusterMetrics
+    from monitor.cluster.setup import attach_cluster, instrument_store
 
     metrics = ClusterMetrics(service.registry)
     instrument_store(service.store, metrics)

@@ -12,6 +12,7 @@ from alerts.clock import Clock
 from alerts.manager import AlertManager
 from alerts.model import Signal, SignalKind
 from alerts.plans import PlanEngine
+from alerts.store.base import StoreError
 from monitor.detect.base import Detector, observe
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
 from monitor.metrics import ROOM_GAUGE_NAMES, UNKNOWN_SOURCE, ServiceMetrics
@@ -114,6 +115,12 @@ class Pipeline:
             except asyncio.CancelledError as exc:
                 error = exc  # not processed: a stream entry stays pending for redelivery
                 raise
+            except StoreError as exc:
+                # Expected while the store is down: one line naming what was not written.
+                error = exc
+                log.error(
+                    "could not store results of event %s of room %s: %s", event.id, event.room, exc
+                )
             except Exception as exc:
                 error = exc
                 log.exception("pipeline failed on event %s of room %s", event.id, event.room)

@@ -71,7 +71,8 @@ class RedisStreamConsumer:
         self._active: set[str] = set()
         self._grouped: set[str] = set()
         self._inflight: dict[str, int] = defaultdict(int)
-        self._inflight_ids: set[bytes] = set()
+        # Entry ids are unique per stream only, so in-flight entries are keyed by (stream, id).
+        self._inflight_ids: set[tuple[str, bytes]] = set()
         self._acks: dict[str, list[bytes]] = defaultdict(list)
         self._ack_wake = asyncio.Event()
         self._reading = asyncio.Lock()
@@ -162,7 +163,7 @@ class RedisStreamConsumer:
             )
             start, entries = reply[0], reply[1]
             for entry_id, fields in entries:
-                if entry_id in self._inflight_ids or fields is None:
+                if (key, entry_id) in self._inflight_ids or fields is None:
                     continue
                 await self._deliver(room, key, entry_id, fields, "claimed")
             if start in (b"0-0", "0-0"):
@@ -186,12 +187,12 @@ class RedisStreamConsumer:
             return
         self._metrics.stream_read.labels(how).inc()
         self._inflight[room] += 1
-        self._inflight_ids.add(entry_id)
+        self._inflight_ids.add((key, entry_id))
         await self._pipeline.submit(event, partial(self._done, room, key, entry_id))
 
     def _done(self, room: str, key: str, entry_id: bytes, error: BaseException | None) -> None:
         self._inflight[room] -= 1
-        self._inflight_ids.discard(entry_id)
+        self._inflight_ids.discard((key, entry_id))
         if isinstance(error, StoreError | asyncio.CancelledError):
             # Not durably processed: leave it pending; it is retried after RETRY_IDLE.
             self._metrics.stream_retried.inc()

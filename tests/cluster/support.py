@@ -11,12 +11,14 @@ from config.schema import Config
 
 PLAN_CONFIG = """
 detection:
-  categories: [{id: contact, severity: warning, terms: [加我微信]}]
+  categories:
+    - {id: contact, severity: warning, terms: [加我微信]}
+    - {id: probe, severity: info, terms: [探针]}  # flagged (traceable) but counted by no plan
 plans:
   items:
     - id: burst
       name: 敏感评论集中出现
-      count: {signal: sensitive, min: 3, window: 600}
+      count: {signal: sensitive, category: contact, min: 3, window: 600}
       ack_deadline: 600
       resolve_hold: 600
 """

@@ -130,3 +130,29 @@ async def test_console_on_any_instance_sees_every_room(cluster) -> None:  # type
     assert {i.room for i in [sub_a.queue.get_nowait() for _ in range(sub_a.queue.qsize())]} <= set(
         ROOMS[:2]
     )
+
+
+async def test_new_owner_claims_entries_a_dead_owner_left_pending(cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        ids = []
+        for room in ROOMS:
+            key = stream_key("rw", room)
+            await client.xgroup_create(key, GROUP, id="0", mkstream=True)
+            for n in range(5):
+                body = f'{{"kind":"comment","room":"{room}","id":"{room}-d{n}","text":"加我微信"}}'
+                await client.xadd(key, {b"e": body})
+                ids.append(f"{room}-d{n}")
+            # A dead instance read these, leased the room, and never acknowledged or renewed.
+            await client.xreadgroup(GROUP, "dead", {key: ">"}, count=100)
+            await client.set(f"rw:lease:{room}", "dead", px=800)
+        a = await cluster("a")
+
+        async def all_flagged() -> bool:
+            items = await a.store.read_feed(0, limit=10_000)
+            return {i.data["event_id"] for i in items if i.type == "flag"} >= set(ids)
+
+        await wait_for(all_flagged, 10, "the pending entries to be claimed and processed")
+        assert owned(a) == set(ROOMS)
+    finally:
+        await client.aclose()

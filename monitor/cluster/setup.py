@@ -1,0 +1,120 @@
+"""Wire cluster mode into a Service: leases, stream intake, feed fan-out, store error reports."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alerts.store.redis import RedisStore
+from monitor.cluster.feedbus import RedisFeedBus
+from monitor.cluster.leases import RoomLeases
+from monitor.cluster.metrics import ClusterMetrics
+from monitor.cluster.router import StreamRouter
+from monitor.collectors.redis_stream import RedisStreamConsumer
+
+if TYPE_CHECKING:
+    from monitor.app import Service
+
+log = logging.getLogger(__name__)
+
+REPORT_EVERY = 5.0  # seconds between repeated store-error log lines
+
+
+@dataclass
+class ClusterParts:
+    """The running pieces of cluster mode, kept for tests and the benchmarks."""
+
+    instance_id: str
+    leases: RoomLeases
+    consumer: RedisStreamConsumer
+    router: StreamRouter
+    bus: RedisFeedBus
+
+
+def instrument_store(store: RedisStore, metrics: ClusterMetrics) -> None:
+    """Count every failed store call and log them (at most once per REPORT_EVERY per op)."""
+    last: dict[str, float] = {}
+    missed: dict[str, int] = {}
+
+    def report(op: str, exc: Exception) -> None:
+        metrics.store_errors.labels(op).inc()
+        now = time.monotonic()
+        if now - last.get(op, 0.0) >= REPORT_EVERY:
+            extra = missed.pop(op, 0)
+            log.error(
+                "could not %s in redis: %s (%d more failures since the last report)",
+                op,
+                exc,
+                extra,
+            )
+            last[op] = now
+        else:
+            missed[op] = missed.get(op, 0) + 1
+
+    store.on_error = report
+
+
+def default_instance_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
+    """Switch a service built on a RedisStore to cluster mode (see docs/scaling.md)."""
+    store = service.store
+    if not isinstance(store, RedisStore):
+        raise ValueError("cluster mode needs the Redis store")
+    cfg = service.config.cluster
+    prefix = service.config.store.key_prefix
+    instance_id = cfg.instance_id or default_instance_id()
+    rooms = [r.id for r in service.config.rooms]
+    client = store.client
+    leases = RoomLeases(
+        client,
+        prefix=prefix,
+        instance_id=instance_id,
+        rooms=rooms,
+        ttl=cfg.lease_ttl,
+        metrics=metrics,
+    )
+    consumer = RedisStreamConsumer(
+        client,
+        prefix=prefix,
+        leases=leases,
+        pipeline=service.pipeline,
+        rooms=rooms,
+        metrics=metrics,
+        batch=cfg.read_batch,
+    )
+    router = StreamRouter(
+        client,
+        prefix=prefix,
+        maxlen=cfg.stream_maxlen,
+        metrics=metrics,
+        service_metrics=service.metrics,
+    )
+    bus = RedisFeedBus(
+        client,
+        prefix=prefix,
+        instance_id=instance_id,
+        hub=service.feed,
+        store=store,
+        metrics=metrics,
+    )
+    service.pipeline.router = router
+    service.collectors.extend([leases, consumer, router, bus])
+    # LIFO: the router flushes, then acks are written, then the leases are given up.
+    service.on_teardown("cluster-leases", leases.release_all)
+    service.on_teardown("cluster-acks", consumer.flush_acks_quietly)
+    service.on_teardown("cluster-router", router.flush)
+    service.on_teardown("cluster-feed", bus.flush)
+    log.info(
+        "cluster mode: instance %s, %d rooms, lease ttl %.1fs",
+        instance_id,
+        len(rooms),
+        cfg.lease_ttl,
+    )
+    return ClusterParts(instance_id, leases, consumer, router, bus)

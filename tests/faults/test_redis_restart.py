@@ -1,0 +1,123 @@
+"""Restart redis-server under load: the service keeps running, reconnects and reports failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+
+import aiohttp
+import pytest
+from prometheus_client import CollectorRegistry
+
+from alerts.store.redis import RedisStore
+from config.loader import load_config_text
+from monitor.app import build_service
+from monitor.events import parse_event
+from tests.cluster.support import cluster_yaml, wait_for
+from tests.redis_server import RedisServer
+from tests.support import running
+
+TOKEN = {"Authorization": "Bearer ingest-token-123456"}
+
+pytestmark = pytest.mark.slow
+
+
+def metric(text: str, name: str) -> float:
+    """Sum every sample of a metric family in a /metrics page."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name) and not line.startswith("#"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
+    redis_factory: Callable[..., RedisServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = redis_factory(appendonly=True)
+    config = load_config_text(cluster_yaml(server.url, rooms=4, instance_id="solo"))
+    service = build_service(config, registry=CollectorRegistry())
+    caplog.set_level(logging.WARNING)
+    accepted: list[str] = []
+    statuses: Counter[int] = Counter()
+    health: Counter[int] = Counter()
+    ready: Counter[int] = Counter()
+    stop_load = asyncio.Event()
+    async with running(service) as base, aiohttp.ClientSession() as http:
+
+        async def load() -> None:
+            n = 0
+            while not stop_load.is_set():
+                batch = [
+                    {"kind": "comment", "room": f"room-{i % 4}", "id": f"e{n + i}", "text": "探针"}
+                    for i in range(20)
+                ]
+                async with http.post(f"{base}/api/v1/ingest", json=batch, headers=TOKEN) as r:
+                    statuses[r.status] += 1
+                    if r.status == 200:
+                        accepted.extend(e["id"] for e in batch)
+                n += 20
+                async with http.get(f"{base}/healthz") as h:
+                    health[h.status] += 1
+                async with http.get(f"{base}/readyz") as h:
+                    ready[h.status] += 1
+                await asyncio.sleep(0.01)
+
+        loader = asyncio.create_task(load())
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(server.restart, down_for=1.5)
+        await asyncio.sleep(2.0)
+        stop_load.set()
+        await loader
+        store = RedisStore.from_url(server.url, prefix="rw")
+        try:
+
+            async def all_processed() -> bool:
+                items = await store.read_feed(0, limit=100_000)
+                return {i.data["event_id"] for i in items if i.type == "flag"} >= set(accepted)
+
+            await wait_for(all_processed, 20, "every accepted event to be processed")
+        finally:
+            await store.close()
+        async with http.get(f"{base}/metrics") as r:
+            page = await r.text()
+    # The service never failed a request: ingest accepted (buffered) or asked for a retry.
+    assert set(statuses) <= {200, 503}, statuses
+    assert set(health) == {200}, health
+    assert ready[503] > 0 and ready[200] > 0, ready  # not ready while Redis was down
+    assert metric(page, "roomwatch_cluster_redis_errors_total") > 0
+    assert any("redis" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert len(accepted) > 500
+
+
+async def test_single_instance_counts_and_logs_what_it_could_not_write(
+    redis_factory: Callable[..., RedisServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = redis_factory()
+    config = load_config_text(cluster_yaml(server.url, rooms=2, cluster=False))
+    service = build_service(config, registry=CollectorRegistry())
+    caplog.set_level(logging.WARNING)
+
+    def comment(n: int) -> object:
+        return parse_event({"kind": "comment", "room": "room-0", "id": f"x{n}", "text": "加我微信"})
+
+    async with running(service) as base, aiohttp.ClientSession() as http:
+        await asyncio.to_thread(server.kill)
+        for n in range(5):
+            assert service.pipeline.offer(comment(n))  # type: ignore[arg-type]
+        await service.pipeline.drain(10)
+        async with http.get(f"{base}/healthz") as r:
+            assert r.status == 200
+        async with http.get(f"{base}/metrics") as r:
+            page = await r.text()
+        assert metric(page, "roomwatch_store_errors_total") >= 5
+        assert any("could not" in r.getMessage() for r in caplog.records)
+        assert any("x0" in r.getMessage() for r in caplog.records)  # which event failed
+        await asyncio.to_thread(server.start)
+        for n in range(5, 10):
+            assert service.pipeline.offer(comment(n))  # type: ignore[arg-type]
+        await service.pipeline.drain(10)
+        alerts = await service.store.list_alerts()
+        assert len(alerts) == 1 and {c.event_id for c in alerts[0].comments} >= {"x7", "x8", "x9"}
