@@ -191,8 +191,11 @@ class Escalator:
                 raise
             except Exception:
                 log.exception("escalation check failed")
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
+            # lands as the kick fires, and this loop would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), self._interval)
+                async with asyncio.timeout(self._interval):
+                    await self._kick.wait()
             self._kick.clear()
 
     async def check(self) -> int:
