@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,51 +38,50 @@ pytestmark = pytest.mark.prometheus
 
 
 @pytest.fixture
-async def alertmanager() -> AsyncIterator[str]:
+def alertmanager() -> Iterator[str]:
+    """Start prometheus-alertmanager on a free port (no clustering); yield its URL."""
     if not Path(AM_BIN).exists():
         pytest.skip("prometheus-alertmanager is not installed (scripts/test.sh installs it)")
     with tempfile.TemporaryDirectory(prefix="roomwatch-am-") as tmp:
         cfg = Path(tmp) / "alertmanager.yml"
         cfg.write_text(AM_CONFIG, encoding="utf-8")
         port = free_port()
-        log = open(Path(tmp) / "am.log", "wb")  # noqa: SIM115  (closed below)
-        proc = subprocess.Popen(
-            [
-                AM_BIN,
-                f"--config.file={cfg}",
-                f"--storage.path={tmp}/data",
-                f"--web.listen-address=127.0.0.1:{port}",
-                "--cluster.listen-address=",
-                "--log.level=warn",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            async with aiohttp.ClientSession() as http:
-                deadline = time.monotonic() + 20
-                while True:
-                    try:
-                        async with http.get(f"{url}/-/ready") as r:
-                            if r.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.flush()
-                        text = (Path(tmp) / "am.log").read_text(errors="replace")
-                        raise RuntimeError(f"alertmanager did not start: {text}")
-                    await asyncio.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
+        with open(Path(tmp) / "am.log", "wb") as log:
+            proc = subprocess.Popen(
+                [
+                    AM_BIN,
+                    f"--config.file={cfg}",
+                    f"--storage.path={tmp}/data",
+                    f"--web.listen-address=127.0.0.1:{port}",
+                    "--cluster.listen-address=",
+                    "--log.level=warn",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            url = f"http://127.0.0.1:{port}"
             try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            log.close()
+                _wait_ready(url, proc, Path(tmp) / "am.log")
+                yield url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"alertmanager did not start: {log.read_text(errors='replace')}")
 
 
 async def am_alerts(url: str, **params: str) -> list[dict[str, Any]]:
