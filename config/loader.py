@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from config.people import literal_secret_problems
 from config.schema import Config
 
 ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -145,7 +146,7 @@ def load_config_text(
     if not isinstance(data, dict):
         raise ConfigError([ConfigIssue("", "the top level must be a mapping", 1, file)])
     lines = _line_map(node)
-    env_issues: list[tuple[PathKey, str]] = []
+    env_issues: list[tuple[PathKey, str]] = list(literal_secret_problems(data))
     data = _substitute(data, (), env, env_issues)
     issues = [ConfigIssue(format_path(p), m, _nearest_line(lines, p), file) for p, m in env_issues]
     unset = {p for p, _ in env_issues}

@@ -1,19 +1,102 @@
-"""People: controllers, supervisors and admins, and the rooms they answer for."""
+"""People: controllers, supervisors and admins, their teams and the rooms they answer for.
+
+Secrets (passwords, API tokens) are stored as `pbkdf2_sha256$ITER$SALT$HASH` strings
+(`roomwatch hash-password` makes one). A plain secret is accepted only when it comes
+from `${ENV}` substitution, or when `allow_plain_secrets` is set (the demo does).
+"""
 
 from __future__ import annotations
+
+from typing import Any, Literal
 
 from pydantic import Field
 
 from config.base import Section
 
+HASH_PREFIX = "pbkdf2_sha256$"
+PERSON_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
+Role = Literal["controller", "supervisor", "admin"]
+
 
 class PersonConfig(Section):
-    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
+    id: str = Field(pattern=PERSON_ID)
     name: str = ""
-    role: str = Field("controller", pattern="^(controller|supervisor|admin)$")
-    password: str = Field("", description="plain (use ${ENV}) or a 'pbkdf2_sha256$...' hash")
+    role: Role = "controller"
+    password: str = Field("", description="a 'pbkdf2_sha256$...' hash, or plain via ${ENV}")
+    tokens: list[str] = Field(default_factory=list, description="API token hashes (or ${ENV})")
+    rooms: list[str] = Field(default_factory=list, description="rooms a controller answers for")
+
+
+class TeamConfig(Section):
+    id: str = Field(pattern=PERSON_ID)
+    name: str = ""
+    supervisors: list[str] = Field(default_factory=list)
+    members: list[str] = Field(default_factory=list)
     rooms: list[str] = Field(default_factory=list)
 
 
 class PeopleConfig(Section):
     users: list[PersonConfig] = Field(default_factory=list)
+    teams: list[TeamConfig] = Field(default_factory=list)
+    session_ttl: float = Field(12 * 3600.0, ge=60, le=30 * 86_400)
+    allow_plain_secrets: bool = Field(False, description="accept literal plain secrets (demo)")
+
+
+def literal_secret_problems(raw: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Return plain passwords/tokens written literally in the YAML (before ${ENV} expansion)."""
+    people = raw.get("people")
+    if not isinstance(people, dict) or people.get("allow_plain_secrets") is True:
+        return []
+    users = people.get("users")
+    if not isinstance(users, list):
+        return []
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    reason = "plain secret in the file: use a hash (roomwatch hash-password) or ${ENV}"
+    for i, user in enumerate(users):
+        if not isinstance(user, dict):
+            continue
+        secrets: list[tuple[tuple[str | int, ...], object]] = [
+            (("people", "users", i, "password"), user.get("password", ""))
+        ]
+        tokens = user.get("tokens")
+        if isinstance(tokens, list):
+            secrets += [(("people", "users", i, "tokens", j), t) for j, t in enumerate(tokens)]
+        for path, value in secrets:
+            if isinstance(value, str) and value and not _hashed_or_env(value):
+                out.append((path, reason))
+    return out
+
+
+def _hashed_or_env(value: str) -> bool:
+    return value.startswith(HASH_PREFIX) or (value.startswith("${") and value.endswith("}"))
+
+
+def people_problems(
+    people: PeopleConfig, rooms: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Return cross-field errors of the people section (ids, team references, rooms)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    ids: dict[str, PersonConfig] = {}
+    for i, person in enumerate(people.users):
+        if person.id in ids:
+            out.append((("people", "users", i, "id"), f"duplicate user id {person.id!r}"))
+        ids[person.id] = person
+        for j, room_id in enumerate(person.rooms):
+            if room_id not in rooms:
+                out.append((("people", "users", i, "rooms", j), f"unknown room {room_id!r}"))
+    team_ids: set[str] = set()
+    for i, team in enumerate(people.teams):
+        if team.id in team_ids:
+            out.append((("people", "teams", i, "id"), f"duplicate team id {team.id!r}"))
+        team_ids.add(team.id)
+        for field in ("supervisors", "members"):
+            for j, uid in enumerate(getattr(team, field)):
+                if uid not in ids:
+                    out.append((("people", "teams", i, field, j), f"unknown user {uid!r}"))
+        for j, uid in enumerate(team.supervisors):
+            if uid in ids and ids[uid].role == "controller":
+                out.append((("people", "teams", i, "supervisors", j), f"{uid!r} is a controller"))
+        for j, room_id in enumerate(team.rooms):
+            if room_id not in rooms:
+                out.append((("people", "teams", i, "rooms", j), f"unknown room {room_id!r}"))
+    return out

@@ -14,7 +14,7 @@ from pydantic import Field
 from config.base import Section
 from config.detection import DetectionConfig
 from config.notify import EscalationConfig, NotifierConfig
-from config.people import PeopleConfig
+from config.people import PeopleConfig, people_problems
 from config.plans import PlansConfig
 from config.sources import HttpIngestSource, SourceConfig
 
@@ -92,10 +92,7 @@ class Config(Section):
             for j, room_id in enumerate(src.rooms):
                 if room_id not in known:
                     out.append((("sources", i, "rooms", j), f"unknown room {room_id!r}"))
-        for i, person in enumerate(self.people.users):
-            for j, room_id in enumerate(person.rooms):
-                if room_id not in known:
-                    out.append((("people", "users", i, "rooms", j), f"unknown room {room_id!r}"))
+        out.extend(people_problems(self.people, known))
         if self.store.kind == "redis" and not self.store.redis_url:
             out.append((("store", "redis_url"), "is required when store.kind is redis"))
         if self.cluster.enabled and self.store.kind != "redis":

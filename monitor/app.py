@@ -17,6 +17,7 @@ from alerts.clock import Clock, SystemClock
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.plans import Plan, PlanEngine
+from alerts.response import ResponseTimes
 from alerts.store.base import AlertStore
 from alerts.store.memory import MemoryStore
 from config.schema import Config
@@ -191,6 +192,7 @@ def build_service(
     feed = FeedHub(store, metrics)
     manager.subscribe(feed.on_alert_change)
     manager.subscribe(alert_metrics.on_alert_change)
+    manager.subscribe(ResponseTimes(alert_metrics).on_change)
     engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
     detector = build_detector(config, registry)
     pipeline = Pipeline(

@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
     import monitor.replay  # noqa: F401  (adds `replay` to EXTRA_COMMANDS)
 
-    for register in EXTRA_COMMANDS:
+    from monitor.access import cli as access_cli
+
+    for register in [access_cli.register, *EXTRA_COMMANDS]:
         register(sub)
     return parser
 

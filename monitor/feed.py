@@ -54,9 +54,11 @@ class FeedHub:
         self._subs: set[FeedSubscription] = set()
         # Called with each item this instance appended (cluster mode: publish to peers).
         self.after_append: list[Callable[[FeedItem], None]] = []
+        self.client_queue = CLIENT_QUEUE
+        self.head = 0  # highest seq seen here; lets a fresh console start from "now"
 
     def subscribe(self, rooms: Iterable[str] | None) -> FeedSubscription:
-        sub = FeedSubscription(rooms)
+        sub = FeedSubscription(rooms, self.client_queue)
         self._subs.add(sub)
         self._metrics.feed_clients.set(len(self._subs))
         return sub
@@ -73,6 +75,7 @@ class FeedHub:
         return item
 
     def fan_out(self, item: FeedItem) -> None:
+        self.head = max(self.head, item.seq)
         for sub in list(self._subs):
             if sub.wants(item.room) and not sub.offer(item):
                 self._metrics.feed_dropped.inc()

@@ -15,8 +15,13 @@ from tests.support import running
 async def test_demo_config_serves_health_metrics_and_alerts() -> None:
     config = load_config(default_config_path())
     service = build_service(config)
-    async with running(service) as base, aiohttp.ClientSession() as http:
+    jar = aiohttp.CookieJar(unsafe=True)  # accept the session cookie from 127.0.0.1
+    async with running(service) as base, aiohttp.ClientSession(cookie_jar=jar) as http:
         async with http.get(f"{base}/healthz") as r:
+            assert r.status == 200
+        async with http.get(f"{base}/api/v1/alerts") as r:
+            assert r.status == 401  # every API needs a login or a token
+        async with http.post(f"{base}/api/v1/login", json={"user": "demo", "password": "demo"}) as r:
             assert r.status == 200
         async with http.ws_connect(f"{base}/api/v1/feed") as ws:
             # Push a burst of sensitive comments through the pipeline directly.

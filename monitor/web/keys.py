@@ -8,5 +8,7 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from monitor.app import Service
+    from monitor.roomstats import RoomStats
 
 SERVICE: web.AppKey[Service] = web.AppKey("service")
+ROOM_STATS: web.AppKey[RoomStats] = web.AppKey("room_stats")

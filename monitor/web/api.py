@@ -1,0 +1,167 @@
+"""The alert REST API: list and read alerts, act on them and their flagged comments, rooms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from alerts.manager import AlertActionError
+from alerts.model import Alert, AlertState, CommentAction, Severity, alert_to_dict
+from monitor.web.auth import ACCESS, current_user, require_room
+from monitor.web.feedback import record_false_positive
+from monitor.web.keys import ROOM_STATS, SERVICE
+from monitor.web.util import bad_request, error_response, int_query, json_response, read_json
+
+ACTIONS = {"ack": "acknowledge", "unack": "unacknowledge", "resolve": "resolve"}
+
+
+def _split(request: web.Request, name: str) -> list[str] | None:
+    raw = request.query.get(name, "")
+    return [s for s in raw.split(",") if s] or None
+
+
+async def list_alerts(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    user = current_user(request)
+    allowed = request.app[ACCESS].directory.rooms_of(user)
+    states = severities = None
+    try:
+        if s := _split(request, "state"):
+            states = [AlertState(x) for x in s]
+        if s := _split(request, "severity"):
+            severities = {Severity(x) for x in s}
+    except ValueError:
+        raise bad_request("state/severity: unknown value") from None
+    rooms = _split(request, "room")
+    if rooms is not None and allowed is not None:
+        denied = [r for r in rooms if r not in allowed]
+        if denied:
+            return error_response(403, f"room: not one of your rooms: {', '.join(denied)}")
+    if rooms is None and allowed is not None:
+        rooms = sorted(allowed)
+    limit = int_query(request, "limit", 500, 1, 5000)
+    alerts = await service.store.list_alerts(rooms=rooms, states=states, limit=limit)
+    if severities is not None:
+        alerts = [a for a in alerts if a.severity in severities]
+    return json_response({"alerts": [alert_to_dict(a) for a in alerts]})
+
+
+async def _visible_alert(request: web.Request) -> Alert:
+    alert = await request.app[SERVICE].store.get_alert(request.match_info["alert_id"])
+    if alert is None:
+        raise web.HTTPNotFound(
+            text='{"error": "alert: not found"}', content_type="application/json"
+        )
+    require_room(request, alert.room)
+    return alert
+
+
+async def get_alert(request: web.Request) -> web.Response:
+    return json_response(alert_to_dict(await _visible_alert(request)))
+
+
+async def _note(request: web.Request) -> str:
+    body: dict[str, Any] = await read_json(request, max_bytes=8192) if request.can_read_body else {}
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise bad_request("note: must be a string")
+    return note[:500]
+
+
+async def alert_action(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    audit = request.app[ACCESS].audit
+    user = current_user(request)
+    action = request.match_info["action"]
+    if action not in ACTIONS:
+        return error_response(404, f"action: unknown {action!r} (ack, unack or resolve)")
+    alert = await _visible_alert(request)
+    note = await _note(request)
+    try:
+        if action == "ack":
+            alert = await service.manager.acknowledge(alert.id, user.id, note)
+        elif action == "unack":
+            alert = await service.manager.unacknowledge(alert.id, user.id, note)
+        else:
+            alert = await service.manager.resolve(alert.id, user.id, note)
+    except AlertActionError as exc:
+        await audit.record(
+            user.id, ACTIONS[action], room=alert.room, target=alert.id, ok=False, detail=str(exc)
+        )
+        return error_response(exc.status, str(exc))
+    await audit.record(user.id, ACTIONS[action], room=alert.room, target=alert.id, detail=note)
+    return json_response(alert_to_dict(alert))
+
+
+async def comment_action(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    audit = request.app[ACCESS].audit
+    user = current_user(request)
+    alert = await _visible_alert(request)
+    body = await read_json(request, max_bytes=8192)
+    try:
+        action = CommentAction(str(body.get("action", "")))
+    except ValueError:
+        raise bad_request("action: must be deleted, muted, replied or false_positive") from None
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise bad_request("note: must be a string")
+    event_id = request.match_info["event_id"]
+    target = f"{alert.id}/{event_id}"
+    try:
+        updated = await service.manager.handle_comment(alert.id, event_id, action, user.id, note)
+    except AlertActionError as exc:
+        await audit.record(
+            user.id,
+            f"comment_{action.value}",
+            room=alert.room,
+            target=target,
+            ok=False,
+            detail=str(exc),
+        )
+        return error_response(exc.status, str(exc))
+    await audit.record(
+        user.id, f"comment_{action.value}", room=alert.room, target=target, detail=note[:500]
+    )
+    if action is CommentAction.FALSE_POSITIVE:
+        comment = next(c for c in updated.comments if c.event_id == event_id)
+        await record_false_positive(request, updated, comment, user.id)
+    return json_response(alert_to_dict(updated))
+
+
+async def rooms(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    directory = request.app[ACCESS].directory
+    visible = directory.visible_rooms(current_user(request))
+    figures = request.app[ROOM_STATS].figures(visible)
+    open_alerts = await service.store.list_alerts(
+        rooms=visible, states=(AlertState.FIRING, AlertState.ACKNOWLEDGED), limit=5000
+    )
+    counts: dict[str, dict[str, int]] = {r: {} for r in visible}
+    for a in open_alerts:
+        per = counts.setdefault(a.room, {})
+        per[a.severity.value] = per.get(a.severity.value, 0) + 1
+    names = {r.id: r for r in service.config.rooms}
+    out = []
+    for room in visible:
+        cfg = names.get(room)
+        out.append(
+            {
+                "id": room,
+                "name": cfg.name if cfg else room,
+                "platform": cfg.platform if cfg else "",
+                **figures[room],
+                "open_alerts": sum(counts[room].values()),
+                "open_by_severity": counts[room],
+            }
+        )
+    return json_response({"rooms": out})
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/api/v1/alerts", list_alerts)
+    app.router.add_get("/api/v1/alerts/{alert_id}", get_alert)
+    app.router.add_post("/api/v1/alerts/{alert_id}/comments/{event_id}", comment_action)
+    app.router.add_post("/api/v1/alerts/{alert_id}/{action}", alert_action)
+    app.router.add_get("/api/v1/rooms", rooms)

@@ -1,0 +1,172 @@
+"""Authentication for every HTTP and feed endpoint: session cookies and bearer tokens.
+
+Open without credentials: /healthz, /readyz (probes), the login page and its assets,
+/metrics when server.metrics_public, and prefixes that check their own credentials
+(the ingest endpoint's source token). Everything else needs a session or a token.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from monitor.access.audit import AuditLog
+from monitor.access.directory import Directory, Person
+from monitor.access.sessions import SessionStore
+from monitor.web.keys import SERVICE
+from monitor.web.util import error_response, json_response, read_json
+
+log = logging.getLogger(__name__)
+
+COOKIE = "rw_session"
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/login", "/api/v1/login", "/favicon.ico"})
+OPEN_PREFIXES = ("/static/",)
+SELF_AUTH_PREFIXES = ["/api/v1/ingest"]  # route plugins append their own-credential prefixes
+MAX_FAILURES = 5
+FAILURE_WINDOW = 300.0
+
+
+@dataclass
+class Access:
+    """The people directory, sessions and audit log the web handlers share."""
+
+    directory: Directory
+    sessions: SessionStore
+    audit: AuditLog
+    failures: dict[str, list[float]] = field(default_factory=dict)
+
+    def throttled(self, user_id: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self.failures.get(user_id, []) if now - t < FAILURE_WINDOW]
+        self.failures[user_id] = recent
+        return len(recent) >= MAX_FAILURES
+
+
+ACCESS = web.AppKey("access", Access)
+USER = web.RequestKey("user", Person)
+AUTH_VIA = web.RequestKey("auth_via", str)
+
+
+def current_user(request: web.Request) -> Person:
+    """Return the authenticated person (the middleware guarantees one on protected routes)."""
+    return request[USER]
+
+
+def require_room(request: web.Request, room: str) -> None:
+    """Raise 403 unless the current user may see and act on the room."""
+    access = request.app[ACCESS]
+    if not access.directory.may_see(current_user(request), room):
+        raise web.HTTPForbidden(
+            text='{"error": "room: not one of your rooms"}', content_type="application/json"
+        )
+
+
+def require_role(request: web.Request, *roles: str) -> Person:
+    """Return the current user, or raise 403 when their role is not one of `roles`."""
+    user = current_user(request)
+    if user.role not in roles:
+        raise web.HTTPForbidden(
+            text=f'{{"error": "role: needs {" or ".join(roles)}"}}',
+            content_type="application/json",
+        )
+    return user
+
+
+def _is_open(request: web.Request) -> bool:
+    path = request.path
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+        return True
+    if path == "/metrics":
+        return bool(request.app[SERVICE].config.server.metrics_public)
+    return any(path.startswith(p) for p in SELF_AUTH_PREFIXES)
+
+
+async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str] | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        person = await access.directory.check_token(header[7:].strip())
+        return (person, "token") if person else None
+    sid = request.cookies.get(COOKIE)
+    if sid:
+        session = await access.sessions.lookup(sid)
+        if session is not None and (person := access.directory.get(session.user)):
+            return person, "session"
+    return None
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if _is_open(request):
+        return await handler(request)
+    found = await _authenticate(request, request.app[ACCESS])
+    if found is None:
+        if request.path == "/" or (request.method == "GET" and request.path.endswith(".html")):
+            raise web.HTTPFound("/login")
+        return error_response(401, "authentication required: log in or send a bearer token")
+    request[USER], request[AUTH_VIA] = found
+    return await handler(request)
+
+
+async def login(request: web.Request) -> web.Response:
+    access = request.app[ACCESS]
+    body = await read_json(request, max_bytes=4096)
+    user_id, password = body.get("user"), body.get("password")
+    if not isinstance(user_id, str) or not user_id:
+        return error_response(400, "user: required")
+    if not isinstance(password, str) or not password:
+        return error_response(400, "password: required")
+    if access.throttled(user_id):
+        await access.audit.record(user_id, "login", ok=False, detail="throttled")
+        return error_response(429, "too many failed logins: wait a few minutes")
+    person = await access.directory.check_password(user_id, password)
+    if person is None:
+        access.failures.setdefault(user_id, []).append(time.monotonic())
+        await access.audit.record(user_id, "login", ok=False, detail="bad user or password")
+        return error_response(401, "wrong user or password")
+    access.failures.pop(user_id, None)
+    sid = await access.sessions.create(person.id)
+    await access.audit.record(person.id, "login", via="password")
+    resp = json_response(_me(access, person))
+    resp.set_cookie(
+        COOKIE,
+        sid,
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+        max_age=int(access.sessions.ttl),
+        path="/",
+    )
+    return resp
+
+
+async def logout(request: web.Request) -> web.Response:
+    access = request.app[ACCESS]
+    if sid := request.cookies.get(COOKIE):
+        await access.sessions.end(sid)
+    await access.audit.record(current_user(request).id, "logout")
+    resp = json_response({"ok": True})
+    resp.del_cookie(COOKIE, path="/")
+    return resp
+
+
+async def me(request: web.Request) -> web.Response:
+    return json_response(_me(request.app[ACCESS], current_user(request)))
+
+
+def _me(access: Access, person: Person) -> dict[str, object]:
+    info = person.public()
+    info["visible_rooms"] = access.directory.visible_rooms(person)
+    return info
+
+
+def register(app: web.Application) -> None:
+    app.router.add_post("/api/v1/login", login)
+    app.router.add_post("/api/v1/logout", logout)
+    app.router.add_get("/api/v1/me", me)

@@ -1,0 +1,170 @@
+"""The console feed websocket: a user's rooms only, resumable, with heartbeats.
+
+Protocol (server to client, JSON text frames):
+  {"seq", "type": "alert"|"alert_update"|"flag", "room", "ts", "data"}  items, seq ascending
+  {"type": "hello", "user", "rooms", "after"}   first frame; `after` is where replay starts
+  {"type": "heartbeat", "seq": LAST_SENT, "ts"} every HEARTBEAT seconds
+A client resumes with `?after=SEQ` (the last seq it handled); `?after=latest` starts from
+now (a fresh console loads the alert list over REST after the hello frame). Items are
+replayed from the store first, then streamed live, each seq at most once. A client too
+slow to keep up is closed with code 4000; it reconnects with ?after and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+
+import orjson
+from aiohttp import WSMsgType, web
+
+from alerts.store.base import AlertStore, FeedItem
+from monitor.feed import FeedSubscription
+from monitor.web import sockets
+from monitor.web.auth import ACCESS, current_user
+from monitor.web.keys import SERVICE
+from monitor.web.util import bad_request
+
+HEARTBEAT = 15.0
+REPLAY_PAGE = 2_000
+SEND_TIMEOUT = 10.0  # a client that cannot take one frame in this long is dropped
+LAGGED = 4000
+CLOSE_TIMEOUT = 2.0
+
+
+def _text(item: FeedItem) -> str:
+    return orjson.dumps(
+        {"seq": item.seq, "type": item.type, "room": item.room, "ts": item.ts, "data": item.data}
+    ).decode()
+
+
+async def _send(ws: web.WebSocketResponse, text: str) -> None:
+    await asyncio.wait_for(ws.send_str(text), SEND_TIMEOUT)
+
+
+async def feed(request: web.Request) -> web.WebSocketResponse:
+    """Stream feed items for the user's rooms; `?after=SEQ` replays what the client missed."""
+    service = request.app[SERVICE]
+    user = current_user(request)
+    rooms = request.app[ACCESS].directory.rooms_of(user)
+    raw_after = request.query.get("after", "0")
+    try:
+        after = -1 if raw_after == "latest" else int(raw_after)
+    except ValueError:
+        raise bad_request("after: must be a sequence number or 'latest'") from None
+    if after < 0 and raw_after != "latest":
+        raise bad_request("after: must be 0 or more")
+    heartbeat = HEARTBEAT
+    # timeout bounds the closing handshake, so shutdown never waits on a silent client.
+    ws = web.WebSocketResponse(
+        heartbeat=heartbeat * 2, max_msg_size=64 * 1024, timeout=CLOSE_TIMEOUT
+    )
+    await ws.prepare(request)
+    sockets.track(request, ws)
+    # Subscribe before replaying, so nothing appended during the replay is missed;
+    # the seq check below drops what the replay already sent.
+    sub = service.feed.subscribe(rooms)
+    if after < 0:
+        after = await _head(service.store, service.feed.head)
+    reader = asyncio.create_task(_drain_client(ws))
+    try:
+        await _send(
+            ws,
+            orjson.dumps(
+                {
+                    "type": "hello",
+                    "user": user.id,
+                    "rooms": None if rooms is None else sorted(rooms),
+                    "after": after,
+                    "ts": service.clock.now(),
+                }
+            ).decode(),
+        )
+        last = await _replay(ws, service.store, after, rooms)
+        await _live(ws, sub, reader, last, heartbeat, service.clock.now)
+    except (TimeoutError, ConnectionError):
+        pass
+    finally:
+        service.feed.unsubscribe(sub)
+        if not ws.closed:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        # Closing ends the reader on its own; cancelling a pending receive would abort
+        # the connection before the close frame reaches the client.
+        if not reader.done():
+            reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+    return ws
+
+
+async def _head(store: AlertStore, known: int) -> int:
+    """Return the newest seq in the log (scanning forward from what this instance saw)."""
+    last = known
+    while items := await store.read_feed(last, limit=REPLAY_PAGE):
+        last = items[-1].seq
+    return last
+
+
+async def _replay(
+    ws: web.WebSocketResponse, store: AlertStore, after: int, rooms: frozenset[str] | None
+) -> int:
+    last = after
+    while True:
+        items = await store.read_feed(last, rooms=rooms, limit=REPLAY_PAGE)
+        for item in items:
+            await _send(ws, _text(item))
+            last = item.seq
+        if len(items) < REPLAY_PAGE:
+            return last
+
+
+async def _live(
+    ws: web.WebSocketResponse,
+    sub: FeedSubscription,
+    reader: asyncio.Task[None],
+    last: int,
+    heartbeat: float,
+    now: Callable[[], float],
+) -> None:
+    next_beat = time.monotonic() + heartbeat
+    while not ws.closed and not reader.done():
+        getter = asyncio.ensure_future(sub.queue.get())
+        lagged = asyncio.ensure_future(sub.lagged.wait())
+        timeout = max(0.0, next_beat - time.monotonic())
+        done, _ = await asyncio.wait(
+            {getter, lagged, reader}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in (getter, lagged):
+            if task not in done:
+                task.cancel()
+        if getter in done:
+            item = getter.result()
+            if item.seq > last:
+                await _send(ws, _text(item))
+                last = item.seq
+            # drain what is already queued without waiting
+            while not sub.queue.empty():
+                item = sub.queue.get_nowait()
+                if item.seq > last:
+                    await _send(ws, _text(item))
+                    last = item.seq
+        if sub.lagged.is_set() and sub.queue.empty():
+            await ws.close(code=LAGGED, message=b"lagged: resume with ?after")
+            return
+        if time.monotonic() >= next_beat:
+            beat = {"type": "heartbeat", "seq": last, "ts": now()}
+            await _send(ws, orjson.dumps(beat).decode())
+            next_beat = time.monotonic() + heartbeat
+
+
+async def _drain_client(ws: web.WebSocketResponse) -> None:
+    async for msg in ws:
+        if msg.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+            return
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/api/v1/feed", feed)

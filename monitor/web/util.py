@@ -1,0 +1,65 @@
+"""Small helpers every web module uses: JSON responses and bounded JSON bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+
+def json_response(data: object, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+
+
+def error_response(status: int, message: str, **extra: object) -> web.Response:
+    return json_response({"error": message, **extra}, status=status)
+
+
+def bad_request(message: str) -> web.HTTPBadRequest:
+    """Return a 400 to raise, with the JSON error body every endpoint uses."""
+    return web.HTTPBadRequest(
+        text=orjson.dumps({"error": message}).decode(), content_type="application/json"
+    )
+
+
+async def read_json(request: web.Request, *, max_bytes: int = 65_536) -> dict[str, Any]:
+    """Return the JSON object body, or raise 400/413 with the reason."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
+    raw = await request.content.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=len(raw))
+    if not raw:
+        return {}
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise bad_request("body: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("body: must be a JSON object")
+    return data
+
+
+def int_query(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
+    """Return an integer query parameter within [lo, hi], or raise 400 naming it."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_request(f"{name}: must be an integer") from None
+    if not lo <= value <= hi:
+        raise bad_request(f"{name}: must be between {lo} and {hi}")
+    return value
+
+
+def float_query(request: web.Request, name: str) -> float | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise bad_request(f"{name}: must be a number (unix seconds)") from None
