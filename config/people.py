@@ -7,7 +7,7 @@ from `${ENV}` substitution, or when `allow_plain_secrets` is set (the demo does)
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -15,13 +15,12 @@ from config.base import Section
 
 HASH_PREFIX = "pbkdf2_sha256$"
 PERSON_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
-Role = Literal["controller", "supervisor", "admin"]
 
 
 class PersonConfig(Section):
     id: str = Field(pattern=PERSON_ID)
     name: str = ""
-    role: Role = "controller"
+    role: str = Field("controller", pattern="^(controller|supervisor|admin)$")
     password: str = Field("", description="a 'pbkdf2_sha256$...' hash, or plain via ${ENV}")
     tokens: list[str] = Field(default_factory=list, description="API token hashes (or ${ENV})")
     rooms: list[str] = Field(default_factory=list, description="rooms a controller answers for")

@@ -6,8 +6,22 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from monitor.access.passwords import MIN_ITERATIONS, hash_secret
 from monitor.app import Service
 from monitor.runner import serve
+
+TEST_ADMIN_TOKEN = "rw1.test-admin.0123456789abcdef0123456789abcdef01234567"
+
+
+async def grant_admin(service: Service) -> dict[str, str]:
+    """Add an admin with an API token to the service's people (as the admin API would).
+
+    Call before `running(service)`; returns the Authorization header to send.
+    """
+    hashed = hash_secret(TEST_ADMIN_TOKEN, iterations=MIN_ITERATIONS)
+    person = {"id": "test-admin", "role": "admin", "tokens": [hashed]}
+    await service.store.put_item("people", "test-admin", person)
+    return {"Authorization": f"Bearer {TEST_ADMIN_TOKEN}"}
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import WSMsgType
 from prometheus_client import CollectorRegistry
 
 from config.loader import load_config_text
@@ -44,6 +45,8 @@ async def read_until(stream: asyncio.StreamReader, marker: str, within: float) -
 RUN_CONFIG = """
 rooms: [{id: shop}]
 sources: [{type: http_ingest, id: in, token: lifecycle-token}]
+people:
+  users: [{id: ops, role: admin, password: "${LIFECYCLE_PASSWORD}"}]
 """
 
 
@@ -69,14 +72,24 @@ async def test_signal_stops_intake_drains_and_exits_zero(
         str(port),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "LIFECYCLE_PASSWORD": "ops-pass"},
     )
     assert proc.stdout is not None and proc.stderr is not None
     try:
         banner = await read_until(proc.stdout, "roomwatch is up", 30)
         assert f"console http://127.0.0.1:{port}/" in banner[-1]
         base = f"http://127.0.0.1:{port}"
-        async with aiohttp.ClientSession() as http:
+        login = (
+            {"user": "demo", "password": "demo"}
+            if command == ["demo"]
+            else {
+                "user": "ops",
+                "password": "ops-pass",
+            }
+        )
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.post(f"{base}/api/v1/login", json=login) as r:
+                assert r.status == 200
             ws = await http.ws_connect(f"{base}/api/v1/feed")  # a console left open
             batch = [{"kind": "comment", "room": room, "text": "多少钱"}] * 50
             headers = {"Authorization": f"Bearer {token}"}
@@ -84,7 +97,9 @@ async def test_signal_stops_intake_drains_and_exits_zero(
                 assert (await r.json())["accepted"] == 50
             proc.send_signal(sig)
             code = await asyncio.wait_for(proc.wait(), STOP_WITHIN)
-            await asyncio.wait_for(ws.receive(), STOP_WITHIN)  # the server closed the feed
+            # The server closes the feed (after the hello and any items it sends first).
+            while (await asyncio.wait_for(ws.receive(), STOP_WITHIN)).type == WSMsgType.TEXT:
+                pass
             assert ws.closed
             await ws.close()
     finally:

@@ -21,7 +21,9 @@ async def test_demo_config_serves_health_metrics_and_alerts() -> None:
             assert r.status == 200
         async with http.get(f"{base}/api/v1/alerts") as r:
             assert r.status == 401  # every API needs a login or a token
-        async with http.post(f"{base}/api/v1/login", json={"user": "demo", "password": "demo"}) as r:
+        async with http.post(
+            f"{base}/api/v1/login", json={"user": "demo", "password": "demo"}
+        ) as r:
             assert r.status == 200
         async with http.ws_connect(f"{base}/api/v1/feed") as ws:
             # Push a burst of sensitive comments through the pipeline directly.

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from alerts.manager import AlertActionError
 from alerts.model import Alert, AlertState, CommentAction, Severity, alert_to_dict
-from monitor.web.auth import ACCESS, current_user, require_room
+from monitor.web.auth import ACCESS, audit, current_user, require_room
 from monitor.web.feedback import record_false_positive
 from monitor.web.keys import ROOM_STATS, SERVICE
 from monitor.web.util import bad_request, error_response, int_query, json_response, read_json
@@ -71,7 +71,6 @@ async def _note(request: web.Request) -> str:
 
 async def alert_action(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    audit = request.app[ACCESS].audit
     user = current_user(request)
     action = request.match_info["action"]
     if action not in ACTIONS:
@@ -86,17 +85,16 @@ async def alert_action(request: web.Request) -> web.Response:
         else:
             alert = await service.manager.resolve(alert.id, user.id, note)
     except AlertActionError as exc:
-        await audit.record(
-            user.id, ACTIONS[action], room=alert.room, target=alert.id, ok=False, detail=str(exc)
+        await audit(
+            request, ACTIONS[action], room=alert.room, target=alert.id, ok=False, detail=str(exc)
         )
         return error_response(exc.status, str(exc))
-    await audit.record(user.id, ACTIONS[action], room=alert.room, target=alert.id, detail=note)
+    await audit(request, ACTIONS[action], room=alert.room, target=alert.id, detail=note)
     return json_response(alert_to_dict(alert))
 
 
 async def comment_action(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    audit = request.app[ACCESS].audit
     user = current_user(request)
     alert = await _visible_alert(request)
     body = await read_json(request, max_bytes=8192)
@@ -112,8 +110,8 @@ async def comment_action(request: web.Request) -> web.Response:
     try:
         updated = await service.manager.handle_comment(alert.id, event_id, action, user.id, note)
     except AlertActionError as exc:
-        await audit.record(
-            user.id,
+        await audit(
+            request,
             f"comment_{action.value}",
             room=alert.room,
             target=target,
@@ -121,8 +119,8 @@ async def comment_action(request: web.Request) -> web.Response:
             detail=str(exc),
         )
         return error_response(exc.status, str(exc))
-    await audit.record(
-        user.id, f"comment_{action.value}", room=alert.room, target=target, detail=note[:500]
+    await audit(
+        request, f"comment_{action.value}", room=alert.room, target=target, detail=note[:500]
     )
     if action is CommentAction.FALSE_POSITIVE:
         comment = next(c for c in updated.comments if c.event_id == event_id)

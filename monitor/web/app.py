@@ -100,6 +100,9 @@ def build_web_app(service: Service) -> web.Application:
         directory=Directory(config.people, tuple(r.id for r in config.rooms), service.store),
         sessions=SessionStore(service.store, service.clock, config.people.session_ttl),
         audit=AuditLog(service.store, service.clock),
+        self_auth=frozenset(
+            str(path) for src in config.sources if (path := getattr(src, "callback_path", None))
+        ),
     )
     app[ROOM_STATS] = RoomStats(
         service.metrics.comments, service.metrics.flags, service.metrics.room_gauge

@@ -1,8 +1,11 @@
 """Authentication for every HTTP and feed endpoint: session cookies and bearer tokens.
 
 Open without credentials: /healthz, /readyz (probes), the login page and its assets,
-/metrics when server.metrics_public, and prefixes that check their own credentials
-(the ingest endpoint's source token). Everything else needs a session or a token.
+/metrics when server.metrics_public, and endpoints that check their own credentials
+(the ingest endpoint's source token, signed platform callbacks). Everything else needs a
+session or a token. Operator endpoints need a role (ROLE_RULES), and every state-changing
+request lands in the audit log: handlers record their own detailed entry, the middleware
+records the others.
 """
 
 from __future__ import annotations
@@ -25,7 +28,13 @@ log = logging.getLogger(__name__)
 COOKIE = "rw_session"
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/login", "/api/v1/login", "/favicon.ico"})
 OPEN_PREFIXES = ("/static/",)
-SELF_AUTH_PREFIXES = ["/api/v1/ingest"]  # route plugins append their own-credential prefixes
+SELF_AUTH_PREFIXES = ["/api/v1/ingest", "/api/v1/callbacks/"]
+# (path prefix, methods or None for all, roles allowed): operator endpoints of other modules.
+ROLE_RULES: list[tuple[str, frozenset[str] | None, tuple[str, ...]]] = [
+    ("/api/v1/dead-letters", None, ("admin",)),
+    ("/api/v1/silences", frozenset({"POST", "PUT", "DELETE"}), ("supervisor", "admin")),
+]
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_FAILURES = 5
 FAILURE_WINDOW = 300.0
 
@@ -37,6 +46,7 @@ class Access:
     directory: Directory
     sessions: SessionStore
     audit: AuditLog
+    self_auth: frozenset[str] = frozenset()  # exact paths that check their own credentials
     failures: dict[str, list[float]] = field(default_factory=dict)
 
     def throttled(self, user_id: str) -> bool:
@@ -49,6 +59,30 @@ class Access:
 ACCESS = web.AppKey("access", Access)
 USER = web.RequestKey("user", Person)
 AUTH_VIA = web.RequestKey("auth_via", str)
+AUDITED = web.RequestKey("audited", bool)
+
+
+async def audit(
+    request: web.Request,
+    action: str,
+    *,
+    room: str = "",
+    target: str = "",
+    ok: bool = True,
+    detail: str = "",
+) -> None:
+    """Record an action of the current user (handlers call this; the middleware skips them)."""
+    request[AUDITED] = True
+    user = request.get(USER)
+    await request.app[ACCESS].audit.record(
+        user.id if user else "anonymous",
+        action,
+        room=room,
+        target=target,
+        ok=ok,
+        detail=detail,
+        via=request.get(AUTH_VIA, ""),
+    )
 
 
 def current_user(request: web.Request) -> Person:
@@ -82,7 +116,9 @@ def _is_open(request: web.Request) -> bool:
         return True
     if path == "/metrics":
         return bool(request.app[SERVICE].config.server.metrics_public)
-    return any(path.startswith(p) for p in SELF_AUTH_PREFIXES)
+    return path in request.app[ACCESS].self_auth or any(
+        path.startswith(p) for p in SELF_AUTH_PREFIXES
+    )
 
 
 async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str] | None:
@@ -110,8 +146,33 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if request.path == "/" or (request.method == "GET" and request.path.endswith(".html")):
             raise web.HTTPFound("/login")
         return error_response(401, "authentication required: log in or send a bearer token")
-    request[USER], request[AUTH_VIA] = found
-    return await handler(request)
+    person, via = found
+    request[USER], request[AUTH_VIA] = person, via
+    for prefix, methods, roles in ROLE_RULES:
+        if request.path.startswith(prefix) and (methods is None or request.method in methods):
+            require_role(request, *roles)
+    if request.method not in MUTATING:
+        return await handler(request)
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        if not request.get(AUDITED):
+            resource = request.match_info.route.resource
+            pattern = resource.canonical if resource is not None else request.path
+            await request.app[ACCESS].audit.record(
+                person.id,
+                f"{request.method} {pattern}",
+                target=request.path,
+                ok=status < 400,
+                detail=f"status {status}",
+                via=via,
+            )
 
 
 async def login(request: web.Request) -> web.Response:
@@ -150,7 +211,7 @@ async def logout(request: web.Request) -> web.Response:
     access = request.app[ACCESS]
     if sid := request.cookies.get(COOKIE):
         await access.sessions.end(sid)
-    await access.audit.record(current_user(request).id, "logout")
+    await audit(request, "logout")
     resp = json_response({"ok": True})
     resp.del_cookie(COOKIE, path="/")
     return resp

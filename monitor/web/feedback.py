@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from aiohttp import web
 
 from alerts.model import Alert, FlaggedComment, evidence_to_dict
-from monitor.web.auth import ACCESS, current_user, require_role
+from monitor.web.auth import ACCESS, audit, current_user, require_role
 from monitor.web.keys import SERVICE
 from monitor.web.util import bad_request, int_query, json_response, read_json
 
@@ -93,8 +93,8 @@ async def add_allowlist(request: web.Request) -> web.Response:
     }
     await service.store.put_item(ALLOW_KIND, term, entry)
     reloaded = await apply_to_detector(service.detector, term)
-    await request.app[ACCESS].audit.record(
-        user.id, "allowlist_add", target=term, detail=f"category={category} reloaded={reloaded}"
+    await audit(
+        request, "allowlist_add", target=term, detail=f"category={category} reloaded={reloaded}"
     )
     return json_response({**entry, "reloaded": reloaded}, status=201)
 

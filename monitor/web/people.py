@@ -12,7 +12,7 @@ from aiohttp import web
 from config.people import PERSON_ID
 from monitor.access.directory import ROLES, Person, Team
 from monitor.access.passwords import hash_secret, new_token
-from monitor.web.auth import ACCESS, require_role
+from monitor.web.auth import ACCESS, audit, require_role
 from monitor.web.keys import SERVICE
 from monitor.web.util import bad_request, error_response, int_query, json_response, read_json
 
@@ -57,7 +57,7 @@ async def list_people(request: web.Request) -> web.Response:
 
 
 async def put_person(request: web.Request) -> web.Response:
-    admin = require_role(request, "admin")
+    require_role(request, "admin")
     access = request.app[ACCESS]
     user_id = _path_id(request, "user_id")
     body = await read_json(request, max_bytes=16_384)
@@ -81,7 +81,7 @@ async def put_person(request: web.Request) -> web.Response:
     if password != current.password:
         await access.sessions.end_user(user_id)
     changed = sorted(body)  # names only: a password never reaches the audit log
-    await access.audit.record(admin.id, "person_put", target=user_id, detail=",".join(changed))
+    await audit(request, "person_put", target=user_id, detail=",".join(changed))
     return json_response(person.public())
 
 
@@ -94,12 +94,12 @@ async def delete_person(request: web.Request) -> web.Response:
     if not await access.directory.delete_person(user_id):
         return error_response(404, "user_id: no such person")
     await access.sessions.end_user(user_id)
-    await access.audit.record(admin.id, "person_delete", target=user_id)
+    await audit(request, "person_delete", target=user_id)
     return json_response({"ok": True})
 
 
 async def create_token(request: web.Request) -> web.Response:
-    admin = require_role(request, "admin")
+    require_role(request, "admin")
     access = request.app[ACCESS]
     user_id = _path_id(request, "user_id")
     person = access.directory.get(user_id)
@@ -108,13 +108,13 @@ async def create_token(request: web.Request) -> web.Response:
     token = new_token(user_id)
     hashed = await asyncio.get_running_loop().run_in_executor(None, hash_secret, token)
     await access.directory.save_person(replace(person, tokens=(*person.tokens, hashed)))
-    await access.audit.record(admin.id, "token_create", target=user_id)
+    await audit(request, "token_create", target=user_id)
     # The plain token is shown once; only its hash is kept.
     return json_response({"user": user_id, "token": token}, status=201)
 
 
 async def put_team(request: web.Request) -> web.Response:
-    admin = require_role(request, "admin")
+    require_role(request, "admin")
     access = request.app[ACCESS]
     team_id = _path_id(request, "team_id")
     body = await read_json(request, max_bytes=16_384)
@@ -131,7 +131,7 @@ async def put_team(request: web.Request) -> web.Response:
         rooms=_str_list(body, "rooms", known_rooms),
     )
     await access.directory.save_team(team)
-    await access.audit.record(admin.id, "team_put", target=team_id)
+    await audit(request, "team_put", target=team_id)
     return json_response(
         {
             "id": team.id,

@@ -17,7 +17,7 @@ from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
 from tests.alerting.receiver import Capture, Received, capture_server
-from tests.support import running
+from tests.support import grant_admin, running
 
 CONFIG = """
 rooms: [{id: r1}, {id: r2}]
@@ -60,7 +60,8 @@ async def test_scripted_timeline_escalates_on_time_and_exactly_once() -> None:
     async with capture_server() as sup, capture_server() as boss:
         config = load_config_text(CONFIG.replace("SUP", sup.url).replace("BOSS", boss.url))
         service = build_service(config, registry=CollectorRegistry())
-        async with running(service) as base, aiohttp.ClientSession() as http:
+        headers = await grant_admin(service)
+        async with running(service) as base, aiohttp.ClientSession(headers=headers) as http:
             t0 = time.monotonic()
             sup.t0 = boss.t0 = t0
             created: dict[str, float] = {}

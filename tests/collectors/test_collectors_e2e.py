@@ -16,6 +16,7 @@ from tests.collectors.fake_base import wait_for
 from tests.collectors.fake_bilibili import VER_BROTLI, FakeBilibili, batch, danmu
 from tests.collectors.fake_douyin import PATH, FakeDouyin, chat
 from tests.collectors.fake_generic import FakeJsonStream
+from tests.support import grant_admin
 
 
 def config_text(dy: FakeDouyin, bl: FakeBilibili, gen: FakeJsonStream, record: Path) -> str:
@@ -67,6 +68,7 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
     record = tmp_path / "douyin.jsonl"
     config = load_config_text(config_text(dy, bl, gen, record), base_dir=tmp_path)
     service = build_service(config)
+    admin = await grant_admin(service)
     stop = asyncio.Event()
     ports: list[int] = []
     task = asyncio.create_task(serve(service, "127.0.0.1", 0, on_ready=ports.append, stop=stop))
@@ -74,7 +76,10 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
         await wait_for(lambda: bool(ports))
         base = f"http://127.0.0.1:{ports[0]}"
         await wait_for(lambda: dy.sockets and bl.authed == 2 and gen.sockets)
-        async with aiohttp.ClientSession() as http, http.ws_connect(f"{base}/api/v1/feed") as feed:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(f"{base}/api/v1/feed", headers=admin) as feed,
+        ):
             await dy.push([chat("加我微信a", 1), chat("加我微信b", 2)])
             web = [danmu("加V私聊", 1, id_str="w1"), danmu("加V详谈", 2, id_str="w2")]
             opened = [
