@@ -2,7 +2,8 @@
 
 Each room has its viewers, likes and sales; every `incident_every` seconds the next room
 in turn gets the next incident (sensitive burst, negative wave, viewer crash, comment
-storm, stream drop). The script knows no clock: it counts seconds from `origin`.
+storm, stream drop, collector outage). The script knows no clock: it counts seconds
+from `origin`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from monitor.events import (
 )
 
 TICK = 0.25
-INCIDENTS = ("sensitive", "negative", "viewer_crash", "storm", "stream_down")
+INCIDENTS = ("sensitive", "negative", "viewer_crash", "storm", "stream_down", "outage")
 DURATION = {"sensitive": 20.0, "negative": 30.0, "viewer_crash": 20.0, "storm": 20.0}
-DURATION["stream_down"] = 20.0
+DURATION.update(stream_down=20.0, outage=40.0)  # an outage outlasts the 30 s absence plan
 RATE_FACTOR = {"negative": 3.0, "storm": 15.0, "stream_down": 0.0}
 CRASH_PER_TICK = 0.974  # about -65% over the first 10 s of a crash
 SPAMMERS = ("spam_a01", "spam_b02", "spam_c03")  # a few accounts keep posting (repeat offenders)
@@ -96,7 +97,9 @@ class TrafficScript:
         self.t += TICK
         out: list[AnyEvent] = []
         if self.t >= self._next_incident and self.rooms:
-            room = self.rooms[self._turn % len(self.rooms)]
+            # Shift the rooms by one each cycle so every room meets every incident.
+            cycle = self._turn // len(INCIDENTS)
+            room = self.rooms[(self._turn + cycle) % len(self.rooms)]
             kind = INCIDENTS[self._turn % len(INCIDENTS)]
             self._turn += 1
             self._next_incident = self.t + self.incident_every
@@ -110,8 +113,8 @@ class TrafficScript:
 
     def _start(self, room: str, kind: str, out: list[AnyEvent]) -> None:
         state = self._state[room]
-        if state.incident == "stream_down":
-            return  # never stack an incident on a dead stream
+        if state.incident in ("stream_down", "outage"):
+            return  # never stack an incident on a dead stream or a dead collector
         state.incident, state.until = kind, self.t + DURATION[kind]
         if kind == "stream_down":
             out.append(self._stream(room, StreamStatus.ENDED, "推流中断"))
@@ -124,6 +127,8 @@ class TrafficScript:
             state.incident = None
         incident = state.incident
         self._move_viewers(state, incident)
+        if incident == "outage":
+            return  # the platform connection is down: nothing arrives from this room
         live = incident != "stream_down"
         wobble = 1.0 + 0.3 * math.sin(self.t / 40.0 + state.phase)
         expected = self.rate * wobble * RATE_FACTOR.get(incident or "", 1.0) * TICK
