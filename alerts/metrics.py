@@ -84,6 +84,19 @@ class AlertMetrics:
             ["notifier"],
             registry=registry,
         )
+        self.notification_latency = Histogram(
+            "roomwatch_notification_delivery_seconds",
+            "From queuing a notification to the receiver accepting it (retries included).",
+            ["notifier"],
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+            registry=registry,
+        )
+        self.notification_queue = Gauge(
+            "roomwatch_notification_queue_depth",
+            "Notifications waiting in a notifier's queue.",
+            ["notifier"],
+            registry=registry,
+        )
         self.dead_letters = Gauge(
             "roomwatch_dead_letters",
             "Notifications given up on, waiting for an operator.",
@@ -94,6 +107,7 @@ class AlertMetrics:
         """Create the per-notifier series at zero so a quiet notifier still shows up."""
         for name in notifiers:
             self.notification_failures.labels(name)
+            self.notification_queue.labels(name)
             for reason in NOTIFY_REASONS:
                 self.notifications.labels(name, reason)
 

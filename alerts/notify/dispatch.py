@@ -43,7 +43,7 @@ class _Lane:
     def __init__(self, notifier: Notifier, cfg: NotifierConfig) -> None:
         self.notifier = notifier
         self.cfg = cfg
-        self.queue: asyncio.Queue[Notification] = asyncio.Queue(maxsize=cfg.queue_size)
+        self.queue: asyncio.Queue[tuple[Notification, float]] = asyncio.Queue(cfg.queue_size)
         self.task: asyncio.Task[None] | None = None
 
 
@@ -110,7 +110,8 @@ class Dispatcher:
     def _enqueue(self, n: Notification) -> None:
         lane = self._lanes[n.notifier]
         try:
-            lane.queue.put_nowait(n)
+            lane.queue.put_nowait((n, time.monotonic()))
+            self._metrics.notification_queue.labels(n.notifier).set(lane.queue.qsize())
         except asyncio.QueueFull:
             # The receiver is far behind; the outbox keeps it for the operator and a restart.
             self._metrics.notification_failures.labels(n.notifier).inc()
@@ -118,15 +119,16 @@ class Dispatcher:
 
     async def _work(self, lane: _Lane) -> None:
         while True:
-            n = await lane.queue.get()
+            n, queued = await lane.queue.get()
+            self._metrics.notification_queue.labels(n.notifier).set(lane.queue.qsize())
             try:
-                await self._deliver(lane, n)
+                await self._deliver(lane, n, queued)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("delivery of %s to %s failed", n.key, n.notifier)
 
-    async def _deliver(self, lane: _Lane, n: Notification) -> None:
+    async def _deliver(self, lane: _Lane, n: Notification, queued: float) -> None:
         retry = lane.cfg.retry
         outcome = Outcome(False, True, "not tried")
         for attempt in range(retry.attempts):
@@ -135,6 +137,8 @@ class Dispatcher:
             outcome = await self._attempt(lane, n)
             if outcome.ok:
                 self._metrics.notifications.labels(n.notifier, n.reason.value).inc()
+                latency = time.monotonic() - queued
+                self._metrics.notification_latency.labels(n.notifier).observe(latency)
                 self.delivered = [*self.delivered[-999:], (n.notifier, n.key)]
                 await self._store.delete_item(OUTBOX, n.key)
                 return
