@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -20,11 +21,15 @@ from monitor import cli
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
-async def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+async def _call(
+    method: str, url: str, token: str, body: dict[str, Any] | None = None
+) -> tuple[int, Any]:
     timeout = aiohttp.ClientTimeout(total=15)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         data = orjson.dumps(body) if body is not None else None
         headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         async with http.request(method, url, data=data, headers=headers) as resp:
             return resp.status, orjson.loads(await resp.read() or b"null")
 
@@ -40,13 +45,14 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     base = args.url.rstrip("/")
     try:
         if args.action == "list":
-            status, data = asyncio.run(_call("GET", f"{base}/api/v1/dead-letters"))
+            status, data = asyncio.run(_call("GET", f"{base}/api/v1/dead-letters", args.token))
         else:
             if not args.keys and not args.all:
                 print("dead-letters replay: give KEY... or --all", file=sys.stderr)
                 return 2
             body: dict[str, Any] = {"all": True} if args.all else {"keys": list(args.keys)}
-            status, data = asyncio.run(_call("POST", f"{base}/api/v1/dead-letters/replay", body))
+            url = f"{base}/api/v1/dead-letters/replay"
+            status, data = asyncio.run(_call("POST", url, args.token, body))
     except (aiohttp.ClientError, TimeoutError, orjson.JSONDecodeError) as exc:
         print(f"dead-letters: {type(exc).__name__}: {exc or 'no answer'}", file=sys.stderr)
         return 1
@@ -76,6 +82,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("keys", nargs="*", help="dead-letter keys to replay")
     p.add_argument("--all", action="store_true", help="replay every dead letter")
     p.add_argument("--url", default=DEFAULT_URL, help=f"running roomwatch (default {DEFAULT_URL})")
+    p.add_argument(
+        "--token",
+        default=os.environ.get("ROOMWATCH_TOKEN", ""),
+        help="an admin API token (default: $ROOMWATCH_TOKEN)",
+    )
     p.add_argument("--json", action="store_true", help="print the raw JSON answer")
     p.set_defaults(func=cmd_dead_letters)
 

@@ -13,7 +13,7 @@ from monitor.app import build_service
 from monitor.cli import main
 from monitor.events import parse_event
 from tests.alerting.receiver import capture_server
-from tests.support import running
+from tests.support import TEST_ADMIN_TOKEN, grant_admin, running
 
 CONFIG = """
 rooms: [{id: r1}]
@@ -40,7 +40,8 @@ async def test_dead_letters_listed_and_replayed_through_rest_and_cli(
         sup.behave = lambda n, t: (503, 0.0)
         config = load_config_text(CONFIG.replace("SUP", sup.url))
         service = build_service(config, registry=CollectorRegistry())
-        async with running(service) as base, aiohttp.ClientSession() as http:
+        headers = await grant_admin(service)
+        async with running(service) as base, aiohttp.ClientSession(headers=headers) as http:
             for i in range(2):
                 await service.emit(
                     parse_event({"kind": "comment", "room": "r1", "text": f"刷单{i}"})
@@ -55,15 +56,20 @@ async def test_dead_letters_listed_and_replayed_through_rest_and_cli(
             [letter] = letters
             assert letter["error"] == "HTTP 503" and letter["attempts"] == 2
             assert sup.attempts == 2
-            code = await asyncio.to_thread(main, ["dead-letters", "list", "--url", base])
+            code = await asyncio.to_thread(
+                main, ["dead-letters", "list", "--url", base, "--token", TEST_ADMIN_TOKEN]
+            )
             out = capsys.readouterr().out
             assert code == 0 and "1 dead letter(s)" in out and "first_fire" in out
             async with http.post(f"{base}/api/v1/dead-letters/replay", json={"keys": 5}) as r:
                 assert r.status == 400 and (await r.json())["field"] == "keys"
             sup.behave = lambda n, t: (200, 0.0)
-            argv = ["dead-letters", "replay", "--all", "--url", base]
+            argv = ["dead-letters", "replay", "--all", "--url", base, "--token", TEST_ADMIN_TOKEN]
             assert await asyncio.to_thread(main, argv) == 0
             assert "replayed 1" in capsys.readouterr().out
+            argv = ["dead-letters", "list", "--url", base, "--token", "wrong"]
+            assert await asyncio.to_thread(main, argv) == 1
+            assert "HTTP 401" in capsys.readouterr().err
             [got] = await sup.wait_for(1)
             assert got.headers["Idempotency-Key"] == letter["key"]
             async with http.get(f"{base}/metrics") as r:
@@ -77,7 +83,13 @@ async def test_dead_letters_listed_and_replayed_through_rest_and_cli(
 async def test_silences_over_rest_with_clear_errors() -> None:
     config = load_config_text(CONFIG.replace("SUP", "http://127.0.0.1:9/x"))
     service = build_service(config, registry=CollectorRegistry())
-    async with running(service) as base, aiohttp.ClientSession() as http:
+    headers = await grant_admin(service)
+    async with running(service) as base, aiohttp.ClientSession(headers=headers) as http:
+        async with (
+            aiohttp.ClientSession() as anonymous,
+            anonymous.post(f"{base}/api/v1/silences", json={}) as r,
+        ):
+            assert r.status == 401
         bad = [
             ({"room": "r1", "created_by": "boss"}, "duration"),
             ({"room": "r1", "duration": "10", "created_by": "boss"}, "duration"),

@@ -14,7 +14,7 @@ from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
 from tests.alerting.receiver import capture_server
-from tests.support import running
+from tests.support import grant_admin, running
 
 pytestmark = pytest.mark.redis
 
@@ -62,12 +62,13 @@ async def test_deadline_passed_while_down_fires_at_start_and_nothing_repeats(
         # level 2 falls due at about started + 3.0 s while no instance runs
         await asyncio.sleep(max(0.0, alert.started_at + 3.4 - time.time()))
         second = build_service(load_config_text(text), registry=CollectorRegistry())
+        headers = await grant_admin(second)
         async with running(second) as base:
             restarted = time.monotonic() - t0
             [late] = await boss.wait_for(1, limit=3)
             assert restarted <= late.at <= restarted + 0.8
             assert late.json()["reason"] == "escalation" and late.json()["level"] == 2
-            async with aiohttp.ClientSession() as http:
+            async with aiohttp.ClientSession(headers=headers) as http:
                 for action in ("ack", "resolve"):
                     async with http.post(f"{base}/api/v1/alerts/{alert.id}/{action}") as r:
                         assert r.status == 200
