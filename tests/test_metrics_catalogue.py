@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from prometheus_client.metrics import MetricWrapperBase
 
 from config.loader import default_config_path, load_config
-from monitor.app import build_service
+from monitor.app import Service, build_service
 from monitor.metrics import CallbackGauges
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
@@ -25,10 +26,37 @@ def _documented() -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
-def _registered() -> dict[str, tuple[str, tuple[str, ...]]]:
-    service = build_service(load_config(default_config_path()))
+CONFIGS = Path(__file__).resolve().parents[1] / "config"
+
+
+def _fill_env(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give every ${VAR} of a config file a plausible value, so the example loads."""
+    for name in set(re.findall(r"\$\{([A-Z0-9_]+)\}", path.read_text(encoding="utf-8"))):
+        if name == "ROOMWATCH_REDIS_URL":
+            value = "redis://127.0.0.1:1/0"
+        elif "URL" in name or "ENDPOINT" in name:
+            value = "http://127.0.0.1:1/hook"
+        else:
+            value = "placeholder-secret-value"
+        monkeypatch.setenv(name, value)
+
+
+def _services(monkeypatch: pytest.MonkeyPatch) -> list[Service]:
+    """Build services that register every metric: the demo, and the production example
+    (Redis store, platform sources, notifiers) alone and in cluster mode."""
+    example = CONFIGS / "production.example.yaml"
+    _fill_env(example, monkeypatch)
+    production = load_config(example)
+    clustered = production.model_copy(
+        update={"cluster": production.cluster.model_copy(update={"enabled": True})}
+    )
+    return [build_service(c) for c in (load_config(default_config_path()), production, clustered)]
+
+
+def _registered(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, tuple[str, ...]]]:
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for collector in list(service.registry._collector_to_names):
+    collectors = [c for s in _services(monkeypatch) for c in s.registry._collector_to_names]
+    for collector in collectors:
         declared: tuple[str, ...] | None = None
         if isinstance(collector, MetricWrapperBase):
             declared = tuple(collector._labelnames)
@@ -44,8 +72,10 @@ def _registered() -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
-def test_every_registered_metric_is_documented_with_type_and_labels() -> None:
-    documented, registered = _documented(), _registered()
+def test_every_registered_metric_is_documented_with_type_and_labels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documented, registered = _documented(), _registered(monkeypatch)
     missing = sorted(set(registered) - set(documented))
     assert not missing, f"undocumented metrics: {missing}"
     stale = sorted(n for n in set(documented) - set(registered) if n.startswith("roomwatch_"))
@@ -56,8 +86,8 @@ def test_every_registered_metric_is_documented_with_type_and_labels() -> None:
         assert sorted(doc_labels) == sorted(labels), f"{name}: labels {labels} vs {doc_labels}"
 
 
-def test_names_follow_prometheus_conventions() -> None:
-    for name, (kind, labels) in _registered().items():
+def test_names_follow_prometheus_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, (kind, labels) in _registered(monkeypatch).items():
         if not name.startswith("roomwatch_"):
             continue
         assert re.fullmatch(r"roomwatch_[a-z][a-z0-9_]*", name), name
