@@ -171,11 +171,14 @@ def build_service(
         GCCollector(registry=registry)
     metrics = ServiceMetrics(registry)
     metrics.init_sources(s.id for s in config.sources)
-    room_people: dict[str, list[str]] = {}
+    # Response-time series start at zero for each room's controllers (not supervisors or
+    # admins, who rarely answer first), which keeps their number to rooms x controllers.
+    room_controllers: dict[str, list[str]] = {}
     for person in config.people.users:
-        for room_id in person.rooms:
-            room_people.setdefault(room_id, []).append(person.id)
-    alert_metrics = AlertMetrics(registry, controllers_by_room=room_people)
+        if person.role == "controller":
+            for room_id in person.rooms:
+                room_controllers.setdefault(room_id, []).append(person.id)
+    alert_metrics = AlertMetrics(registry, controllers_by_room=room_controllers)
     alert_metrics.init_notifiers(n.id for n in config.notifiers)
     negative_ratio = NegativeRatio([r.id for r in config.rooms], clock)
     registry.register(

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory
 from monitor.access.sessions import SessionStore
+from monitor.exposition import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from monitor.exposition import render as render_metrics
 from monitor.roomstats import SAMPLE_EVERY, RoomStats
 from monitor.web import api, auth, feed, feedback, people, reports, sockets
 from monitor.web.auth import ACCESS, Access, auth_middleware
@@ -46,9 +47,9 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    body = await asyncio.get_running_loop().run_in_executor(None, generate_latest, service.registry)
+    body = await asyncio.get_running_loop().run_in_executor(None, render_metrics, service.registry)
     resp = web.Response(body=body)
-    resp.headers["Content-Type"] = CONTENT_TYPE_LATEST
+    resp.headers["Content-Type"] = METRICS_CONTENT_TYPE
     return resp
 
 
