@@ -128,7 +128,7 @@ class AlertMetrics:
         for controller in self._controllers_by_room.get(alert.room, ()):
             self.time_to_ack.labels(alert.room, alert.plan_id, controller)
             self.time_to_resolve.labels(alert.room, alert.plan_id, controller)
-            for category in {c.category or c.kind.value for c in alert.comments}:
+            for category in {c.category or "none" for c in alert.comments}:
                 self.time_to_handle.labels(alert.room, category, controller)
 
     def _open(self, alert: Alert) -> Gauge:
