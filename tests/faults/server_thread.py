@@ -15,6 +15,7 @@ class ServerThread:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.port = 0
+        self.cookie = ""  # a logged-in session, set by tests that log in
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None

@@ -28,7 +28,11 @@ detection:
 plans:
   items:
     - {id: burst, name: 敏感评论集中出现, count: {signal: sensitive, min: 3, window: 60}}
+people:
+  users:
+    - {id: fuzzer, name: 测试管理员, role: admin, password: "${FUZZ_PW}"}
 """
+PASSWORD = "fuzz-password-123"
 AUTH = {"Authorization": "Bearer fuzz-token-123456"}
 FUZZ = settings(
     max_examples=300,
@@ -62,9 +66,18 @@ event_like = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerThread]:
-    service = build_service(load_config_text(CONFIG), registry=CollectorRegistry())
+    config = load_config_text(CONFIG, env={"FUZZ_PW": PASSWORD})
+    service = build_service(config, registry=CollectorRegistry())
     thread = ServerThread(service)
     thread.start()
+    body = json.dumps({"user": "fuzzer", "password": PASSWORD}).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", thread.port, timeout=10)
+    conn.request("POST", "/api/v1/login", body=body, headers={"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    resp.read()
+    assert resp.status == 200, resp.status
+    thread.cookie = resp.getheader("Set-Cookie", "").split(";", 1)[0]
+    conn.close()
     yield thread
     thread.stop()
 
@@ -75,10 +88,15 @@ def request(
     path: str,
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    logged_in: bool = True,
 ) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    headers = dict(headers or {})
+    if logged_in:
+        headers["Cookie"] = server.cookie
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -153,20 +171,32 @@ def known_alert_ids(server: ServerThread) -> list[str]:
     action=st.sampled_from(["ack", "unack", "resolve", "delete", "ACK", "%00"]) | segment,
     state=st.text(max_size=40),
     body=st.binary(max_size=512),
+    logged_in=st.booleans(),
 )
 def test_api_survives_hostile_paths_queries_and_bodies(
-    server: ServerThread, data: st.DataObject, action: str, state: str, body: bytes
+    server: ServerThread,
+    data: st.DataObject,
+    action: str,
+    state: str,
+    body: bytes,
+    logged_in: bool,
 ) -> None:
     alert_id = data.draw(st.sampled_from(known_alert_ids(server)) | segment)
-    status, resp = request(server, "POST", f"/api/v1/alerts/{alert_id}/{action}", body)
+    path = f"/api/v1/alerts/{alert_id}/{action}"
+    status, resp = request(server, "POST", path, body, logged_in=logged_in)
+    if not logged_in:
+        assert status == 401 and b"authentication required" in resp, (status, resp[:200])
     assert status < 500, (status, resp[:300])
     if status >= 400 and resp.startswith(b"{"):
         assert_clear_4xx_or_ok(status, resp)
     status, resp = request(server, "GET", f"/api/v1/alerts?state={quote(state)}")
     assert_clear_4xx_or_ok(status, resp)
-    for path in ("/api/v1/silences", "/api/v1/dead-letters/replay"):
-        status, resp = request(server, "POST", path, body, {"Content-Type": "application/json"})
+    json_body = {"Content-Type": "application/json"}
+    for path in ("/api/v1/silences", "/api/v1/allowlist", f"/api/v1/alerts/{alert_id}/comments/x"):
+        status, resp = request(server, "POST", path, body, json_body, logged_in=logged_in)
         assert status < 500, (path, status, resp[:300])
+    status, resp = request(server, "PUT", f"/api/v1/people/{alert_id}", body, json_body)
+    assert status < 500, (status, resp[:300])
 
 
 @FUZZ
@@ -180,7 +210,14 @@ def test_feed_websocket_survives_hostile_queries_and_messages(
     url = f"ws://127.0.0.1:{server.port}/api/v1/feed?after={quote(after)}"
     try:
         # An unbounded client queue keeps reading the replay, so closing never waits on it.
-        with connect(url, open_timeout=5, close_timeout=2, max_size=None, max_queue=None) as ws:
+        with connect(
+            url,
+            open_timeout=5,
+            close_timeout=2,
+            max_size=None,
+            max_queue=None,
+            additional_headers={"Cookie": server.cookie},
+        ) as ws:
             for msg in messages:
                 ws.send(msg)
     except InvalidStatus as exc:
@@ -192,7 +229,10 @@ def test_feed_websocket_survives_hostile_queries_and_messages(
 
 def test_feed_websocket_refuses_oversized_messages(server: ServerThread) -> None:
     url = f"ws://127.0.0.1:{server.port}/api/v1/feed?after=999999999"  # no replay
-    with connect(url, open_timeout=5) as ws:
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, open_timeout=5).close()
+    assert refused.value.response.status_code == 401
+    with connect(url, open_timeout=5, additional_headers={"Cookie": server.cookie}) as ws:
         ws.send("x" * (1024 * 1024))
         with pytest.raises(ConnectionClosed) as info:
             for _ in range(100):
