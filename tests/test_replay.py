@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -162,3 +163,49 @@ def test_cli_replay_unreachable_url_is_a_clear_error(capsys: pytest.CaptureFixtu
     argv = ["replay", str(DRILL_FILE), "--speed", "0", "--url", "http://127.0.0.1:9"]
     assert main([*argv, "--token", "whatever-token"]) == 1
     assert capsys.readouterr().err.startswith("replay: Cannot connect")
+
+
+async def test_replay_to_url_resends_what_a_busy_server_did_not_take(tmp_path: Path) -> None:
+    from aiohttp import web
+
+    bodies: list[list[str]] = []
+
+    async def ingest(request: web.Request) -> web.Response:
+        lines = (await request.text()).splitlines()
+        bodies.append([orjson.loads(line)["text"] for line in lines])
+        if len(bodies) == 1:  # busy: took the first two, asks for the rest again
+            data = {"error": "busy", "accepted": 2, "rejected": [], "not_accepted": [2, 3]}
+            return web.json_response(data, status=503, headers={"Retry-After": "0"})
+        return web.json_response({"accepted": len(lines), "rejected": []})
+
+    app = web.Application()
+    app.router.add_post("/api/v1/ingest", ingest)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    path = write(tmp_path, [comment(T0, t) for t in ("a", "b", "c", "d")])
+    try:
+        report = await replay_to_url(path, f"http://127.0.0.1:{port}", "t", 0, io.StringIO())
+    finally:
+        await runner.cleanup()
+    assert bodies == [["a", "b", "c", "d"], ["c", "d"]]
+    assert (report.events, report.skipped) == (4, 0)
+
+
+def test_cli_replay_with_a_wrong_token_stops_with_the_server_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def scenario() -> int:
+        config = load_config_text(
+            "rooms: [{id: room-a}]\nsources: [{type: http_ingest, token: right-token-1}]"
+        )
+        service = build_service(config, registry=CollectorRegistry())
+        async with running(service) as base:
+            argv = ["replay", str(DRILL_FILE), "--speed", "0", "--url", base, "--token", "wrong"]
+            return await asyncio.to_thread(main, argv)
+
+    assert asyncio.run(scenario()) == 1
+    err = capsys.readouterr().err
+    assert "answered 401: missing or invalid bearer token" in err
