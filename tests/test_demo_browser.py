@@ -74,6 +74,8 @@ async def test_demo_console_shows_a_live_alert_in_chromium() -> None:
                     await page.locator("input:not([type=password]):visible").first.fill(user)
                     await page.locator("input[type=password]").first.fill(password)
                     await page.locator("input[type=password]").first.press("Enter")
+                    await page.locator("input[type=password]").wait_for(state="detached")
+                await page.wait_for_load_state("domcontentloaded")
                 # Count plan names shown now (a plan list would show them all along); a
                 # live alert adds one more. The demo's first incident comes after 5 s.
                 await page.wait_for_function(
