@@ -174,9 +174,20 @@ async def _post(
     while pending:
         body = b"\n".join(orjson.dumps(event_to_dict(r.event)) for r in pending)
         async with http.post(endpoint, data=body, headers=headers) as resp:
-            data = await resp.json(content_type=None)
-            if resp.status in (401, 413, 415, 400):
-                raise ReplayError(f"{endpoint} answered {resp.status}: {data.get('error')}")
+            raw = await resp.read()
+            try:
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                data = None
+            if not isinstance(data, dict) or resp.status not in (200, 422, 503):
+                why = (
+                    data.get("error")
+                    if isinstance(data, dict)
+                    else raw[:200].decode(errors="replace")
+                )
+                if resp.status == 404:
+                    why = "no ingest endpoint here (does the config have an http_ingest source?)"
+                raise ReplayError(f"{endpoint} answered {resp.status}: {why}")
             for rej in data.get("rejected", []):
                 rec = pending[rej["index"]]
                 _skip(report, BadLine(rec.lineno, f"{rej['field']}: {rej['reason']}"))

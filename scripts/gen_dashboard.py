@@ -95,8 +95,7 @@ class Layout:
 def quantile(q: float, metric: str, by: str, window: str, match: str = "") -> str:
     sel = f"{{{match}}}" if match else ""
     return (
-        f"histogram_quantile({q}, sum by (le, {by}) "
-        f"(rate({metric}_bucket{sel}[{window}])))"
+        f"histogram_quantile({q}, sum by (le, {by}) (rate({metric}_bucket{sel}[{window}])))"
         if by
         else f"histogram_quantile({q}, sum by (le) (rate({metric}_bucket{sel}[{window}])))"
     )

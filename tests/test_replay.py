@@ -209,3 +209,18 @@ def test_cli_replay_with_a_wrong_token_stops_with_the_server_reason(
     assert asyncio.run(scenario()) == 1
     err = capsys.readouterr().err
     assert "answered 401: missing or invalid bearer token" in err
+
+
+def test_cli_replay_to_a_server_without_ingest_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def scenario() -> int:
+        service = build_service(
+            load_config_text("rooms: [{id: room-a}]"), registry=CollectorRegistry()
+        )
+        async with running(service) as base:
+            argv = ["replay", str(DRILL_FILE), "--speed", "0", "--url", base, "--token", "t"]
+            return await asyncio.to_thread(main, argv)
+
+    assert asyncio.run(scenario()) == 1
+    assert "answered 404: no ingest endpoint here" in capsys.readouterr().err
