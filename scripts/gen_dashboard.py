@@ -315,6 +315,24 @@ def build() -> dict[str, Any]:
         ],
     )
     g.add("stat", "Dead letters", [("sum(roomwatch_dead_letters)", "dead letters")])
+    g.add(
+        "timeseries",
+        "Notification delivery time (p90 in range)",
+        [
+            (
+                quantile(0.9, "roomwatch_notification_delivery_seconds", "notifier", RANGE),
+                "{{notifier}}",
+            )
+        ],
+        w=12,
+        unit="s",
+    )
+    g.add(
+        "timeseries",
+        "Notifications waiting per notifier",
+        [("sum by (notifier) (roomwatch_notification_queue_depth)", "{{notifier}}")],
+        w=12,
+    )
 
     g.row("Pipeline health")
     g.add(
@@ -418,6 +436,17 @@ def build() -> dict[str, Any]:
         "Console feed clients",
         [("sum(roomwatch_feed_clients)", "clients")],
         w=6,
+    )
+    g.add(
+        "stat",
+        "Lexicon: last reload ok, terms",
+        [
+            ("min(roomwatch_lexicon_last_reload_ok)", "last reload ok"),
+            ("max(roomwatch_lexicon_terms)", "terms"),
+        ],
+        w=12,
+        h=5,
+        options={"textMode": "value_and_name", "graphMode": "none"},
     )
     return {
         "uid": "roomwatch",

@@ -212,6 +212,6 @@ async def _check_stack(tmp_path: Path, config: Path) -> None:
         assert acks == 1
         groups = (await prom.api("rules"))["groups"]
         rules = [rule for g in groups for rule in g["rules"]]
-        assert len(rules) >= 9 and all(rule["health"] == "ok" for rule in rules), rules
+        assert len(rules) >= 11 and all(rule["health"] == "ok" for rule in rules), rules
         up = await prom.query('up{job="roomwatch"}')
         assert [s["value"][1] for s in up] == ["1"]
