@@ -1,9 +1,11 @@
 """False-positive feedback and the runtime allowlist.
 
 A comment marked false positive is recorded ("false_positive" records). A supervisor or
-admin can add its term to the allowlist: the term is kept in the store (every instance,
-every restart), appended to the detector's allowlist file when it has one, and the
-detector is asked to reload, so no restart is needed.
+admin can add a term to the allowlist (the matched term, or a wider phrase around it:
+the lexicon drops a hit lying fully inside an allowlisted phrase). The term is kept in
+the store (every instance, every restart), appended to the allowlist file and the
+detector reloads at once; other instances sharing the lexicon folder pick the file
+change up within detection.reload_interval.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from aiohttp import web
 
 from alerts.model import Alert, FlaggedComment, evidence_to_dict
+from monitor.detect.detector import LexiconDetector
 from monitor.web.auth import ACCESS, audit, current_user, require_role
 from monitor.web.keys import SERVICE
 from monitor.web.util import bad_request, int_query, json_response, read_json
@@ -24,16 +27,23 @@ log = logging.getLogger(__name__)
 
 FP_KIND = "false_positive"
 ALLOW_KIND = "allowlist"
+CONSOLE_ALLOWLIST = "console_allowlist.txt"
 MAX_TERM = 64
 
 
-@runtime_checkable
-class ReloadableDetector(Protocol):
-    """A detector whose lexicon and allowlist files can be re-read at runtime."""
+def allowlist_file(detector: object) -> Path | None:
+    """Return the allowlist file console additions go to, or None when there is none.
 
-    allowlist_path: Path
-
-    def reload(self) -> object: ...
+    `console_allowlist.txt` when the config lists it among detection.allowlist_files,
+    else the first listed allowlist file.
+    """
+    if not isinstance(detector, LexiconDetector):
+        return None
+    files = detector.config.allowlist_files
+    if not files:
+        return None
+    name = CONSOLE_ALLOWLIST if CONSOLE_ALLOWLIST in files else files[0]
+    return detector.source.folder / name
 
 
 async def record_false_positive(
@@ -101,25 +111,25 @@ async def add_allowlist(request: web.Request) -> web.Response:
 
 async def apply_to_detector(detector: object, term: str) -> bool:
     """Append the term to the detector's allowlist file and reload it; False when unsupported."""
-    if not isinstance(detector, ReloadableDetector):
-        log.warning("detector has no reloadable allowlist; %r kept in the store only", term)
+    path = allowlist_file(detector)
+    if path is None or not isinstance(detector, LexiconDetector):
+        log.warning("detector has no allowlist file; %r kept in the store only", term)
         return False
-    path = detector.allowlist_path
 
-    def write() -> None:
+    def write() -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
         if term not in (line.strip() for line in existing):
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(term + "\n")
-        detector.reload()
+        # Reload now rather than at the next file poll; a failed build keeps the old lexicon.
+        return detector.reload()
 
     try:
-        await asyncio.get_running_loop().run_in_executor(None, write)
+        return await asyncio.get_running_loop().run_in_executor(None, write)
     except OSError as exc:
         log.error("cannot write allowlist %s: %s", path, exc)
         return False
-    return True
 
 
 def register(app: web.Application) -> None:

@@ -177,6 +177,9 @@ async function handle(action) {
   render();
 }
 async function allow(term, category) {
+  // The supervisor may widen the term to the phrase it appeared in (微信 -> 微信支付).
+  term = window.prompt(t('allowPrompt'), term);
+  if (!term || !term.trim()) return;
   try { const r = await api('/api/v1/allowlist', {method: 'POST', body: JSON.stringify({term, category})}); toast(r.reloaded ? t('allowAdded') : t('allowSaved')); }
   catch (e) { toast(`${t('failed')}: ${e.message}`); }
 }
