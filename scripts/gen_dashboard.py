@@ -13,6 +13,8 @@ DS = {"type": "prometheus", "uid": "${datasource}"}
 RATE = "$__rate_interval"
 RANGE = "$__range"
 ROOM = 'room=~"$room"'
+# Panels in this row read metrics that exist only with the Redis store in cluster mode.
+CLUSTER_ROW = "Redis and several instances (cluster mode)"
 
 Panel = dict[str, Any]
 
@@ -447,6 +449,53 @@ def build() -> dict[str, Any]:
         w=12,
         h=5,
         options={"textMode": "value_and_name", "graphMode": "none"},
+    )
+    g.row(CLUSTER_ROW)
+    g.add(
+        "stat",
+        "Instances and rooms leased",
+        [
+            ("max(roomwatch_cluster_instances)", "instances"),
+            ("sum(roomwatch_cluster_leases_owned)", "rooms leased"),
+        ],
+        options={"textMode": "value_and_name", "graphMode": "none"},
+    )
+    g.add(
+        "timeseries",
+        "Rooms leased per instance",
+        [("sum by (instance) (roomwatch_cluster_leases_owned)", "{{instance}}")],
+    )
+    g.add(
+        "timeseries",
+        "Input streams per second",
+        [
+            (f"sum(rate(roomwatch_stream_written_total[{RATE}]))", "written"),
+            (f"sum by (how) (rate(roomwatch_stream_read_total[{RATE}]))", "read {{how}}"),
+            (f"sum(rate(roomwatch_stream_acked_total[{RATE}]))", "acked"),
+        ],
+    )
+    g.add(
+        "timeseries",
+        "Console feed relayed between instances per second",
+        [
+            (
+                f"sum by (direction) (rate(roomwatch_feed_relayed_total[{RATE}]))",
+                "{{direction}}",
+            )
+        ],
+        w=12,
+    )
+    g.add(
+        "table",
+        "Lease changes in range",
+        [
+            (
+                f"sum by (instance, change) "
+                f"(increase(roomwatch_cluster_lease_changes_total[{RANGE}]))",
+                "",
+            )
+        ],
+        w=12,
     )
     return {
         "uid": "roomwatch",

@@ -31,6 +31,8 @@ def fast_demo_config(
     notifiers: list[dict[str, Any]] | None = None,
     escalation: dict[str, Any] | None = None,
     ack_deadline: float | None = None,
+    store: dict[str, Any] | None = None,
+    cluster: dict[str, Any] | None = None,
 ) -> Path:
     """Write the shipped demo config with a faster simulator and return its path.
 
@@ -55,6 +57,10 @@ def fast_demo_config(
         raw["notifiers"] = [*raw.get("notifiers", []), *notifiers]
     if escalation:
         raw["escalation"] = escalation
+    if store:
+        raw["store"] = store
+    if cluster:
+        raw["cluster"] = cluster
     path = tmp_path / "demo-fast.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path

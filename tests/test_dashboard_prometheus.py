@@ -16,6 +16,7 @@ import contextlib
 import json
 import math
 import re
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ from aiohttp import web
 
 from tests.demo_service import RunningService, fast_demo_config, running_service
 from tests.prometheus_server import Prometheus, free_port, prometheus_scraping
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from gen_dashboard import CLUSTER_ROW
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.slow]
 
@@ -57,11 +61,19 @@ SCENARIO_HAPPENED = (
 BUILTINS = {"__rate_interval": "30s", "__range": "1h", "__interval": "5s"}
 
 
-def panel_queries() -> list[tuple[str, str]]:
-    """Return (panel title / refId, expr) for every target of every panel."""
+def panel_queries(*, cluster: bool) -> list[tuple[str, str]]:
+    """Return (panel title / refId, expr) for every target of every panel.
+
+    The cluster row's panels are included only when the service runs in cluster mode.
+    """
     model = json.loads(DASHBOARD.read_text(encoding="utf-8"))
     out: list[tuple[str, str]] = []
+    row = ""
     for panel in model["panels"]:
+        if panel["type"] == "row":
+            row = panel["title"]
+        if row == CLUSTER_ROW and not cluster:
+            continue
         for target in panel.get("targets", []):
             out.append((f"{panel['title']} / {target['refId']}", target["expr"]))
     return out
@@ -151,9 +163,11 @@ async def drive_scenario(run: RunningService, http: aiohttp.ClientSession) -> di
     return alert
 
 
-async def _check_all(prom: Prometheus, variables: dict[str, str]) -> dict[str, str]:
+async def _check_all(
+    prom: Prometheus, variables: dict[str, str], *, cluster: bool
+) -> dict[str, str]:
     failing: dict[str, str] = {}
-    for title, expr in panel_queries():
+    for title, expr in panel_queries(cluster=cluster):
         query = substitute(expr, variables)
         result = await prom.query(query)
         if not _has_number(result):
@@ -161,7 +175,14 @@ async def _check_all(prom: Prometheus, variables: dict[str, str]) -> dict[str, s
     return failing
 
 
-async def test_every_dashboard_query_returns_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["memory", "redis-cluster"])
+async def test_every_dashboard_query_returns_data(
+    tmp_path: Path, mode: str, request: pytest.FixtureRequest
+) -> None:
+    store: dict[str, Any] | None = None
+    if mode == "redis-cluster":
+        redis_url: str = request.getfixturevalue("redis_url")
+        store = {"kind": "redis", "redis_url": redis_url, "key_prefix": "rwdash"}
     async with webhook_receiver() as (hook_url, received):
         notifiers = [
             {"id": "ops-webhook", "type": "webhook", "url": hook_url, "retry": {"attempts": 2}},
@@ -173,12 +194,19 @@ async def test_every_dashboard_query_returns_data(tmp_path: Path) -> None:
                 "retry": {"attempts": 1},
             },
         ]
-        config = fast_demo_config(tmp_path, notifiers=notifiers, escalation=LADDER, ack_deadline=2)
-        await _check_stack(tmp_path, config)
+        config = fast_demo_config(
+            tmp_path,
+            notifiers=notifiers,
+            escalation=LADDER,
+            ack_deadline=2,
+            store=store,
+            cluster={"enabled": True, "instance_id": "dash-1"} if store else None,
+        )
+        await _check_stack(tmp_path, config, cluster=store is not None)
         assert received, "the webhook receiver got no notification"
 
 
-async def _check_stack(tmp_path: Path, config: Path) -> None:
+async def _check_stack(tmp_path: Path, config: Path, *, cluster: bool) -> None:
     async with (
         running_service(config) as run,
         prometheus_scraping(tmp_path, run.base.removeprefix("http://")) as prom,
@@ -190,7 +218,7 @@ async def _check_stack(tmp_path: Path, config: Path) -> None:
         variables = {**BUILTINS, "datasource": "roomwatch-prometheus", "room": alert["room"]}
         failing: dict[str, str] = {}
         for _ in range(40):  # a few scrapes after the scenario, then every query has data
-            failing = await _check_all(prom, variables)
+            failing = await _check_all(prom, variables, cluster=cluster)
             if not failing:
                 break
             await asyncio.sleep(0.5)
