@@ -310,3 +310,45 @@ sources:
     assert [str(i) for i in info.value.issues] == [
         "<config>:5: sources[1].token: token already used by another source"
     ]
+
+
+async def raw_request(base: str, head: bytes, body: bytes, *, close: bool) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head + body)
+    await writer.drain()
+    if close:
+        writer.close()
+        await writer.wait_closed()
+        return b""
+    try:
+        return await asyncio.wait_for(reader.read(65_536), 10)
+    finally:
+        writer.close()
+
+
+def raw_head(length: int) -> bytes:
+    return (
+        f"POST {URL} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer shop-token-123456\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+async def test_truncated_and_stalled_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import monitor.web.ingest as ingest
+
+    monkeypatch.setattr(ingest, "BODY_TIMEOUT", 0.5)
+    service = make_service()
+    body = orjson.dumps([comment()])
+    async with client(service) as (http, base):
+        # The client hangs up halfway through its body: nothing is accepted, nothing breaks.
+        await raw_request(base, raw_head(len(body)), body[:10], close=True)
+        # The client stops sending halfway and keeps the connection open: 408.
+        answer = await raw_request(base, raw_head(len(body)), body[:10], close=False)
+        assert answer.startswith(b"HTTP/1.1 408")
+        assert b'"error":"the body did not arrive within 0.5 s"' in answer
+        async with http.post(URL, json=[comment()], headers=SHOP) as r:
+            assert (await r.json())["accepted"] == 1
+    labels = {"room": "room-a", "source": "shop", "kind": "comment"}
+    assert service.registry.get_sample_value("roomwatch_events_total", labels) == 1
+    assert rejected_total(service, "shop", "bad_body") == 2  # the cut and the stalled body

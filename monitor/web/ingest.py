@@ -7,14 +7,16 @@ with its index, field and reason; the rest go into the pipeline.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
 
 from config.sources import HttpIngestSource
 from monitor.events import AnyEvent, EventError, json_type, parse_event
@@ -31,6 +33,7 @@ NDJSON_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "applicat
 JSON_TYPES = frozenset({"application/json", "", "application/octet-stream", "text/plain"})
 MAX_FIELD_SHOWN = 64  # field names come from the client; never echo a megabyte back
 RETRY_AFTER_SECONDS = 1
+BODY_TIMEOUT = 30.0  # a client that stalls mid-body must not hold a handler forever
 
 
 class BodyError(Exception):
@@ -61,6 +64,7 @@ class IngestEndpoint:
         self._service = service
         self._sources = sources
         self._all_rooms = frozenset(r.id for r in service.config.rooms)
+        self._digests = [(src, hashlib.sha256(src.token.encode()).digest()) for src in sources]
 
     def register(self, app: web.Application) -> None:
         """Add the ingest route to the web app (a Service.route_plugins entry)."""
@@ -71,11 +75,12 @@ class IngestEndpoint:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
-        given = token.strip().encode()
+        # Digests have one length, so the comparison time reveals neither the token's
+        # length nor (as every token is compared) which source matched.
+        given = hashlib.sha256(token.strip().encode()).digest()
         found: HttpIngestSource | None = None
-        # Compare against every token so the time taken does not reveal which one matched.
-        for src in self._sources:
-            if hmac.compare_digest(given, src.token.encode()) and found is None:
+        for src, digest in self._digests:
+            if hmac.compare_digest(given, digest) and found is None:
                 found = src
         return found
 
@@ -187,11 +192,21 @@ async def read_limited(request: web.Request, limit: int) -> bytes:
         raise BodyError(413, f"the body is larger than {limit} bytes", max_body_bytes=limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.content.iter_chunked(65_536):
-        size += len(chunk)
-        if size > limit:
-            raise BodyError(413, f"the body is larger than {limit} bytes", max_body_bytes=limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            async for chunk in request.content.iter_chunked(65_536):
+                size += len(chunk)
+                if size > limit:
+                    raise BodyError(
+                        413, f"the body is larger than {limit} bytes", max_body_bytes=limit
+                    )
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodyError(408, f"the body did not arrive within {BODY_TIMEOUT:g} s") from None
+    except (ConnectionError, ClientPayloadError):
+        # The client hung up mid-body; the answer most likely goes nowhere, but it is logged
+        # as a bad body rather than as a server error.
+        raise BodyError(400, "the body was cut short (connection closed)") from None
     return b"".join(chunks)
 
 
