@@ -243,3 +243,14 @@ async def _check_stack(tmp_path: Path, config: Path, *, cluster: bool) -> None:
         assert len(rules) >= 11 and all(rule["health"] == "ok" for rule in rules), rules
         up = await prom.query('up{job="roomwatch"}')
         assert [s["value"][1] for s in up] == ["1"]
+        # The shipped rules read the real names: the dead receiver's failures and dead
+        # letters put their alerts in Prometheus (pending: their `for` is minutes).
+        expected = {"RoomwatchNotificationFailures", "RoomwatchDeadLetters"}
+        active: set[str] = set()
+        for _ in range(50):
+            alerts = (await prom.api("alerts"))["alerts"]
+            active = {a["labels"]["alertname"] for a in alerts}
+            if expected <= active:
+                break
+            await asyncio.sleep(0.2)
+        assert expected <= active, active
