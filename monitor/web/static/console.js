@@ -235,7 +235,11 @@ function connect() {
   };
   ws.onclose = () => { setStatus('down'); setTimeout(connect, 1000); };
 }
-function setStatus(s) { const b = $('status'); b.className = `status ${s}`; b.textContent = t(s === 'live' ? 'connected' : 'reconnecting'); }
+function setStatus(s) {
+  if (s) S.status = s;
+  const b = $('status'); b.className = `status ${S.status || ''}`;
+  b.textContent = t(S.status === 'live' ? 'connected' : S.status === 'down' ? 'reconnecting' : 'connecting');
+}
 async function loadAlerts() {
   const r = await api('/api/v1/alerts?limit=300');
   r.alerts.forEach(upsert); S.loaded = true; render();
@@ -255,7 +259,7 @@ async function loadReport() {
   const table = $('report'); table.replaceChildren();
   const hr = el('tr'); cols.forEach(c => hr.append(el('th', null, t(c[0])))); table.append(hr);
   for (const row of r.rows) {
-    const tr = el('tr'); cols.forEach(c => tr.append(el('td', null, c[2] ? c[2](row[c[1]]) : (c[0] === 'room' ? roomName(row[c[1]]) : row[c[1]])))); table.append(tr);
+    const tr = el('tr'); cols.forEach(c => tr.append(el('td', null, c[2] ? c[2](row[c[1]]) : (c[0] === 'room' ? roomName(row[c[1]]) : row[c[1]] === '(unassigned)' ? t('unassigned') : row[c[1]])))); table.append(tr);
   }
 }
 async function loadFalsePositives() {
@@ -283,7 +287,8 @@ function paintStatic() {
   const sel = $('f-room'); sel.replaceChildren(); const all = el('option', null, t('allRooms')); all.value = ''; sel.append(all);
   (S.me ? S.me.visible_rooms : []).forEach(id => { const o = el('option', null, roomName(id)); o.value = id; sel.append(o); });
   sel.value = S.filterRoom;
-  if (S.me) $('me').textContent = `${S.me.name || S.me.id} (${S.me.role})`;
+  if (S.me) $('me').textContent = `${S.me.name || S.me.id} (${t(S.me.role)})`;
+  setStatus();
   if ('Notification' in window && Notification.permission === 'granted') $('notify').textContent = t('notifyOn');
 }
 async function start() {

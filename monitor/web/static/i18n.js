@@ -17,7 +17,8 @@ const TEXTS = {
     addAllow: '加入白名单', allowPrompt: '加入白名单的词（可扩展为包含它的正常用语，例如“微信支付”）：', allowAdded: '已加入白名单，词库已重新加载', allowSaved: '已记录白名单（检测器未支持热加载）',
     term: '词', category: '类别', by: '操作人', time: '时间', text: '内容', started: '开始', actor: '操作人',
     done: '操作成功', failed: '操作失败', newCritical: '新的严重告警', lang: 'English', since: '最近 30 天',
-    summary: '摘要', state: '状态', escalation: '升级级别',
+    summary: '摘要', state: '状态', escalation: '升级级别', unassigned: '（无人确认）',
+    supervisor: '主管', admin: '管理员',
   },
   en: {
     title: 'roomwatch console', login: 'Log in', user: 'User', password: 'Password', loginFailed: 'Wrong user or password',
@@ -36,7 +37,8 @@ const TEXTS = {
     addAllow: 'Add to allowlist', allowPrompt: 'Term to allowlist (you may widen it to the ordinary phrase around it):', allowAdded: 'Added to the allowlist; lexicon reloaded', allowSaved: 'Allowlist entry saved (detector has no live reload)',
     term: 'Term', category: 'Category', by: 'By', time: 'Time', text: 'Text', started: 'Started', actor: 'By',
     done: 'Done', failed: 'Failed', newCritical: 'New critical alert', lang: '中文', since: 'Last 30 days',
-    summary: 'Summary', state: 'State', escalation: 'Escalation level',
+    summary: 'Summary', state: 'State', escalation: 'Escalation level', unassigned: '(nobody acked)',
+    supervisor: 'Supervisor', admin: 'Admin',
   },
 };
 let LANG = localStorage.getItem('rw_lang') || 'zh';

@@ -1,0 +1,110 @@
+"""A controller in Debian's chromium: log in, see an alert arrive live, act from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.console.conftest import Running
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PLAN = "敏感评论集中出现"
+# Record desktop notifications instead of showing them (and grant the permission).
+NOTIFICATIONS_SPY = """
+window.__notes = [];
+window.Notification = function (title, options) { window.__notes.push(title); };
+window.Notification.permission = 'granted';
+window.Notification.requestPermission = async () => 'granted';
+"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
+]
+
+
+async def metric(http: aiohttp.ClientSession, base: str, line_start: str) -> float | None:
+    async with http.get(f"{base}/metrics") as r:
+        for line in (await r.text()).splitlines():
+            if line.startswith(line_start):
+                return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+async def test_controller_acknowledges_a_live_alert_from_the_keyboard(
+    running: Running, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    base = running.base
+    ack_sum = (
+        'roomwatch_time_to_acknowledge_seconds_sum{controller="ctl-a",'
+        'plan="sensitive_burst",room="r1"}'
+    )
+    handle_count = (
+        'roomwatch_time_to_handle_comment_seconds_count{category="contact_diversion",'
+        'controller="ctl-a",room="r1"}'
+    )
+    async with aiohttp.ClientSession() as http, async_playwright() as pw:
+        assert await metric(http, base, ack_sum) is None
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
+            await page.add_init_script(NOTIFICATIONS_SPY)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{base}/")
+            await expect(page).to_have_url(f"{base}/login")  # strangers go to the login page
+            await page.fill("#user", "ctl-a")
+            await page.fill("#password", "wrong-password")
+            await page.click("#submit")
+            await expect(page.locator("#error")).to_have_text("账号或密码错误")
+            await page.fill("#password", "pw-ctl-a")
+            await page.click("#submit")
+            await expect(page).to_have_url(f"{base}/")
+            await expect(page.locator("#status.live")).to_be_visible()
+            await expect(page.locator(".alert")).to_have_count(0)
+
+            # Another team's room alerts first: this controller must never see it.
+            await running.incident("r2", tag="other")
+            await running.incident("r1", tag="mine")
+            card = page.locator(".alert")
+            await expect(card).to_have_count(1, timeout=10_000)
+            await expect(card).to_contain_text(PLAN)
+            await expect(card).to_contain_text("一号直播间")
+            await expect(card.locator(".countdown")).to_contain_text("确认剩余")
+            await expect(page.locator(".detail ol li")).to_have_count(2)  # the plan's steps
+            await expect(page.locator(".comment mark").first).to_have_text("加我微信")
+            await expect(page.locator(".room")).to_have_count(1)
+            assert await page.evaluate("window.__notes") == [f"新的严重告警: {PLAN}"]
+
+            running.clock.advance(20)  # the controller takes 20 s to react
+            await page.keyboard.press("d")  # first flagged comment: handled as deleted
+            await expect(page.locator(".comment.handled")).to_have_count(1)
+            await page.keyboard.press("a")  # acknowledge
+            await expect(card).to_have_class("alert critical acknowledged selected")
+            await expect(card).to_contain_text("处理中")
+            await page.screenshot(path=str(tmp_path / "console.png"), full_page=True)
+
+            assert await metric(http, base, ack_sum) == 20.0
+            assert await metric(http, base, handle_count) == 1.0
+            await page.click("button[data-tab=reports]")
+            row = page.locator("#report tr", has_text="ctl-a")
+            await expect(row).to_contain_text("00:20")  # median time to acknowledge
+            await expect(row).to_contain_text("100%")  # within the deadline
+            await page.click("#lang")
+            await expect(page.locator("button[data-tab=alerts]")).to_have_text("Alerts")
+            assert errors == []
+        finally:
+            await browser.close()
+    [theirs] = await running.service.store.list_alerts(rooms=["r2"])
+    assert theirs.state.value == "firing"  # untouched by ctl-a's keys
