@@ -146,13 +146,14 @@ def build() -> dict[str, Any]:
     g.add(
         "timeseries",
         "Negative comment share by room (last 2 min)",
-        [("roomwatch_negative_ratio", "{{room}}")],
+        # max by room: with several instances only a room's owner counts its comments.
+        [("max by (room) (roomwatch_negative_ratio)", "{{room}}")],
         unit="percentunit",
     )
     g.add(
         "timeseries",
         "Online viewers by room",
-        [('roomwatch_room_metric{name="online_viewers"}', "{{room}}")],
+        [('max by (room) (roomwatch_room_metric{name="online_viewers"})', "{{room}}")],
     )
     g.add(
         "timeseries",
@@ -176,13 +177,13 @@ def build() -> dict[str, Any]:
     g.add(
         "timeseries",
         "Negative comment share (last 2 min)",
-        [(f"roomwatch_negative_ratio{{{ROOM}}}", "{{room}}")],
+        [(f"max by (room) (roomwatch_negative_ratio{{{ROOM}}})", "{{room}}")],
         unit="percentunit",
     )
     g.add(
         "timeseries",
         "Online viewers",
-        [(f'roomwatch_room_metric{{{ROOM}, name="online_viewers"}}', "{{room}}")],
+        [(f'max by (room) (roomwatch_room_metric{{{ROOM}, name="online_viewers"}})', "{{room}}")],
     )
     g.add(
         "timeseries",
