@@ -12,6 +12,7 @@ from alerts.store.base import AlertStore
 
 SESSION_KIND = "sessions"
 RELOAD_EVERY = 1.0  # seconds between store reloads on a cache miss (another instance's login)
+RECHECK_EVERY = 10.0  # cached sessions are re-read this often (a logout on another instance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,8 @@ class SessionStore:
     async def lookup(self, sid: str) -> Session | None:
         key = _key(sid)
         session = self._cache.get(key)
-        if session is None and time.monotonic() - self._reloaded >= RELOAD_EVERY:
+        since = time.monotonic() - self._reloaded
+        if since >= RECHECK_EVERY or (session is None and since >= RELOAD_EVERY):
             self._reloaded = time.monotonic()
             items = await self._store.get_items(SESSION_KIND)
             self._cache = {

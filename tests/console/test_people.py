@@ -96,3 +96,25 @@ def test_hash_password_cli(
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     assert main(["hash-password", "--stdin"]) == 1
     assert "empty" in capsys.readouterr().err
+
+
+async def test_a_logout_on_one_instance_ends_the_session_on_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alerts.clock import ManualClock
+    from monitor.access import sessions
+
+    store, clock = MemoryStore(), ManualClock()
+    one = sessions.SessionStore(store, clock, ttl=60)
+    two = sessions.SessionStore(store, clock, ttl=60)
+    sid = await one.create("li")
+    found = await two.lookup(sid)  # created on another instance: found via the store
+    assert found is not None and found.user == "li"
+    assert await two.lookup("forged") is None
+    monkeypatch.setattr(sessions, "RECHECK_EVERY", 0.0)
+    await one.end(sid)
+    assert await two.lookup(sid) is None
+    sid2 = await one.create("li")
+    clock.advance(61)
+    assert await one.lookup(sid2) is None  # expired
+    assert sid2 not in str(await store.get_items(sessions.SESSION_KIND))  # digests only
