@@ -1,16 +1,20 @@
 """Alerting metrics: open alerts, transitions, escalations, notifications, response times.
 
 `AlertMetrics.on_alert_change` is an AlertManager listener: it keeps the open-alerts gauge
-in step with every change and counts state transitions. The escalation ladder counts
-`escalations` (alerts/escalation.py), the dispatcher counts `notifications` and
-`notification_failures` and sets `dead_letters` (alerts/notify/dispatch.py), and the
-response-time histograms are observed by the response-time listener, since each of them
-alone knows the outcome. Each metric has exactly one
+in step with every change and counts state transitions; `resync_forever` re-reads the
+open alerts from the store every few seconds, so that with several instances on one Redis
+every instance reports the same, complete gauge (dashboards take `max` across instances).
+The escalation ladder counts `escalations` (alerts/escalation.py), the dispatcher counts
+`notifications` and `notification_failures` and sets `dead_letters`
+(alerts/notify/dispatch.py), and the response-time histograms are observed by
+alerts/response.py, since each of them alone knows the outcome. Each metric has exactly one
 writer, so nothing is counted twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -23,6 +27,9 @@ from alerts.store.base import AlertStore
 # bucket costs a series per combination on every scrape (bench/bench_metrics_scrape.py).
 RESPONSE_BUCKETS = (10, 30, 60, 120, 300, 600, 1800, 3600)
 
+log = logging.getLogger(__name__)
+
+RESYNC_INTERVAL = 10.0
 NOTIFY_REASONS = ("first_fire", "escalation", "repeat", "resolved")
 
 
@@ -35,6 +42,7 @@ class AlertMetrics:
         controllers_by_room: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._controllers_by_room = dict(controllers_by_room or {})
+        self._open_keys: set[tuple[str, str, str, str]] = set()
         self.open_alerts = Gauge(
             "roomwatch_alerts_open",
             "Open alerts (firing or acknowledged).",
@@ -114,12 +122,32 @@ class AlertMetrics:
                 self.notifications.labels(name, reason)
 
     async def sync(self, store: AlertStore) -> None:
-        """Set the open-alerts gauge from the store (alerts that survived a restart)."""
-        self.open_alerts.clear()
+        """Set the open-alerts gauge from the store (restarts, other instances' changes)."""
         open_states = (AlertState.FIRING, AlertState.ACKNOWLEDGED)
+        counts: dict[tuple[str, str, str, str], int] = {}
         for alert in await store.list_alerts(states=open_states, limit=1_000_000):
-            self._open(alert).inc()
+            key = (alert.room, alert.plan_id, alert.severity.value, alert.state.value)
+            counts[key] = counts.get(key, 0) + 1
             self._init_responses(alert)
+        # Set values in place (no clear) so a scrape never sees a half-built gauge, and
+        # label sets that emptied stay at 0 rather than vanishing from the dashboards.
+        for key in self._open_keys - counts.keys():
+            self.open_alerts.labels(*key).set(0)
+        for key, count in counts.items():
+            self.open_alerts.labels(*key).set(count)
+        self._open_keys |= counts.keys()
+
+    async def resync_forever(self, store: AlertStore, interval: float = RESYNC_INTERVAL) -> None:
+        """Re-read the open alerts every `interval` s: with several instances on one Redis,
+        the others open and close alerts this instance's listener never sees."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sync(store)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("open-alerts gauge resync failed: %s", exc)
 
     def _init_responses(self, alert: Alert) -> None:
         # Response-time and first-escalation series are created at zero when an alert
@@ -132,9 +160,9 @@ class AlertMetrics:
                 self.time_to_handle.labels(alert.room, category, controller)
 
     def _open(self, alert: Alert) -> Gauge:
-        return self.open_alerts.labels(
-            alert.room, alert.plan_id, alert.severity.value, alert.state.value
-        )
+        key = (alert.room, alert.plan_id, alert.severity.value, alert.state.value)
+        self._open_keys.add(key)
+        return self.open_alerts.labels(*key)
 
     async def on_alert_change(self, change: AlertChange) -> None:
         """Record one alert change (an AlertManager listener)."""

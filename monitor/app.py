@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -231,6 +232,7 @@ def build_service(
     service.route_plugins.append(register_admin_routes(manager, service.alerting.dispatcher))
     _attach_redis_parts(service)
     service.jobs.append(("lexicon-watch", detector.watch))
+    service.jobs.append(("alert-metrics", partial(alert_metrics.resync_forever, store)))
     all_rooms = [r.id for r in config.rooms]
     if ingest_sources := config.ingest_sources():
         # One endpoint serves every http_ingest source; the bearer token picks the source.

@@ -13,6 +13,8 @@ DS = {"type": "prometheus", "uid": "${datasource}"}
 RATE = "$__rate_interval"
 RANGE = "$__range"
 ROOM = 'room=~"$room"'
+# Every instance reports every open alert (resynced from the shared store): take the max.
+OPEN = "max by (room, plan, severity, state) (roomwatch_alerts_open)"
 # Panels in this row read metrics that exist only with the Redis store in cluster mode.
 CLUSTER_ROW = "Redis and several instances (cluster mode)"
 
@@ -110,7 +112,7 @@ def build() -> dict[str, Any]:
     g.add(
         "stat",
         "Open alerts by severity",
-        [("sum by (severity) (roomwatch_alerts_open)", "{{severity}}")],
+        [(f"sum by (severity) ({OPEN})", "{{severity}}")],
         w=6,
         h=5,
         options={"colorMode": "background", "graphMode": "none", "textMode": "value_and_name"},
@@ -164,7 +166,7 @@ def build() -> dict[str, Any]:
     g.add(
         "table",
         "Open alerts by room and plan",
-        [("sum by (room, plan, severity, state) (roomwatch_alerts_open)", "")],
+        [(OPEN, "")],
         w=12,
     )
 
@@ -203,7 +205,12 @@ def build() -> dict[str, Any]:
     g.add(
         "timeseries",
         "Open alerts by plan",
-        [(f"sum by (plan, state) (roomwatch_alerts_open{{{ROOM}}})", "{{plan}} {{state}}")],
+        [
+            (
+                f"max by (plan, state) (roomwatch_alerts_open{{{ROOM}}})",
+                "{{plan}} {{state}}",
+            )
+        ],
     )
     g.add(
         "table",

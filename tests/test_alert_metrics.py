@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry
 
 from alerts.clock import ManualClock
@@ -111,3 +115,38 @@ async def test_response_series_exist_at_zero_for_the_rooms_controllers() -> None
         )
     other = {"room": "room-b", "plan": "sensitive_burst", "controller": "li"}
     assert registry.get_sample_value("roomwatch_time_to_acknowledge_seconds_count", other) is None
+
+
+async def test_resync_follows_changes_made_by_another_instance() -> None:
+    store = MemoryStore()  # stands for the Redis both instances share
+    clock = ManualClock(1_000.0)
+    other = AlertManager(store, clock, [PLAN])  # another instance: no listener here
+    registry = CollectorRegistry()
+    metrics = AlertMetrics(registry)
+    task = asyncio.create_task(metrics.resync_forever(store, interval=0.01))
+    key = {"room": "room-a", "plan": "sensitive_burst", "severity": "warning"}
+    try:
+        alert = await other.handle(_trigger("room-a", 1_000.0, "e1"))
+        assert alert is not None
+        await _until(lambda: _value(registry, "roomwatch_alerts_open", state="firing", **key) == 1)
+        await other.acknowledge(alert.id, "demo")
+        await _until(
+            lambda: _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 1
+        )
+        assert registry.get_sample_value("roomwatch_alerts_open", {"state": "firing", **key}) == 0
+        await other.resolve(alert.id, "demo")
+        await _until(
+            lambda: _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 0
+        )
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _until(check: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the gauge never caught up with the store")
