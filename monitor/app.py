@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from alerts.plans import Plan, PlanEngine
 from alerts.response import ResponseTimes
 from alerts.store.base import AlertStore
 from alerts.store.memory import MemoryStore
+from alerts.tasks import stop_tasks
 from config.schema import Config
 from config.sources import SimulatorSource
 from monitor.collectors.base import Collector, supervise
@@ -128,11 +128,8 @@ class Service:
 
 
 async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    # stop_tasks asks again when a cancel is lost, so stop never hangs on one task.
+    await stop_tasks(tasks)
 
 
 def build_store(config: Config) -> AlertStore:

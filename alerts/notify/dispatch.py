@@ -9,7 +9,6 @@ the same idempotency key, so receivers can drop a duplicate).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -22,6 +21,7 @@ from alerts.metrics import AlertMetrics
 from alerts.notify.base import Notification, Notifier, Outcome
 from alerts.notify.registry import build_notifiers
 from alerts.store.base import AlertStore
+from alerts.tasks import stop_tasks
 from config.notify import NotifierConfig, RetryConfig
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,9 @@ class Dispatcher:
 
     async def close(self) -> None:
         """Stop the workers (what is queued stays in the outbox) and close the session."""
+        await stop_tasks([lane.task for lane in self._lanes.values() if lane.task is not None])
         for lane in self._lanes.values():
-            if lane.task is not None:
-                lane.task.cancel()
-        for lane in self._lanes.values():
-            if lane.task is not None:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await lane.task
-                lane.task = None
+            lane.task = None
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from alerts.store.base import AlertStore, FeedItem, StoreError
+from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.feed import FeedHub
 
@@ -92,8 +93,7 @@ class RedisFeedBus:
         try:
             await self._listen_loop()
         finally:
-            publisher.cancel()
-            await asyncio.gather(publisher, return_exceptions=True)
+            await stop_tasks([publisher])
 
     async def _publish_loop(self) -> None:
         while True:

@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from alerts.tasks import stop_tasks
 from monitor.collectors.bilibili_codec import OP_AUTH, OP_HEARTBEAT, VER_RAW, pack
 from monitor.collectors.common import Disconnect
 from monitor.collectors.wsbase import Target, WsCollector
@@ -252,9 +253,7 @@ class BilibiliOpenCollector(WsCollector):
     async def on_session_end(self, http: aiohttp.ClientSession) -> None:
         beat, self._beat = self._beat, None
         if beat is not None:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await beat
+            await stop_tasks([beat])  # a cancel of this task landing here is not swallowed
         if self.game_id:
             # Always call end, or the anchor's room stays locked to this game for a while.
             game_id, self.game_id = self.game_id, ""

@@ -24,6 +24,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
 from alerts.store.base import StoreError
+from alerts.tasks import stop_tasks
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.events import EventError, parse_event
@@ -89,8 +90,7 @@ class RedisStreamConsumer:
         try:
             await self._read_loop()
         finally:
-            acker.cancel()
-            await asyncio.gather(acker, return_exceptions=True)
+            await stop_tasks([acker])
 
     async def _read_loop(self) -> None:
         failing = False

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import aiohttp
 
+from alerts.tasks import stop_tasks
 from monitor.collectors.base import Emit
 from monitor.collectors.common import Decoded, Disconnect, RecentIds, ReconnectPolicy, SourceStats
 from monitor.collectors.record import FrameRecorder
@@ -170,9 +171,8 @@ class WsCollector(ABC):
             try:
                 return await self._read(ws, emit, beat)
             finally:
-                beat.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await beat
+                # Not suppress(CancelledError): a cancel of this task landing here must survive.
+                await stop_tasks([beat])
 
     async def end_session(self, why: Disconnect) -> None:
         """End the current connection from outside the read loop (expired bootstrap session)."""
