@@ -15,10 +15,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
 
 log = logging.getLogger(__name__)
@@ -197,8 +199,9 @@ class RoomLeases:
         """Give rooms up: stop owning them, let in-flight events finish, delete the leases."""
         rooms = sorted(set(rooms) & self._owned)
         self._owned.difference_update(rooms)
-        if self.on_release is not None:
-            await asyncio.gather(*(self.on_release(r) for r in rooms))
+        if self.on_release is not None and rooms:
+            drains = asyncio.gather(*(self.on_release(r) for r in rooms))
+            await self._renew_while(drains, rooms)
         if rooms or leave:
             await self._release(
                 keys=[self.lease_key(r) for r in rooms],
@@ -208,6 +211,28 @@ class RoomLeases:
             log.info("released %d room leases", len(rooms))
             self._metrics.lease_changes.labels("released").inc(len(rooms))
         self._metrics.leases_owned.set(len(self._owned))
+
+    async def _renew_while(self, work: asyncio.Future[Any], releasing: list[str]) -> None:
+        """Wait for work, renewing every lease meanwhile (the rooms going too, until it ends).
+
+        A drain can outlast the TTL on a busy instance; without renewals another instance
+        would take rooms this one is still processing, and both would handle their events.
+        """
+        ttl_ms = int(self.ttl * 1000)
+        try:
+            while not (await asyncio.wait([work], timeout=self.interval))[0]:
+                started = time.monotonic()
+                mine = sorted(self._owned)
+                kept = await self._renew(
+                    keys=[self.lease_key(r) for r in [*mine, *releasing]],
+                    args=[self.instance_id, ttl_ms],
+                )
+                lost = [r for r, ok in zip(mine, kept[: len(mine)], strict=True) if not ok]
+                self._owned.difference_update(lost)
+                self._valid_until = started + self.ttl * 0.8
+        finally:
+            await stop_tasks([work])
+        work.result()
 
     async def release_all(self) -> None:
         """Give up every room and leave the membership set (graceful stop)."""

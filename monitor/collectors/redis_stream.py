@@ -74,6 +74,8 @@ class RedisStreamConsumer:
         self._inflight: dict[str, int] = defaultdict(int)
         # Entry ids are unique per stream only, so in-flight entries are keyed by (stream, id).
         self._inflight_ids: set[tuple[str, bytes]] = set()
+        # Processed entries whose XACK is not sent yet: a claim must not hand them out again.
+        self._unacked_ids: set[tuple[str, bytes]] = set()
         self._acks: dict[str, list[bytes]] = defaultdict(list)
         self._ack_wake = asyncio.Event()
         self._reading = asyncio.Lock()
@@ -163,7 +165,8 @@ class RedisStreamConsumer:
             )
             start, entries = reply[0], reply[1]
             for entry_id, fields in entries:
-                if (key, entry_id) in self._inflight_ids or fields is None:
+                busy = (key, entry_id) in self._inflight_ids or (key, entry_id) in self._unacked_ids
+                if busy or fields is None:
                     continue
                 await self._deliver(room, key, entry_id, fields, "claimed")
             if start in (b"0-0", "0-0"):
@@ -198,6 +201,7 @@ class RedisStreamConsumer:
             self._metrics.stream_retried.inc()
             return
         self._acks[key].append(entry_id)
+        self._unacked_ids.add((key, entry_id))
         self._ack_wake.set()
 
     async def _ack_loop(self) -> None:
@@ -224,6 +228,7 @@ class RedisStreamConsumer:
             for key, ids in acks.items():
                 self._acks[key][:0] = ids
             return False
+        self._unacked_ids.difference_update((k, i) for k, ids in acks.items() for i in ids)
         self._metrics.stream_acked.inc(sum(len(ids) for ids in acks.values()))
         return True
 
