@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 import monitor.web.feed as feed_module
+from tests.collectors.fake_base import wait_for
 from tests.console.conftest import Running
 
 
@@ -135,7 +136,8 @@ async def test_a_slow_client_is_cut_loose_and_the_others_keep_up(
         # Publish faster than the slow client's server-side queue can hold, without yielding.
         for i in range(50):
             await hub.publish("flag", "r1", running.clock.now(), {"n": i})
-        await asyncio.sleep(0.5)
+        # Wait for the fast client to have read everything (a fixed sleep is too short under load).
+        await wait_for(lambda: sum(f.get("type") == "flag" for f in got) >= 51)
         reader.cancel()
         assert [f["data"]["n"] for f in got if f.get("type") == "flag"] == list(range(-1, 50))
         frames = [first]
