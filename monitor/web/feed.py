@@ -32,6 +32,7 @@ REPLAY_PAGE = 2_000
 SEND_TIMEOUT = 10.0  # a client that cannot take one frame in this long is dropped
 LAGGED = 4000
 CLOSE_TIMEOUT = 2.0
+SENT_WINDOW = 10_000
 
 
 def _text(item: FeedItem) -> str:
@@ -82,8 +83,9 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
                 }
             ).decode(),
         )
-        last = await _replay(ws, service.store, after, rooms)
-        await _live(ws, sub, reader, last, heartbeat, service.clock.now)
+        sent = _Sent(after)
+        await _replay(ws, service.store, sent, rooms)
+        await _live(ws, sub, reader, sent, heartbeat, service.clock.now)
     except (TimeoutError, ConnectionError):
         pass
     finally:
@@ -108,24 +110,48 @@ async def _head(store: AlertStore, known: int) -> int:
     return last
 
 
+class _Sent:
+    """Which seqs this client has been sent: all up to `floor`, then a bounded window.
+
+    With several instances, items appended elsewhere arrive over pub/sub and can overtake
+    one appended here (seq 7 before 6); remembering what was sent, rather than only the
+    highest seq, lets the late one through once and still never twice.
+    """
+
+    def __init__(self, floor: int) -> None:
+        self.floor = floor
+        self.last = floor
+        self._window: dict[int, None] = {}
+
+    def fresh(self, seq: int) -> bool:
+        return seq > self.floor and seq not in self._window
+
+    def add(self, seq: int) -> None:
+        self._window[seq] = None
+        self.last = max(self.last, seq)
+        if len(self._window) > SENT_WINDOW:
+            oldest = next(iter(self._window))
+            del self._window[oldest]
+            self.floor = max(self.floor, oldest)
+
+
 async def _replay(
-    ws: web.WebSocketResponse, store: AlertStore, after: int, rooms: frozenset[str] | None
-) -> int:
-    last = after
+    ws: web.WebSocketResponse, store: AlertStore, sent: _Sent, rooms: frozenset[str] | None
+) -> None:
     while True:
-        items = await store.read_feed(last, rooms=rooms, limit=REPLAY_PAGE)
+        items = await store.read_feed(sent.last, rooms=rooms, limit=REPLAY_PAGE)
         for item in items:
             await _send(ws, _text(item))
-            last = item.seq
+            sent.add(item.seq)
         if len(items) < REPLAY_PAGE:
-            return last
+            return
 
 
 async def _live(
     ws: web.WebSocketResponse,
     sub: FeedSubscription,
     reader: asyncio.Task[None],
-    last: int,
+    sent: _Sent,
     heartbeat: float,
     now: Callable[[], float],
 ) -> None:
@@ -141,21 +167,18 @@ async def _live(
             if task not in done:
                 task.cancel()
         if getter in done:
-            item = getter.result()
-            if item.seq > last:
-                await _send(ws, _text(item))
-                last = item.seq
-            # drain what is already queued without waiting
-            while not sub.queue.empty():
-                item = sub.queue.get_nowait()
-                if item.seq > last:
+            items = [getter.result()]
+            while not sub.queue.empty():  # take what is already queued without waiting
+                items.append(sub.queue.get_nowait())
+            for item in items:
+                if sent.fresh(item.seq):
                     await _send(ws, _text(item))
-                    last = item.seq
+                    sent.add(item.seq)
         if sub.lagged.is_set() and sub.queue.empty():
             await ws.close(code=LAGGED, message=b"lagged: resume with ?after")
             return
         if time.monotonic() >= next_beat:
-            beat = {"type": "heartbeat", "seq": last, "ts": now()}
+            beat = {"type": "heartbeat", "seq": sent.last, "ts": now()}
             await _send(ws, orjson.dumps(beat).decode())
             next_beat = time.monotonic() + heartbeat
 

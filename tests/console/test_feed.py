@@ -152,3 +152,20 @@ async def test_a_slow_client_is_cut_loose_and_the_others_keep_up(
         assert seen + resumed == list(range(-1, 50)), "nothing lost, nothing twice"
         await again.close()
         await fast.close()
+
+
+async def test_an_item_overtaken_on_the_bus_is_still_delivered_once(running: Running) -> None:
+    """Cluster mode: seq 7 from another instance can reach this one before seq 6."""
+    boss = await running.session("boss")
+    async with boss:
+        ws = await boss.ws_connect(f"{running.base}/api/v1/feed?after=latest")
+        await ws.receive()  # hello
+        store, hub = running.service.store, running.service.feed
+        early = await store.append_feed("flag", "r1", 0.0, {"n": 1})
+        late = await store.append_feed("flag", "r1", 0.0, {"n": 2})
+        hub.fan_out(late)  # arrives first
+        hub.fan_out(early)
+        hub.fan_out(late)  # and a duplicate delivery
+        got = [f["seq"] for f in _items(await _frames(ws))]
+        assert sorted(got) == [early.seq, late.seq] and len(got) == 2
+        await ws.close()
