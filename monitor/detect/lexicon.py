@@ -24,6 +24,9 @@ STOP_CHARS = frozenset(
 )
 
 
+HOMOPHONE_MARK = "~"
+
+
 class Role(IntEnum):
     DENY = 0  # a sensitive term of a category
     ALLOW = 1  # an ordinary word that cancels hits inside it
@@ -41,6 +44,7 @@ class Term:
     category: str
     edge_left: str  # "a" when it starts with an ASCII letter, "0" with a digit, "" otherwise
     edge_right: str
+    by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
 
 
 @dataclass(slots=True)
@@ -62,6 +66,17 @@ class ScanResult:
     deny: list[Hit] = field(default_factory=list)
     cues: list[Hit] = field(default_factory=list)
     complaints: list[Hit] = field(default_factory=list)
+
+
+def _sounds_alike(term: Term) -> bool:
+    """Return True when a term is also matched through the pinyin view.
+
+    Two syllables match too much ordinary text (死我 for 私我, 电宝 for 电报), so deny terms
+    need three; a cue is matched by sound only when its file marks it with a leading '~'.
+    """
+    if term.role is Role.DENY:
+        return len(term.canonical) >= 3
+    return term.by_sound
 
 
 def _edge(ch: str) -> str:
@@ -95,7 +110,15 @@ class CompiledLexicon:
                 continue
             seen[key] = None
             self.terms.append(
-                Term(text, canonical, role, category, _edge(canonical[0]), _edge(canonical[-1]))
+                Term(
+                text.removeprefix(HOMOPHONE_MARK) if role is Role.CUE else text,
+                canonical,
+                role,
+                category,
+                _edge(canonical[0]),
+                _edge(canonical[-1]),
+                role is Role.CUE and text.startswith(HOMOPHONE_MARK),
+            )
             )
         patterns = [t.canonical for t in self.terms]
         self._literal = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
@@ -103,10 +126,9 @@ class CompiledLexicon:
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if term.role in (Role.DENY, Role.CUE) and term.category in homophone_categories:
+            if term.category in homophone_categories and _sounds_alike(term):
                 spelled = term.canonical.translate(normalizer.pinyin)
-                # One syllable alone (扣 for 扣扣) would match every 口 and 寇: too loose.
-                if spelled != term.canonical and len(spelled) >= 2:
+                if spelled != term.canonical:
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
         self._pinyin = ahocorasick_rs.AhoCorasick(pinyin_patterns) if pinyin_patterns else None
