@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (phrase lists read best one row per line)
 """Generate the sensitive-content evaluation sets (data/detect/*.tsv).
 
 sensitive.tsv: category<TAB>scope<TAB>transform<TAB>text. Hand-written spam, abuse, fraud,
@@ -104,7 +105,18 @@ TRANSFORMS: dict[str, Callable[[random.Random, str], str]] = {
     "digits": t_digits,
     "emoji_zero_width": t_emoji,
 }
-PRODUCTS = ["连衣裙", "口红", "面膜", "坚果", "羽绒服", "运动鞋", "保温杯", "耳机", "茶叶", "洗面奶"]
+PRODUCTS = [
+    "连衣裙",
+    "口红",
+    "面膜",
+    "坚果",
+    "羽绒服",
+    "运动鞋",
+    "保温杯",
+    "耳机",
+    "茶叶",
+    "洗面奶",
+]
 CHATTER = [
     "主播好漂亮", "这个颜色好看", "多少钱啊", "有没有优惠券", "已下单", "什么时候发货", "尺码怎么选",
     "165穿什么码", "上链接", "好想要", "已拍两件", "包邮吗", "家人们冲", "这个价格太划算了",

@@ -94,7 +94,7 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
     assert cats(det, "订单 12345678 到了吗", user="a") == set()
     # One contact split over comments by one user: cue, then the number in pieces.
     assert cats(det, "想要的扣我", user="b") == set()
-    assert cats(det, "手机", user="b") == set()
+    assert cats(det, "手机号", user="b") == set()
     assert cats(det, "13", user="b") == set()
     assert cats(det, "8０", user="b") == set()  # still only four digits in all
     assert cats(det, "013", user="b") == {"contact_diversion"}
@@ -109,7 +109,7 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
 
 def test_window_forgets_old_comments() -> None:
     det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-    det.analyze("加我手机", "comment", user="u", ts=0.0)
+    det.analyze("加我手机号", "comment", user="u", ts=0.0)
     assert not det.analyze("13800138000", "comment", user="u", ts=500.0).sensitive
     assert det.analyze("13800138000", "comment", user="v", ts=0.0).sensitive == []
 

@@ -155,36 +155,43 @@ class LexiconDetector:
     def analyze(
         self, text: str, scope: str = "comment", user: str = "", ts: float = 0.0
     ) -> Analysis:
-        """Return the sensitive findings and (for comments) the sentiment of one text."""
+        """Return the sensitive findings and (for comments) the sentiment of one text.
+
+        `user` keys the per-user window that joins split contacts; "" disables it. Contact
+        work runs only when a cue matched or the text has a Latin letter or digit.
+        """
         norm = self.normalizer
         views = norm.views(text)
         result = self.lexicon.scan(text, views)
         found: dict[str, list[Evidence]] = {}
+        via: dict[str, str] = {}
         cue = False
         if result is not None:
             for hit in result.deny:
                 cat = hit.term.category
-                if scope not in self._scopes.get(cat, ()):
-                    continue
-                ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
-                found.setdefault(cat, []).append(ev)
+                if scope in self._scopes.get(cat, ()):
+                    ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
+                    found.setdefault(cat, []).append(ev)
+                    via[cat] = "lexicon"
             cue = bool(result.cues)
-        via = dict.fromkeys(found, "lexicon")
         contact = self.contact_category
         if contact is not None and scope in self._scopes[contact.id]:
             cue = cue or contact.id in found
-            self._contact(text, views.base, user, ts, cue, found, via, contact.id)
-        analysis = Analysis(
-            [
-                SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
-                for cat, evs in found.items()
-            ]
-        )
+            if cue or not _MAYBE_TOKEN_CHARS.isdisjoint(views.base):
+                self._contact(text, views.base, user, ts, cue, found, via, contact.id)
+        sensitive = [
+            SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
+            for cat, evs in found.items()
+        ]
+        verdict = None
         if self.sentiment is not None and scope == "comment":
             complaints = result.complaints if result is not None else []
             verdict = self.sentiment.score(text, views.base, views.collapsed, complaints)
-            return Analysis(analysis.sensitive, verdict)
-        return analysis
+            if verdict.evidence:  # map complaint spans only for comments found negative
+                spans = norm.span_mapper(text, views.base)
+                for hit in verdict.evidence:
+                    hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
+        return Analysis(sensitive, verdict)
 
     def _contact(
         self,
@@ -197,8 +204,6 @@ class LexiconDetector:
         via: dict[str, str],
         category: str,
     ) -> None:
-        if not cue and _MAYBE_TOKEN_CHARS.isdisjoint(base):
-            return  # nothing that could join a split number or ID
         digits = self.normalizer.digit_view(base)
         if user:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)

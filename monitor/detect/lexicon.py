@@ -111,14 +111,14 @@ class CompiledLexicon:
             seen[key] = None
             self.terms.append(
                 Term(
-                text.removeprefix(HOMOPHONE_MARK) if role is Role.CUE else text,
-                canonical,
-                role,
-                category,
-                _edge(canonical[0]),
-                _edge(canonical[-1]),
-                role is Role.CUE and text.startswith(HOMOPHONE_MARK),
-            )
+                    text.removeprefix(HOMOPHONE_MARK) if role is Role.CUE else text,
+                    canonical,
+                    role,
+                    category,
+                    _edge(canonical[0]),
+                    _edge(canonical[-1]),
+                    role is Role.CUE and text.startswith(HOMOPHONE_MARK),
+                )
             )
         patterns = [t.canonical for t in self.terms]
         self._literal = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
@@ -172,11 +172,9 @@ class CompiledLexicon:
                 continue
             candidates.append(Hit(term, start, end, homophone=True))
         kept = [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
-        if not kept and not result.complaints:
-            return None
+        if not kept:
+            return result if result.complaints else None  # complaint spans are mapped lazily
         spans = self.normalizer.span_mapper(text, views.base)
-        for hit in result.complaints:
-            hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
             if not self._bounded(text, hit):

