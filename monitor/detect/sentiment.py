@@ -28,6 +28,7 @@ QUESTION_FORMS = ("是不是", "会不会", "有没有", "能不能", "是否", 
 RHETORICAL = ("怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了")
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _add = operator.add
 
 
@@ -48,9 +49,14 @@ def ngrams(text: str) -> list[str]:
 
 
 def model_text(base: str, original: str) -> str:
-    """Return the text the model reads: the base view plus a token for a trailing '?'."""
+    """Return the text the model reads: the base view, digits as 0, a token for a '?'.
+
+    Folding digits keeps order numbers, prices and sizes from carrying review-specific
+    weights (等了11天 in a hotel review says nothing about 11 in a live comment).
+    """
+    text = base.translate(_DIGITS_TO_ZERO)
     tail = original.rstrip()[-1:]
-    return base + QUESTION_MARK if tail in ("?", "？") else base
+    return text + QUESTION_MARK if tail in ("?", "？") else text
 
 
 class LinearModel:
