@@ -67,6 +67,11 @@ class SentimentConfig(Section):
     threshold: float = Field(0.5, gt=0, lt=1)
     model: str = ""  # weights file; empty = the shipped model
     enabled: bool = True
+    # Spam is not a customer's sentiment: a comment hit in one of these categories is
+    # negative only through the complaint lexicon, never through the model alone.
+    spam_categories: list[str] = Field(
+        default_factory=lambda: ["contact_diversion", "fraud", "prohibited"]
+    )
 
 
 class DetectionConfig(Section):

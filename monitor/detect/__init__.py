@@ -1,5 +1,5 @@
-"""Detection: turn Events into Signals. Pure and synchronous, no I/O."""
+"""Detection: the Detector seam, normalization, lexicons, contact rules and sentiment."""
 
-from monitor.detect.base import Detector, KeywordDetector, observe
+from monitor.detect.base import Detector, observe
 
-__all__ = ["Detector", "KeywordDetector", "observe"]
+__all__ = ["Detector", "observe"]

@@ -1,4 +1,4 @@
-"""The Detector seam and a first keyword detector.
+"""The Detector seam and the observation every event yields.
 
 A Detector returns the flags of one event (sensitive, negative). `observe` adds the
 plain observation every event yields (a comment, a metric reading, a stream state) so
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from alerts.model import Evidence, Severity, Signal, SignalKind
-from config.detection import DetectionConfig
+from alerts.model import Signal, SignalKind
 from monitor.events import (
     AnyEvent,
     CommentEvent,
     MetricEvent,
-    SpeechEvent,
     StreamEvent,
     StreamStatus,
 )
@@ -67,62 +65,3 @@ def observe(event: AnyEvent) -> Signal:
         event_id=event.id,
         source=event.source,
     )
-
-
-class KeywordDetector:
-    """Flag comments and speech containing configured terms (plain substring match)."""
-
-    def __init__(self, config: DetectionConfig) -> None:
-        self._terms = [
-            (term, cat.id, Severity(cat.severity))
-            for cat in config.categories
-            for term in cat.terms
-        ]
-        self._negative = list(config.negative_terms)
-
-    def detect(self, event: AnyEvent) -> list[Signal]:
-        if not isinstance(event, CommentEvent | SpeechEvent):
-            return []
-        text = event.text
-        user = event.user if isinstance(event, CommentEvent) else "host"
-        out: list[Signal] = []
-        for term, category, severity in self._terms:
-            start = text.find(term)
-            if start >= 0:
-                ev = Evidence(category, term, start, start + len(term))
-                out.append(
-                    Signal(
-                        event.room,
-                        event.ts,
-                        SignalKind.SENSITIVE,
-                        category=category,
-                        severity=severity,
-                        user=user,
-                        text=text,
-                        event_id=event.id,
-                        source=event.source,
-                        evidence=(ev,),
-                    )
-                )
-                break
-        if isinstance(event, CommentEvent):
-            for term in self._negative:
-                start = text.find(term)
-                if start >= 0:
-                    ev = Evidence("negative", term, start, start + len(term))
-                    out.append(
-                        Signal(
-                            event.room,
-                            event.ts,
-                            SignalKind.NEGATIVE,
-                            category="negative",
-                            user=user,
-                            text=text,
-                            event_id=event.id,
-                            source=event.source,
-                            score=1.0,
-                            evidence=(ev,),
-                        )
-                    )
-                    break
-        return out

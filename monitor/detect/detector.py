@@ -104,6 +104,7 @@ class LexiconDetector:
         if scfg.enabled and model is None:
             model = LinearModel.load_or_none(scfg.model or None)
         self.sentiment = SentimentScorer(model, scfg.threshold) if scfg.enabled else None
+        self._spam = frozenset(scfg.spam_categories)
         self.last_error = ""
 
     # -- runtime reload -------------------------------------------------------------
@@ -186,7 +187,8 @@ class LexiconDetector:
         verdict = None
         if self.sentiment is not None and scope == "comment":
             complaints = result.complaints if result is not None else []
-            verdict = self.sentiment.score(text, views.base, views.collapsed, complaints)
+            use_model = self._spam.isdisjoint(found)
+            verdict = self.sentiment.score(text, views.base, views.collapsed, complaints, use_model)
             if verdict.evidence:  # map complaint spans only for comments found negative
                 spans = norm.span_mapper(text, views.base)
                 for hit in verdict.evidence:

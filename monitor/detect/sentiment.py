@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import operator
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -23,12 +24,26 @@ NEGATORS = ("不", "没", "无", "别", "未", "并非", "毫无")
 # 不就是假货 and 还不发货 assert the complaint: these don't negate it.
 NOT_NEGATING = ("不就", "不也", "还不", "难道不", "能不", "不会吧", "不得不")
 QUESTION_ENDINGS = ("吗", "吧", "么", "嘛", "呢")
-QUESTION_FORMS = ("是不是", "会不会", "有没有", "能不能", "是否", "可不可以", "算不算")
-# Rhetorical questions stay complaints: 为什么还不发货？
-RHETORICAL = ("怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了")
+QUESTION_FORMS = (
+    "是不是", "会不会", "有没有", "能不能", "是否", "可不可以", "算不算", "什么时候", "多少",
+    "哪里", "哪个", "几天", "几号", "怎么",
+)  # fmt: skip
+# Rhetorical questions stay complaints: 为什么还不发货？ 怎么这么差
+RHETORICAL = (
+    "怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了",
+    "怎么这么", "怎么又", "咋这么", "还要等多久",
+)  # fmt: skip
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_HAS_DIGIT = re.compile(r"[0-9]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _fold_number(m: re.Match[str]) -> str:
+    run = m.group()
+    return run if len(run) > 1 and run.count(run[0]) == len(run) else "0" * len(run)
+
+
 _add = operator.add
 
 
@@ -52,9 +67,10 @@ def model_text(base: str, original: str) -> str:
     """Return the text the model reads: the base view, digits as 0, a token for a '?'.
 
     Folding digits keeps order numbers, prices and sizes from carrying review-specific
-    weights (等了11天 in a hotel review says nothing about 11 in a live comment).
+    weights (等了11天 in a hotel review says nothing about 11 in a live comment); runs of one
+    repeated digit are slang (666, 888) and stay as written.
     """
-    text = base.translate(_DIGITS_TO_ZERO)
+    text = _DIGIT_RUN.sub(_fold_number, base) if _HAS_DIGIT.search(base) else base
     tail = original.rstrip()[-1:]
     return text + QUESTION_MARK if tail in ("?", "？") else text
 
@@ -137,16 +153,25 @@ class SentimentScorer:
         self.inquiry_penalty = inquiry_penalty
 
     def score(
-        self, original: str, base: str, collapsed: str, complaints: Sequence[Hit]
+        self,
+        original: str,
+        base: str,
+        collapsed: str,
+        complaints: Sequence[Hit],
+        use_model: bool = True,
     ) -> Sentiment:
         """Return the verdict on one comment from its views and complaint hits."""
-        logit = self.model.logit(model_text(base, original)) if self.model else -2.0
+        if self.model is not None and use_model:
+            logit = self.model.logit(model_text(base, original))
+        else:
+            logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
         affirmed = [h for h in complaints if not is_negated(collapsed, h)]
-        if affirmed:
-            question = is_question(collapsed, original) and not any(
-                r in collapsed for r in RHETORICAL
-            )
-            logit += -self.inquiry_penalty if question else self.complaint_bonus
+        # An asking comment is an inquiry (什么时候发货, 是正品吗) unless it is rhetorical.
+        question = is_question(collapsed, original) and not any(r in collapsed for r in RHETORICAL)
+        if question:
+            logit -= self.inquiry_penalty
+        elif affirmed:
+            logit += self.complaint_bonus
         elif complaints:
             logit -= self.inquiry_penalty  # only negated complaints: 不难看, 没有假货
         score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
