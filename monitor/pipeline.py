@@ -20,6 +20,8 @@ from monitor.negative_ratio import NegativeRatio
 
 log = logging.getLogger(__name__)
 
+YIELD_EVERY = 32  # events processed between forced yields to the event loop
+
 FlagSink = Callable[[Signal], Awaitable[None]]
 # Called once an event has been processed, with the error that stopped it (None: done).
 Done = Callable[[BaseException | None], None]
@@ -107,7 +109,15 @@ class Pipeline:
 
     async def run(self) -> None:
         """Process events until cancelled."""
+        since_yield = 0
         while True:
+            # queue.get() does not suspend while events are waiting, and an in-memory
+            # store never does either: yield now and then so HTTP, the feed sockets and
+            # the stream consumer keep running under a backlog.
+            since_yield += 1
+            if since_yield >= YIELD_EVERY:
+                since_yield = 0
+                await asyncio.sleep(0)
             event, enqueued, done = await self._queue.get()
             error: BaseException | None = None
             try:

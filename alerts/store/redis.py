@@ -29,6 +29,7 @@ from alerts.model import Alert, AlertState, alert_from_dict, alert_to_dict
 from alerts.store.base import FeedItem, StoreError
 
 FEED_CAPACITY = 100_000
+DECODED_CACHE = 2_000
 _PAGE = 200
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
 T = TypeVar("T")
@@ -97,6 +98,9 @@ class RedisStore:
         self._put_alert = client.register_script(_PUT_ALERT)
         self._append_feed = client.register_script(_APPEND_FEED)
         self._append_record = client.register_script(_APPEND_RECORD)
+        # Decoding an alert with its 200 comments is the hot path's biggest cost, so keep
+        # the last decoded copy per id and reuse it while the stored bytes are identical.
+        self._decoded: dict[str, tuple[bytes, Alert]] = {}
         # Told of every failed call (op, error): the service counts and logs them.
         self.on_error: Callable[[str, Exception], None] | None = None
 
@@ -148,18 +152,36 @@ class RedisStore:
             k("fp", "open"),
             k("fp", "latest"),
         ]
+        raw = orjson.dumps(alert_to_dict(alert))
         args: list[Arg] = [
             alert.id,
-            orjson.dumps(alert_to_dict(alert)),
+            raw,
             repr(alert.started_at),
             alert.fingerprint,
             "1" if alert.is_open else "0",
         ]
         await self._call("put_alert", lambda: self._put_alert(keys=keys, args=args))
+        self._remember(alert.id, raw, alert)
 
     async def get_alert(self, alert_id: str) -> Alert | None:
         raw = await self._call("get_alert", lambda: self.client.get(self.key("alert", alert_id)))
-        return _decode_alert(raw) if raw is not None else None
+        if raw is None:
+            return None
+        return self._decode(alert_id, raw)
+
+    def _decode(self, alert_id: str, raw: bytes | str) -> Alert:
+        data = raw.encode() if isinstance(raw, str) else raw
+        cached = self._decoded.get(alert_id)
+        if cached is not None and cached[0] == data:
+            return cached[1]
+        alert = _decode_alert(data)
+        self._remember(alert_id, data, alert)
+        return alert
+
+    def _remember(self, alert_id: str, raw: bytes, alert: Alert) -> None:
+        if len(self._decoded) >= DECODED_CACHE:
+            self._decoded.pop(next(iter(self._decoded)))
+        self._decoded[alert_id] = (raw, alert)
 
     async def _by_fingerprint(self, index: str, fp: str) -> Alert | None:
         alert_id = await self._call("hget", lambda: self.client.hget(self.key("fp", index), fp))
@@ -208,10 +230,12 @@ class RedisStore:
                 break
             offset += len(ids)
             keys = [self.key("alert", _text(i)) for i in ids]
-            for raw in await self._call("mget", self._mget_fn(keys)):
+            for alert_id, raw in zip(
+                ids, await self._call("mget", self._mget_fn(keys)), strict=True
+            ):
                 if raw is None:
                     continue
-                alert = _decode_alert(raw)
+                alert = self._decode(_text(alert_id), raw)
                 if states is None or alert.state in states:
                     found.append(alert)
             if len(ids) < _PAGE:

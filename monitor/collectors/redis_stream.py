@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 GROUP = "roomwatch"
 FIELD = b"e"
 RETRY_IDLE = 30.0  # seconds an entry stays pending (failed on a store error) before a retry
-DRAIN_WAIT = 1.5  # longest wait for a released room's in-flight events
+DRAIN_WAIT = 1.5
+ACK_DELAY = 0.02  # longest wait for a released room's in-flight events
 
 
 def stream_key(prefix: str, room: str) -> str:
@@ -207,6 +208,8 @@ class RedisStreamConsumer:
     async def _ack_loop(self) -> None:
         while True:
             await self._ack_wake.wait()
+            # Acks are not on anyone's critical path: gather a few ms worth into one round trip.
+            await asyncio.sleep(ACK_DELAY)
             self._ack_wake.clear()
             if not await self.flush_acks():
                 await asyncio.sleep(0.5)

@@ -1,0 +1,295 @@
+"""Scale benchmarks: events/s per instance, ingest-to-feed latency, CPU/RSS, rooms and clients.
+
+Each roomwatch instance runs as its own `roomwatch run` subprocess; this process is the
+load generator (HTTP ingest batches) and the console (feed WebSocket clients). Latency is
+measured on flagged comments: the event's ts is the send time, the feed item carries it,
+and the console client takes the difference when the item arrives. CPU and RSS are read
+from /proc for the instance processes only. Figures are for this machine; nothing here
+asserts a speed. Method and results: docs/scaling.md.
+
+  .venv/bin/python -m bench.bench_scale throughput --store memory|redis [--instances N]
+        [--seconds S] [--rate EVENTS_PER_S] [--rooms R]
+  .venv/bin/python -m bench.bench_scale capacity --rooms 1000 --clients 500 [--rate R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import orjson
+
+from monitor.collectors import phrases
+from tests.faults.instances import Instance
+from tests.redis_server import RedisServer
+
+TOKEN = "bench-token-123456"
+PASSWORD = "bench-password-123"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+FLAGGED_SHARE = 0.02  # default: a few percent of comments are sensitive (--flagged)
+
+
+def config_yaml(store: str, redis_url: str, rooms: int, cluster: bool, instance: str) -> str:
+    room_ids = [f"r{i}" for i in range(rooms)]
+    plans = Path(__file__).resolve().parent.parent / "config" / "plans"
+    store_yaml = (
+        f'{{kind: redis, redis_url: "{redis_url}", key_prefix: bench}}'
+        if store == "redis"
+        else "{kind: memory}"
+    )
+    return f"""
+store: {store_yaml}
+cluster: {{enabled: {str(cluster).lower()}, instance_id: "{instance}", lease_ttl: 5}}
+pipeline: {{queue_size: 200000}}
+server: {{metrics_public: true}}
+rooms: [{", ".join(f"{{id: {r}}}" for r in room_ids)}]
+sources: [{{type: http_ingest, id: bench, token: {TOKEN}, max_events: 20000,
+           max_body_bytes: 16777216}}]
+people:
+  users: [{{id: bench, name: 压测, role: admin, password: "${{BENCH_PW}}"}}]
+detection:
+  categories:
+    - {{id: contact_diversion, files: [contact_diversion.txt], homophones: true, contact: true}}
+    - {{id: fraud, files: [fraud.txt]}}
+plans: {{dir: {plans}}}
+"""
+
+
+def proc_usage(pid: int) -> tuple[float, int]:
+    """Return (CPU seconds used, RSS bytes) of a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    rss = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) * 1024
+    return cpu, rss
+
+
+def make_events(
+    rng: random.Random, n: int, rooms: int, seq: int, share: float = FLAGGED_SHARE
+) -> list[dict[str, object]]:
+    benign = [*phrases.CHATTER, *phrases.QUESTIONS]
+    now = time.time()
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        flagged = rng.random() < share
+        out.append(
+            {
+                "kind": "comment",
+                "room": f"r{rng.randrange(rooms)}",
+                "id": f"b{seq + i}",
+                "ts": now,
+                "user": f"u{rng.randint(1, 50_000)}",
+                "text": "加我微信 私聊发货" if flagged else rng.choice(benign),
+            }
+        )
+    return out
+
+
+async def processed(http: aiohttp.ClientSession, base: str) -> float:
+    async with http.get(f"{base}/metrics") as r:
+        text = await r.text()
+    for line in text.splitlines():
+        if line.startswith("roomwatch_pipeline_latency_seconds_count"):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def login(http: aiohttp.ClientSession, base: str) -> str:
+    async with http.post(f"{base}/api/v1/login", json={"user": "bench", "password": PASSWORD}) as r:
+        r.raise_for_status()
+        return r.cookies["rw_session"].value
+
+
+async def console(
+    http: aiohttp.ClientSession, base: str, cookie: str, lat: list[float], until: float
+) -> None:
+    """One console client: record ingest-to-feed latency of every flag it receives."""
+    after = "latest"
+    while time.time() < until:
+        url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"
+        async with http.ws_connect(url, headers={"Cookie": f"rw_session={cookie}"}) as ws:
+            while time.time() < until:
+                try:
+                    msg = await asyncio.wait_for(ws.receive(), 0.5)
+                except TimeoutError:
+                    continue
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    break  # lagged (4000) or closed: resume from the last seq, as the console does
+                item = orjson.loads(msg.data)
+                if "seq" in item:
+                    after = str(item["seq"])
+                if item.get("type") == "flag":
+                    lat.append(time.time() - float(item["data"]["ts"]))
+
+
+async def consoles_main(
+    bases: list[str], cookie: str, clients: int, until: float, out: str
+) -> None:
+    """Run the console clients in their own process so load generation cannot delay them."""
+    lat: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        await asyncio.gather(
+            *(console(http, bases[c % len(bases)], cookie, lat, until) for c in range(clients)),
+            return_exceptions=True,
+        )
+    await asyncio.to_thread(Path(out).write_bytes, orjson.dumps(lat))
+
+
+async def load(
+    http: aiohttp.ClientSession,
+    bases: list[str],
+    rooms: int,
+    seconds: float,
+    rate: float | None,
+    counts: dict[str, int],
+    share: float = FLAGGED_SHARE,
+) -> None:
+    """Post batches for `seconds`: paced at `rate` events/s, or as fast as accepted."""
+    rng = random.Random(7)
+    # Big batches when pushing for the maximum; 100-event batches (the latency unit) when paced.
+    batch = 500 if rate is None else max(1, min(100, int(rate / 50)))
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    seq = 0
+
+    async def poster(k: int) -> None:
+        nonlocal seq
+        while time.monotonic() < deadline:
+            if rate is not None:
+                due = started + seq / rate
+                if due > time.monotonic():
+                    await asyncio.sleep(due - time.monotonic())
+            events = make_events(rng, batch, rooms, seq, share)
+            seq += batch
+            base = bases[k % len(bases)]
+            async with http.post(
+                f"{base}/api/v1/ingest", data=orjson.dumps(events), headers=headers
+            ) as r:
+                body = await r.json()
+                counts["accepted"] += int(body.get("accepted", 0))
+                if r.status == 503:
+                    counts["refused"] += 1
+                    await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(poster(k) for k in range(max(2, len(bases) * 2))))
+
+
+async def run(args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="rw-bench-"))
+    redis = RedisServer() if args.store == "redis" else None
+    if redis is not None:
+        redis.start()
+    cluster = args.instances > 1 or args.cluster
+    os.environ["BENCH_PW"] = PASSWORD
+    insts = [
+        Instance(
+            config_yaml(args.store, redis.url if redis else "", args.rooms, cluster, f"i{n}"),
+            tmp,
+            f"i{n}",
+        )
+        for n in range(args.instances)
+    ]
+    try:
+        for inst in insts:
+            inst.start()
+        for inst in insts:
+            await asyncio.to_thread(inst.wait_healthy, 60)
+        await asyncio.sleep(2.0 if cluster else 0.2)  # leases settle
+        bases = [i.url for i in insts]
+        conn = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=conn) as http:
+            cookie = await login(http, bases[0])
+            lat_file = tmp / "latency.json"
+            until = time.time() + args.seconds + 4.0
+            consoles = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.bench_scale", "_consoles", ",".join(bases),
+                cookie, str(args.clients), str(until), str(lat_file),
+            )  # fmt: skip
+            await asyncio.sleep(1.5)
+            before = [await processed(http, b) for b in bases]
+            usage0 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            t0 = time.monotonic()
+            counts = {"accepted": 0, "refused": 0}
+            await load(http, bases, args.rooms, args.seconds, args.rate, counts, args.flagged)
+            elapsed = time.monotonic() - t0
+            after = [await processed(http, b) for b in bases]
+            usage1 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            # The consoles stay on a little longer so the slow tail is in the samples.
+            await consoles.wait()
+            lat = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else []
+        done = sum(a - b for a, b in zip(after, before, strict=True))
+        cpu = [(u1[0] - u0[0]) / elapsed * 100 for u0, u1 in zip(usage0, usage1, strict=True)]
+        rss = [u[1] / 2**20 for u in usage1]
+        lat.sort()
+        mode = f"{args.store}{' cluster' if cluster else ''} x{args.instances}"
+        print(
+            f"{mode:18} rooms={args.rooms} clients={args.clients} "
+            f"offered={'max' if args.rate is None else int(args.rate)}/s "
+            f"flagged={args.flagged:.0%}: "
+            f"accepted {counts['accepted'] / elapsed:8.0f}/s, processed {done / elapsed:8.0f}/s "
+            f"(503s: {counts['refused']}), "
+            + (
+                f"feed latency p50 {statistics.median(lat) * 1000:6.1f} ms "
+                f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:6.1f} ms (n={len(lat)}), "
+                if lat
+                else "no feed samples, "
+            )
+            + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}, "
+            + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB"
+        )
+    finally:
+        for inst in insts:
+            await asyncio.to_thread(inst.stop)
+        if redis is not None:
+            redis.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("throughput")
+    t.add_argument("--store", choices=["memory", "redis"], default="memory")
+    t.add_argument("--instances", type=int, default=1)
+    t.add_argument("--cluster", action="store_true", help="cluster mode even with one instance")
+    t.add_argument("--seconds", type=float, default=10.0)
+    t.add_argument("--rate", type=float, default=None)
+    t.add_argument("--rooms", type=int, default=20)
+    t.add_argument("--clients", type=int, default=1)
+    t.add_argument("--flagged", type=float, default=FLAGGED_SHARE)
+    c = sub.add_parser("capacity")
+    c.add_argument("--store", choices=["memory", "redis"], default="redis")
+    c.add_argument("--rooms", type=int, default=1000)
+    c.add_argument("--clients", type=int, default=500)
+    c.add_argument("--rate", type=float, default=2000.0)
+    c.add_argument("--seconds", type=float, default=10.0)
+    c.add_argument("--flagged", type=float, default=FLAGGED_SHARE)
+    k = sub.add_parser("_consoles")  # internal: the console clients' process
+    k.add_argument("bases")
+    k.add_argument("cookie")
+    k.add_argument("clients", type=int)
+    k.add_argument("until", type=float)
+    k.add_argument("out")
+    args = parser.parse_args()
+    if args.cmd == "_consoles":
+        asyncio.run(
+            consoles_main(args.bases.split(","), args.cookie, args.clients, args.until, args.out)
+        )
+        return
+    if args.cmd == "capacity":
+        args.instances, args.cluster = 1, False
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
