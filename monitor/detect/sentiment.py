@@ -146,8 +146,12 @@ class SentimentScorer:
         threshold: float = 0.5,
         complaint_bonus: float = 2.5,
         inquiry_penalty: float = 1.5,
+        prior: float = -1.0,
     ) -> None:
         self.model = model
+        # The model is trained on balanced classes; most live comments are not negative,
+        # so weak evidence (看我) must not tip a comment over: shift the log-odds.
+        self.prior = prior
         self.threshold = threshold
         self.complaint_bonus = complaint_bonus
         self.inquiry_penalty = inquiry_penalty
@@ -162,7 +166,7 @@ class SentimentScorer:
     ) -> Sentiment:
         """Return the verdict on one comment from its views and complaint hits."""
         if self.model is not None and use_model:
-            logit = self.model.logit(model_text(base, original))
+            logit = self.model.logit(model_text(base, original)) + self.prior
         else:
             logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
         affirmed = [h for h in complaints if not is_negated(collapsed, h)]
