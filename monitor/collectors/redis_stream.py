@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 GROUP = "roomwatch"
 FIELD = b"e"
 RETRY_IDLE = 30.0  # seconds an entry stays pending (failed on a store error) before a retry
-DRAIN_WAIT = 1.5
-ACK_DELAY = 0.02  # longest wait for a released room's in-flight events
+DRAIN_WAIT = 1.5  # longest wait for a released room's in-flight events
+ACK_DELAY = 0.02  # seconds acks are gathered before one XACK round trip
+MAX_INFLIGHT = 5_000  # entries read but not yet processed, across this instance's rooms
 
 
 def stream_key(prefix: str, room: str) -> str:
@@ -129,13 +130,19 @@ class RedisStreamConsumer:
         if not self._active:
             await asyncio.sleep(0.1)
             return
+        room_left = MAX_INFLIGHT - self.inflight
+        if room_left <= 0:
+            # The stream holds the backlog, not this process: a short local queue keeps
+            # latency, memory and the pending list (what a takeover must re-claim) small.
+            await asyncio.sleep(0.005)
+            return
         async with self._reading:
             rooms = sorted(self._active)
             reply: Any = await self._client.xreadgroup(
                 GROUP,
                 self._consumer,
                 {stream_key(self._prefix, r): ">" for r in rooms},
-                count=self._batch,
+                count=min(self._batch, room_left),
                 block=self._block_ms,
             )
             for key, entries in reply or ():
