@@ -151,7 +151,11 @@ async def drive_scenario(run: RunningService, http: aiohttp.ClientSession) -> di
             break
     await asyncio.sleep(1.5)
     await _act(http, run.base, alert["id"], "ack")
-    event_id = alert["comments"][0]["event_id"]
+    # The simulator keeps grouping comments in (the oldest are trimmed past 200): take a
+    # comment the alert holds now, not one from when it was created.
+    latest = await run.service.store.get_alert(alert["id"])
+    assert latest is not None
+    event_id = latest.comments[-1].event_id
     url = f"{run.base}/api/v1/alerts/{alert['id']}/comments/{event_id}"
     async with http.post(url, json={"action": "deleted"}) as r:
         assert r.status == 200, await r.text()
