@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+import orjson
+
 BODY_VERSION = "1"
 
 
@@ -93,6 +95,25 @@ def judge_http(status: int) -> Outcome:
         return Outcome(True)
     retry = status in (408, 425, 429) or status >= 500
     return Outcome(False, retry, f"HTTP {status}")
+
+
+def judge_robot(
+    status: int, body: bytes, *, vendor: str, keys: tuple[str, ...], rate_limited: int
+) -> Outcome:
+    """Judge a chat robot's answer: HTTP first, then its JSON error code (0 is delivered)."""
+    http = judge_http(status)
+    if not http.ok:
+        return http
+    try:
+        answer = orjson.loads(body)
+        if not isinstance(answer, dict):
+            raise TypeError("not a JSON object")
+        code = next((int(answer[k]) for k in keys if k in answer), 0)
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return Outcome(False, True, f"unreadable {vendor} answer")
+    if code == 0:
+        return Outcome(True)
+    return Outcome(False, code == rate_limited, f"{vendor} code {code}")
 
 
 def title(n: Notification) -> str:

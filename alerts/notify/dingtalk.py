@@ -9,7 +9,7 @@ import urllib.parse
 
 import orjson
 
-from alerts.notify.base import Notification, Outcome, Request, judge_http, markdown, title
+from alerts.notify.base import Notification, Outcome, Request, judge_robot, markdown, title
 from config.notify import DingTalkNotifier
 
 RATE_LIMITED = 130101  # "send too fast": worth a retry
@@ -44,13 +44,6 @@ class DingTalk:
         return Request(url, orjson.dumps(body), {"Content-Type": "application/json"})
 
     def judge(self, status: int, body: bytes) -> Outcome:
-        http = judge_http(status)
-        if not http.ok:
-            return http
-        try:
-            code = int(orjson.loads(body).get("errcode", 0))
-        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
-            return Outcome(False, True, "unreadable DingTalk answer")
-        if code == 0:
-            return Outcome(True)
-        return Outcome(False, code == RATE_LIMITED, f"DingTalk errcode {code}")
+        return judge_robot(
+            status, body, vendor="DingTalk", keys=("errcode",), rate_limited=RATE_LIMITED
+        )

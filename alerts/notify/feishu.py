@@ -8,7 +8,7 @@ import hmac
 
 import orjson
 
-from alerts.notify.base import Notification, Outcome, Request, judge_http, markdown
+from alerts.notify.base import Notification, Outcome, Request, judge_robot, markdown
 from config.notify import FeishuNotifier
 
 RATE_LIMITED = 11232
@@ -37,14 +37,6 @@ class Feishu:
         return Request(self.cfg.url, orjson.dumps(body), {"Content-Type": "application/json"})
 
     def judge(self, status: int, body: bytes) -> Outcome:
-        http = judge_http(status)
-        if not http.ok:
-            return http
-        try:
-            answer = orjson.loads(body)
-            code = int(answer.get("code", answer.get("StatusCode", 0)))
-        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
-            return Outcome(False, True, "unreadable Feishu answer")
-        if code == 0:
-            return Outcome(True)
-        return Outcome(False, code == RATE_LIMITED, f"Feishu code {code}")
+        return judge_robot(
+            status, body, vendor="Feishu", keys=("code", "StatusCode"), rate_limited=RATE_LIMITED
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from alerts.notify.base import Notification, Outcome, Request, judge_http, markdown
+from alerts.notify.base import Notification, Outcome, Request, judge_robot, markdown
 from config.notify import WeComNotifier
 
 RATE_LIMITED = 45009
@@ -27,13 +27,6 @@ class WeCom:
         return Request(self.cfg.url, orjson.dumps(body), {"Content-Type": "application/json"})
 
     def judge(self, status: int, body: bytes) -> Outcome:
-        http = judge_http(status)
-        if not http.ok:
-            return http
-        try:
-            code = int(orjson.loads(body).get("errcode", 0))
-        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
-            return Outcome(False, True, "unreadable WeCom answer")
-        if code == 0:
-            return Outcome(True)
-        return Outcome(False, code == RATE_LIMITED, f"WeCom errcode {code}")
+        return judge_robot(
+            status, body, vendor="WeCom", keys=("errcode",), rate_limited=RATE_LIMITED
+        )
