@@ -162,7 +162,11 @@ async def test_open_platform_signed_calls_auth_passthrough_and_expiry() -> None:
             fake.expire_next_heartbeat = True  # 7003: start again
             await wait_for(lambda: fake.open_calls.count("start") == 2)
             assert "end" in fake.open_calls
-            await fake.send_commands([{"cmd": "LIVE_OPEN_PLATFORM_INTERACTION_END", "data": {}}])
+            # "start" is called before the new socket connects: wait for it, or the broadcast
+            # below can reach no socket at all and the test waits for a restart in vain.
+            await wait_for(lambda: fake.authed == 2)
+            end = [{"cmd": "LIVE_OPEN_PLATFORM_INTERACTION_END", "data": {}}]
+            assert await fake.send_commands(end) >= 1
             await wait_for(lambda: fake.open_calls.count("start") == 3)
         assert fake.open_calls.count("end") >= 2
         assert fake.bad_signatures == 0
