@@ -1,0 +1,154 @@
+"""A webhook receiver down for a (compressed) long outage: every notification is retried
+and arrives exactly once after it comes back on the same port; none is dead-lettered."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections import Counter
+
+import aiohttp
+import orjson
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+
+from config.loader import load_config_text
+from monitor.app import build_service
+from monitor.events import parse_event
+from tests.support import grant_admin, running
+
+ROOMS = ("r1", "r2", "r3")
+OUTAGE = 7.0  # seconds the receiver's port is closed (connection refused)
+
+# The retry budget (about 0.2 + 0.4 + 0.8 + 27 x 1.0 s) outlasts the outage several times over.
+CONFIG = """
+rooms: [{id: r1}, {id: r2}, {id: r3}]
+pipeline: {tick_interval: 0.1}
+detection: {categories: [{id: fraud, terms: [刷单]}]}
+plans:
+  items:
+    - id: burst
+      name: 敏感评论集中出现
+      when: {type: count, signal: sensitive, min: 3, window: 30}
+      ack_deadline: 1.0
+      resolve_deadline: 30
+      resolve: {mode: manual}
+notifiers:
+  - {type: webhook, id: sup, url: "BASE/sup", timeout: 1,
+     retry: {attempts: 30, base_delay: 0.2, max_delay: 1.0, jitter: 0.2}}
+  - {type: webhook, id: boss, url: "BASE/boss", timeout: 1,
+     retry: {attempts: 30, base_delay: 0.2, max_delay: 1.0, jitter: 0.2}}
+escalation:
+  tick_interval: 0.1
+  ladders:
+    - id: default
+      levels: [{after: 0, notify: [sup]}, {after: 1, notify: [boss]}]
+      repeat: {every: 1, backoff: 2, max_times: 1}
+"""
+
+# Per room: L1 escalation to sup; L2 escalation and one repeat to boss; resolved to both.
+EXPECTED = {
+    ("/sup", "escalation", 1): 1,
+    ("/boss", "escalation", 2): 1,
+    ("/boss", "repeat", 2): 1,
+    ("/sup", "resolved", 0): 1,
+    ("/boss", "resolved", 0): 1,
+}
+
+
+def closed_port() -> int:
+    """Return a loopback port nothing listens on (connections to it are refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_receiver(
+    port: int, got: list[tuple[float, str, bytes, str]], arrived: asyncio.Event
+) -> web.AppRunner:
+    """Serve a capture receiver on `port`, recording (wall time, path, body, key)."""
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        got.append((time.time(), request.path, body, request.headers.get("Idempotency-Key", "")))
+        arrived.set()
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, reuse_address=True).start()
+    return runner
+
+
+async def test_receiver_down_for_minutes_then_every_notification_arrives_once() -> None:
+    port = closed_port()
+    config = load_config_text(CONFIG.replace("BASE", f"http://127.0.0.1:{port}"))
+    service = build_service(config, registry=CollectorRegistry())
+    headers = await grant_admin(service)
+    got: list[tuple[float, str, bytes, str]] = []
+    health: list[int] = []
+    receiver: web.AppRunner | None = None
+    async with running(service) as base, aiohttp.ClientSession(headers=headers) as http:
+        done = asyncio.Event()
+
+        async def watch_health() -> None:
+            while not done.is_set():
+                async with http.get(f"{base}/healthz") as r:
+                    health.append(r.status)
+                await asyncio.sleep(0.2)
+
+        watcher = asyncio.create_task(watch_health())
+        try:
+            t0 = time.monotonic()
+            for room in ROOMS:
+                for i in range(3):
+                    event = {"kind": "comment", "room": room, "text": f"刷单{i}", "user": f"u{i}"}
+                    await service.emit(parse_event(event))
+            # Let every alert fire, escalate to level 2 and repeat once while the port is closed.
+            await asyncio.sleep(4.5)
+            alerts = await service.store.list_alerts()
+            assert sorted(a.room for a in alerts) == list(ROOMS)
+            for alert in alerts:
+                for action in ("ack", "resolve"):
+                    async with http.post(f"{base}/api/v1/alerts/{alert.id}/{action}") as r:
+                        assert r.status == 200, await r.text()
+            await asyncio.sleep(max(0.0, t0 + OUTAGE - time.monotonic()))
+            assert got == []  # nothing can have arrived: the port was closed
+            back_at = time.time()
+            arrived = asyncio.Event()
+            receiver = await start_receiver(port, got, arrived)
+            want = sum(EXPECTED.values()) * len(ROOMS)
+
+            async def all_arrived() -> None:
+                while len(got) < want:
+                    arrived.clear()
+                    await arrived.wait()
+
+            await asyncio.wait_for(all_arrived(), 20)
+            await asyncio.sleep(1.5)  # room for a duplicate to show up
+        finally:
+            done.set()
+            await watcher
+            if receiver is not None:
+                await receiver.cleanup()
+        assert service.alerting is not None
+        dead = await service.alerting.dispatcher.dead_letters()
+        outbox = await service.store.get_items("notify_outbox")
+
+    keys = Counter(key for _, _, _, key in got)
+    assert [k for k, n in keys.items() if n > 1] == []  # duplicates fail like misses
+    seen: Counter[tuple[str, str, str, int]] = Counter()
+    for at, path, body, key in got:
+        doc = orjson.loads(body)
+        assert doc["idempotency_key"] == key
+        assert at >= back_at
+        seen[(doc["alert"]["room"], path, doc["reason"], doc["level"])] += 1
+    expected = Counter({(room, *shape): n for room in ROOMS for shape, n in EXPECTED.items()})
+    assert seen == expected
+    # Every one was created while the receiver was down, so each arrived by a retry.
+    assert all(orjson.loads(body)["created_at"] < back_at for _, _, body, _ in got)
+    assert dead == [] and outbox == {}
+    assert len(health) >= 30 and set(health) == {200}
