@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
+
 from alerts.manager import AlertChange
 from alerts.model import Signal, alert_to_dict, signal_to_dict
 from alerts.store.base import AlertStore, FeedItem
@@ -21,6 +23,14 @@ from monitor.metrics import ServiceMetrics
 log = logging.getLogger(__name__)
 
 CLIENT_QUEUE = 1_000
+TEXT_CACHE = 4_096  # encoded frames kept for live items; a client lagging further re-encodes
+
+
+def encode_item(item: FeedItem) -> str:
+    """Return the websocket frame (JSON text) for a feed item."""
+    return orjson.dumps(
+        {"seq": item.seq, "type": item.type, "room": item.room, "ts": item.ts, "data": item.data}
+    ).decode()
 
 
 class FeedSubscription:
@@ -56,6 +66,7 @@ class FeedHub:
         self.after_append: list[Callable[[FeedItem], None]] = []
         self.client_queue = CLIENT_QUEUE
         self.head = 0  # highest seq seen here; lets a fresh console start from "now"
+        self._texts: dict[int, tuple[FeedItem, str]] = {}  # seq -> (item, its frame)
 
     def subscribe(self, rooms: Iterable[str] | None) -> FeedSubscription:
         sub = FeedSubscription(rooms, self.client_queue)
@@ -79,6 +90,19 @@ class FeedHub:
         for sub in list(self._subs):
             if sub.wants(item.room) and not sub.offer(item):
                 self._metrics.feed_dropped.inc()
+
+    def text(self, item: FeedItem) -> str:
+        """Return the item's frame, encoded once however many clients it is sent to."""
+        hit = self._texts.get(item.seq)
+        # Identity, not seq alone: a store that lost its log (redis restart) reuses seqs.
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        text = encode_item(item)
+        if hit is None:
+            self._texts[item.seq] = (item, text)
+            if len(self._texts) > TEXT_CACHE:
+                del self._texts[next(iter(self._texts))]
+        return text
 
     async def on_alert_change(self, change: AlertChange) -> None:
         kind = "alert" if change.action == "created" else "alert_update"

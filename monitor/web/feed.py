@@ -20,8 +20,8 @@ from collections.abc import Callable
 import orjson
 from aiohttp import WSMsgType, web
 
-from alerts.store.base import AlertStore, FeedItem
-from monitor.feed import FeedSubscription
+from alerts.store.base import AlertStore
+from monitor.feed import FeedHub, FeedSubscription, encode_item
 from monitor.web import sockets
 from monitor.web.auth import ACCESS, current_user
 from monitor.web.keys import SERVICE
@@ -33,12 +33,6 @@ SEND_TIMEOUT = 10.0  # a client that cannot take one frame in this long is dropp
 LAGGED = 4000
 CLOSE_TIMEOUT = 2.0
 SENT_WINDOW = 10_000
-
-
-def _text(item: FeedItem) -> str:
-    return orjson.dumps(
-        {"seq": item.seq, "type": item.type, "room": item.room, "ts": item.ts, "data": item.data}
-    ).decode()
 
 
 async def _send(ws: web.WebSocketResponse, text: str) -> None:
@@ -85,7 +79,7 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         )
         sent = _Sent(after)
         await _replay(ws, service.store, sent, rooms)
-        await _live(ws, sub, reader, sent, heartbeat, service.clock.now)
+        await _live(ws, service.feed, sub, reader, sent, heartbeat, service.clock.now)
     except (TimeoutError, ConnectionError):
         pass
     finally:
@@ -141,7 +135,7 @@ async def _replay(
     while True:
         items = await store.read_feed(sent.last, rooms=rooms, limit=REPLAY_PAGE)
         for item in items:
-            await _send(ws, _text(item))
+            await _send(ws, encode_item(item))
             sent.add(item.seq)
         if len(items) < REPLAY_PAGE:
             return
@@ -149,6 +143,7 @@ async def _replay(
 
 async def _live(
     ws: web.WebSocketResponse,
+    hub: FeedHub,
     sub: FeedSubscription,
     reader: asyncio.Task[None],
     sent: _Sent,
@@ -172,7 +167,7 @@ async def _live(
                 items.append(sub.queue.get_nowait())
             for item in items:
                 if sent.fresh(item.seq):
-                    await _send(ws, _text(item))
+                    await _send(ws, encode_item(item))
                     sent.add(item.seq)
         if sub.lagged.is_set() and sub.queue.empty():
             await ws.close(code=LAGGED, message=b"lagged: resume with ?after")
