@@ -4,6 +4,7 @@ and arrives exactly once after it comes back on the same port; none is dead-lett
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
 from collections import Counter
@@ -127,7 +128,8 @@ async def test_receiver_down_for_minutes_then_every_notification_arrives_once() 
                     arrived.clear()
                     await arrived.wait()
 
-            await asyncio.wait_for(all_arrived(), 20)
+            with contextlib.suppress(TimeoutError):  # the checks below say what is missing
+                await asyncio.wait_for(all_arrived(), 20)
             await asyncio.sleep(1.5)  # room for a duplicate to show up
         finally:
             done.set()
