@@ -3,7 +3,10 @@
 Every change goes through AlertManager, under one lock, is stored, and is then announced
 to the listeners (console feed, escalation, metrics). Because every change re-reads the
 alert inside the lock, races resolve in arrival order: an ack that arrives after the
-alert auto-resolved is refused (409), never un-resolving it.
+alert auto-resolved is refused (409), never un-resolving it. Across instances the lock
+is the store's compare-and-set on the alert's version: a change computed from a copy
+that another instance changed meanwhile is refused by the store and computed again
+from the fresh copy, so neither write is lost.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from alerts.clock import Clock
 from alerts.model import (
@@ -25,12 +29,14 @@ from alerts.model import (
 )
 from alerts.plans import Plan, PlanTrigger
 from alerts.silences import SilenceBook
-from alerts.store.base import AlertStore
+from alerts.store.base import AlertStore, StoreConflict
 
 log = logging.getLogger(__name__)
 
 MAX_COMMENTS_PER_ALERT = 200
 MAX_HISTORY = 500
+CAS_ATTEMPTS = 8  # a change is recomputed this often when other instances keep winning
+T = TypeVar("T")
 
 
 class AlertActionError(Exception):
@@ -65,6 +71,7 @@ class AlertManager:
         self._plans = {p.id: p for p in plans}
         self.silences = SilenceBook(store)
         self.suppressed = 0  # triggers muted by a silence or a cooldown
+        self.conflicts = 0  # changes recomputed because another instance changed the alert
 
     def set_plans(self, plans: Iterable[Plan]) -> None:
         """Replace the plan table (deadlines for acks and reopen rules)."""
@@ -90,9 +97,24 @@ class AlertManager:
                 log.exception("alert listener failed for %s", change.alert.id)
 
     async def _save(self, alert: Alert, previous: Alert | None, action: str) -> Alert:
-        await self._store.put_alert(alert)
+        expect = previous.version if previous is not None and previous.id == alert.id else 0
+        await self._store.put_alert(alert, expect_version=expect)
         await self._emit(AlertChange(alert, previous, action))
         return alert
+
+    async def _atomic(self, change: Callable[[], Awaitable[T]]) -> T:
+        """Run a read-change-write under the lock, again from a fresh read on a conflict."""
+        async with self._lock:
+            for attempt in range(1, CAS_ATTEMPTS + 1):
+                try:
+                    return await change()
+                except StoreConflict as exc:
+                    self.conflicts += 1
+                    if attempt == CAS_ATTEMPTS:
+                        raise
+                    log.info("%s; computing the change again (attempt %d)", exc, attempt + 1)
+                    await asyncio.sleep(0)
+            raise AssertionError("unreachable")
 
     @staticmethod
     def _log(alert: Alert, entry: HistoryEntry) -> tuple[HistoryEntry, ...]:
@@ -100,28 +122,30 @@ class AlertManager:
 
     async def handle(self, trigger: PlanTrigger) -> Alert | None:
         """Apply a plan trigger: open, reopen or group into an alert, or note it cleared."""
-        async with self._lock:
-            self._plans.setdefault(trigger.plan.id, trigger.plan)
-            fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
-            current = await self._store.find_open(fp)
-            now = self._clock.now()
-            if not trigger.firing:
-                if current is None or current.condition_clear_since is not None:
-                    return current
-                updated = current.evolve(
-                    condition_clear_since=trigger.ts,
-                    updated_at=now,
-                    version=current.version + 1,
-                    history=self._log(current, HistoryEntry(now, "condition_clear", "system")),
-                )
-                return await self._save(updated, current, "condition_clear")
-            comments = tuple(
-                FlaggedComment(s.event_id, s.ts, s.user, s.text, s.category, s.kind, s.evidence)
-                for s in trigger.signals
+        self._plans.setdefault(trigger.plan.id, trigger.plan)
+        return await self._atomic(lambda: self._handle(trigger))
+
+    async def _handle(self, trigger: PlanTrigger) -> Alert | None:
+        fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
+        current = await self._store.find_open(fp)
+        now = self._clock.now()
+        if not trigger.firing:
+            if current is None or current.condition_clear_since is not None:
+                return current
+            updated = current.evolve(
+                condition_clear_since=trigger.ts,
+                updated_at=now,
+                version=current.version + 1,
+                history=self._log(current, HistoryEntry(now, "condition_clear", "system")),
             )
-            if current is not None:
-                return await self._group(current, comments, now)
-            return await self._open(trigger, fp, comments, now)
+            return await self._save(updated, current, "condition_clear")
+        comments = tuple(
+            FlaggedComment(s.event_id, s.ts, s.user, s.text, s.category, s.kind, s.evidence)
+            for s in trigger.signals
+        )
+        if current is not None:
+            return await self._group(current, comments, now)
+        return await self._open(trigger, fp, comments, now)
 
     async def _group(
         self, current: Alert, comments: tuple[FlaggedComment, ...], now: float
@@ -234,7 +258,8 @@ class AlertManager:
 
     async def escalate(self, alert_id: str, level: int, reason: str) -> Alert | None:
         """Record that an escalation step was taken (level only grows); None when closed."""
-        async with self._lock:
+
+        async def change() -> Alert | None:
             alert = await self._store.get_alert(alert_id)
             if alert is None or not alert.is_open:
                 return None
@@ -248,78 +273,88 @@ class AlertManager:
             )
             return await self._save(updated, alert, "escalated")
 
+        return await self._atomic(change)
+
     async def handle_comment(
         self, alert_id: str, event_id: str, action: CommentAction, actor: str, note: str = ""
     ) -> Alert:
         """Record how a controller handled one flagged comment of an alert."""
-        async with self._lock:
-            alert = await self._store.get_alert(alert_id)
-            if alert is None:
-                raise AlertActionError(f"no alert {alert_id!r}", status=404)
-            now = self._clock.now()
-            comments = list(alert.comments)
-            for i, c in enumerate(comments):
-                if c.event_id == event_id:
-                    if c.action is not None:
-                        raise AlertActionError(f"comment already handled as {c.action.value}")
-                    comments[i] = replace(c, action=action, handled_at=now, handled_by=actor)
-                    break
-            else:
-                raise AlertActionError(f"no flagged comment {event_id!r} in this alert", status=404)
-            entry = HistoryEntry(now, f"comment_{action.value}", actor, note or event_id)
-            updated = alert.evolve(
-                comments=tuple(comments),
-                updated_at=now,
-                version=alert.version + 1,
-                history=self._log(alert, entry),
-            )
-            return await self._save(updated, alert, "comment_handled")
+        return await self._atomic(
+            lambda: self._handle_comment(alert_id, event_id, action, actor, note)
+        )
+
+    async def _handle_comment(
+        self, alert_id: str, event_id: str, action: CommentAction, actor: str, note: str
+    ) -> Alert:
+        alert = await self._store.get_alert(alert_id)
+        if alert is None:
+            raise AlertActionError(f"no alert {alert_id!r}", status=404)
+        now = self._clock.now()
+        comments = list(alert.comments)
+        for i, c in enumerate(comments):
+            if c.event_id == event_id:
+                if c.action is not None:
+                    raise AlertActionError(f"comment already handled as {c.action.value}")
+                comments[i] = replace(c, action=action, handled_at=now, handled_by=actor)
+                break
+        else:
+            raise AlertActionError(f"no flagged comment {event_id!r} in this alert", status=404)
+        entry = HistoryEntry(now, f"comment_{action.value}", actor, note or event_id)
+        updated = alert.evolve(
+            comments=tuple(comments),
+            updated_at=now,
+            version=alert.version + 1,
+            history=self._log(alert, entry),
+        )
+        return await self._save(updated, alert, "comment_handled")
 
     async def _transition(
         self, alert_id: str, action: str, actor: str, note: str, *, auto: bool = False
     ) -> Alert | None:
-        async with self._lock:
-            alert = await self._store.get_alert(alert_id)
-            if alert is None:
-                raise AlertActionError(f"no alert {alert_id!r}", status=404)
-            now = self._clock.now()
-            plan = self._plans.get(alert.plan_id)
-            if action == "acknowledged":
-                if alert.state is not AlertState.FIRING:
-                    raise AlertActionError(f"alert is {alert.state.value}, not firing")
-                within = plan.resolve_deadline if plan is not None else None
-                updated = alert.evolve(
-                    state=AlertState.ACKNOWLEDGED,
-                    acked_at=now,
-                    acked_by=actor,
-                    resolve_deadline=now + within if within else None,
-                )
-            elif action == "unacknowledged":
-                if alert.state is not AlertState.ACKNOWLEDGED:
-                    raise AlertActionError(f"alert is {alert.state.value}, not acknowledged")
-                # The ack clock restarts: someone must take it again within the deadline.
-                ack_within = plan.ack_deadline if plan is not None else 120.0
-                updated = alert.evolve(
-                    state=AlertState.FIRING,
-                    acked_at=None,
-                    acked_by=None,
-                    ack_deadline=now + ack_within,
-                    resolve_deadline=None,
-                )
-            elif action == "resolved":
-                if alert.state is AlertState.RESOLVED:
-                    if auto:
-                        return None
-                    raise AlertActionError("alert is already resolved")
-                if auto and alert.condition_clear_since is None:
-                    return None  # the condition came back between the scan and the lock
-                updated = alert.evolve(
-                    state=AlertState.RESOLVED, resolved_at=now, resolved_by=actor
-                )
-            else:
-                raise AlertActionError(f"unknown action {action!r}", status=400)
-            entry = HistoryEntry(now, action, actor, note)
-            updated = updated.evolve(
-                updated_at=now, version=alert.version + 1, history=self._log(alert, entry)
+        return await self._atomic(lambda: self._change_state(alert_id, action, actor, note, auto))
+
+    async def _change_state(
+        self, alert_id: str, action: str, actor: str, note: str, auto: bool
+    ) -> Alert | None:
+        alert = await self._store.get_alert(alert_id)
+        if alert is None:
+            raise AlertActionError(f"no alert {alert_id!r}", status=404)
+        now = self._clock.now()
+        plan = self._plans.get(alert.plan_id)
+        if action == "acknowledged":
+            if alert.state is not AlertState.FIRING:
+                raise AlertActionError(f"alert is {alert.state.value}, not firing")
+            within = plan.resolve_deadline if plan is not None else None
+            updated = alert.evolve(
+                state=AlertState.ACKNOWLEDGED,
+                acked_at=now,
+                acked_by=actor,
+                resolve_deadline=now + within if within else None,
             )
-            return await self._save(updated, alert, action)
+        elif action == "unacknowledged":
+            if alert.state is not AlertState.ACKNOWLEDGED:
+                raise AlertActionError(f"alert is {alert.state.value}, not acknowledged")
+            # The ack clock restarts: someone must take it again within the deadline.
+            ack_within = plan.ack_deadline if plan is not None else 120.0
+            updated = alert.evolve(
+                state=AlertState.FIRING,
+                acked_at=None,
+                acked_by=None,
+                ack_deadline=now + ack_within,
+                resolve_deadline=None,
+            )
+        elif action == "resolved":
+            if alert.state is AlertState.RESOLVED:
+                if auto:
+                    return None
+                raise AlertActionError("alert is already resolved")
+            if auto and alert.condition_clear_since is None:
+                return None  # the condition came back between the scan and the lock
+            updated = alert.evolve(state=AlertState.RESOLVED, resolved_at=now, resolved_by=actor)
+        else:
+            raise AlertActionError(f"unknown action {action!r}", status=400)
+        entry = HistoryEntry(now, action, actor, note)
+        updated = updated.evolve(
+            updated_at=now, version=alert.version + 1, history=self._log(alert, entry)
+        )
+        return await self._save(updated, alert, action)

@@ -203,9 +203,13 @@ def comment_from_dict(d: dict[str, Any]) -> FlaggedComment:
     )
 
 
-def alert_to_dict(a: Alert) -> dict[str, Any]:
-    """Serialise an alert to plain JSON types (the store's and the API's shape)."""
-    return {
+def alert_to_dict(a: Alert, *, comments: bool = True) -> dict[str, Any]:
+    """Serialise an alert to plain JSON types (the store's and the API's shape).
+
+    Without `comments` the flagged comments are left out (the Redis store keeps them
+    apart, and feed updates carry only the ones that changed).
+    """
+    d = {
         "id": a.id,
         "fingerprint": a.fingerprint,
         "room": a.room,
@@ -227,17 +231,21 @@ def alert_to_dict(a: Alert) -> dict[str, Any]:
         "resolve_deadline": a.resolve_deadline,
         "escalation_level": a.escalation_level,
         "condition_clear_since": a.condition_clear_since,
-        "comments": [comment_to_dict(c) for c in a.comments],
         "history": [
             {"ts": h.ts, "action": h.action, "actor": h.actor, "detail": h.detail}
             for h in a.history
         ],
         "version": a.version,
     }
+    if comments:
+        d["comments"] = [comment_to_dict(c) for c in a.comments]
+    return d
 
 
-def alert_from_dict(d: dict[str, Any]) -> Alert:
-    """Rebuild an alert from alert_to_dict's output."""
+def alert_from_dict(d: dict[str, Any], comments: tuple[FlaggedComment, ...] | None = None) -> Alert:
+    """Rebuild an alert from alert_to_dict's output (`comments` given apart, if kept apart)."""
+    if comments is None:
+        comments = tuple(comment_from_dict(c) for c in d.get("comments", ()))
     return Alert(
         id=str(d["id"]),
         fingerprint=str(d["fingerprint"]),
@@ -260,7 +268,7 @@ def alert_from_dict(d: dict[str, Any]) -> Alert:
         resolve_deadline=d.get("resolve_deadline"),
         escalation_level=int(d.get("escalation_level", 0)),
         condition_clear_since=d.get("condition_clear_since"),
-        comments=tuple(comment_from_dict(c) for c in d.get("comments", ())),
+        comments=comments,
         history=tuple(
             HistoryEntry(float(h["ts"]), str(h["action"]), str(h["actor"]), str(h["detail"]))
             for h in d.get("history", ())

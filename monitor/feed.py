@@ -4,6 +4,13 @@ Every item is appended to the store's feed log first (so a reconnecting client c
 resume from its last seq), then pushed to the subscribers whose rooms it concerns. A
 subscriber that falls behind is marked lagged and dropped; its client resumes from the
 store, so slowness never blocks other clients and never loses an item.
+
+An "alert" item (created) carries the whole alert. An "alert_update" item carries the
+alert without its comments and history plus only what changed: `comments` holds the
+flagged comments that are new or changed, `history` the entries added, `comments_total`
+how many comments the alert keeps, and `base_version` the version it applies to. A
+client holding that version merges; any other client reads the alert over REST. So
+grouping the 200th comment into an alert sends one comment, not two hundred.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 import orjson
 
 from alerts.manager import AlertChange
-from alerts.model import Signal, alert_to_dict, signal_to_dict
+from alerts.model import Alert, HistoryEntry, Signal, alert_to_dict, comment_to_dict, signal_to_dict
 from alerts.store.base import AlertStore, FeedItem
 from monitor.metrics import ServiceMetrics
 
@@ -106,9 +113,39 @@ class FeedHub:
 
     async def on_alert_change(self, change: AlertChange) -> None:
         kind = "alert" if change.action == "created" else "alert_update"
-        data = alert_to_dict(change.alert)
+        data = alert_item(change.alert, change.previous)
         data["action"] = change.action
         await self.publish(kind, change.alert.room, change.alert.updated_at, data)
 
     async def on_flag(self, signal: Signal) -> None:
         await self.publish("flag", signal.room, signal.ts, signal_to_dict(signal))
+
+
+def alert_item(alert: Alert, previous: Alert | None) -> dict[str, Any]:
+    """Return the feed data of an alert change: whole, or what changed since `previous`."""
+    if previous is None or previous.id != alert.id:
+        return alert_to_dict(alert)
+    data = alert_to_dict(alert, comments=False)
+    before = {c.event_id: c for c in previous.comments}
+    data["comments"] = [
+        comment_to_dict(c)
+        for c in alert.comments
+        if (old := before.get(c.event_id)) is None or (old is not c and old != c)
+    ]
+    data["history"] = data["history"][
+        len(data["history"]) - _added(alert.history, previous.history) :
+    ]
+    data["comments_total"] = len(alert.comments)
+    data["base_version"] = previous.version
+    return data
+
+
+def _added(now: tuple[HistoryEntry, ...], before: tuple[HistoryEntry, ...]) -> int:
+    """How many entries at the end of `now` are not in `before` (history only grows at the end)."""
+    if not before:
+        return len(now)
+    last = before[-1]
+    for i in range(len(now) - 1, -1, -1):
+        if now[i] is last or now[i] == last:
+            return len(now) - 1 - i
+    return len(now)

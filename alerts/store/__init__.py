@@ -1,5 +1,5 @@
 """Alert stores: one protocol, an in-memory and a Redis implementation."""
 
-from alerts.store.base import AlertStore, FeedItem, StoreError
+from alerts.store.base import AlertStore, FeedItem, StoreConflict, StoreError
 
-__all__ = ["AlertStore", "FeedItem", "StoreError"]
+__all__ = ["AlertStore", "FeedItem", "StoreConflict", "StoreError"]

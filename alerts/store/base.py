@@ -17,6 +17,16 @@ class StoreError(Exception):
     """The store could not do what was asked (connection lost, bad data)."""
 
 
+class StoreConflict(StoreError):
+    """A compare-and-set write found another version stored: someone changed it first."""
+
+    def __init__(self, alert_id: str, expected: int, found: int) -> None:
+        super().__init__(f"alert {alert_id} is at version {found}, not {expected}")
+        self.alert_id = alert_id
+        self.expected = expected
+        self.found = found
+
+
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     """One entry of the console feed log; seq is strictly increasing per store."""
@@ -40,8 +50,13 @@ class AlertStore(Protocol):
         ...
 
     # -- alerts ---------------------------------------------------------------
-    async def put_alert(self, alert: Alert) -> None:
-        """Insert or replace an alert; keeps the open index by fingerprint in step."""
+    async def put_alert(self, alert: Alert, *, expect_version: int | None = None) -> None:
+        """Insert or replace an alert; keeps the open index by fingerprint in step.
+
+        With `expect_version` the write is a compare-and-set: it happens only while the
+        stored alert has that version (0: no alert stored under this id) and raises
+        StoreConflict otherwise, so two instances never overwrite each other's change.
+        """
         ...
 
     async def get_alert(self, alert_id: str) -> Alert | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from alerts.model import Alert, AlertState
-from alerts.store.base import FeedItem
+from alerts.store.base import FeedItem, StoreConflict
 
 FEED_CAPACITY = 100_000
 
@@ -32,7 +32,12 @@ class MemoryStore:
     async def close(self) -> None:
         return None
 
-    async def put_alert(self, alert: Alert) -> None:
+    async def put_alert(self, alert: Alert, *, expect_version: int | None = None) -> None:
+        if expect_version is not None:
+            stored = self._alerts.get(alert.id)
+            found = stored.version if stored is not None else 0
+            if found != expect_version:
+                raise StoreConflict(alert.id, expect_version, found)
         self._alerts[alert.id] = alert
         self._latest[alert.fingerprint] = alert.id
         if alert.is_open:

@@ -1,7 +1,9 @@
 """Redis AlertStore: alert state, feed log, claims and records shared by every instance.
 
 Layout (all keys under ``{prefix}:``):
-  alert:{id}           JSON of one alert
+  alert:{id}           JSON of one alert without its flagged comments
+  alert:{id}:comments  list of its flagged comments' JSON, oldest first (the newest 200)
+  alerts:versions      hash id -> version: every write is a compare-and-set on it
   alerts:all|open      sorted sets of alert ids by started_at (open = not resolved)
   room:{room}:all|open the same, per room
   fp:open, fp:latest   hashes fingerprint -> alert id
@@ -25,20 +27,50 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from alerts.model import Alert, AlertState, alert_from_dict, alert_to_dict
-from alerts.store.base import FeedItem, StoreError
+from alerts.model import (
+    Alert,
+    AlertState,
+    FlaggedComment,
+    alert_from_dict,
+    alert_to_dict,
+    comment_from_dict,
+    comment_to_dict,
+)
+from alerts.store.base import FeedItem, StoreConflict, StoreError
 
 FEED_CAPACITY = 100_000
-DECODED_CACHE = 2_000
+DECODED_CACHE = 2_000  # alerts
+COMMENT_CACHE = 50_000  # flagged comments, by their stored bytes
 _PAGE = 200
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
 T = TypeVar("T")
 Arg = bytes | str | int | float
 
-# KEYS: alert, all, open, room_all, room_open, fp_open, fp_latest
-# ARGV: id, json, started_at, fingerprint, is_open
+# KEYS: alert, all, open, room_all, room_open, fp_open, fp_latest, comments, versions
+# ARGV: id, header JSON, started_at, fingerprint, is_open, expected version ('' = any),
+#       version, comment mode (keep | append | replace), comments to keep, comment JSON...
+# Returns {1, version} when written, {0, stored version} on a compare-and-set miss.
 _PUT_ALERT = """
+local found = redis.call('HGET', KEYS[9], ARGV[1])
+if not found then
+  local legacy = redis.call('GET', KEYS[1])
+  found = legacy and tostring(cjson.decode(legacy).version or 1) or '0'
+end
+if ARGV[6] ~= '' and found ~= ARGV[6] then
+  return {0, found}
+end
 redis.call('SET', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[9], ARGV[1], ARGV[7])
+local mode = ARGV[8]
+if mode == 'replace' then
+  redis.call('DEL', KEYS[8])
+end
+if mode ~= 'keep' then
+  if #ARGV > 9 then
+    redis.call('RPUSH', KEYS[8], unpack(ARGV, 10))
+  end
+  redis.call('LTRIM', KEYS[8], -tonumber(ARGV[9]), -1)
+end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[7], ARGV[4], ARGV[1])
@@ -53,7 +85,22 @@ else
     redis.call('HDEL', KEYS[6], ARGV[4])
   end
 end
-return 1
+return {1, ARGV[7]}
+"""
+
+# KEYS: alert, comments, versions.  ARGV: id, the version the caller holds ('' = none).
+# Returns {} when there is no such alert, {version} when the caller's copy is current,
+# else {version, header JSON, comment JSON list}.
+_GET_ALERT = """
+local v = redis.call('HGET', KEYS[3], ARGV[1])
+if v and v == ARGV[2] then
+  return {v}
+end
+local header = redis.call('GET', KEYS[1])
+if not header then
+  return {}
+end
+return {v or '', header, redis.call('LRANGE', KEYS[2], 0, -1)}
 """
 
 # KEYS: seq, log, room_log.  ARGV: capacity, the item JSON after its opening brace.
@@ -96,11 +143,14 @@ class RedisStore:
         self._p = prefix
         self._feed_capacity = feed_capacity
         self._put_alert = client.register_script(_PUT_ALERT)
+        self._get_alert = client.register_script(_GET_ALERT)
         self._append_feed = client.register_script(_APPEND_FEED)
         self._append_record = client.register_script(_APPEND_RECORD)
-        # Decoding an alert with its 200 comments is the hot path's biggest cost, so keep
-        # the last decoded copy per id and reuse it while the stored bytes are identical.
-        self._decoded: dict[str, tuple[bytes, Alert]] = {}
+        # Decoding an alert with its 200 comments costs milliseconds, so keep the last
+        # copy of each alert seen here and reuse it while Redis holds the same version;
+        # comments decode once each (keyed by their stored bytes).
+        self._decoded: dict[str, Alert] = {}
+        self._comments: dict[bytes, FlaggedComment] = {}
         # Told of every failed call (op, error): the service counts and logs them.
         self.on_error: Callable[[str, Exception], None] | None = None
 
@@ -141,47 +191,98 @@ class RedisStore:
         await self.client.aclose()
 
     # -- alerts ---------------------------------------------------------------
-    async def put_alert(self, alert: Alert) -> None:
+    def _alert_keys(self, alert_id: str) -> tuple[str, str, str]:
+        return (
+            self.key("alert", alert_id),
+            self.key("alert", alert_id, "comments"),
+            self.key("alerts", "versions"),
+        )
+
+    async def put_alert(self, alert: Alert, *, expect_version: int | None = None) -> None:
         k = self.key
+        head, comments_key, versions = self._alert_keys(alert.id)
         keys = [
-            k("alert", alert.id),
+            head,
             k("alerts", "all"),
             k("alerts", "open"),
             k("room", alert.room, "all"),
             k("room", alert.room, "open"),
             k("fp", "open"),
             k("fp", "latest"),
+            comments_key,
+            versions,
         ]
-        raw = orjson.dumps(alert_to_dict(alert))
+        # Under a compare-and-set the stored comments are those of the copy the caller
+        # changed, so only the new ones are sent (grouping adds one comment to up to 200).
+        held = self._decoded.get(alert.id)
+        if expect_version is not None and held is not None and held.version == expect_version:
+            mode, sent = comment_change(held.comments, alert.comments)
+        else:
+            mode, sent = "replace", alert.comments
         args: list[Arg] = [
             alert.id,
-            raw,
+            orjson.dumps(alert_to_dict(alert, comments=False)),
             repr(alert.started_at),
             alert.fingerprint,
             "1" if alert.is_open else "0",
+            "" if expect_version is None else str(expect_version),
+            str(alert.version),
+            mode,
+            len(alert.comments),
         ]
-        await self._call("put_alert", lambda: self._put_alert(keys=keys, args=args))
-        self._remember(alert.id, raw, alert)
+        encoded = [orjson.dumps(comment_to_dict(c)) for c in sent]
+        args.extend(encoded)
+        reply = await self._call("put_alert", lambda: self._put_alert(keys=keys, args=args))
+        if not int(reply[0]):
+            self._decoded.pop(alert.id, None)
+            raise StoreConflict(alert.id, expect_version or 0, int(_text(reply[1])))
+        for raw, comment in zip(encoded, sent, strict=True):
+            self._remember_comment(raw, comment)
+        self._remember(alert)
 
     async def get_alert(self, alert_id: str) -> Alert | None:
-        raw = await self._call("get_alert", lambda: self.client.get(self.key("alert", alert_id)))
-        if raw is None:
-            return None
-        return self._decode(alert_id, raw)
+        held = self._decoded.get(alert_id)
+        reply = await self._call("get_alert", lambda: self._get_script(alert_id, held))
+        return self._from_reply(alert_id, reply, held)
 
-    def _decode(self, alert_id: str, raw: bytes | str) -> Alert:
-        data = raw.encode() if isinstance(raw, str) else raw
-        cached = self._decoded.get(alert_id)
-        if cached is not None and cached[0] == data:
-            return cached[1]
-        alert = _decode_alert(data)
-        self._remember(alert_id, data, alert)
+    def _get_script(self, alert_id: str, held: Alert | None, client: Any = None) -> Any:
+        """Read an alert unless `held` is its current version (then only the version comes)."""
+        args: list[Arg] = [alert_id, "" if held is None else str(held.version)]
+        return self._get_alert(keys=list(self._alert_keys(alert_id)), args=args, client=client)
+
+    def _from_reply(self, alert_id: str, reply: list[Any], held: Alert | None) -> Alert | None:
+        if not reply:
+            return None
+        if len(reply) == 1 and held is not None:
+            return held
+        try:
+            header = orjson.loads(reply[1])
+            comments: tuple[FlaggedComment, ...] | None = None
+            if reply[2] or "comments" not in header:  # older records kept them inline
+                comments = tuple(self._comment(raw) for raw in reply[2])
+            alert = alert_from_dict(header, comments)
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, IndexError) as exc:
+            raise StoreError(f"corrupt alert record {alert_id} in redis: {exc}") from exc
+        self._remember(alert)
         return alert
 
-    def _remember(self, alert_id: str, raw: bytes, alert: Alert) -> None:
+    def _comment(self, raw: bytes) -> FlaggedComment:
+        comment = self._comments.get(raw)
+        if comment is None:
+            comment = comment_from_dict(orjson.loads(raw))
+            self._remember_comment(raw, comment)
+        return comment
+
+    def _remember_comment(self, raw: bytes, comment: FlaggedComment) -> None:
+        if len(self._comments) >= COMMENT_CACHE:
+            self._comments.pop(next(iter(self._comments)))
+        self._comments[raw] = comment
+
+    def _remember(self, alert: Alert) -> None:
+        self._decoded.pop(alert.id, None)
         if len(self._decoded) >= DECODED_CACHE:
             self._decoded.pop(next(iter(self._decoded)))
-        self._decoded[alert_id] = (raw, alert)
+        self._decoded[alert.id] = alert
 
     async def _by_fingerprint(self, index: str, fp: str) -> Alert | None:
         alert_id = await self._call("hget", lambda: self.client.hget(self.key("fp", index), fp))
@@ -229,14 +330,14 @@ class RedisStore:
             if not ids:
                 break
             offset += len(ids)
-            keys = [self.key("alert", _text(i)) for i in ids]
-            for alert_id, raw in zip(
-                ids, await self._call("mget", self._mget_fn(keys)), strict=True
-            ):
-                if raw is None:
-                    continue
-                alert = self._decode(_text(alert_id), raw)
-                if states is None or alert.state in states:
+            held = [self._decoded.get(_text(i)) for i in ids]
+            async with self.client.pipeline(transaction=False) as pipe:
+                for i, h in zip(ids, held, strict=True):
+                    await self._get_script(_text(i), h, pipe)
+                replies = await self._call("list_alerts", pipe.execute)
+            for alert_id, reply, h in zip(ids, replies, held, strict=True):
+                alert = self._from_reply(_text(alert_id), reply, h)
+                if alert is not None and (states is None or alert.state in states):
                     found.append(alert)
             if len(ids) < _PAGE:
                 break
@@ -246,9 +347,6 @@ class RedisStore:
         self, index: str, low: float | str, offset: int
     ) -> Callable[[], Awaitable[list[Any]]]:
         return lambda: self.client.zrevrangebyscore(index, "+inf", low, start=offset, num=_PAGE)
-
-    def _mget_fn(self, keys: list[str]) -> Callable[[], Awaitable[list[bytes | str | None]]]:
-        return lambda: self.client.mget(keys)
 
     # -- console feed log -----------------------------------------------------
     async def append_feed(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
@@ -330,11 +428,28 @@ def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
-def _decode_alert(raw: bytes | str) -> Alert:
-    try:
-        return alert_from_dict(orjson.loads(raw))
-    except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
-        raise StoreError(f"corrupt alert record in redis: {exc}") from exc
+def comment_change(
+    held: tuple[FlaggedComment, ...], new: tuple[FlaggedComment, ...]
+) -> tuple[str, tuple[FlaggedComment, ...]]:
+    """Return how the stored comments become `new`: keep, append these, or replace all.
+
+    `new` is usually `held` (nothing changed) or `(held + fresh)[-N:]`: the same comment
+    objects followed by new ones, and then only the new ones need writing.
+    """
+    if new is held or (
+        len(new) == len(held) and all(a is b for a, b in zip(new, held, strict=True))
+    ):
+        return "keep", ()
+    if not held:
+        return "append", new
+    if not new:
+        return "replace", ()
+    first = new[0]
+    start = next((i for i, c in enumerate(held) if c is first), -1)
+    kept = len(held) - start
+    if start < 0 or kept > len(new) or any(new[i] is not held[start + i] for i in range(kept)):
+        return "replace", new
+    return "append", new[kept:]
 
 
 def _decode_feed(raw: Any) -> FeedItem:

@@ -213,3 +213,42 @@ async def test_handle_comment_and_escalation_level(clock: ManualClock, store: Me
     assert down is not None and down.escalation_level == 2
     await mgr.resolve(a.id, "zhang")
     assert await mgr.escalate(a.id, 3, "late") is None
+
+
+async def test_two_instances_racing_on_one_alert_keep_both_changes(redis_url: str) -> None:
+    """The owner groups comments while a console on another instance acknowledges."""
+    from alerts.store.redis import RedisStore
+
+    clock = ManualClock()
+    plan = make_plan()
+    owner_store = RedisStore.from_url(redis_url, prefix="race")
+    other_store = RedisStore.from_url(redis_url, prefix="race")
+    owner = AlertManager(owner_store, clock, [plan])
+    other = AlertManager(other_store, clock, [plan])
+    try:
+        a = await owner.handle(trigger(plan, clock.now(), ids=("e0",)))
+        assert a is not None
+
+        async def group() -> None:
+            for n in range(1, 41):
+                await owner.handle(trigger(plan, clock.now(), ids=(f"e{n}",)))
+                await asyncio.sleep(0)
+
+        async def act() -> None:
+            await asyncio.sleep(0)
+            await other.acknowledge(a.id, "ctl", "on it")
+            await other.handle_comment(a.id, "e0", CommentAction.DELETED, "ctl")
+
+        await asyncio.gather(group(), act())
+        fresh = RedisStore.from_url(redis_url, prefix="race")
+        final = await fresh.get_alert(a.id)
+        await fresh.close()
+        assert final is not None
+        assert final.state is AlertState.ACKNOWLEDGED and final.acked_by == "ctl"
+        assert [c.event_id for c in final.comments] == [f"e{n}" for n in range(41)]
+        assert final.comments[0].action is CommentAction.DELETED
+        assert final.version == 1 + 40 + 2
+        assert owner.conflicts + other.conflicts >= 1  # they did collide, and lost nothing
+    finally:
+        await owner_store.close()
+        await other_store.close()

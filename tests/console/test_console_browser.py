@@ -7,6 +7,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from alerts.model import Alert
 from tests.console.conftest import Running
 
 CHROMIUM = "/usr/bin/chromium"
@@ -108,3 +109,51 @@ async def test_controller_acknowledges_a_live_alert_from_the_keyboard(
             await browser.close()
     [theirs] = await running.service.store.list_alerts(rooms=["r2"])
     assert theirs.state.value == "firing"  # untouched by ctl-a's keys
+
+
+async def test_console_merges_grouped_comments_and_rereads_what_it_missed(
+    running: Running,
+) -> None:
+    """Updates carry only new comments: the console merges them, and re-reads on a gap."""
+    from playwright.async_api import async_playwright, expect
+
+    base = running.base
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{base}/login")
+            await page.fill("#user", "ctl-a")
+            await page.fill("#password", "pw-ctl-a")
+            await page.click("#submit")
+            await expect(page.locator("#status.live")).to_be_visible()
+
+            async def stored() -> Alert:
+                [alert] = await running.service.store.list_alerts(rooms=["r1"])
+                return alert
+
+            await running.incident("r1", n=3, tag="a")
+            await expect(page.locator(".alert")).to_have_count(1, timeout=10_000)
+            comments = page.locator(".detail .comment")
+            first = len((await stored()).comments)
+            await expect(comments).to_have_count(first)
+            await running.incident("r1", n=4, tag="b")  # grouped: one update per comment
+            assert len((await stored()).comments) == first + 4
+            await expect(comments).to_have_count(first + 4)
+            await expect(page.locator(".detail")).to_contain_text("加我微信b3")
+
+            # A copy that is not the update's base (a missed item) is replaced by a REST read.
+            await page.evaluate(
+                "S.alerts.forEach(a => { a.version = 0; a.comments = a.comments.slice(0, 1); })"
+            )
+            await running.incident("r1", n=1, tag="c")
+            await expect(comments).to_have_count(first + 5)
+            await expect(page.locator(".detail")).to_contain_text("加我微信c0")
+            alert = await stored()
+            held = await page.evaluate(f"S.alerts.get('{alert.id}').version")
+            assert held == alert.version and len(alert.comments) == first + 5
+            assert errors == []
+        finally:
+            await browser.close()

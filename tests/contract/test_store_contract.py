@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from alerts.model import (
     SignalKind,
     fingerprint,
 )
-from alerts.store.base import AlertStore
+from alerts.store.base import AlertStore, StoreConflict
 from alerts.store.memory import MemoryStore
 from alerts.store.redis import RedisStore
 
@@ -137,6 +138,81 @@ async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertSto
     await store.put_alert(new)
     await store.put_alert(old.evolve(state=AlertState.RESOLVED, version=2))
     assert await store.find_open(new.fingerprint) == new
+
+
+def flagged(n: int) -> FlaggedComment:
+    return FlaggedComment(
+        f"c{n}", 1_700_000_000.0 + n, f"观众{n}", f"第{n}条 加薇 {n}", "contact_diversion",
+        SignalKind.SENSITIVE, (Evidence("contact_diversion", "加薇", 4, 6),),
+    )  # fmt: skip
+
+
+async def test_compare_and_set_refuses_a_stale_version(make_store: StoreFactory) -> None:
+    mine, theirs = await make_store(), await make_store()
+    alert = make_alert(1)
+    await mine.put_alert(alert, expect_version=0)
+    with pytest.raises(StoreConflict) as info:
+        await mine.put_alert(alert, expect_version=0)
+    assert (info.value.expected, info.value.found) == (0, 1)
+    seen = await theirs.get_alert(alert.id)
+    assert seen == alert
+    acked = alert.evolve(state=AlertState.ACKNOWLEDGED, acked_by="张三", version=2)
+    await theirs.put_alert(acked, expect_version=1)
+    grouped = alert.evolve(comments=(*alert.comments, flagged(2)), version=2)
+    with pytest.raises(StoreConflict):
+        await mine.put_alert(grouped, expect_version=1)
+    assert await mine.get_alert(alert.id) == acked
+    assert await theirs.find_open(alert.fingerprint) == acked
+
+
+async def test_grouping_comment_by_comment_reads_back_exactly(make_store: StoreFactory) -> None:
+    writer, reader = await make_store(), await make_store()
+    current = make_alert(1)
+    await writer.put_alert(current, expect_version=0)
+    for n in range(2, 260):  # past the 200-comment window: the oldest fall off
+        base = await writer.get_alert(current.id)
+        assert base is not None
+        current = base.evolve(comments=(*base.comments, flagged(n))[-200:], version=n)
+        await writer.put_alert(current, expect_version=n - 1)
+        if n % 50 == 0:
+            assert await reader.get_alert(current.id) == current
+    assert [c.event_id for c in current.comments] == [f"c{n}" for n in range(60, 260)]
+    assert await reader.get_alert(current.id) == current
+    # One comment handled in the middle, then a change that leaves the comments alone.
+    changed = list(current.comments)
+    changed[77] = replace(changed[77], action=CommentAction.MUTED, handled_by="ctl")
+    handled = current.evolve(comments=tuple(changed), version=current.version + 1)
+    await writer.put_alert(handled, expect_version=current.version)
+    acked = handled.evolve(state=AlertState.ACKNOWLEDGED, version=handled.version + 1)
+    await writer.put_alert(acked, expect_version=handled.version)
+    assert await reader.get_alert(acked.id) == acked
+    assert (await reader.list_alerts())[0] == acked
+    assert await writer.find_open(acked.fingerprint) == acked
+
+
+async def test_racing_writers_lose_nothing(make_store: StoreFactory) -> None:
+    """Two writers group comments into one alert, each retrying on a conflict."""
+    a, b = await make_store(), await make_store()
+    first = make_alert(1)
+    await a.put_alert(first, expect_version=0)
+
+    async def group(store: AlertStore, numbers: range) -> None:
+        for n in numbers:
+            while True:
+                cur = await store.get_alert(first.id)
+                assert cur is not None
+                new = cur.evolve(comments=(*cur.comments, flagged(n)), version=cur.version + 1)
+                try:
+                    await store.put_alert(new, expect_version=cur.version)
+                    break
+                except StoreConflict:
+                    await asyncio.sleep(0)
+
+    await asyncio.gather(group(a, range(100, 140)), group(b, range(200, 240)))
+    final = await (await make_store()).get_alert(first.id)
+    assert final is not None and final.version == 81
+    ids = [c.event_id for c in final.comments]
+    assert sorted(ids) == sorted(["e1", *(f"c{n}" for n in (*range(100, 140), *range(200, 240)))])
 
 
 async def test_unknown_fingerprint(store: AlertStore) -> None:

@@ -51,6 +51,23 @@ function upsert(a) {
   S.alerts.set(a.id, a);
   return true;
 }
+// An alert_update item carries only what changed since base_version (docs/console.md):
+// merge it into the copy held here, or read the whole alert when that copy is not the base.
+function applyUpdate(d) {
+  if (d.base_version === undefined) return upsert(d);
+  const old = S.alerts.get(d.id);
+  if (old && old.version >= d.version) return false;
+  if (!old || old.version !== d.base_version) { refetch(d.id); return false; }
+  const comments = new Map(old.comments.map(c => [c.event_id, c]));
+  d.comments.forEach(c => comments.set(c.event_id, c));
+  const merged = {...d, comments: [...comments.values()].slice(-d.comments_total), history: old.history.concat(d.history).slice(-500)};
+  delete merged.base_version; delete merged.comments_total;
+  S.alerts.set(d.id, merged);
+  return true;
+}
+async function refetch(id) {
+  try { if (upsert(await api(`/api/v1/alerts/${id}`))) render(); } catch (e) { /* gone or not visible: the next update tries again */ }
+}
 function visibleAlerts() {
   return [...S.alerts.values()]
     .filter(a => (!S.filterRoom || a.room === S.filterRoom) && (!S.filterSev || a.severity === S.filterSev))
@@ -227,7 +244,7 @@ function connect() {
     if (typeof m.seq === 'number') S.last = Math.max(S.last || 0, m.seq);
     if (m.type === 'alert' || m.type === 'alert_update') {
       const fresh = !S.alerts.has(m.data.id);
-      if (upsert(m.data)) render();
+      if (applyUpdate(m.data)) render();
       if (fresh && m.type === 'alert' && m.data.severity === 'critical') alarm(m.data);
     } else if (m.type === 'flag') {
       S.flags.unshift(m.data); S.flags.length = Math.min(S.flags.length, 50); renderFlags();
