@@ -7,6 +7,7 @@ alert they belong to. It never touches alert state (alerts.manager does).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from config.plans import Condition as ConditionConfig
 from config.plans import PlanConfig, leaves
 
 FLAGGED = frozenset({SignalKind.SENSITIVE, SignalKind.NEGATIVE})
+# A new alert opens with the flagged comments that made its plan fire (the newest this many).
+OPENING_COMMENTS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class PlanTrigger:
 class _KeyState:
     cond: Any
     firing: bool = False
+    recent: deque[Signal] | None = None  # flagged signals seen while not firing
 
 
 class PlanEngine:
@@ -128,12 +132,21 @@ class PlanEngine:
             if holding and not st.firing:
                 st.firing = True
                 summary = self._summary(plan, st, signal.ts)
+                if st.recent:
+                    # The comments that counted towards firing belong to the alert too.
+                    since = signal.ts - plan.window
+                    flagged = (*(s for s in st.recent if s.ts >= since), *flagged)
+                    st.recent = None
                 out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, summary, flagged))
             elif holding and flagged:
                 out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, "", flagged))
             elif not holding and st.firing:
                 st.firing = False
                 out.append(self._clear(plan, signal.room, group, signal.ts))
+            if flagged and not st.firing:
+                if st.recent is None:
+                    st.recent = deque(maxlen=OPENING_COMMENTS)
+                st.recent.append(signal)
         return out
 
     def tick(self, now: float) -> list[PlanTrigger]:

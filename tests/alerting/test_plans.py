@@ -48,6 +48,18 @@ def test_count_fires_at_the_fifth_and_clears_when_the_window_slides() -> None:
     assert len(cleared(eng.tick(T0 + 61.5))) == 1  # 4 left
 
 
+def test_a_firing_plan_hands_over_the_comments_that_made_it_fire() -> None:
+    eng = PlanEngine([plan({"type": "count", "signal": "sensitive", "min": 3, "window": 60})])
+    eng.observe(sig("sensitive", 0, event_id="old"))  # out of the window when it fires
+    out: list[PlanTrigger] = []
+    for i, t in enumerate((70, 80, 90)):
+        out += eng.observe(sig("sensitive", t, event_id=f"e{i}"))
+    [first] = fired(out)
+    assert [s.event_id for s in first.signals] == ["e0", "e1", "e2"]
+    got = eng.observe(sig("sensitive", 91, event_id="e3"))  # while firing: just the new one
+    assert [s.event_id for s in got[0].signals] == ["e3"]
+
+
 def test_count_filters_categories() -> None:
     eng = PlanEngine(
         [
