@@ -99,6 +99,11 @@ class IngestEndpoint:
         except BodyError as exc:
             metrics.events_rejected.labels(source.id, "bad_body").inc()
             return error_response(exc.status, str(exc), **exc.extra)
+        return self.accept(source, items)
+
+    def accept(self, source: HttpIngestSource, items: list[object | Rejection]) -> web.Response:
+        """Validate a decoded batch event by event and enqueue what passes."""
+        metrics = self._service.metrics
         metrics.source_frames.labels(source.id).inc()
         allowed = frozenset(source.rooms) or self._all_rooms
         rejected: list[Rejection] = []
@@ -160,29 +165,33 @@ class IngestEndpoint:
         self, request: web.Request, source: HttpIngestSource
     ) -> list[object | Rejection]:
         body = await read_limited(request, source.max_body_bytes)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BodyError(
-                400, f"the body is not valid UTF-8 (byte {exc.start})", byte=exc.start
-            ) from None
-        ctype = request.content_type.lower()
-        if ctype in NDJSON_TYPES:
-            items = parse_ndjson(text)
-        elif ctype in JSON_TYPES:
-            items = parse_json_array(text)
-        else:
-            raise BodyError(
-                415,
-                f"unsupported Content-Type {ctype!r}: use application/json or application/x-ndjson",
-            )
-        if len(items) > source.max_events:
-            raise BodyError(
-                413,
-                f"too many events in one batch: {len(items)} > {source.max_events}",
-                max_events=source.max_events,
-            )
-        return items
+        return decode_items(body, request.content_type.lower(), source.max_events)
+
+
+def decode_items(body: bytes, ctype: str, max_events: int) -> list[object | Rejection]:
+    """Decode a request body of Content-Type `ctype` into its events (or line rejections)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BodyError(
+            400, f"the body is not valid UTF-8 (byte {exc.start})", byte=exc.start
+        ) from None
+    if ctype in NDJSON_TYPES:
+        items = parse_ndjson(text)
+    elif ctype in JSON_TYPES:
+        items = parse_json_array(text)
+    else:
+        raise BodyError(
+            415,
+            f"unsupported Content-Type {ctype!r}: use application/json or application/x-ndjson",
+        )
+    if len(items) > max_events:
+        raise BodyError(
+            413,
+            f"too many events in one batch: {len(items)} > {max_events}",
+            max_events=max_events,
+        )
+    return items
 
 
 async def read_limited(request: web.Request, limit: int) -> bytes:
