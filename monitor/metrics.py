@@ -7,18 +7,21 @@ catalogue is in docs/metrics.md; tests/test_metrics_catalogue.py keeps the two i
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
+from typing import TypeVar, cast
 
 from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
-    Histogram,
     disable_created_metrics,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 # The `_created` series double every counter and histogram on each scrape and no
 # dashboard or rule reads them; dropping them keeps /metrics cheap.
@@ -36,6 +39,8 @@ ROOM_GAUGE_NAMES = frozenset(
 UNKNOWN_SOURCE = "unknown"
 
 LabelledValues = Iterable[tuple[tuple[str, ...], float]]
+_Child = TypeVar("_Child", Counter, Gauge)
+_go_float = cast(Callable[[float], str], floatToGoString)  # the library leaves it untyped
 
 
 def package_version() -> str:
@@ -86,7 +91,7 @@ class ServiceMetrics:
             "Size of the pipeline queue.",
             registry=registry,
         )
-        self.pipeline_latency = Histogram(
+        self.pipeline_latency = LatencyHistogram(
             "roomwatch_pipeline_latency_seconds",
             "Time from an event entering the queue to its alerts being handled.",
             buckets=PIPELINE_BUCKETS,
@@ -104,7 +109,7 @@ class ServiceMetrics:
             ["room"],
             registry=registry,
         )
-        self.detection_latency = Histogram(
+        self.detection_latency = LatencyHistogram(
             "roomwatch_detection_latency_seconds",
             "Detection time for one event.",
             buckets=DETECTION_BUCKETS,
@@ -193,3 +198,63 @@ class CallbackGauges(Collector):
     def describe(self) -> Iterator[Metric]:
         # Describing without reading keeps registration free of side effects.
         yield GaugeMetricFamily(self._name, self._doc, labels=self._labels)
+
+
+class LabelCache(dict[tuple[str, ...], _Child]):
+    """A labelled metric's children by label values.
+
+    `labels()` checks its arguments and takes a lock on every call, several times the cost
+    of the increment itself; on the per-event path the child is looked up here instead.
+    """
+
+    def __init__(self, metric: _Child) -> None:
+        super().__init__()
+        self._metric: _Child = metric
+
+    def __missing__(self, values: tuple[str, ...]) -> _Child:
+        child: _Child = self._metric.labels(*values)
+        self[values] = child
+        return child
+
+
+class LatencyHistogram(Collector):
+    """A histogram without labels, observed once or twice per event on the event loop.
+
+    Exposed exactly as prometheus_client's Histogram (same buckets, `le` values, `_count`
+    and `_sum`), but an observation is one bisect and two additions: only the loop thread
+    writes, and a scrape (in a worker thread) copies the counts before summing them.
+    """
+
+    def __init__(
+        self, name: str, doc: str, *, buckets: Iterable[float], registry: CollectorRegistry
+    ) -> None:
+        bounds = [float(b) for b in buckets]
+        if bounds != sorted(bounds):
+            raise ValueError("buckets not in sorted order")
+        if not bounds or bounds[-1] != math.inf:
+            bounds.append(math.inf)
+        self._name, self._doc = name, doc
+        self._bounds = bounds
+        self._le = [_go_float(b) for b in bounds]
+        self._counts = [0] * len(bounds)
+        self._sum = 0.0
+        registry.register(self)
+
+    def observe(self, amount: float) -> None:
+        """Record one observation (the first bucket whose bound is >= amount counts it)."""
+        self._counts[bisect_left(self._bounds, amount)] += 1
+        self._sum += amount
+
+    def collect(self) -> Iterator[Metric]:
+        counts, total = list(self._counts), self._sum
+        cumulative: list[tuple[str, float]] = []
+        acc = 0.0
+        for le, count in zip(self._le, counts, strict=True):
+            acc += count
+            cumulative.append((le, acc))
+        family = HistogramMetricFamily(self._name, self._doc)
+        family.add_metric([], cumulative, sum_value=total)
+        yield family
+
+    def describe(self) -> Iterator[Metric]:
+        yield HistogramMetricFamily(self._name, self._doc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from alerts.clock import Clock
@@ -15,7 +15,7 @@ from alerts.plans import PlanEngine
 from alerts.store.base import StoreError
 from monitor.detect.base import Detector, observe
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
-from monitor.metrics import ROOM_GAUGE_NAMES, UNKNOWN_SOURCE, ServiceMetrics
+from monitor.metrics import ROOM_GAUGE_NAMES, UNKNOWN_SOURCE, LabelCache, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,11 @@ class Pipeline:
         self._negative_ratio = negative_ratio
         self._accepting = True
         self.router: Intake | None = None
+        self._events = LabelCache(metrics.events)
+        self._source_lag = LabelCache(metrics.source_lag)
+        self._comments = LabelCache(metrics.comments)
+        self._flags = LabelCache(metrics.flags)
+        self._room_gauge = LabelCache(metrics.room_gauge)
         metrics.queue_capacity.set(queue_size)
         metrics.queue_depth.set_function(self._queue.qsize)
 
@@ -87,6 +92,36 @@ class Pipeline:
         self._count_in(event)
         return True
 
+    def offer_many(self, events: Sequence[AnyEvent]) -> int:
+        """Offer events in order; return how many were taken (the rest were refused)."""
+        if self.router is not None or not self._accepting:
+            taken = 0
+            while taken < len(events) and self.offer(events[taken]):
+                taken += 1
+            return taken
+        put = self._queue.put_nowait
+        counts: dict[tuple[str, str, str], int] = {}
+        newest: dict[str, float] = {}
+        taken = 0
+        for event in events:
+            try:
+                put((event, time.perf_counter(), None))
+            except asyncio.QueueFull:
+                self._metrics.events_dropped.labels(event.source or UNKNOWN_SOURCE).inc()
+                break
+            source = event.source or UNKNOWN_SOURCE
+            key = (event.room, source, event.kind.value)
+            counts[key] = counts.get(key, 0) + 1
+            newest[source] = event.ts
+            taken += 1
+        # Counted once per batch: the same totals as one increment per event.
+        for key, n in counts.items():
+            self._events[key].inc(n)
+        now = self._clock.now()
+        for source, ts in newest.items():
+            self._source_lag[(source,)].set(max(0.0, now - ts))
+        return taken
+
     async def put(self, event: AnyEvent) -> bool:
         """Enqueue, waiting for room (backpressure for replay and stream consumers)."""
         if not self._accepting:
@@ -104,8 +139,8 @@ class Pipeline:
 
     def _count_in(self, event: AnyEvent) -> None:
         source = event.source or UNKNOWN_SOURCE
-        self._metrics.events.labels(event.room, source, event.kind.value).inc()
-        self._metrics.source_lag.labels(source).set(max(0.0, self._clock.now() - event.ts))
+        self._events[(event.room, source, event.kind.value)].inc()
+        self._source_lag[(source,)].set(max(0.0, self._clock.now() - event.ts))
 
     async def run(self) -> None:
         """Process events until cancelled."""
@@ -152,14 +187,14 @@ class Pipeline:
             flags = []
         self._metrics.detection_latency.observe(time.perf_counter() - started)
         if isinstance(event, CommentEvent):
-            self._metrics.comments.labels(event.room).inc()
+            self._comments[(event.room,)].inc()
             if self._negative_ratio is not None:
                 negative = any(f.kind is SignalKind.NEGATIVE for f in flags)
                 self._negative_ratio.add(event.room, negative)
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
-            self._metrics.room_gauge.labels(event.room, event.name).set(event.value)
+            self._room_gauge[(event.room, event.name)].set(event.value)
         for flag in flags:
-            self._metrics.flags.labels(flag.room, flag.kind.value, flag.category).inc()
+            self._flags[(flag.room, flag.kind.value, flag.category)].inc()
             if self._on_flag is not None and flag.kind in (
                 SignalKind.SENSITIVE,
                 SignalKind.NEGATIVE,

@@ -140,22 +140,20 @@ class IngestEndpoint:
         rejected: list[Rejection],
     ) -> web.Response:
         pipeline = self._service.pipeline
-        accepted = 0
-        for pos, (_, event) in enumerate(events):
-            if not pipeline.offer(event):
-                # Keep order: everything from the first refused event on is for the client
-                # to resend after Retry-After.
-                left = [i for i, _ in events[pos:]]
-                if len(left) > 1:
-                    self._service.metrics.events_dropped.labels(source.id).inc(len(left) - 1)
-                why = "pipeline queue is full" if pipeline.accepting else "roomwatch is stopping"
-                return _retry_later(
-                    f"{why}; resend the events listed in not_accepted",
-                    accepted=accepted,
-                    rejected=[r.to_dict() for r in rejected],
-                    not_accepted=left,
-                )
-            accepted += 1
+        accepted = pipeline.offer_many([event for _, event in events])
+        if accepted < len(events):
+            # Keep order: everything from the first refused event on is for the client
+            # to resend after Retry-After.
+            left = [i for i, _ in events[accepted:]]
+            if len(left) > 1:
+                self._service.metrics.events_dropped.labels(source.id).inc(len(left) - 1)
+            why = "pipeline queue is full" if pipeline.accepting else "roomwatch is stopping"
+            return _retry_later(
+                f"{why}; resend the events listed in not_accepted",
+                accepted=accepted,
+                rejected=[r.to_dict() for r in rejected],
+                not_accepted=left,
+            )
         status = 422 if rejected and not accepted else 200
         return json_response(
             {"accepted": accepted, "rejected": [r.to_dict() for r in rejected]}, status=status
