@@ -58,6 +58,27 @@ class FoldTable(dict[int, int | str | None]):
         return value
 
 
+class KeepTable(dict[int, int]):
+    """A translate table that maps every character it lacks to itself.
+
+    `str.translate` raises and swallows a LookupError for each character missing from its
+    table; remembering those characters as unchanged makes the common case a plain lookup.
+    """
+
+    def __missing__(self, cp: int) -> int:
+        if len(self) < _MAX_CACHE:
+            self[cp] = cp
+        return cp
+
+
+def collapse(text: str) -> str:
+    """Return `text` with runs of one character collapsed (加加微微信 -> 加微信)."""
+    # Most comments repeat no character at all; the regex is slow to find that out.
+    if len(set(text)) == len(text):
+        return text
+    return _REPEAT.sub(r"\1", text)
+
+
 @dataclass(frozen=True, slots=True)
 class Views:
     """The views of one text that the matchers read."""
@@ -83,6 +104,8 @@ class Normalizer:
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
             self.digits[ord(char)] = ord(digit)
+        self._pinyin_table = KeepTable(self.pinyin)
+        self._digit_table = KeepTable(self.digits)
 
     def base(self, text: str) -> str:
         """Return the base view: folded, simplified, lower case, separators deleted."""
@@ -91,16 +114,16 @@ class Normalizer:
     def views(self, text: str) -> Views:
         """Return the base, collapsed and pinyin views of a text."""
         base = text.translate(self.fold)
-        collapsed = _REPEAT.sub(r"\1", base)
-        return Views(base, collapsed, collapsed.translate(self.pinyin))
+        collapsed = collapse(base)
+        return Views(base, collapsed, collapsed.translate(self._pinyin_table))
 
     def canonical(self, term: str) -> str:
         """Return the collapsed view of a pattern (patterns go through the same folds)."""
-        return _REPEAT.sub(r"\1", term.translate(self.fold))
+        return collapse(term.translate(self.fold))
 
     def digit_view(self, base: str) -> str:
         """Return the base view with Chinese numerals as digits (number rules only)."""
-        return base.translate(self.digits)
+        return base.translate(self._digit_table)
 
     def base_offsets(self, text: str) -> list[int]:
         """Return, for each base-view index, the index of the original char it came from."""

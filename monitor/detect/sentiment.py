@@ -33,6 +33,9 @@ RHETORICAL = (
     "怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了",
     "怎么这么", "怎么又", "咋这么", "还要等多久",
 )  # fmt: skip
+# One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
+_QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
+_RHETORICAL = re.compile("|".join(map(re.escape, RHETORICAL)))
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -126,7 +129,7 @@ def is_question(collapsed: str, original: str) -> bool:
     tail = original.rstrip()[-1:]
     if tail in ("?", "？") or collapsed.endswith(QUESTION_ENDINGS):
         return True
-    return any(q in collapsed for q in QUESTION_FORMS)
+    return _QUESTION_FORM.search(collapsed) is not None
 
 
 def is_negated(collapsed: str, hit: Hit) -> bool:
@@ -171,7 +174,7 @@ class SentimentScorer:
             logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
         affirmed = [h for h in complaints if not is_negated(collapsed, h)]
         # An asking comment is an inquiry (什么时候发货, 是正品吗) unless it is rhetorical.
-        question = is_question(collapsed, original) and not any(r in collapsed for r in RHETORICAL)
+        question = is_question(collapsed, original) and _RHETORICAL.search(collapsed) is None
         if question:
             logit -= self.inquiry_penalty
         elif affirmed:
