@@ -48,6 +48,15 @@ class Selector:
 
     kind: str
     categories: frozenset[str]
+    # Derived once: match() runs for every signal of every plan that reads its kind.
+    _kinds: frozenset[SignalKind] = field(init=False, repr=False, compare=False)
+    _categories: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        any_kind = self.kind == "any"
+        kinds = OBSERVATIONS if any_kind else frozenset({SignalKind(self.kind)})
+        object.__setattr__(self, "_kinds", kinds)
+        object.__setattr__(self, "_categories", frozenset() if any_kind else self.categories)
 
     @classmethod
     def of(cls, kind: str, category: str | list[str] = "") -> Selector:
@@ -56,12 +65,10 @@ class Selector:
 
     @property
     def kinds(self) -> frozenset[SignalKind]:
-        return OBSERVATIONS if self.kind == "any" else frozenset({SignalKind(self.kind)})
+        return self._kinds
 
     def match(self, s: Signal) -> bool:
-        if self.kind == "any":
-            return s.kind in OBSERVATIONS
-        return s.kind.value == self.kind and (not self.categories or s.category in self.categories)
+        return s.kind in self._kinds and (not self._categories or s.category in self._categories)
 
 
 def _expire(times: deque[float], cutoff: float) -> None:

@@ -120,15 +120,18 @@ class PlanEngine:
     def observe(self, signal: Signal) -> list[PlanTrigger]:
         """Fold one signal into the windows of the plans that read it."""
         out: list[PlanTrigger] = []
+        this_flag = (signal,) if signal.kind in FLAGGED else ()
         for plan in self._by_kind[signal.kind]:
             group = plan.group_of(signal)
             if group is None:
                 continue
-            st = self._state(plan, signal.room, group)
+            st = self._states.get((plan.id, signal.room, group)) or self._state(
+                plan, signal.room, group
+            )
             if not plan.when.update(st.cond, signal):
                 continue
             holding = plan.when.holds(st.cond, signal.ts)
-            flagged = (signal,) if signal.kind in FLAGGED else ()
+            flagged = this_flag
             if holding and not st.firing:
                 st.firing = True
                 summary = self._summary(plan, st, signal.ts)
