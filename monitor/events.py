@@ -165,6 +165,8 @@ _FIELDS: dict[EventKind, set[str]] = {
 }
 
 
+_KINDS = {k.value: k for k in EventKind}
+
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", float: "number"}
 
 
@@ -248,31 +250,56 @@ def parse_event(
     if kind_raw is None:
         raise EventError("kind", "is required")
     try:
-        kind = EventKind(kind_raw)
-    except (ValueError, TypeError):
+        kind = _KINDS[kind_raw]
+    except (KeyError, TypeError):
         allowed = ", ".join(k.value for k in EventKind)
         raise EventError("kind", f"must be one of {allowed}") from None
-    unknown = set(obj) - _FIELDS[kind]
-    if unknown:
+    fields = _FIELDS[kind]
+    if not obj.keys() <= fields:
+        unknown = set(obj) - fields
         raise EventError(sorted(unknown)[0], f"unknown field for a {kind.value} event")
-    room = _str(obj, "room", required=True, max_len=64)
+    # Each field: a plain check for the usual value, the full helper for anything else
+    # (the helpers convert ids given as numbers and word the errors).
+    room = obj.get("room")
+    if type(room) is not str or len(room) > 64:
+        room = _str(obj, "room", required=True, max_len=64)
     if not ROOM_RE.match(room):
         raise EventError("room", "must be 1-64 characters of letters, digits, _ . : -")
     if rooms is not None and room not in rooms:
         raise EventError("room", f"unknown room {room!r}")
-    ts = _number(obj, "ts", required=False, default=now if now is not None else time.time())
+    ts = obj.get("ts")
+    if type(ts) is not float or not math.isfinite(ts):
+        ts = _number(obj, "ts", required=False, default=now if now is not None else time.time())
     if ts > 1e11:  # milliseconds
         ts = ts / 1000.0
     if ts <= 0:
         raise EventError("ts", "must be a positive UNIX time in seconds or milliseconds")
-    event_id = _str(obj, "id", required=False) or new_event_id()
-    src = _str(obj, "source", required=False) or source
-    common: dict[str, Any] = {"room": room, "ts": ts, "id": event_id, "source": src}
+    event_id = obj.get("id")
+    if type(event_id) is not str or len(event_id) > MAX_ID_LEN:
+        event_id = _str(obj, "id", required=False)
+    event_id = event_id or new_event_id()
+    src = obj.get("source")
+    if type(src) is not str or len(src) > MAX_ID_LEN:
+        src = _str(obj, "source", required=False)
+    src = src or source
 
     if kind is EventKind.COMMENT:
-        text = _str(obj, "text", required=True, max_len=MAX_TEXT_LEN)
-        uid, name = _user(obj)
-        return CommentEvent(**common, text=text, user=uid, nickname=name)
+        text = obj.get("text")
+        if type(text) is not str or len(text) > MAX_TEXT_LEN:
+            text = _str(obj, "text", required=True, max_len=MAX_TEXT_LEN)
+        user = obj.get("user")
+        nickname = obj.get("nickname")
+        if (type(user) is str or user is None) and (type(nickname) is str or nickname is None):
+            uid = "" if user is None else user
+            name = "" if nickname is None else nickname
+            if len(uid) > MAX_ID_LEN or len(name) > MAX_ID_LEN:
+                uid, name = _user(obj)
+        else:
+            uid, name = _user(obj)
+        return CommentEvent(
+            room=room, ts=ts, id=event_id, source=src, text=text, user=uid, nickname=name
+        )
+    common: dict[str, Any] = {"room": room, "ts": ts, "id": event_id, "source": src}
     if kind is EventKind.SPEECH:
         return SpeechEvent(**common, text=_str(obj, "text", required=True, max_len=MAX_TEXT_LEN))
     if kind is EventKind.METRIC:
