@@ -46,7 +46,10 @@ class ClusterConfig(Section):
     enabled: bool = False
     instance_id: str = Field("", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # empty: host-pid
     lease_ttl: float = Field(5.0, ge=0.5, le=120)
-    stream_maxlen: int = Field(100_000, ge=100, le=100_000_000)
+    # Unprocessed entries (pending + not yet read) ingest lets wait in the input streams,
+    # across every room and in any one room; past either, ingest answers 503 + Retry-After.
+    max_backlog: int = Field(20_000, ge=100, le=100_000_000)
+    max_room_backlog: int = Field(10_000, ge=100, le=100_000_000)
     read_batch: int = Field(500, ge=1, le=10_000)
 
 

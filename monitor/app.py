@@ -30,6 +30,7 @@ from monitor.detect.base import Detector
 from monitor.detect.detector import LexiconDetector
 from monitor.events import AnyEvent
 from monitor.feed import FeedHub
+from monitor.looplag import measure_loop_lag
 from monitor.metrics import CallbackGauges, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
 from monitor.pipeline import Pipeline
@@ -229,6 +230,7 @@ def build_service(
     service.route_plugins.append(register_admin_routes(manager, service.alerting.dispatcher))
     _attach_redis_parts(service)
     service.jobs.append(("lexicon-watch", detector.watch))
+    service.jobs.append(("loop-lag", partial(measure_loop_lag, metrics.loop_lag)))
     service.jobs.append(("alert-metrics", partial(alert_metrics.resync_forever, store)))
     all_rooms = [r.id for r in config.rooms]
     if ingest_sources := config.ingest_sources():

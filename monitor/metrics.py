@@ -28,6 +28,7 @@ from prometheus_client.utils import floatToGoString
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
 DETECTION_BUCKETS = (0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.005, 0.02)
+LOOP_LAG_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 PIPELINE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 # Room gauges exported as roomwatch_room_metric{name=...}; other names in MetricEvents
@@ -89,6 +90,12 @@ class ServiceMetrics:
         self.queue_capacity = Gauge(
             "roomwatch_pipeline_queue_capacity",
             "Size of the pipeline queue.",
+            registry=registry,
+        )
+        self.loop_lag = LatencyHistogram(
+            "roomwatch_event_loop_lag_seconds",
+            "How late the event loop ran a timer due now: the delay every task sees.",
+            buckets=LOOP_LAG_BUCKETS,
             registry=registry,
         )
         self.pipeline_latency = LatencyHistogram(

@@ -34,6 +34,8 @@ class Intake(Protocol):
 
     async def put(self, event: AnyEvent) -> bool: ...
 
+    def refusal(self, room: str | None = None, *, count: bool = True) -> str | None: ...
+
 
 class Pipeline:
     """Carry events from the sources to the alert manager, one at a time, in order."""
@@ -77,6 +79,20 @@ class Pipeline:
     def stop_intake(self) -> None:
         """Refuse new events from now on (the first step of a graceful stop)."""
         self._accepting = False
+
+    def refusal(self, room: str | None = None, *, count: bool = True) -> str | None:
+        """Say why an event for `room` (None: for any room) would be refused now, if so.
+
+        Cluster mode refuses while the input streams hold their limit of unprocessed
+        events; `count` records the refusal (once per refused batch or event).
+        """
+        if not self._accepting:
+            return "roomwatch is stopping"
+        if self.router is not None:
+            return self.router.refusal(room, count=count)
+        if self._queue.full():
+            return "the pipeline queue is full"
+        return None
 
     def offer(self, event: AnyEvent) -> bool:
         """Enqueue without waiting; a full queue drops the event and counts it."""

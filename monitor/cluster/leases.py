@@ -4,8 +4,15 @@ Instances announce themselves in a membership set (scored by Redis time + ttl). 
 room's preferred owner is picked by rendezvous hashing over the live instances, so
 rooms spread evenly and move only when an instance joins or leaves. A lease is a key
 `{prefix}:lease:{room}` holding the owner's id with a TTL; the owner renews it every
-ttl/3. When an instance dies its leases and membership expire and the survivors take
-its rooms within about one TTL.
+ttl/3 from a task of its own, so rebalancing (which waits for a released room's events)
+never delays a renewal. When an instance dies its leases and membership expire and the
+survivors take its rooms within about one TTL.
+
+A renewal that comes late because the event loop was busy is late, not lost: while local
+time is past the last renewal's validity the instance reads nothing new (`owned` is empty),
+but when the renewal then succeeds the compare-and-expire has proven that no one else held
+the lease in between, so the rooms are kept as they were (no re-claim, no state reset).
+Only a renewal that Redis refuses, or an outage that outlasts the validity, loses rooms.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -102,11 +110,18 @@ class RoomLeases:
         self.ttl = ttl
         self._metrics = metrics
         self._owned: set[str] = set()
+        self._releasing: set[str] = set()
         self._valid_until = 0.0
+        self._last_renewed = 0.0
+        self._epochs: defaultdict[str, int] = defaultdict(int)
         self._free_passes: dict[str, int] = {}
         self.live: list[str] = []
         # Called before a room is given up voluntarily: finish its in-flight events.
         self.on_release: Callable[[str], Awaitable[None]] | None = None
+        # Called once a room is this instance's no more (released or lost), and when one
+        # is gained: per-room state kept elsewhere (plan windows) follows the lease.
+        self.on_gone: list[Callable[[str], None]] = []
+        self.on_gained: list[Callable[[str], None]] = []
         self._heartbeat = client.register_script(_HEARTBEAT)
         self._acquire = client.register_script(_ACQUIRE)
         self._renew = client.register_script(_RENEW)
@@ -118,10 +133,19 @@ class RoomLeases:
 
     @property
     def owned(self) -> frozenset[str]:
-        """Rooms this instance may process now (none once renewals have lapsed)."""
+        """Rooms this instance may process now (none while renewals are overdue)."""
         if time.monotonic() >= self._valid_until:
             return frozenset()
         return frozenset(self._owned)
+
+    @property
+    def held(self) -> frozenset[str]:
+        """Rooms this instance holds, even while a late renewal has not confirmed them yet."""
+        return frozenset(self._owned)
+
+    def epoch(self, room: str) -> int:
+        """Return how many times this instance has acquired a room (a new one: a new tenure)."""
+        return self._epochs[room]
 
     def lease_key(self, room: str) -> str:
         return f"{self._prefix}:lease:{room}"
@@ -131,45 +155,75 @@ class RoomLeases:
         return f"{self._prefix}:cluster:members"
 
     async def run(self, emit: object = None) -> None:
-        """Keep leases in step until cancelled; Redis errors are retried every interval."""
-        failing = False
+        """Renew (own task) and rebalance until cancelled; Redis errors retry every interval."""
+        await self._guarded("renew", self.renew)
+        keeper = asyncio.create_task(self._every_interval("renew", self.renew), name="lease-renew")
+        try:
+            await self._every_interval("rebalance", self.rebalance)
+        finally:
+            await stop_tasks([keeper])
+
+    async def _every_interval(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
         while True:
-            try:
-                await self.step()
-                if failing:
-                    log.info("lease loop reconnected to redis; %d rooms owned", len(self._owned))
-                failing = False
-            except (RedisError, OSError) as exc:
-                self._metrics.redis_errors.labels("leases").inc()
-                if not failing:
-                    log.warning("lease loop cannot reach redis (%s); retrying", exc)
-                failing = True
-                if time.monotonic() >= self._valid_until and self._owned:
-                    log.warning("leases on %d rooms lapsed during the outage", len(self._owned))
-                    self._metrics.lease_changes.labels("lost").inc(len(self._owned))
-                    self._owned.clear()
-                    self._metrics.leases_owned.set(0)
             await asyncio.sleep(self.interval)
+            await self._guarded(what, step)
+
+    async def _guarded(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await step()
+        except (RedisError, OSError) as exc:
+            self._metrics.redis_errors.labels("leases").inc()
+            log.warning("lease %s cannot reach redis (%s); retrying", what, exc)
+            if what == "renew" and time.monotonic() >= self._valid_until and self._owned:
+                log.warning("leases on %d rooms lapsed during the outage", len(self._owned))
+                self._metrics.lease_changes.labels("lost").inc(len(self._owned))
+                self._lose(sorted(self._owned))
 
     async def step(self) -> None:
-        """One pass: heartbeat, renew, give up rooms that belong elsewhere, take free ones."""
+        """One pass: heartbeat and renew, then rebalance."""
+        await self.renew()
+        await self.rebalance()
+
+    async def renew(self) -> None:
+        """Heartbeat and extend every lease held (and those being released)."""
         ttl_ms = int(self.ttl * 1000)
         started = time.monotonic()
         raw = await self._heartbeat(keys=[self.members_key], args=[self.instance_id, ttl_ms])
         self.live = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in raw)
         self._metrics.instances.set(len(self.live))
-        if self._owned:
-            mine = sorted(self._owned)
+        mine = sorted(self._owned)
+        going = sorted(self._releasing - self._owned)
+        if mine or going:
             kept = await self._renew(
-                keys=[self.lease_key(r) for r in mine], args=[self.instance_id, ttl_ms]
+                keys=[self.lease_key(r) for r in [*mine, *going]], args=[self.instance_id, ttl_ms]
             )
-            lost = [r for r, ok in zip(mine, kept, strict=True) if not ok]
+            lost = [r for r, ok in zip(mine, kept[: len(mine)], strict=True) if not ok]
+            lost = [r for r in lost if r in self._owned]  # not released meanwhile
             if lost:
                 log.warning("lost the lease on %d rooms: %s", len(lost), ", ".join(lost[:10]))
                 self._metrics.lease_changes.labels("lost").inc(len(lost))
-                self._owned.difference_update(lost)
+                self._lose(lost)
+        if self._last_renewed and started >= self._valid_until and self._owned:
+            # The loop was busy past the validity; Redis confirmed the leases were still ours.
+            self._metrics.renewals_late.inc()
+            log.warning(
+                "lease renewal ran %.1fs after the last one (event loop busy); leases kept",
+                started - self._last_renewed,
+            )
+        self._last_renewed = started
         # Renewed rooms stay valid for a little less than the TTL measured from before the call.
         self._valid_until = started + self.ttl * 0.8
+
+    def _lose(self, rooms: list[str]) -> None:
+        self._owned.difference_update(rooms)
+        self._metrics.leases_owned.set(len(self._owned))
+        for room in rooms:
+            for hook in self.on_gone:
+                hook(room)
+
+    async def rebalance(self) -> None:
+        """Give up rooms that belong elsewhere, take free ones."""
+        ttl_ms = int(self.ttl * 1000)
         prefer = {r: preferred_owner(r, self.live) for r in self.rooms}
         leaving = [r for r in self._owned if prefer[r] not in (None, self.instance_id)]
         if leaving:
@@ -192,6 +246,10 @@ class RoomLeases:
             if gained:
                 log.info("acquired %d room leases", len(gained))
                 self._metrics.lease_changes.labels("acquired").inc(len(gained))
+                for room in gained:
+                    self._epochs[room] += 1
+                    for hook in self.on_gained:
+                        hook(room)
                 self._owned.update(gained)
         self._metrics.leases_owned.set(len(self._owned))
 
@@ -199,14 +257,21 @@ class RoomLeases:
         """Give rooms up: stop owning them, let in-flight events finish, delete the leases."""
         rooms = sorted(set(rooms) & self._owned)
         self._owned.difference_update(rooms)
-        if self.on_release is not None and rooms:
-            drains = asyncio.gather(*(self.on_release(r) for r in rooms))
-            await self._renew_while(drains, rooms)
-        if rooms or leave:
-            await self._release(
-                keys=[self.lease_key(r) for r in rooms],
-                args=[self.instance_id, self.members_key if leave else ""],
-            )
+        self._releasing.update(rooms)
+        try:
+            if self.on_release is not None and rooms:
+                drains = asyncio.gather(*(self.on_release(r) for r in rooms))
+                await self._renew_while(drains, rooms)
+            for room in rooms:
+                for hook in self.on_gone:
+                    hook(room)
+            if rooms or leave:
+                await self._release(
+                    keys=[self.lease_key(r) for r in rooms],
+                    args=[self.instance_id, self.members_key if leave else ""],
+                )
+        finally:
+            self._releasing.difference_update(rooms)
         if rooms:
             log.info("released %d room leases", len(rooms))
             self._metrics.lease_changes.labels("released").inc(len(rooms))
@@ -228,7 +293,10 @@ class RoomLeases:
                     args=[self.instance_id, ttl_ms],
                 )
                 lost = [r for r, ok in zip(mine, kept[: len(mine)], strict=True) if not ok]
-                self._owned.difference_update(lost)
+                lost = [r for r in lost if r in self._owned]
+                if lost:
+                    self._metrics.lease_changes.labels("lost").inc(len(lost))
+                    self._lose(lost)
                 self._valid_until = started + self.ttl * 0.8
         finally:
             await stop_tasks([work])

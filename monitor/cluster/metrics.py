@@ -26,6 +26,12 @@ class ClusterMetrics:
             ["change"],  # acquired | lost | released
             registry=registry,
         )
+        self.renewals_late = Counter(
+            "roomwatch_cluster_lease_renewals_late_total",
+            "Lease renewals that ran after the local validity had passed (event loop busy); "
+            "Redis confirmed the leases, so they were kept.",
+            registry=registry,
+        )
         self.instances = Gauge(
             "roomwatch_cluster_instances",
             "Live instances seen in the membership set.",
@@ -60,6 +66,24 @@ class ClusterMetrics:
         self.stream_retried = Counter(
             "roomwatch_stream_retry_total",
             "Entries left pending because processing failed on a store error.",
+            registry=registry,
+        )
+        self.stream_backlog = Gauge(
+            "roomwatch_stream_backlog",
+            "Unprocessed entries (pending + not yet read) in the input stream of a room "
+            "this instance owns.",
+            ["room"],
+            registry=registry,
+        )
+        self.stream_trimmed = Counter(
+            "roomwatch_stream_trimmed_total",
+            "Processed entries trimmed from the input streams this instance owns.",
+            registry=registry,
+        )
+        self.stream_refused = Counter(
+            "roomwatch_stream_refused_total",
+            "Times ingest refused events (503) because the input streams were full.",
+            ["reason"],  # backlog | room_backlog | buffer
             registry=registry,
         )
         self.feed_relayed = Counter(

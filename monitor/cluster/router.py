@@ -1,9 +1,11 @@
 """Route accepted events into the per-room input streams (cluster mode intake).
 
 Ingest and the simulator hand events to `offer`/`put` exactly as they would to the local
-pipeline; a writer task batches them into pipelined XADDs. While Redis is unreachable
-the batch is retried and the buffer fills; once full, `offer` refuses (ingest answers
-503, the client resends) and nothing accepted is dropped silently.
+pipeline; a writer task batches them into one script call per batch. An event is refused
+(ingest answers 503, the client resends; `put` waits) while its room's stream, or all of
+them together, hold as many unprocessed events as allowed (monitor/cluster/backlog.py),
+and while the local buffer is full because Redis is slow or unreachable. Streams are never
+capped by length, so nothing accepted is dropped silently.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import deque
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.collectors.redis_stream import stream_key
 from monitor.events import AnyEvent, event_to_json
@@ -25,11 +28,10 @@ log = logging.getLogger(__name__)
 BUFFER = 20_000
 BATCH = 1_000
 
-# KEYS: one stream per event; ARGV: maxlen, then one event JSON per key.
+# KEYS: one stream per event; ARGV: one event JSON per key.
 _XADD_MANY = """
-local field = 'e'
 for i, key in ipairs(KEYS) do
-  redis.call('XADD', key, 'MAXLEN', '~', ARGV[1], '*', field, ARGV[i + 1])
+  redis.call('XADD', key, '*', 'e', ARGV[i])
 end
 return #KEYS
 """
@@ -45,45 +47,62 @@ class StreamRouter:
         client: aioredis.Redis,
         *,
         prefix: str,
-        maxlen: int,
+        backlog: StreamBacklog,
         metrics: ClusterMetrics,
         service_metrics: ServiceMetrics,
         capacity: int = BUFFER,
     ) -> None:
         self._client = client
         self._prefix = prefix
-        self._maxlen = maxlen
+        self._backlog = backlog
         self._metrics = metrics
         self._service_metrics = service_metrics
         self._capacity = capacity
         self._buf: deque[AnyEvent] = deque()
         self._wake = asyncio.Event()
-        self._space = asyncio.Event()
-        self._space.set()
         self._xadd_many = client.register_script(_XADD_MANY)
 
     @property
     def pending(self) -> int:
         return len(self._buf)
 
-    def offer(self, event: AnyEvent) -> bool:
-        """Buffer an event for its stream; False when the buffer is full (Redis too slow/down)."""
+    def check(self, room: str | None = None) -> tuple[str, str] | None:
+        """Return (reason code, message) when an event for `room` (None: any) must wait."""
         if len(self._buf) >= self._capacity:
+            return "buffer", (
+                f"{len(self._buf)} events are waiting to be written to redis "
+                "(redis is slow or unreachable)"
+            )
+        return self._backlog.check(room)
+
+    def refusal(self, room: str | None = None, *, count: bool = True) -> str | None:
+        """Say (and count) why an event for `room` (None: any room) is refused now, if it is."""
+        why = self.check(room)
+        if why is None:
+            return None
+        if count:
+            self._metrics.stream_refused.labels(why[0]).inc()
+        return why[1]
+
+    def offer(self, event: AnyEvent) -> bool:
+        """Buffer an event for its stream; False (counted) when it must wait (see `check`)."""
+        if self.refusal(event.room) is not None:
             self._service_metrics.events_dropped.labels(event.source or "unknown").inc()
-            self._space.clear()
             return False
-        self._buf.append(event)
-        self._wake.set()
+        self._accept(event)
         return True
 
     async def put(self, event: AnyEvent) -> bool:
-        """Buffer an event, waiting while the buffer is full (backpressure)."""
-        while len(self._buf) >= self._capacity:
-            self._space.clear()
-            await self._space.wait()
-        self._buf.append(event)
-        self._wake.set()
+        """Buffer an event, waiting while it would be refused (backpressure)."""
+        while self.check(event.room) is not None:
+            await self._backlog.next_poll()
+        self._accept(event)
         return True
+
+    def _accept(self, event: AnyEvent) -> None:
+        self._buf.append(event)
+        self._backlog.note(event.room)
+        self._wake.set()
 
     async def run(self, emit: object = None) -> None:
         """Write buffered events until cancelled."""
@@ -116,13 +135,10 @@ class StreamRouter:
         # One script call per batch: packing one command per event cost more CPU than
         # everything Redis does with them.
         keys = [stream_key(self._prefix, e.room) for e in batch]
-        args: list[bytes | int] = [self._maxlen, *(event_to_json(e) for e in batch)]
-        await self._xadd_many(keys=keys, args=args)
+        await self._xadd_many(keys=keys, args=[event_to_json(e) for e in batch])
         for _ in batch:
             self._buf.popleft()
         self._metrics.stream_written.inc(len(batch))
-        if len(self._buf) < self._capacity:
-            self._space.set()
         return len(batch)
 
     async def flush(self, within: float = 5.0) -> None:

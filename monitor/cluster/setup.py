@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from alerts.store.redis import RedisStore
+from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.feedbus import RedisFeedBus
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
@@ -33,6 +34,7 @@ class ClusterParts:
     consumer: RedisStreamConsumer
     router: StreamRouter
     bus: RedisFeedBus
+    backlog: StreamBacklog
 
 
 def instrument_store(store: RedisStore, metrics: ClusterMetrics) -> None:
@@ -89,10 +91,19 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         metrics=metrics,
         batch=cfg.read_batch,
     )
+    backlog = StreamBacklog(
+        client,
+        prefix=prefix,
+        rooms=rooms,
+        leases=leases,
+        max_total=cfg.max_backlog,
+        max_room=cfg.max_room_backlog,
+        metrics=metrics,
+    )
     router = StreamRouter(
         client,
         prefix=prefix,
-        maxlen=cfg.stream_maxlen,
+        backlog=backlog,
         metrics=metrics,
         service_metrics=service.metrics,
     )
@@ -105,7 +116,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         metrics=metrics,
     )
     service.pipeline.router = router
-    service.collectors.extend([leases, consumer, router, bus])
+    service.collectors.extend([leases, consumer, router, bus, backlog])
     # LIFO: the router flushes, then acks are written, then the leases are given up.
     service.on_teardown("cluster-leases", leases.release_all)
     service.on_teardown("cluster-acks", consumer.flush_acks_quietly)
@@ -117,4 +128,4 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         len(rooms),
         cfg.lease_ttl,
     )
-    return ClusterParts(instance_id, leases, consumer, router, bus)
+    return ClusterParts(instance_id, leases, consumer, router, bus, backlog)

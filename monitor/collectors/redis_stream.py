@@ -71,7 +71,8 @@ class RedisStreamConsumer:
         self._metrics = metrics
         self._batch = batch
         self._block_ms = block_ms
-        self._active: set[str] = set()
+        # Rooms being read, with the lease tenure (epoch) their pending entries were claimed in.
+        self._active: dict[str, int] = {}
         self._grouped: set[str] = set()
         self._inflight: dict[str, int] = defaultdict(int)
         # Entry ids are unique per stream only, so in-flight entries are keyed by (stream, id).
@@ -117,17 +118,24 @@ class RedisStreamConsumer:
                 await asyncio.sleep(0.5)
 
     async def _read_once(self) -> None:
-        owned = self._leases.owned
-        self._active &= owned
-        for room in sorted(owned - self._active):
+        leases = self._leases
+        held = leases.held
+        # A room stays active while the same tenure holds it, even through a late renewal
+        # (reading pauses meanwhile); lost and regained means claim its pending entries anew.
+        for room, epoch in list(self._active.items()):
+            if room not in held or leases.epoch(room) != epoch:
+                del self._active[room]
+        owned = leases.owned
+        for room in sorted(owned - self._active.keys()):
             await self._ensure_group(room)
             await self._claim(room, min_idle_ms=0)
-            self._active.add(room)
+            self._active[room] = leases.epoch(room)
+        readable = sorted(owned & self._active.keys())
         if time.monotonic() - self._last_retry > RETRY_IDLE / 2:
             self._last_retry = time.monotonic()
-            for room in sorted(self._active):
+            for room in readable:
                 await self._claim(room, min_idle_ms=int(RETRY_IDLE * 1000))
-        if not self._active:
+        if not readable:
             await asyncio.sleep(0.1)
             return
         room_left = MAX_INFLIGHT - self.inflight
@@ -137,12 +145,15 @@ class RedisStreamConsumer:
             await asyncio.sleep(0.005)
             return
         async with self._reading:
-            rooms = sorted(self._active)
+            rooms = [r for r in readable if r in self._active]
+            if not rooms:
+                return  # every readable room was released while waiting for the lock
+            # COUNT is per stream: share what may still be in flight among the rooms.
             reply: Any = await self._client.xreadgroup(
                 GROUP,
                 self._consumer,
                 {stream_key(self._prefix, r): ">" for r in rooms},
-                count=min(self._batch, room_left),
+                count=max(1, min(self._batch, room_left // max(1, len(rooms)))),
                 block=self._block_ms,
             )
             for key, entries in reply or ():
@@ -244,7 +255,7 @@ class RedisStreamConsumer:
 
     async def drain_room(self, room: str) -> None:
         """Stop reading a room and wait (briefly) for its in-flight events to be processed."""
-        self._active.discard(room)
+        self._active.pop(room, None)
         async with self._reading:
             pass  # a read that included the room has now been dispatched
         deadline = time.monotonic() + DRAIN_WAIT

@@ -94,6 +94,10 @@ class IngestEndpoint:
         pipeline = self._service.pipeline
         if not pipeline.accepting:
             return _retry_later("roomwatch is shutting down; send the batch to another instance")
+        if (busy := pipeline.refusal()) is not None:
+            # Refused before the body is parsed: under overload a refusal must cost little,
+            # or answering 503s would take the time the pipeline needs to catch up.
+            return _retry_later(f"{busy}; resend the batch after Retry-After")
         try:
             items = await self._read_items(request, source)
         except BodyError as exc:
@@ -147,7 +151,8 @@ class IngestEndpoint:
             left = [i for i, _ in events[accepted:]]
             if len(left) > 1:
                 self._service.metrics.events_dropped.labels(source.id).inc(len(left) - 1)
-            why = "pipeline queue is full" if pipeline.accepting else "roomwatch is stopping"
+            refused = events[accepted][1]
+            why = pipeline.refusal(refused.room, count=False) or "the pipeline queue is full"
             return _retry_later(
                 f"{why}; resend the events listed in not_accepted",
                 accepted=accepted,

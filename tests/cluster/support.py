@@ -34,12 +34,14 @@ def cluster_yaml(
     prefix: str = "rw",
     cluster: bool = True,
     token: str = "ingest-token-123456",
+    cluster_extra: str = "",
 ) -> str:
     """Return a config YAML for a cluster member on redis_url with rooms room-0..room-N-1."""
     room_list = ", ".join(f"{{id: room-{i}}}" for i in range(rooms))
+    enabled = str(cluster).lower()
     return f"""
 store: {{kind: redis, redis_url: "{redis_url}", key_prefix: {prefix}}}
-cluster: {{enabled: {str(cluster).lower()}, instance_id: "{instance_id}", lease_ttl: {lease_ttl}}}
+cluster: {{enabled: {enabled}, instance_id: "{instance_id}", lease_ttl: {lease_ttl}{cluster_extra}}}
 pipeline: {{tick_interval: 0.2, drain_timeout: 3}}
 rooms: [{room_list}]
 sources:

@@ -1,0 +1,155 @@
+"""Input-stream backlog: accepted events are never trimmed unprocessed; a full stream is a 503."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+from prometheus_client import CollectorRegistry
+
+from alerts.store.redis import RedisStore
+from monitor.app import build_service
+from monitor.cluster.backlog import StreamBacklog
+from monitor.cluster.metrics import ClusterMetrics
+from monitor.collectors.redis_stream import GROUP, stream_key
+from tests.cluster.support import cluster_config, wait_for
+from tests.support import running
+
+TOKEN = {"Authorization": "Bearer ingest-token-123456"}
+ROOMS = ["room-0", "room-1"]
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
+    c = aioredis.Redis.from_url(redis_url)
+    yield c
+    await c.aclose()
+
+
+def batch(room: str, start: int, n: int) -> list[dict[str, Any]]:
+    return [
+        {"kind": "comment", "room": room, "id": f"{room}-{i}", "text": "探针"}
+        for i in range(start, start + n)
+    ]
+
+
+async def test_backlog_is_refused_with_503_never_trimmed_and_processed_later(
+    redis_url: str, client: aioredis.Redis
+) -> None:
+    # A holder that is not running keeps both rooms: nothing consumes their streams.
+    for room in ROOMS:
+        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+    config = cluster_config(
+        redis_url,
+        rooms=2,
+        instance_id="a",
+        cluster_extra=", max_room_backlog: 100, max_backlog: 1000",
+    )
+    service = build_service(config, registry=CollectorRegistry())
+    accepted: list[str] = []
+    async with running(service) as base, aiohttp.ClientSession() as http:
+        refused: dict[str, Any] = {}
+        n = 0
+        while not refused:
+            events = batch("room-0", n, 30)
+            async with http.post(f"{base}/api/v1/ingest", json=events, headers=TOKEN) as r:
+                body = await r.json()
+                accepted.extend(e["id"] for e in events[: body["accepted"]])
+                if r.status == 503:
+                    assert r.headers["Retry-After"] == "1"
+                    refused = body
+                else:
+                    assert r.status == 200, body
+            n += 30
+            assert n < 1_000, "ingest never refused room-0"
+        assert "room 'room-0'" in refused["error"]
+        assert "cluster.max_room_backlog" in refused["error"]
+        assert refused["not_accepted"]  # the rest of the batch, for the client to resend
+        assert 0 < len(accepted) <= 100
+        # Another room still has space: the bound is per room.
+        async with http.post(
+            f"{base}/api/v1/ingest", json=batch("room-1", 0, 10), headers=TOKEN
+        ) as r:
+            assert r.status == 200, await r.json()
+            accepted.extend(f"room-1-{i}" for i in range(10))
+        key = stream_key("rw", "room-0")
+
+        async def written() -> bool:
+            return int(await client.xlen(key)) == len(accepted) - 10
+
+        await wait_for(written, 10, "the accepted events to be in the stream")
+        assert service.cluster is not None
+        backlog = service.cluster.backlog
+        await wait_for(lambda: backlog.room("room-0") >= len(accepted) - 10, 5, "a backlog poll")
+        # Nothing the group has not acknowledged is trimmed, however long the consumer is away.
+        await backlog.trim()
+        assert int(await client.xlen(key)) == len(accepted) - 10
+
+        # The holder goes away: this instance takes the rooms and works the backlog off.
+        await client.delete(*(f"rw:lease:{room}" for room in ROOMS))
+        store = service.store
+        assert isinstance(store, RedisStore)
+
+        async def all_processed() -> bool:
+            items = await store.read_feed(0, limit=10_000)
+            return {i.data["event_id"] for i in items if i.type == "flag"} >= set(accepted)
+
+        await wait_for(all_processed, 20, "every accepted event to be processed")
+        await wait_for(lambda: backlog.total == 0, 10, "the backlog to drain")
+        async with http.post(
+            f"{base}/api/v1/ingest", json=batch("room-0", 5_000, 10), headers=TOKEN
+        ) as r:
+            assert r.status == 200, await r.json()
+        async with http.get(f"{base}/metrics") as r:
+            text = await r.text()
+        assert 'roomwatch_stream_refused_total{reason="room_backlog"}' in text
+        assert 'roomwatch_stream_backlog{room="room-0"}' in text
+
+
+async def test_trim_keeps_every_entry_not_acknowledged(client: aioredis.Redis) -> None:
+    before = (await client.config_get("stream-node-max-entries"))["stream-node-max-entries"]
+    await client.config_set("stream-node-max-entries", 10)  # approximate trims at fine grain
+    try:
+        await check_trim(client)
+    finally:
+        await client.config_set("stream-node-max-entries", before)
+
+
+async def check_trim(client: aioredis.Redis) -> None:
+    key = stream_key("rw", "room-0")
+    await client.xgroup_create(key, GROUP, id="0", mkstream=True)
+    ids = [await client.xadd(key, {b"e": b"{}"}) for _ in range(300)]
+    await client.xreadgroup(GROUP, "c", {key: ">"}, count=200)
+    # Acknowledged out of order: 0-49 and 100-149; 50-99 and 150-199 pending; 200+ unread.
+    await client.xack(key, GROUP, *ids[:50], *ids[100:150])
+    leases = SimpleNamespace(owned=frozenset({"room-0"}))
+    backlog = StreamBacklog(
+        client,
+        prefix="rw",
+        rooms=["room-0"],
+        leases=leases,  # type: ignore[arg-type]
+        max_total=1000,
+        max_room=1000,
+        metrics=ClusterMetrics(CollectorRegistry()),
+    )
+
+    async def remaining() -> list[bytes]:
+        return [entry_id for entry_id, _ in await client.xrange(key)]
+
+    assert await backlog.trim() > 0
+    left = await remaining()
+    assert set(ids[50:]) <= set(left)  # from the oldest pending entry on, everything stays
+    await backlog.poll()
+    assert backlog.room("room-0") == 100 + 100  # pending + never read
+
+    await client.xack(key, GROUP, *ids[50:100], *ids[150:200])
+    await backlog.trim()
+    left = await remaining()
+    assert set(ids[199:]) <= set(left)  # the last delivered entry and the unread ones
+    assert len(left) < 120
+    await backlog.poll()
+    assert backlog.room("room-0") == 100
