@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Container, Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -223,13 +223,20 @@ class AlertManager:
         )
         return await self._save(alert, None, "created")
 
-    async def tick(self, resolve_hold: Callable[[str], float | None]) -> list[Alert]:
-        """Auto-resolve alerts whose condition has been clear for their plan's hold time."""
+    async def tick(
+        self, resolve_hold: Callable[[str], float | None], rooms: Container[str] | None = None
+    ) -> list[Alert]:
+        """Auto-resolve alerts whose condition has been clear for their plan's hold time.
+
+        `rooms` limits it to the rooms this instance processes (cluster mode).
+        """
         resolved: list[Alert] = []
         now = self._clock.now()
         for alert in await self._store.list_alerts(
             states=(AlertState.FIRING, AlertState.ACKNOWLEDGED), limit=100_000
         ):
+            if rooms is not None and alert.room not in rooms:
+                continue
             hold = resolve_hold(alert.plan_id)
             if hold is None or alert.condition_clear_since is None:
                 continue

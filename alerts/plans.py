@@ -8,7 +8,7 @@ alert they belong to. It never touches alert state (alerts.manager does).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,7 +108,7 @@ class PlanEngine:
             for kind in plan.when.kinds:
                 self._by_kind[kind].append(plan)
         self._states: dict[tuple[str, str, str], _KeyState] = {}
-        self._started = False
+        self._clocked: set[str] = set()  # rooms whose absence clocks have been started
 
     def _state(self, plan: Plan, room: str, group: str) -> _KeyState:
         key = (plan.id, room, group)
@@ -152,15 +152,22 @@ class PlanEngine:
                 st.recent.append(signal)
         return out
 
-    def tick(self, now: float) -> list[PlanTrigger]:
-        """Evaluate time-based changes: windows expiring, durations reached, absences."""
-        if not self._started:
-            self._started = True
-            self._start_absence_clocks(now)
+    def tick(self, now: float, rooms: Collection[str] | None = None) -> list[PlanTrigger]:
+        """Evaluate time-based changes: windows expiring, durations reached, absences.
+
+        `rooms` limits the work to the rooms this instance processes (cluster mode: the
+        rooms it leases); a room's absence clocks start at the first tick that includes it.
+        """
+        fresh = [r for r in (self._rooms if rooms is None else rooms) if r not in self._clocked]
+        if fresh:
+            self._clocked.update(fresh)
+            self._start_absence_clocks(fresh, now)
         out: list[PlanTrigger] = []
         by_id = {p.id: p for p in self.plans}
         dead: list[tuple[str, str, str]] = []
         for key, st in self._states.items():
+            if rooms is not None and key[1] not in rooms:
+                continue
             plan = by_id[key[0]]
             holding = plan.when.holds(st.cond, now)
             if holding and not st.firing:
@@ -179,13 +186,23 @@ class PlanEngine:
             del self._states[key]
         return out
 
-    def _start_absence_clocks(self, now: float) -> None:
+    def _start_absence_clocks(self, rooms: list[str], now: float) -> None:
         for plan in self.plans:
             starter = getattr(plan.when, "start", None)
             if starter is None or plan.group_by != "room":
                 continue
-            for room in self._rooms:
+            for room in rooms:
                 starter(self._state(plan, room, "").cond, now)
+
+    def forget(self, room: str) -> None:
+        """Drop every window of a room (it is processed elsewhere now, or starts afresh)."""
+        for key in [k for k in self._states if k[1] == room]:
+            del self._states[key]
+        self._clocked.discard(room)
+
+    def rooms(self) -> frozenset[str]:
+        """Return the rooms that have windows kept."""
+        return frozenset(k[1] for k in self._states)
 
     def holding(self, plan_id: str, room: str, group_key: str = "") -> bool:
         """Return whether a plan's condition currently holds for a room and group key."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Protocol
 
 from alerts.clock import Clock
@@ -69,6 +69,8 @@ class Pipeline:
         self._comments = LabelCache(metrics.comments)
         self._flags = LabelCache(metrics.flags)
         self._room_gauge = LabelCache(metrics.room_gauge)
+        # Cluster mode: the rooms this instance processes now (time-based work is theirs only).
+        self.tick_rooms: Callable[[], Collection[str]] | None = None
         metrics.queue_capacity.set(queue_size)
         metrics.queue_depth.set_function(self._queue.qsize)
 
@@ -223,10 +225,11 @@ class Pipeline:
 
     async def tick(self) -> None:
         """Evaluate time-based conditions (windows expiring, absences, auto-resolve)."""
-        for trigger in self.engine.tick(self._clock.now()):
+        rooms = self.tick_rooms() if self.tick_rooms is not None else None
+        for trigger in self.engine.tick(self._clock.now(), rooms):
             await self._manager.handle(trigger)
         holds = {p.id: p.resolve_hold for p in self.engine.plans}
-        await self._manager.tick(holds.get)
+        await self._manager.tick(holds.get, rooms)
 
     async def drain(self, within: float) -> bool:
         """Wait until the queue is empty or `within` seconds pass; True when drained."""

@@ -116,6 +116,11 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         metrics=metrics,
     )
     service.pipeline.router = router
+    # Time-based work (absence windows, auto-resolve) is done by each room's owner only, and
+    # a room's windows follow its lease: dropped when it goes, started afresh when it comes.
+    service.pipeline.tick_rooms = lambda: leases.owned
+    leases.on_gone.append(service.engine.forget)
+    leases.on_gained.append(service.engine.forget)
     service.collectors.extend([leases, consumer, router, bus, backlog])
     # LIFO: the router flushes, then acks are written, then the leases are given up.
     service.on_teardown("cluster-leases", leases.release_all)

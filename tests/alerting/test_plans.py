@@ -192,6 +192,24 @@ def test_absence_starts_counting_from_start_for_configured_rooms() -> None:
     assert [t.room for t in cleared(eng.observe(sig("metric", 51, room="b", name="x")))] == ["b"]
 
 
+def test_ticks_for_some_rooms_touch_only_those_and_forget_drops_a_rooms_windows() -> None:
+    # Cluster mode: an instance ticks the rooms it leases; a room it gives up is forgotten.
+    eng = PlanEngine([plan({"type": "absence", "for": 30})], rooms=["a", "b"])
+    assert eng.tick(T0, rooms={"a"}) == []
+    assert eng.rooms() == {"a"}  # b's silence clock never started here
+    assert [t.room for t in fired(eng.tick(T0 + 31, rooms={"a"}))] == ["a"]
+    # b arrives later: its clock starts at the first tick that includes it.
+    assert fired(eng.tick(T0 + 40, rooms={"a", "b"})) == []
+    eng.forget("a")
+    assert eng.rooms() == {"b"}
+    assert [t.room for t in fired(eng.tick(T0 + 71, rooms={"b"}))] == ["b"]
+    # a comes back: a fresh window (its clock restarts), not the firing state it had before.
+    assert fired(eng.tick(T0 + 80, rooms={"a", "b"})) == []
+    assert not eng.holding("p", "a")
+    assert fired(eng.tick(T0 + 109, rooms={"a", "b"})) == []
+    assert [t.room for t in fired(eng.tick(T0 + 111, rooms={"a", "b"}))] == ["a"]
+
+
 def test_all_and_any_combinations() -> None:
     when = {
         "type": "all",

@@ -35,6 +35,7 @@ def cluster_yaml(
     cluster: bool = True,
     token: str = "ingest-token-123456",
     cluster_extra: str = "",
+    extra_plans: str = "",
 ) -> str:
     """Return a config YAML for a cluster member on redis_url with rooms room-0..room-N-1."""
     room_list = ", ".join(f"{{id: room-{i}}}" for i in range(rooms))
@@ -46,7 +47,7 @@ pipeline: {{tick_interval: 0.2, drain_timeout: 3}}
 rooms: [{room_list}]
 sources:
   - {{type: http_ingest, id: ingest, token: {token}, max_events: 5000}}
-{PLAN_CONFIG}
+{PLAN_CONFIG}{extra_plans}
 """
 
 
