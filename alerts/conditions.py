@@ -40,6 +40,8 @@ class Condition(Protocol):
     def holds(self, state: Any, now: float) -> bool: ...
     def describe(self, state: Any, now: float) -> str: ...
     def idle(self, state: Any, now: float) -> bool: ...
+    def dump(self, state: Any) -> Any: ...
+    def load(self, data: Any) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,16 @@ class Selector:
 
     def match(self, s: Signal) -> bool:
         return s.kind in self._kinds and (not self._categories or s.category in self._categories)
+
+
+def _floats(data: Any) -> deque[float]:
+    if not isinstance(data, list):
+        raise ValueError(f"expected a list of times, got {type(data).__name__}")
+    return deque(float(x) for x in data)
+
+
+def _opt(data: Any) -> float | None:
+    return None if data is None else float(data)
 
 
 def _expire(times: deque[float], cutoff: float) -> None:
@@ -103,6 +115,12 @@ class Count:
     def idle(self, state: deque[float], now: float) -> bool:
         _expire(state, now - self.window)
         return not state
+
+    def dump(self, state: deque[float]) -> Any:
+        return list(state)
+
+    def load(self, data: Any) -> deque[float]:
+        return _floats(data)
 
 
 @dataclass(slots=True)
@@ -147,6 +165,13 @@ class Ratio:
     def idle(self, state: _RatioState, now: float) -> bool:
         self.holds(state, now)
         return not state.num and not state.den
+
+    def dump(self, state: _RatioState) -> Any:
+        return [list(state.num), list(state.den)]
+
+    def load(self, data: Any) -> _RatioState:
+        num, den = data
+        return _RatioState(_floats(num), _floats(den))
 
 
 @dataclass(slots=True)
@@ -219,6 +244,13 @@ class Rate:
     def idle(self, state: _RateState, now: float) -> bool:
         return False  # the baseline is the room's memory; keep it
 
+    def dump(self, state: _RateState) -> Any:
+        return [list(state.times), state.baseline, state.total, state.first, state.folded]
+
+    def load(self, data: Any) -> _RateState:
+        times, baseline, total, first, folded = data
+        return _RateState(_floats(times), float(baseline), int(total), _opt(first), _opt(folded))
+
 
 @dataclass(slots=True)
 class _DropState:
@@ -266,6 +298,13 @@ class Drop:
     def idle(self, state: _DropState, now: float) -> bool:
         return False
 
+    def dump(self, state: _DropState) -> Any:
+        return [[list(p) for p in state.peaks], state.last]
+
+    def load(self, data: Any) -> _DropState:
+        peaks, last = data
+        return _DropState(deque((float(t), float(v)) for t, v in peaks), _opt(last))
+
 
 @dataclass(slots=True)
 class _ThresholdState:
@@ -308,6 +347,13 @@ class Threshold:
     def idle(self, state: _ThresholdState, now: float) -> bool:
         return False
 
+    def dump(self, state: _ThresholdState) -> Any:
+        return [state.value, state.since]
+
+    def load(self, data: Any) -> _ThresholdState:
+        value, since = data
+        return _ThresholdState(_opt(value), _opt(since))
+
 
 @dataclass(slots=True)
 class _AbsenceState:
@@ -340,6 +386,12 @@ class Absence:
 
     def idle(self, state: _AbsenceState, now: float) -> bool:
         return False
+
+    def dump(self, state: _AbsenceState) -> Any:
+        return state.last
+
+    def load(self, data: Any) -> _AbsenceState:
+        return _AbsenceState(_opt(data))
 
     def start(self, state: _AbsenceState, now: float) -> None:
         """Start the silence clock for a room that has not spoken yet."""
@@ -380,11 +432,28 @@ class Combined:
     def idle(self, state: list[Any], now: float) -> bool:
         return all(c.idle(st, now) for c, st in zip(self.children, state, strict=True))
 
+    def dump(self, state: list[Any]) -> Any:
+        return [c.dump(st) for c, st in zip(self.children, state, strict=True)]
+
+    def load(self, data: Any) -> list[Any]:
+        if not isinstance(data, list) or len(data) != len(self.children):
+            raise ValueError("the state does not match the condition's parts")
+        return [c.load(d) for c, d in zip(self.children, data, strict=True)]
+
     def start(self, state: list[Any], now: float) -> None:
         for child, st in zip(self.children, state, strict=True):
             starter = getattr(child, "start", None)
             if starter is not None:
                 starter(st, now)
+
+
+def shape(c: Condition) -> str:
+    """Return the structure of a condition (its kinds of parts): states load only into one alike."""
+    children = getattr(c, "children", None)
+    name = type(c).__name__.lower()
+    if children is None:
+        return name
+    return f"{name}({','.join(shape(x) for x in children)})"
 
 
 def compile_condition(c: cfg.Condition) -> Condition:

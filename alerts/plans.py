@@ -12,14 +12,17 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alerts.conditions import Condition, compile_condition
-from alerts.model import Severity, Signal, SignalKind
+import orjson
+
+from alerts.conditions import Condition, compile_condition, shape
+from alerts.model import Severity, Signal, SignalKind, evidence_from_dict, signal_to_dict
 from config.plans import Condition as ConditionConfig
 from config.plans import PlanConfig, leaves
 
 FLAGGED = frozenset({SignalKind.SENSITIVE, SignalKind.NEGATIVE})
 # A new alert opens with the flagged comments that made its plan fire (the newest this many).
 OPENING_COMMENTS = 50
+SNAPSHOT_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,25 @@ class Plan:
 def _span(c: ConditionConfig) -> float:
     window = getattr(c, "window", None)
     return float(window if window is not None else getattr(c, "for_", 0.0))
+
+
+def _signal(d: dict[str, Any]) -> Signal:
+    """Rebuild a flagged signal from a window snapshot (alerts.model.signal_to_dict)."""
+    return Signal(
+        room=str(d["room"]),
+        ts=float(d["ts"]),
+        kind=SignalKind(d["kind"]),
+        category=str(d["category"]),
+        severity=Severity(d["severity"]),
+        name=str(d["name"]),
+        value=float(d["value"]),
+        user=str(d["user"]),
+        text=str(d["text"]),
+        event_id=str(d["event_id"]),
+        source=str(d["source"]),
+        score=float(d["score"]),
+        evidence=tuple(evidence_from_dict(e) for e in d["evidence"]),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +225,50 @@ class PlanEngine:
     def rooms(self) -> frozenset[str]:
         """Return the rooms that have windows kept."""
         return frozenset(k[1] for k in self._states)
+
+    def export(self, room: str) -> bytes:
+        """Return a room's windows as JSON, for the instance that processes the room next."""
+        by_id = {p.id: p for p in self.plans}
+        keys: list[list[Any]] = []
+        for (plan_id, r, group), st in self._states.items():
+            plan = by_id.get(plan_id)
+            if r == room and plan is not None:
+                state = plan.when.dump(st.cond)
+                recent = [signal_to_dict(x) for x in st.recent] if st.recent else None
+                keys.append([plan_id, group, shape(plan.when), st.firing, state, recent])
+        return orjson.dumps({"v": SNAPSHOT_VERSION, "room": room, "keys": keys})
+
+    def restore(self, room: str, data: bytes) -> int:
+        """Replace a room's windows with an export of them; return how many were taken.
+
+        A window whose plan is gone or whose condition changed shape is left out (it
+        starts empty); a snapshot that cannot be read at all raises ValueError.
+        """
+        try:
+            doc = orjson.loads(data)
+            if doc["v"] != SNAPSHOT_VERSION or doc["room"] != room:
+                raise ValueError(f"a snapshot of {doc['room']!r}, version {doc['v']}")
+            keys = list(doc["keys"])
+        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"unreadable window snapshot: {exc}") from None
+        self.forget(room)
+        by_id = {p.id: p for p in self.plans}
+        taken = 0
+        for item in keys:
+            try:
+                plan_id, group, form, firing, state, recent = item
+                plan = by_id.get(plan_id)
+                if plan is None or form != shape(plan.when):
+                    continue
+                cond = plan.when.load(state)
+                opening = (
+                    deque((_signal(d) for d in recent), maxlen=OPENING_COMMENTS) if recent else None
+                )
+            except (TypeError, ValueError, KeyError):
+                continue
+            self._states[(plan.id, room, str(group))] = _KeyState(cond, bool(firing), opening)
+            taken += 1
+        return taken
 
     def holding(self, plan_id: str, room: str, group_key: str = "") -> bool:
         """Return whether a plan's condition currently holds for a room and group key."""

@@ -122,6 +122,10 @@ class RoomLeases:
         # is gained: per-room state kept elsewhere (plan windows) follows the lease.
         self.on_gone: list[Callable[[str], None]] = []
         self.on_gained: list[Callable[[str], None]] = []
+        # Awaited with the rooms just acquired before they are read, and with the rooms
+        # being released once their events are done, before the leases go (window handover).
+        self.before_gain: Callable[[list[str]], Awaitable[None]] | None = None
+        self.before_release: Callable[[list[str]], Awaitable[None]] | None = None
         self._heartbeat = client.register_script(_HEARTBEAT)
         self._acquire = client.register_script(_ACQUIRE)
         self._renew = client.register_script(_RENEW)
@@ -250,6 +254,8 @@ class RoomLeases:
                     self._epochs[room] += 1
                     for hook in self.on_gained:
                         hook(room)
+                if self.before_gain is not None:
+                    await self.before_gain(gained)
                 self._owned.update(gained)
         self._metrics.leases_owned.set(len(self._owned))
 
@@ -262,6 +268,8 @@ class RoomLeases:
             if self.on_release is not None and rooms:
                 drains = asyncio.gather(*(self.on_release(r) for r in rooms))
                 await self._renew_while(drains, rooms)
+            if self.before_release is not None and rooms:
+                await self.before_release(rooms)
             for room in rooms:
                 for hook in self.on_gone:
                     hook(room)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from alerts.store.redis import RedisStore
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.feedbus import RedisFeedBus
+from monitor.cluster.handover import WindowHandover
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.cluster.router import StreamRouter
@@ -121,6 +122,12 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
     service.pipeline.tick_rooms = lambda: leases.owned
     leases.on_gone.append(service.engine.forget)
     leases.on_gained.append(service.engine.forget)
+    # On a graceful move the windows go along (a crash loses them: the survivor starts empty).
+    handover = WindowHandover(
+        client, prefix=prefix, engine=service.engine, keep_for=max(30.0, 10 * cfg.lease_ttl)
+    )
+    leases.before_gain = handover.load
+    leases.before_release = handover.save
     service.collectors.extend([leases, consumer, router, bus, backlog])
     # LIFO: the router flushes, then acks are written, then the leases are given up.
     service.on_teardown("cluster-leases", leases.release_all)

@@ -210,6 +210,90 @@ def test_ticks_for_some_rooms_touch_only_those_and_forget_drops_a_rooms_windows(
     assert [t.room for t in fired(eng.tick(T0 + 111, rooms={"a", "b"}))] == ["a"]
 
 
+def every_kind_of_plan() -> list[Plan]:
+    rate = {"type": "rate", "factor": 3, "window": 10, "warmup": 5, "min_count": 5}
+    drop = {"type": "drop", "metric": "online_viewers", "fraction": 0.5, "window": 30}
+    whens: list[dict[str, Any]] = [
+        {"type": "count", "signal": "sensitive", "min": 3, "window": 60},
+        {"type": "ratio", "signal": "negative", "min_ratio": 0.3, "min_total": 5, "window": 60},
+        {**rate, "min_baseline": 0.1, "baseline_half_life": 60},
+        {**drop, "min_value": 100},
+        {"type": "threshold", "signal": "stream", "op": "==", "value": 0, "for": 10},
+        {"type": "absence", "for": 20},
+        {
+            "type": "all",
+            "of": [
+                {"type": "count", "signal": "sensitive", "min": 2, "window": 60},
+                {"type": "any", "of": [{"type": "absence", "signal": "metric", "for": 15}]},
+            ],
+        },
+    ]
+    return [
+        Plan.from_config(PlanConfig.model_validate({"id": f"p{i}", "name": "测试", "when": w}))
+        for i, w in enumerate(whens)
+    ]
+
+
+def timeline(start: float, n: int) -> list[Signal]:
+    out: list[Signal] = []
+    for i in range(n):
+        t = start + i * 0.7
+        out.append(sig("comment", t))
+        if i % 3 == 0:
+            out.append(sig("sensitive", t, event_id=f"s{i}"))
+        if i % 4 == 0:
+            out.append(sig("negative", t, event_id=f"n{i}"))
+        out.append(sig("metric", t, name="online_viewers", value=1000.0 if i < n // 2 else 300.0))
+        if i == n // 3:
+            out.append(sig("stream", t, value=0))
+    return out
+
+
+def view(triggers: list[PlanTrigger]) -> list[tuple[Any, ...]]:
+    return [
+        (t.plan.id, t.room, t.group_key, t.firing, t.ts, t.summary, t.signals) for t in triggers
+    ]
+
+
+def test_a_rooms_windows_exported_and_restored_behave_as_the_originals() -> None:
+    # A graceful move hands the windows to the next owner: it must go on exactly as if the
+    # room had never moved, firing and clearing at the same moments.
+    original = PlanEngine(every_kind_of_plan(), rooms=["r"])
+    original.tick(T0)
+    for s in timeline(0.0, 40):
+        original.observe(s)
+    original.tick(T0 + 29)
+    moved = PlanEngine(every_kind_of_plan(), rooms=["r", "other"])
+    assert moved.restore("r", original.export("r")) == original.keys()
+    assert moved.rooms() == {"r"}
+    for s in timeline(29.0, 60):
+        assert view(moved.observe(s)) == view(original.observe(s))
+    seen = 0
+    for t in (60.0, 75.0, 95.0, 200.0):
+        got = view(moved.tick(T0 + t, rooms={"r"}))
+        assert got == view(original.tick(T0 + t, rooms={"r"}))
+        seen += len(got)
+    assert seen  # the timeline does reach changes after the move
+
+
+def test_restore_skips_windows_of_changed_plans_and_refuses_junk() -> None:
+    eng = PlanEngine(every_kind_of_plan(), rooms=["r"])
+    for s in timeline(0.0, 10):
+        eng.observe(s)
+    data = eng.export("r")
+    count_only = PlanEngine([plan({"type": "count", "signal": "sensitive", "min": 3, "window": 9})])
+    assert count_only.restore("r", data) == 0  # plan ids differ: nothing taken
+    renamed = Plan.from_config(
+        PlanConfig.model_validate(
+            {"id": "p0", "name": "测试", "when": {"type": "absence", "for": 5}}
+        )
+    )
+    assert PlanEngine([renamed]).restore("r", data) == 0  # same id, another shape
+    for junk in (b"", b"[]", b'{"v": 1, "room": "x", "keys": []}', b"\xff"):
+        with pytest.raises(ValueError):
+            eng.restore("r", junk)
+
+
 def test_all_and_any_combinations() -> None:
     when = {
         "type": "all",

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 
 from monitor.app import Service, build_service
 from tests.cluster.support import cluster_config, wait_for
-from tests.cluster.test_cluster import ROOMS, owned, settled
+from tests.cluster.test_cluster import ROOMS, comment, owned, settled
 
 # Rooms never comment in this test: the plan's silence clock runs for every room from the
 # moment its owner starts ticking it, which makes each engine's rooms visible.
@@ -71,3 +72,49 @@ async def test_windows_and_auto_resolve_only_for_leased_rooms_and_dropped_on_mov
     )
     assert owned(c) and c.engine.rooms() == owned(c)
     assert sum(len(s.engine.rooms()) for s in (a, b, c)) == len(ROOMS)
+
+
+async def test_a_graceful_move_hands_a_half_counted_window_to_the_new_owner(
+    cluster: Callable[[str], Awaitable[Service]], redis_url: str
+) -> None:
+    a = await cluster("a")
+    await wait_for(lambda: owned(a) == set(ROOMS), 10, "a to own every room")
+    # Two of the three flagged comments the burst plan needs, in every room, seen by a.
+    for n in range(2):
+        for room in ROOMS:
+            assert a.pipeline.offer(comment(room, n))  # type: ignore[arg-type]
+
+    async def flags() -> set[str]:
+        items = await a.store.read_feed(0, limit=10_000)
+        return {i.data["event_id"] for i in items if i.type == "flag"}
+
+    async def flagged(n: int) -> bool:
+        return len(await flags()) == n
+
+    await wait_for(lambda: flagged(12), 15, "the first two comments of every room")
+    assert await a.store.list_alerts() == []
+    # b joins: a releases b's share, leaving the windows behind for b to take.
+    b = await cluster("b")
+    await wait_for(lambda: settled(a, b), 15, "the rooms to split between a and b")
+    assert owned(b) and owned(b) == b.engine.rooms()
+    for room in ROOMS:
+        assert a.pipeline.offer(comment(room, 2))  # type: ignore[arg-type]
+
+    async def alert_rooms() -> set[str]:
+        return {x.room for x in await a.store.list_alerts()}
+
+    async def every_room_alerting() -> bool:
+        return await alert_rooms() == set(ROOMS)
+
+    # Each third comment completes the count, on whichever instance now owns the room.
+    await wait_for(every_room_alerting, 15, "the burst plan to fire in every room")
+    for listed in await a.store.list_alerts():
+        alert = await a.store.get_alert(listed.id)
+        assert alert is not None
+        # The alert opens with all three comments, the two seen before the move included.
+        assert len(alert.comments) == 3, (alert.room, [c.event_id for c in alert.comments])
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        assert await client.keys("rw:windows:*") == []  # each snapshot was taken once
+    finally:
+        await client.aclose()
