@@ -95,13 +95,29 @@ def make_events(
     return out
 
 
-async def processed(http: aiohttp.ClientSession, base: str) -> float:
+SCRAPED = {
+    "processed": "roomwatch_pipeline_latency_seconds_count",
+    "lag_sum": "roomwatch_event_loop_lag_seconds_sum",
+    "lag_count": "roomwatch_event_loop_lag_seconds_count",
+    "late_renewals": "roomwatch_cluster_lease_renewals_late_total",
+    "leases_lost": 'roomwatch_cluster_lease_changes_total{change="lost"}',
+}
+
+
+async def scrape(http: aiohttp.ClientSession, base: str) -> dict[str, float]:
+    """Return the few counters the report needs from an instance's /metrics."""
     async with http.get(f"{base}/metrics") as r:
         text = await r.text()
+    found = dict.fromkeys(SCRAPED, 0.0)
     for line in text.splitlines():
-        if line.startswith("roomwatch_pipeline_latency_seconds_count"):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
+        for key, name in SCRAPED.items():
+            if line.startswith(name + " "):
+                found[key] = float(line.rsplit(" ", 1)[1])
+    return found
+
+
+def delta(after: list[dict[str, float]], before: list[dict[str, float]], key: str) -> float:
+    return sum(a[key] - b[key] for a, b in zip(after, before, strict=True))
 
 
 async def login(http: aiohttp.ClientSession, base: str) -> str:
@@ -217,18 +233,20 @@ async def run(args: argparse.Namespace) -> None:
                 cookie, str(args.clients), str(until), str(lat_file),
             )  # fmt: skip
             await asyncio.sleep(1.5)
-            before = [await processed(http, b) for b in bases]
+            before = [await scrape(http, b) for b in bases]
             usage0 = [proc_usage(i.proc.pid) for i in insts if i.proc]
             t0 = time.monotonic()
             counts = {"accepted": 0, "refused": 0}
             await load(http, bases, args.rooms, args.seconds, args.rate, counts, args.flagged)
             elapsed = time.monotonic() - t0
-            after = [await processed(http, b) for b in bases]
+            after = [await scrape(http, b) for b in bases]
             usage1 = [proc_usage(i.proc.pid) for i in insts if i.proc]
             # The consoles stay on a little longer so the slow tail is in the samples.
             await consoles.wait()
             lat = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else []
-        done = sum(a - b for a, b in zip(after, before, strict=True))
+        done = delta(after, before, "processed")
+        lag_n = delta(after, before, "lag_count")
+        lag_ms = delta(after, before, "lag_sum") / lag_n * 1000 if lag_n else 0.0
         cpu = [(u1[0] - u0[0]) / elapsed * 100 for u0, u1 in zip(usage0, usage1, strict=True)]
         rss = [u[1] / 2**20 for u in usage1]
         lat.sort()
@@ -246,7 +264,14 @@ async def run(args: argparse.Namespace) -> None:
                 else "no feed samples, "
             )
             + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}, "
-            + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB"
+            + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB, "
+            + f"loop lag mean {lag_ms:.1f} ms"
+            + (
+                f", late lease renewals {delta(after, before, 'late_renewals'):.0f}, "
+                f"leases lost {delta(after, before, 'leases_lost'):.0f}"
+                if cluster
+                else ""
+            )
         )
     finally:
         for inst in insts:
