@@ -154,6 +154,10 @@ def opened_at(alert: Alert) -> float:
     return alert.started_at
 
 
+# Alert changes that start, move or stop a ladder (state, deadlines, severity, epoch).
+LADDER_ACTIONS = frozenset({"created", "reopened", "acknowledged", "unacknowledged", "resolved"})
+
+
 class Escalator:
     """Walk every open alert's ladder on a tick; notify through the dispatcher."""
 
@@ -178,8 +182,12 @@ class Escalator:
         self._kick = asyncio.Event()
 
     async def on_alert_change(self, change: AlertChange) -> None:
-        """Wake the loop when something that moves a ladder happened (a listener)."""
-        if change.action != "escalated":
+        """Wake the loop when something that moves a ladder happened (a listener).
+
+        Grouping another comment, handling one or a condition clearing changes no state or
+        deadline, and waking on them made every flagged comment re-read every open alert.
+        """
+        if change.action in LADDER_ACTIONS:
             self._kick.set()
 
     async def run(self) -> None:

@@ -66,7 +66,10 @@ class AlertManager:
     def __init__(self, store: AlertStore, clock: Clock, plans: Iterable[Plan] = ()) -> None:
         self._store = store
         self._clock = clock
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # people's actions, escalation, auto-resolve
+        # Plan triggers lock their alert's fingerprint only, so rooms do not wait on each
+        # other's store writes; a trigger racing an action is settled by compare-and-set.
+        self._key_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._listeners: list[Listener] = []
         self._plans = {p.id: p for p in plans}
         self.silences = SilenceBook(store)
@@ -102,19 +105,34 @@ class AlertManager:
         await self._emit(AlertChange(alert, previous, action))
         return alert
 
-    async def _atomic(self, change: Callable[[], Awaitable[T]]) -> T:
-        """Run a read-change-write under the lock, again from a fresh read on a conflict."""
-        async with self._lock:
-            for attempt in range(1, CAS_ATTEMPTS + 1):
-                try:
-                    return await change()
-                except StoreConflict as exc:
-                    self.conflicts += 1
-                    if attempt == CAS_ATTEMPTS:
-                        raise
-                    log.info("%s; computing the change again (attempt %d)", exc, attempt + 1)
-                    await asyncio.sleep(0)
-            raise AssertionError("unreachable")
+    async def _atomic(self, change: Callable[[], Awaitable[T]], key: str | None = None) -> T:
+        """Run a read-change-write under a lock, again from a fresh read on a conflict."""
+        if key is None:
+            async with self._lock:
+                return await self._attempts(change)
+        lock, users = self._key_locks.get(key) or (asyncio.Lock(), 0)
+        self._key_locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                return await self._attempts(change)
+        finally:
+            lock, users = self._key_locks[key]
+            if users == 1:
+                del self._key_locks[key]
+            else:
+                self._key_locks[key] = (lock, users - 1)
+
+    async def _attempts(self, change: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(1, CAS_ATTEMPTS + 1):
+            try:
+                return await change()
+            except StoreConflict as exc:
+                self.conflicts += 1
+                if attempt == CAS_ATTEMPTS:
+                    raise
+                log.info("%s; computing the change again (attempt %d)", exc, attempt + 1)
+                await asyncio.sleep(0)
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _log(alert: Alert, entry: HistoryEntry) -> tuple[HistoryEntry, ...]:
@@ -123,7 +141,8 @@ class AlertManager:
     async def handle(self, trigger: PlanTrigger) -> Alert | None:
         """Apply a plan trigger: open, reopen or group into an alert, or note it cleared."""
         self._plans.setdefault(trigger.plan.id, trigger.plan)
-        return await self._atomic(lambda: self._handle(trigger))
+        fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
+        return await self._atomic(lambda: self._handle(trigger), fp)
 
     async def _handle(self, trigger: PlanTrigger) -> Alert | None:
         fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)

@@ -36,6 +36,9 @@ class StoreConfig(Section):
 
 class PipelineConfig(Section):
     queue_size: int = Field(10_000, ge=10, le=10_000_000)
+    # Events of one room always go to the same worker, in order; several workers let one
+    # room's wait on the store overlap with other rooms' work.
+    workers: int = Field(8, ge=1, le=64)
     drain_timeout: float = Field(5.0, ge=0, le=300)
     tick_interval: float = Field(1.0, gt=0, le=60)
 

@@ -204,6 +204,7 @@ def build_service(
         metrics=metrics,
         clock=clock,
         queue_size=config.pipeline.queue_size,
+        workers=config.pipeline.workers,
         on_flag=feed.on_flag,
         negative_ratio=negative_ratio,
     )

@@ -1,4 +1,9 @@
-"""The pipeline runtime: bounded queue -> detection -> plans -> alert manager -> outputs."""
+"""The pipeline runtime: bounded queue -> detection -> plans -> alert manager -> outputs.
+
+Events are spread over a few workers by room: one room's events are processed by one
+worker, in arrival order (plan windows need that), while another room's events go on
+when a worker waits for the store. The queue bound is shared by all workers.
+"""
 
 from __future__ import annotations
 
@@ -51,15 +56,20 @@ class Pipeline:
         queue_size: int,
         on_flag: FlagSink | None = None,
         negative_ratio: NegativeRatio | None = None,
+        workers: int = 1,
     ) -> None:
         self.detector = detector
         self.engine = engine
         self._manager = manager
         self._metrics = metrics
         self._clock = clock
-        self._queue: asyncio.Queue[tuple[AnyEvent, float, Done | None]] = asyncio.Queue(
-            maxsize=queue_size
-        )
+        self._queues: list[asyncio.Queue[tuple[AnyEvent, float, Done | None]]] = [
+            asyncio.Queue() for _ in range(max(1, workers))
+        ]
+        self._capacity = queue_size
+        self._depth = 0  # events queued or being processed, over all workers
+        self._space = asyncio.Event()
+        self._space.set()
         self._on_flag = on_flag
         self._negative_ratio = negative_ratio
         self._accepting = True
@@ -72,7 +82,7 @@ class Pipeline:
         # Cluster mode: the rooms this instance processes now (time-based work is theirs only).
         self.tick_rooms: Callable[[], Collection[str]] | None = None
         metrics.queue_capacity.set(queue_size)
-        metrics.queue_depth.set_function(self._queue.qsize)
+        metrics.queue_depth.set_function(lambda: self._depth)
 
     @property
     def accepting(self) -> bool:
@@ -102,12 +112,10 @@ class Pipeline:
             return False
         if self.router is not None:
             return self.router.offer(event)
-        try:
-            self._queue.put_nowait((event, time.perf_counter(), None))
-        except asyncio.QueueFull:
+        if self._depth >= self._capacity:
             self._metrics.events_dropped.labels(event.source or UNKNOWN_SOURCE).inc()
             return False
-        self._count_in(event)
+        self._enqueue(event, None)
         return True
 
     def offer_many(self, events: Sequence[AnyEvent]) -> int:
@@ -146,13 +154,24 @@ class Pipeline:
             return False
         if self.router is not None:
             return await self.router.put(event)
-        await self._queue.put((event, time.perf_counter(), None))
-        self._count_in(event)
+        await self._wait_for_space()
+        self._enqueue(event, None)
         return True
 
     async def submit(self, event: AnyEvent, done: Done) -> None:
         """Enqueue locally (bypassing the router), calling `done` once it is processed."""
-        await self._queue.put((event, time.perf_counter(), done))
+        await self._wait_for_space()
+        self._enqueue(event, done)
+
+    async def _wait_for_space(self) -> None:
+        while self._depth >= self._capacity:
+            self._space.clear()
+            await self._space.wait()
+
+    def _enqueue(self, event: AnyEvent, done: Done | None) -> None:
+        queue = self._queues[hash(event.room) % len(self._queues)]
+        queue.put_nowait((event, time.perf_counter(), done))
+        self._depth += 1
         self._count_in(event)
 
     def _count_in(self, event: AnyEvent) -> None:
@@ -162,6 +181,9 @@ class Pipeline:
 
     async def run(self) -> None:
         """Process events until cancelled."""
+        await asyncio.gather(*(self._work(queue) for queue in self._queues))
+
+    async def _work(self, queue: asyncio.Queue[tuple[AnyEvent, float, Done | None]]) -> None:
         since_yield = 0
         while True:
             # queue.get() does not suspend while events are waiting, and an in-memory
@@ -171,7 +193,7 @@ class Pipeline:
             if since_yield >= YIELD_EVERY:
                 since_yield = 0
                 await asyncio.sleep(0)
-            event, enqueued, done = await self._queue.get()
+            event, enqueued, done = await queue.get()
             error: BaseException | None = None
             try:
                 await self.process(event)
@@ -190,7 +212,10 @@ class Pipeline:
             finally:
                 if done is not None:
                     done(error)
-                self._queue.task_done()
+                self._depth -= 1
+                if self._depth < self._capacity:
+                    self._space.set()
+                queue.task_done()
                 self._metrics.pipeline_latency.observe(time.perf_counter() - enqueued)
 
     async def process(self, event: AnyEvent) -> None:
@@ -232,10 +257,10 @@ class Pipeline:
         await self._manager.tick(holds.get, rooms)
 
     async def drain(self, within: float) -> bool:
-        """Wait until the queue is empty or `within` seconds pass; True when drained."""
+        """Wait until every queue is empty or `within` seconds pass; True when drained."""
         try:
-            await asyncio.wait_for(self._queue.join(), within)
+            await asyncio.wait_for(asyncio.gather(*(q.join() for q in self._queues)), within)
         except TimeoutError:
-            log.warning("pipeline drain timed out with %d events left", self._queue.qsize())
+            log.warning("pipeline drain timed out with %d events left", self._depth)
             return False
         return True

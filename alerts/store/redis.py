@@ -103,6 +103,27 @@ end
 return {v or '', header, redis.call('LRANGE', KEYS[2], 0, -1)}
 """
 
+# KEYS: fingerprint index, versions.  ARGV: fingerprint, key prefix, the id and version
+# the caller holds for it ('' = none).  One round trip for the grouping path: returns {}
+# when no alert is indexed, {id, version} when the caller's copy is current, else
+# {id, version, header JSON, comment JSON list}.  (Alert keys are derived from the id,
+# so this script suits a single Redis or a primary, not Redis Cluster.)
+_FIND_ALERT = """
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then
+  return {}
+end
+local v = redis.call('HGET', KEYS[2], id)
+if v and id == ARGV[3] and v == ARGV[4] then
+  return {id, v}
+end
+local header = redis.call('GET', ARGV[2] .. ':alert:' .. id)
+if not header then
+  return {}
+end
+return {id, v or '', header, redis.call('LRANGE', ARGV[2] .. ':alert:' .. id .. ':comments', 0, -1)}
+"""
+
 # KEYS: seq, log, room_log.  ARGV: capacity, the item JSON after its opening brace.
 # The seq is spliced in here so the one inside the item is the one INCR returned.
 _APPEND_FEED = """
@@ -144,6 +165,7 @@ class RedisStore:
         self._feed_capacity = feed_capacity
         self._put_alert = client.register_script(_PUT_ALERT)
         self._get_alert = client.register_script(_GET_ALERT)
+        self._find_alert = client.register_script(_FIND_ALERT)
         self._append_feed = client.register_script(_APPEND_FEED)
         self._append_record = client.register_script(_APPEND_RECORD)
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
@@ -151,6 +173,7 @@ class RedisStore:
         # comments decode once each (keyed by their stored bytes).
         self._decoded: dict[str, Alert] = {}
         self._comments: dict[bytes, FlaggedComment] = {}
+        self._fp_ids: dict[str, str] = {}  # fingerprint -> the alert id last seen for it
         # Told of every failed call (op, error): the service counts and logs them.
         self.on_error: Callable[[str, Exception], None] | None = None
 
@@ -285,10 +308,20 @@ class RedisStore:
         self._decoded[alert.id] = alert
 
     async def _by_fingerprint(self, index: str, fp: str) -> Alert | None:
-        alert_id = await self._call("hget", lambda: self.client.hget(self.key("fp", index), fp))
-        if alert_id is None:
+        guess = self._fp_ids.get(fp, "")
+        held = self._decoded.get(guess) if guess else None
+        keys = [self.key("fp", index), self.key("alerts", "versions")]
+        args: list[Arg] = [fp, self._p, guess, "" if held is None else str(held.version)]
+        reply = await self._call("find_alert", lambda: self._find_alert(keys=keys, args=args))
+        if not reply:
             return None
-        return await self.get_alert(_text(alert_id))
+        alert_id = _text(reply[0])
+        if len(self._fp_ids) >= DECODED_CACHE:
+            self._fp_ids.pop(next(iter(self._fp_ids)))
+        self._fp_ids[fp] = alert_id
+        if len(reply) == 2 and held is not None and alert_id == guess:
+            return held
+        return self._from_reply(alert_id, reply[1:], None)
 
     async def find_open(self, fingerprint: str) -> Alert | None:
         return await self._by_fingerprint("open", fingerprint)

@@ -8,7 +8,7 @@ import pytest
 
 from alerts.clock import ManualClock
 from alerts.manager import AlertActionError, AlertChange, AlertManager
-from alerts.model import AlertState, CommentAction
+from alerts.model import Alert, AlertState, CommentAction
 from alerts.store.memory import MemoryStore
 from tests.alerting.helpers import make_plan, trigger
 
@@ -248,7 +248,20 @@ async def test_two_instances_racing_on_one_alert_keep_both_changes(redis_url: st
         assert [c.event_id for c in final.comments] == [f"e{n}" for n in range(41)]
         assert final.comments[0].action is CommentAction.DELETED
         assert final.version == 1 + 40 + 2
-        assert owner.conflicts + other.conflicts >= 1  # they did collide, and lost nothing
+
+        # Force the collision: the owner's write lands between the other's read and write.
+        read = other_store.get_alert
+
+        async def read_then_owner_writes(alert_id: str) -> Alert | None:
+            seen = await read(alert_id)
+            if other.conflicts == 0:
+                await owner.handle(trigger(plan, clock.now(), ids=("late",)))
+            return seen
+
+        other_store.get_alert = read_then_owner_writes  # type: ignore[method-assign]
+        done = await other.resolve(a.id, "ctl", "handled")
+        assert other.conflicts == 1
+        assert done.state is AlertState.RESOLVED and done.comments[-1].event_id == "late"
     finally:
         await owner_store.close()
         await other_store.close()
