@@ -37,8 +37,18 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 FLAGGED_SHARE = 0.02  # default: a few percent of comments are sensitive (--flagged)
 
 
-def config_yaml(store: str, redis_url: str, rooms: int, cluster: bool, instance: str) -> str:
+def config_yaml(
+    store: str, redis_url: str, rooms: int, cluster: bool, instance: str, teams: int = 0
+) -> str:
     room_ids = [f"r{i}" for i in range(rooms)]
+    # With teams, controller i answers for its own share of the rooms and its console
+    # authenticates with an API token (what a per-team deployment looks like).
+    per_team = max(1, rooms // teams) if teams else 0
+    controllers = "".join(
+        f', {{id: ctl{i}, role: controller, tokens: ["${{BENCH_T{i}}}"], '
+        f"rooms: [{', '.join(room_ids[(i * per_team + j) % rooms] for j in range(per_team))}]}}"
+        for i in range(teams)
+    )
     plans = Path(__file__).resolve().parent.parent / "config" / "plans"
     store_yaml = (
         f'{{kind: redis, redis_url: "{redis_url}", key_prefix: bench}}'
@@ -54,7 +64,7 @@ rooms: [{", ".join(f"{{id: {r}}}" for r in room_ids)}]
 sources: [{{type: http_ingest, id: bench, token: {TOKEN}, max_events: 20000,
            max_body_bytes: 16777216}}]
 people:
-  users: [{{id: bench, name: 压测, role: admin, password: "${{BENCH_PW}}"}}]
+  users: [{{id: bench, name: 压测, role: admin, password: "${{BENCH_PW}}"}}{controllers}]
 detection:
   categories:
     - {{id: contact_diversion, files: [contact_diversion.txt], homophones: true, contact: true}}
@@ -154,14 +164,26 @@ async def login(http: aiohttp.ClientSession, base: str) -> str:
         return r.cookies["rw_session"].value
 
 
+def auth_header(auth: str, client: int) -> dict[str, str]:
+    """`cookie:VALUE` (every client is the admin) or `teams:N` (client c is controller c % N)."""
+    how, _, value = auth.partition(":")
+    if how == "teams":
+        return {"Authorization": f"Bearer {PASSWORD}-t{client % int(value)}"}
+    return {"Cookie": f"rw_session={value}"}
+
+
 async def console(
-    http: aiohttp.ClientSession, base: str, cookie: str, lat: list[float], until: float
+    http: aiohttp.ClientSession,
+    base: str,
+    headers: dict[str, str],
+    lat: list[float],
+    until: float,
 ) -> None:
     """One console client: record ingest-to-feed latency of every flag it receives."""
     after = "latest"
     while time.time() < until:
         url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"
-        async with http.ws_connect(url, headers={"Cookie": f"rw_session={cookie}"}) as ws:
+        async with http.ws_connect(url, headers=headers) as ws:
             while time.time() < until:
                 try:
                     msg = await asyncio.wait_for(ws.receive(), 0.5)
@@ -176,14 +198,15 @@ async def console(
                     lat.append(time.time() - float(item["data"]["ts"]))
 
 
-async def consoles_main(
-    bases: list[str], cookie: str, clients: int, until: float, out: str
-) -> None:
+async def consoles_main(bases: list[str], auth: str, clients: int, until: float, out: str) -> None:
     """Run the console clients in their own process so load generation cannot delay them."""
     lat: list[float] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         await asyncio.gather(
-            *(console(http, bases[c % len(bases)], cookie, lat, until) for c in range(clients)),
+            *(
+                console(http, bases[c % len(bases)], auth_header(auth, c), lat, until)
+                for c in range(clients)
+            ),
             return_exceptions=True,
         )
     await asyncio.to_thread(Path(out).write_bytes, orjson.dumps(lat))
@@ -235,9 +258,13 @@ async def run(args: argparse.Namespace) -> None:
         redis.start()
     cluster = args.instances > 1 or args.cluster
     os.environ["BENCH_PW"] = PASSWORD
+    for i in range(args.teams):
+        os.environ[f"BENCH_T{i}"] = f"{PASSWORD}-t{i}"
     insts = [
         Instance(
-            config_yaml(args.store, redis.url if redis else "", args.rooms, cluster, f"i{n}"),
+            config_yaml(
+                args.store, redis.url if redis else "", args.rooms, cluster, f"i{n}", args.teams
+            ),
             tmp,
             f"i{n}",
         )
@@ -252,12 +279,12 @@ async def run(args: argparse.Namespace) -> None:
         bases = [i.url for i in insts]
         conn = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=conn) as http:
-            cookie = await login(http, bases[0])
+            auth = f"teams:{args.teams}" if args.teams else f"cookie:{await login(http, bases[0])}"
             lat_file = tmp / "latency.json"
             until = time.time() + args.seconds + 4.0
             consoles = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bench.bench_scale", "_consoles", ",".join(bases),
-                cookie, str(args.clients), str(until), str(lat_file),
+                auth, str(args.clients), str(until), str(lat_file),
             )  # fmt: skip
             await asyncio.sleep(1.5)
             before = [await scrape(http, b) for b in bases]
@@ -279,7 +306,7 @@ async def run(args: argparse.Namespace) -> None:
         lat.sort()
         mode = f"{args.store}{' cluster' if cluster else ''} x{args.instances}"
         print(
-            f"{mode:18} rooms={args.rooms} clients={args.clients} "
+            f"{mode:18} rooms={args.rooms} clients={args.clients} teams={args.teams} "
             f"offered={'max' if args.rate is None else int(args.rate)}/s "
             f"flagged={args.flagged:.0%}: "
             f"accepted {counts['accepted'] / elapsed:8.0f}/s, processed {done / elapsed:8.0f}/s "
@@ -319,6 +346,7 @@ def main() -> None:
     t.add_argument("--rooms", type=int, default=20)
     t.add_argument("--clients", type=int, default=1)
     t.add_argument("--flagged", type=float, default=FLAGGED_SHARE)
+    t.set_defaults(teams=0)
     c = sub.add_parser("capacity")
     c.add_argument("--store", choices=["memory", "redis"], default="redis")
     c.add_argument("--rooms", type=int, default=1000)
@@ -326,16 +354,23 @@ def main() -> None:
     c.add_argument("--rate", type=float, default=2000.0)
     c.add_argument("--seconds", type=float, default=10.0)
     c.add_argument("--flagged", type=float, default=FLAGGED_SHARE)
+    c.add_argument(
+        "--teams",
+        type=int,
+        default=0,
+        help="controllers with rooms/teams rooms each, clients spread over them "
+        "(0: every client is an admin seeing every room)",
+    )
     k = sub.add_parser("_consoles")  # internal: the console clients' process
     k.add_argument("bases")
-    k.add_argument("cookie")
+    k.add_argument("auth")
     k.add_argument("clients", type=int)
     k.add_argument("until", type=float)
     k.add_argument("out")
     args = parser.parse_args()
     if args.cmd == "_consoles":
         asyncio.run(
-            consoles_main(args.bases.split(","), args.cookie, args.clients, args.until, args.out)
+            consoles_main(args.bases.split(","), args.auth, args.clients, args.until, args.out)
         )
         return
     if args.cmd == "capacity":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,25 +42,39 @@ def encode_item(item: FeedItem) -> str:
 
 
 class FeedSubscription:
-    """One live client's queue of feed items, limited to its rooms (None = all)."""
+    """One live client's queue of feed items, limited to its rooms (None = all).
+
+    Kept cheap per item: the hub appends and sets one event; the client's loop takes
+    everything queued at once. Past `capacity` items the client is marked lagged.
+    """
 
     def __init__(self, rooms: Iterable[str] | None, capacity: int = CLIENT_QUEUE) -> None:
         self.rooms = frozenset(rooms) if rooms is not None else None
-        self.queue: asyncio.Queue[FeedItem] = asyncio.Queue(maxsize=capacity)
-        self.lagged = asyncio.Event()
+        self.items: deque[FeedItem] = deque()
+        self.capacity = capacity
+        self.lagged = False
+        self.wake = asyncio.Event()
 
     def wants(self, room: str) -> bool:
         return self.rooms is None or room in self.rooms
 
     def offer(self, item: FeedItem) -> bool:
-        if self.lagged.is_set():
+        if self.lagged:
             return False
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self.lagged.set()
+        if len(self.items) >= self.capacity:
+            self.lagged = True
+            self.wake.set()
             return False
+        self.items.append(item)
+        self.wake.set()
         return True
+
+    async def get(self) -> FeedItem:
+        """Wait for the next item (for readers other than the websocket loop)."""
+        while not self.items:
+            self.wake.clear()
+            await self.wake.wait()
+        return self.items.popleft()
 
 
 class FeedHub:
