@@ -40,6 +40,8 @@ from alerts.store.base import FeedItem, StoreConflict, StoreError
 
 FEED_CAPACITY = 100_000
 DECODED_CACHE = 2_000  # alerts
+POOL_SIZE = 64  # connections to Redis per instance
+POOL_WAIT = 10.0  # longest wait for a free connection before a call fails
 COMMENT_CACHE = 50_000  # flagged comments, by their stored bytes
 _PAGE = 200
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
@@ -182,14 +184,19 @@ class RedisStore:
         cls, url: str, *, prefix: str = "roomwatch", feed_capacity: int = FEED_CAPACITY
     ) -> RedisStore:
         """Build a store on a new connection pool; retries ride out a short Redis restart."""
-        client = aioredis.Redis.from_url(
+        # A blocking pool: when every connection is busy (hundreds of consoles resuming at
+        # once) a caller waits for one instead of failing with "too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
+            max_connections=POOL_SIZE,
+            timeout=POOL_WAIT,
             socket_timeout=5.0,
             socket_connect_timeout=2.0,
             health_check_interval=15,
             retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
             retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
         )
+        client = aioredis.Redis.from_pool(pool)
         return cls(client, prefix=prefix, feed_capacity=feed_capacity)
 
     def key(self, *parts: str) -> str:

@@ -14,23 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 
 import orjson
 from aiohttp import WSMsgType, web
 
-from alerts.store.base import AlertStore
+from alerts.store.base import AlertStore, StoreError
 from monitor.feed import FeedHub, FeedSubscription, encode_item
 from monitor.web import sockets
 from monitor.web.auth import ACCESS, current_user
 from monitor.web.keys import SERVICE
 from monitor.web.util import bad_request
 
+log = logging.getLogger(__name__)
+
 HEARTBEAT = 15.0
 REPLAY_PAGE = 2_000
 SEND_TIMEOUT = 10.0  # a client that cannot take one frame in this long is dropped
 LAGGED = 4000
+TRY_AGAIN = 1013
 CLOSE_TIMEOUT = 2.0
 SENT_WINDOW = 10_000
 
@@ -65,10 +69,10 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
     # Subscribe before replaying, so nothing appended during the replay is missed;
     # the seq check below drops what the replay already sent.
     sub = service.feed.subscribe(rooms)
-    if after < 0:
-        after = await _head(service.store, service.feed.head)
     reader = asyncio.create_task(_drain_client(ws))
     try:
+        if after < 0:
+            after = await _head(service.store, service.feed.head)
         await _send(
             ws,
             orjson.dumps(
@@ -86,6 +90,12 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         await _live(ws, service.feed, sub, reader, sent, heartbeat, service.clock.now)
     except (TimeoutError, ConnectionError):
         pass
+    except StoreError as exc:
+        # The store cannot replay right now: the client reconnects with ?after and misses
+        # nothing. Not a server error in the log for every console that tried.
+        log.warning("feed for %s closed: %s", user.id, exc)
+        with contextlib.suppress(Exception):
+            await ws.close(code=TRY_AGAIN, message=b"store unavailable: reconnect with ?after")
     finally:
         service.feed.unsubscribe(sub)
         if not ws.closed:
@@ -138,9 +148,10 @@ async def _replay(
 ) -> None:
     while True:
         items = await store.read_feed(sent.last, rooms=rooms, limit=REPLAY_PAGE)
-        for item in items:
-            await _send(ws, encode_item(item))
-            sent.add(item.seq)
+        async with asyncio.timeout(SEND_TIMEOUT):
+            for item in items:
+                await ws.send_str(encode_item(item))
+                sent.add(item.seq)
         if len(items) < REPLAY_PAGE:
             return
 
@@ -162,11 +173,14 @@ async def _live(
                 async with asyncio.timeout(max(0.0, next_beat - time.monotonic())):
                     await sub.wake.wait()
         sub.wake.clear()
-        while sub.items:  # everything already queued, without waiting in between
-            item = sub.items.popleft()
-            if sent.fresh(item.seq):
-                await _send(ws, hub.text(item))
-                sent.add(item.seq)
+        if sub.items:
+            # One deadline for the batch (a timer per frame costs more than the frame).
+            async with asyncio.timeout(SEND_TIMEOUT):
+                while sub.items:  # everything already queued, without waiting in between
+                    item = sub.items.popleft()
+                    if sent.fresh(item.seq):
+                        await ws.send_str(hub.text(item))
+                        sent.add(item.seq)
         if sub.lagged:
             await ws.close(code=LAGGED, message=b"lagged: resume with ?after")
             return

@@ -169,3 +169,34 @@ async def test_an_item_overtaken_on_the_bus_is_still_delivered_once(running: Run
         got = [f["seq"] for f in _items(await _frames(ws))]
         assert sorted(got) == [early.seq, late.seq] and len(got) == 2
         await ws.close()
+
+
+async def test_a_store_failure_during_replay_closes_with_try_again_not_an_error(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alerts.store.base import StoreError
+
+    await running.incident("r1", tag="x")
+    store = running.service.store
+    real = store.read_feed
+    failures = [StoreError("redis read_feed failed: Too many connections")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "read_feed", flaky)
+    async with await running.session("ctl-a") as http:
+        ws = await http.ws_connect(f"{running.base}/api/v1/feed?after=0")
+        hello = await ws.receive()  # the hello frame goes out before the replay starts
+        assert orjson.loads(hello.data)["type"] == "hello"
+        msg = await ws.receive()
+        assert msg.type == aiohttp.WSMsgType.CLOSE and msg.data == 1013
+        # The client comes back and gets everything it asked for.
+        again = await http.ws_connect(f"{running.base}/api/v1/feed?after=0")
+        frames = await _frames(again)
+        assert frames[0]["type"] == "hello" and {"alert", "flag"} <= {
+            f["type"] for f in _items(frames)
+        }
+        await again.close()
