@@ -186,7 +186,7 @@ async def console(
         async with http.ws_connect(url, headers=headers) as ws:
             while time.time() < until:
                 try:
-                    msg = await asyncio.wait_for(ws.receive(), 0.5)
+                    msg = await ws.receive(timeout=0.5)
                 except TimeoutError:
                     continue
                 if msg.type != aiohttp.WSMsgType.TEXT:
@@ -248,7 +248,9 @@ async def load(
                     counts["refused"] += 1
                     await asyncio.sleep(0.05)
 
-    await asyncio.gather(*(poster(k) for k in range(max(2, len(bases) * 2))))
+    # Enough posters that a slow response does not lower the offered rate (open loop).
+    posters = max(2, len(bases) * 2) if rate is None else max(8, len(bases) * 4)
+    await asyncio.gather(*(poster(k) for k in range(posters)))
 
 
 async def run(args: argparse.Namespace) -> None:

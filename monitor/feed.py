@@ -84,6 +84,10 @@ class FeedHub:
         self._store = store
         self._metrics = metrics
         self._subs: set[FeedSubscription] = set()
+        # Subscribers by room (and those that see every room), so an item costs one
+        # offer per interested client rather than a look at every client.
+        self._by_room: dict[str, set[FeedSubscription]] = {}
+        self._everywhere: set[FeedSubscription] = set()
         # Called with each item this instance appended (cluster mode: publish to peers).
         self.after_append: list[Callable[[FeedItem], None]] = []
         self.client_queue = CLIENT_QUEUE
@@ -93,11 +97,25 @@ class FeedHub:
     def subscribe(self, rooms: Iterable[str] | None) -> FeedSubscription:
         sub = FeedSubscription(rooms, self.client_queue)
         self._subs.add(sub)
+        if sub.rooms is None:
+            self._everywhere.add(sub)
+        else:
+            for room in sub.rooms:
+                self._by_room.setdefault(room, set()).add(sub)
         self._metrics.feed_clients.set(len(self._subs))
         return sub
 
     def unsubscribe(self, sub: FeedSubscription) -> None:
+        if sub not in self._subs:
+            return
         self._subs.discard(sub)
+        self._everywhere.discard(sub)
+        for room in sub.rooms or ():
+            subs = self._by_room.get(room)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._by_room[room]
         self._metrics.feed_clients.set(len(self._subs))
 
     async def publish(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
@@ -109,9 +127,13 @@ class FeedHub:
 
     def fan_out(self, item: FeedItem) -> None:
         self.head = max(self.head, item.seq)
-        for sub in list(self._subs):
-            if sub.wants(item.room) and not sub.offer(item):
-                self._metrics.feed_dropped.inc()
+        dropped = 0
+        for subs in (self._everywhere, self._by_room.get(item.room, ())):
+            for sub in subs:
+                if not sub.offer(item):
+                    dropped += 1
+        if dropped:
+            self._metrics.feed_dropped.inc(dropped)
 
     def text(self, item: FeedItem) -> str:
         """Return the item's frame, encoded once however many clients it is sent to."""

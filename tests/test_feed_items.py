@@ -77,3 +77,26 @@ def test_an_acknowledgement_sends_no_comments() -> None:
     assert data["comments"] == [] and data["comments_total"] == 50
     assert [h["action"] for h in data["history"]] == ["acknowledged"]
     assert data["state"] == "acknowledged"
+
+
+async def test_fan_out_reaches_exactly_the_interested_clients() -> None:
+    from prometheus_client import CollectorRegistry
+
+    from alerts.store.memory import MemoryStore
+    from monitor.feed import FeedHub
+    from monitor.metrics import ServiceMetrics
+
+    hub = FeedHub(MemoryStore(), ServiceMetrics(CollectorRegistry()))
+    r1, both, everyone = hub.subscribe(["r1"]), hub.subscribe(["r1", "r2"]), hub.subscribe(None)
+    await hub.publish("flag", "r2", 1.0, {"n": 1})
+    await hub.publish("flag", "r1", 2.0, {"n": 2})
+    assert [i.data["n"] for i in r1.items] == [2]
+    assert [i.data["n"] for i in both.items] == [1, 2]
+    assert [i.data["n"] for i in everyone.items] == [1, 2]
+    hub.unsubscribe(both)
+    hub.unsubscribe(both)  # twice is harmless
+    await hub.publish("flag", "r2", 3.0, {"n": 3})
+    assert len(both.items) == 2 and [i.data["n"] for i in everyone.items] == [1, 2, 3]
+    r1.capacity = 1  # a client that cannot keep up is marked lagged, others go on
+    await hub.publish("flag", "r1", 4.0, {"n": 4})
+    assert r1.lagged and [i.data["n"] for i in everyone.items] == [1, 2, 3, 4]
