@@ -102,7 +102,7 @@ class Pipeline:
             return "roomwatch is stopping"
         if self.router is not None:
             return self.router.refusal(room, count=count)
-        if self._queue.full():
+        if self._depth >= self._capacity:
             return "the pipeline queue is full"
         return None
 
@@ -125,16 +125,16 @@ class Pipeline:
             while taken < len(events) and self.offer(events[taken]):
                 taken += 1
             return taken
-        put = self._queue.put_nowait
+        queues, n_queues = self._queues, len(self._queues)
         counts: dict[tuple[str, str, str], int] = {}
         newest: dict[str, float] = {}
         taken = 0
         for event in events:
-            try:
-                put((event, time.perf_counter(), None))
-            except asyncio.QueueFull:
+            if self._depth >= self._capacity:
                 self._metrics.events_dropped.labels(event.source or UNKNOWN_SOURCE).inc()
                 break
+            queues[hash(event.room) % n_queues].put_nowait((event, time.perf_counter(), None))
+            self._depth += 1
             source = event.source or UNKNOWN_SOURCE
             key = (event.room, source, event.kind.value)
             counts[key] = counts.get(key, 0) + 1
