@@ -111,6 +111,7 @@ class RoomLeases:
         self._metrics = metrics
         self._owned: set[str] = set()
         self._releasing: set[str] = set()
+        self._failing: set[str] = set()  # loops in an outage (logged once each way)
         self._valid_until = 0.0
         self._last_renewed = 0.0
         self._epochs: defaultdict[str, int] = defaultdict(int)
@@ -161,6 +162,7 @@ class RoomLeases:
     async def run(self, emit: object = None) -> None:
         """Renew (own task) and rebalance until cancelled; Redis errors retry every interval."""
         await self._guarded("renew", self.renew)
+        await self._guarded("rebalance", self.rebalance)
         keeper = asyncio.create_task(self._every_interval("renew", self.renew), name="lease-renew")
         try:
             await self._every_interval("rebalance", self.rebalance)
@@ -175,9 +177,14 @@ class RoomLeases:
     async def _guarded(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
         try:
             await step()
+            if what in self._failing:
+                self._failing.discard(what)
+                log.info("lease %s reconnected to redis; %d rooms owned", what, len(self._owned))
         except (RedisError, OSError) as exc:
             self._metrics.redis_errors.labels("leases").inc()
-            log.warning("lease %s cannot reach redis (%s); retrying", what, exc)
+            if what not in self._failing:
+                self._failing.add(what)
+                log.warning("lease %s cannot reach redis (%s); retrying", what, exc)
             if what == "renew" and time.monotonic() >= self._valid_until and self._owned:
                 log.warning("leases on %d rooms lapsed during the outage", len(self._owned))
                 self._metrics.lease_changes.labels("lost").inc(len(self._owned))

@@ -97,7 +97,7 @@ class IngestEndpoint:
         if (busy := pipeline.refusal()) is not None:
             # Refused before the body is parsed: under overload a refusal must cost little,
             # or answering 503s would take the time the pipeline needs to catch up.
-            return _retry_later(f"{busy}; resend the batch after Retry-After")
+            return _retry_later(f"{busy}; resend the whole batch after Retry-After", accepted=0)
         try:
             items = await self._read_items(request, source)
         except BodyError as exc:

@@ -110,6 +110,41 @@ async def test_backlog_is_refused_with_503_never_trimmed_and_processed_later(
         assert 'roomwatch_stream_backlog{room="room-0"}' in text
 
 
+async def test_a_full_total_backlog_refuses_whole_batches_before_reading_them(
+    redis_url: str, client: aioredis.Redis
+) -> None:
+    for room in ROOMS:
+        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+    config = cluster_config(
+        redis_url,
+        rooms=2,
+        instance_id="a",
+        cluster_extra=", max_room_backlog: 1000, max_backlog: 100",
+    )
+    service = build_service(config, registry=CollectorRegistry())
+    async with running(service) as base, aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{base}/api/v1/ingest", json=batch("room-0", 0, 60), headers=TOKEN
+        ) as r:
+            assert r.status == 200
+        async with http.post(
+            f"{base}/api/v1/ingest", json=batch("room-1", 0, 60), headers=TOKEN
+        ) as r:
+            body = await r.json()
+            assert r.status == 503 and body["accepted"] == 40, body
+            assert body["not_accepted"] == list(range(40, 60))
+        # Full: the next batch is refused as a whole, whatever rooms it is for.
+        async with http.post(
+            f"{base}/api/v1/ingest", json=batch("room-1", 40, 20), headers=TOKEN
+        ) as r:
+            body = await r.json()
+            assert r.status == 503 and r.headers["Retry-After"] == "1"
+            assert body["accepted"] == 0 and "cluster.max_backlog" in body["error"], body
+        async with http.get(f"{base}/metrics") as r:
+            text = await r.text()
+        assert 'roomwatch_stream_refused_total{reason="backlog"} 2.0' in text
+
+
 async def test_trim_keeps_every_entry_not_acknowledged(client: aioredis.Redis) -> None:
     before = (await client.config_get("stream-node-max-entries"))["stream-node-max-entries"]
     await client.config_set("stream-node-max-entries", 10)  # approximate trims at fine grain
