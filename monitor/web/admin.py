@@ -10,6 +10,7 @@ from aiohttp import web
 
 from alerts.manager import AlertManager
 from alerts.notify.dispatch import Dispatcher
+from monitor.web.auth import current_user
 
 MAX_BODY = 16 * 1024
 MAX_SILENCE = 30 * 86_400.0
@@ -73,6 +74,10 @@ def register_admin_routes(
         for key in ("room", "plan_id", "created_by", "comment"):
             if not isinstance(data.get(key, ""), str):
                 return _error(400, key, "must be a string")
+        # Who silenced is the logged-in user, never what the body claims.
+        user = current_user(request).id
+        if data.get("created_by", user) != user:
+            return _error(400, "created_by", f"is taken from the login ({user}); leave it out")
         for key in ("duration", "starts_at", "ends_at"):
             value = data.get(key)
             if value is not None and (
@@ -95,7 +100,7 @@ def register_admin_routes(
                 plan_id=str(data.get("plan_id", "")),
                 starts_at=float(starts) if starts is not None else None,
                 ends_at=ends,
-                created_by=str(data.get("created_by", "")),
+                created_by=user,
                 comment=str(data.get("comment", "")),
             )
         except ValueError as exc:
@@ -104,9 +109,9 @@ def register_admin_routes(
         return _json(silence.to_dict(), 201)
 
     async def end_silence(request: web.Request) -> web.Response:
-        actor = request.query.get("actor", "")
-        if not actor:
-            return _error(400, "actor", "is required (who ends the silence)")
+        actor = current_user(request).id
+        if request.query.get("actor", actor) != actor:
+            return _error(400, "actor", f"is taken from the login ({actor}); leave it out")
         ended = await manager.silences.expire(
             request.match_info["silence_id"], now=manager.clock.now(), actor=actor
         )
