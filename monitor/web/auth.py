@@ -37,6 +37,8 @@ ROLE_RULES: list[tuple[str, frozenset[str] | None, tuple[str, ...]]] = [
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_FAILURES = 5
 FAILURE_WINDOW = 300.0
+MAX_TOKEN_FAILURES = 30  # wrong bearer tokens per client address per FAILURE_WINDOW
+MAX_TRACKED = 10_000  # users/addresses with recent failures kept in memory
 
 
 @dataclass
@@ -49,11 +51,20 @@ class Access:
     self_auth: frozenset[str] = frozenset()  # exact paths that check their own credentials
     failures: dict[str, list[float]] = field(default_factory=dict)
 
-    def throttled(self, user_id: str) -> bool:
+    def throttled(self, user_id: str, limit: int = MAX_FAILURES) -> bool:
         now = time.monotonic()
         recent = [t for t in self.failures.get(user_id, []) if now - t < FAILURE_WINDOW]
-        self.failures[user_id] = recent
-        return len(recent) >= MAX_FAILURES
+        if recent:
+            self.failures[user_id] = recent
+        else:
+            self.failures.pop(user_id, None)
+        return len(recent) >= limit
+
+    def failed(self, key: str) -> None:
+        """Count a failed login or token for `key` (oldest keys forgotten past MAX_TRACKED)."""
+        if key not in self.failures and len(self.failures) >= MAX_TRACKED:
+            self.failures.pop(next(iter(self.failures)))
+        self.failures.setdefault(key, []).append(time.monotonic())
 
 
 ACCESS = web.AppKey("access", Access)
@@ -121,10 +132,21 @@ def _is_open(request: web.Request) -> bool:
     )
 
 
+class TokenThrottled(Exception):
+    """Too many wrong bearer tokens from one address."""
+
+
 async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str] | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
+        # Wrong tokens are counted per address: guessing (or a hash check per guess) is
+        # cut off after MAX_TOKEN_FAILURES in FAILURE_WINDOW, as logins are per user.
+        key = f"token@{request.remote or '-'}"
+        if access.throttled(key, MAX_TOKEN_FAILURES):
+            raise TokenThrottled
         person = await access.directory.check_token(header[7:].strip())
+        if person is None:
+            access.failed(key)
         return (person, "token") if person else None
     sid = request.cookies.get(COOKIE)
     if sid:
@@ -141,7 +163,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if _is_open(request):
         return await handler(request)
-    found = await _authenticate(request, request.app[ACCESS])
+    try:
+        found = await _authenticate(request, request.app[ACCESS])
+    except TokenThrottled:
+        refused = error_response(
+            429, "too many wrong tokens from this address: try again in a few minutes"
+        )
+        refused.headers["Retry-After"] = str(int(FAILURE_WINDOW))
+        return refused
     if found is None:
         if request.path == "/" or (request.method == "GET" and request.path.endswith(".html")):
             raise web.HTTPFound("/login")
@@ -188,7 +217,7 @@ async def login(request: web.Request) -> web.Response:
         return error_response(429, "too many failed logins: wait a few minutes")
     person = await access.directory.check_password(user_id, password)
     if person is None:
-        access.failures.setdefault(user_id, []).append(time.monotonic())
+        access.failed(user_id)
         await access.audit.record(user_id, "login", ok=False, detail="bad user or password")
         return error_response(401, "wrong user or password")
     access.failures.pop(user_id, None)

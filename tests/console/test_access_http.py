@@ -142,3 +142,22 @@ async def test_admin_changes_people_at_runtime_with_tokens_and_audit(running: Ru
         http.get(f"{running.base}/api/v1/alerts") as r,
     ):
         assert r.status == 401
+
+
+async def test_wrong_bearer_tokens_are_throttled_per_address(running: Running) -> None:
+    from monitor.web.auth import MAX_TOKEN_FAILURES
+
+    bad = {"Authorization": "Bearer rw1.ctl-a.not-the-token"}
+    async with aiohttp.ClientSession(headers=bad) as http:
+        for _ in range(MAX_TOKEN_FAILURES):
+            async with http.get(f"{running.base}/api/v1/alerts") as r:
+                assert r.status == 401
+        async with http.get(f"{running.base}/api/v1/alerts") as r:
+            assert r.status == 429 and "too many wrong tokens" in (await r.json())["error"]
+            assert int(r.headers["Retry-After"]) > 0
+    # Sessions are not tokens: a logged-in controller from the same address goes on.
+    async with (
+        await running.session("ctl-a") as http,
+        http.get(f"{running.base}/api/v1/alerts") as r,
+    ):
+        assert r.status == 200
