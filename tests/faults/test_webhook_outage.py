@@ -23,7 +23,7 @@ from tests.support import grant_admin, running
 ROOMS = ("r1", "r2", "r3")
 # Seconds the receiver's port is closed (connection refused). CI compresses the outage to
 # 7 s; `ROOMWATCH_OUTAGE_SECONDS=300 pytest tests/faults/test_webhook_outage.py` runs a
-# five-minute one with the same checks (retry delays scale with it).
+# five-minute one with the same checks (retry delays scale with it; add --timeout 900).
 OUTAGE = float(os.environ.get("ROOMWATCH_OUTAGE_SECONDS", "7"))
 MAX_DELAY = max(1.0, OUTAGE / 10)
 
