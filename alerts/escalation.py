@@ -180,6 +180,7 @@ class Escalator:
         self._metrics = metrics
         self._interval = interval
         self._kick = asyncio.Event()
+        self._refreshed: dict[tuple[str, str], int] = {}  # (alert, notifier) -> last period
 
     async def on_alert_change(self, change: AlertChange) -> None:
         """Wake the loop when something that moves a ladder happened (a listener).
@@ -220,6 +221,10 @@ class Escalator:
                 continue  # muted: the ladder waits; deadlines keep counting
             prog = Progress.from_dict(progress.pop(alert.id, {}))
             taken += await self._check_open(alert, prog, now)
+            taken += await self._refresh(alert, prog, now)
+        open_ids = {a.id for a in open_alerts}
+        for memo in [k for k in self._refreshed if k[0] not in open_ids]:
+            del self._refreshed[memo]
         for alert_id, raw in progress.items():
             closed = await self._store.get_alert(alert_id)
             if closed is None or closed.is_open:
@@ -262,6 +267,29 @@ class Escalator:
         prog.next = step.index + 1
         await self._save(alert.id, prog)
         return taken
+
+    async def _refresh(self, alert: Alert, prog: Progress, now: float) -> int:
+        """Re-send an open alert to the notifiers that want it kept alive (Alertmanager).
+
+        One send per notifier per period since the alert opened, claimed in the store so
+        several instances send it once.
+        """
+        sent = 0
+        opened = opened_at(alert)
+        for nid in prog.notified:
+            every = self._dispatcher.refresh_interval(nid)
+            if every <= 0:
+                continue
+            period = int((now - opened) // every)
+            if period < 1 or self._refreshed.get((alert.id, nid)) == period:
+                continue
+            self._refreshed[(alert.id, nid)] = period
+            key = f"esc:{alert.id}:refresh:{opened:.3f}:{nid}:{period}"
+            if await self._store.claim(key, CLAIM_TTL):
+                step = Step(-3, now, alert.escalation_level, Reason.REFRESH, (nid,))
+                await self._send(alert, step, key, "still open (告警仍未恢复)")
+                sent += 1
+        return sent
 
     def _detail(self, alert: Alert, phase: str, step: Step, now: float) -> str:
         if phase == "ack":

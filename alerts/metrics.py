@@ -30,7 +30,7 @@ RESPONSE_BUCKETS = (10, 30, 60, 120, 300, 600, 1800, 3600)
 log = logging.getLogger(__name__)
 
 RESYNC_INTERVAL = 10.0
-NOTIFY_REASONS = ("first_fire", "escalation", "repeat", "resolved")
+NOTIFY_REASONS = ("first_fire", "escalation", "repeat", "resolved", "refresh")
 
 
 class AlertMetrics:
@@ -84,7 +84,7 @@ class AlertMetrics:
         )
         self.notifications = Counter(
             "roomwatch_notifications_total",
-            "Notifications delivered; reason is first_fire, escalation, repeat or resolved.",
+            "Notifications delivered; reason: first_fire, escalation, repeat, resolved or refresh.",
             ["notifier", "reason"],
             registry=registry,
         )

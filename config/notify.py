@@ -65,6 +65,12 @@ class AlertmanagerNotifier(_NotifierBase):
 
     type: Literal["alertmanager"]
     generator_url: str = Field("", description="console base URL linked from each alert")
+    resend_every: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="re-send open alerts this often; each stays active for 4x this (0: never)",
+    )
 
 
 NotifierConfig = Annotated[

@@ -1,4 +1,9 @@
-"""Prometheus Alertmanager: POST /api/v2/alerts; a resolved alert is sent with its endsAt."""
+"""Prometheus Alertmanager: POST /api/v2/alerts; a resolved alert is sent with its endsAt.
+
+An open alert is sent with endsAt = now + 4 x resend_every and re-sent every resend_every
+(a "refresh" step of the escalator), so Alertmanager keeps it active exactly while it is
+open here, and lets it lapse on its own if roomwatch stops sending (as with Prometheus).
+"""
 
 from __future__ import annotations
 
@@ -52,6 +57,8 @@ class Alertmanager:
         }
         if n.reason is Reason.RESOLVED:
             out["endsAt"] = rfc3339(float(a.get("resolved_at") or now))
+        elif self.cfg.resend_every > 0:
+            out["endsAt"] = rfc3339(now + 4 * self.cfg.resend_every)
         if self.cfg.generator_url:
             out["generatorURL"] = f"{self.cfg.generator_url.rstrip('/')}/#alert-{a.get('id', '')}"
         return out

@@ -18,6 +18,7 @@ class Reason(StrEnum):
     ESCALATION = "escalation"
     REPEAT = "repeat"
     RESOLVED = "resolved"
+    REFRESH = "refresh"  # still open: re-sent so Alertmanager keeps it active
 
 
 REASON_ZH = {
@@ -25,6 +26,7 @@ REASON_ZH = {
     Reason.ESCALATION: "告警升级",
     Reason.REPEAT: "重复提醒",
     Reason.RESOLVED: "告警已恢复",
+    Reason.REFRESH: "告警仍未恢复",
 }
 STATE_ZH = {"firing": "未确认", "acknowledged": "已确认未处理", "resolved": "已恢复"}
 SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}

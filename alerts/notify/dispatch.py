@@ -71,6 +71,11 @@ class Dispatcher:
     def notifier_ids(self) -> list[str]:
         return list(self._lanes)
 
+    def refresh_interval(self, notifier_id: str) -> float:
+        """How often an open alert is re-sent to this notifier (0: never; Alertmanager only)."""
+        lane = self._lanes.get(notifier_id)
+        return float(getattr(lane.cfg, "resend_every", 0.0)) if lane is not None else 0.0
+
     async def start(self) -> None:
         """Open the HTTP session, start one worker per notifier, resend the outbox."""
         if self._session is not None:

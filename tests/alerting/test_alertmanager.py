@@ -9,6 +9,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,9 @@ async def test_alertmanager_shows_our_alert_then_its_resolution(alertmanager: st
         assert got["annotations"]["reason"] == "first_fire"
         assert got["status"]["state"] == "active"
         assert got["generatorURL"] == "http://console/#alert-a1"
+        # Active until now + 4 x resend_every (60 s): the escalator re-sends it before then.
+        ends = datetime.fromisoformat(got["endsAt"].replace("Z", "+00:00")).timestamp()
+        assert 200 < ends - time.time() <= 240
         resolved = dict(alert, state="resolved", resolved_at=time.time())
         await d.submit(Notification("k2:am", "am", Reason.RESOLVED, 0, "resolved", now, resolved))
         for _ in range(100):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -14,6 +16,7 @@ from alerts.escalation import EscalationLadder, Escalator, Router
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, Severity
+from alerts.notify.alertmanager import rfc3339
 from alerts.notify.dispatch import Dispatcher
 from alerts.store.memory import MemoryStore
 from config.notify import EscalationConfig, LadderConfig, NotifierConfig
@@ -196,3 +199,61 @@ async def test_silenced_alerts_wait_and_escalate_once_the_silence_ends(rig: Rig)
     assert await rig.escalator.check() == 1
     await rig.settle(1, 0)
     assert (await rig.store.get_alert(alert.id)).escalation_level == 1  # type: ignore[union-attr]
+
+
+def seconds_until(rfc: str) -> float:
+    return datetime.fromisoformat(rfc.replace("Z", "+00:00")).timestamp() - time.time()
+
+
+async def test_alertmanager_keeps_getting_an_open_alert_until_it_is_resolved() -> None:
+    """Refreshes every resend_every while open, once per period across two escalators."""
+    async with capture_server() as am:
+        clock = ManualClock()
+        store = MemoryStore()
+        crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+        manager = AlertManager(store, clock, [crit])
+        notifiers = TypeAdapter(list[NotifierConfig]).validate_python(
+            [{"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 60}]
+        )
+        ladders = {
+            "ladders": [{"id": "am", "at_once": ["critical"], "levels": [{"notify": ["am"]}]}],
+            "default_ladder": "am",
+        }
+        metrics = AlertMetrics(CollectorRegistry())
+        dispatcher = Dispatcher(notifiers, store, metrics, clock)
+        router = Router(EscalationConfig.model_validate(ladders))
+        # Two escalators on one store: two instances, each refresh still sent once.
+        one = Escalator(store, manager, dispatcher, router, clock, metrics)
+        two = Escalator(store, manager, dispatcher, router, clock, metrics)
+        await dispatcher.start()
+        try:
+            alert = await manager.handle(trigger(crit, clock.now()))
+            assert alert is not None
+            await one.check()
+            await am.wait_for(1)
+            [first] = am.got[0].json()
+            assert first["annotations"]["reason"] == "first_fire"
+            assert 235 < seconds_until(first["endsAt"]) <= 240  # active for 4 periods (wall clock)
+            clock.advance(59)
+            assert await one.check() + await two.check() == 0
+            clock.advance(1)
+            assert await one.check() + await two.check() == 1
+            assert await one.check() + await two.check() == 0  # once per period
+            await manager.acknowledge(alert.id, "zhang")  # acknowledged is still open
+            clock.advance(60)
+            assert await two.check() + await one.check() == 1
+            await am.wait_for(3)
+            reasons = [r.json()[0]["annotations"]["reason"] for r in am.got]
+            assert reasons == ["first_fire", "refresh", "refresh"]
+            assert 235 < seconds_until(am.got[2].json()[0]["endsAt"]) <= 240
+            await manager.resolve(alert.id, "zhang")
+            clock.advance(600)
+            await one.check()
+            await two.check()
+            await am.wait_for(4)
+            last = am.got[3].json()[0]
+            assert last["annotations"]["reason"] == "resolved"
+            assert last["endsAt"] == rfc3339(clock.now() - 600)
+            assert len(am.got) == 4  # nothing after the resolution
+        finally:
+            await dispatcher.close()
