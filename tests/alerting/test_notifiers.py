@@ -141,7 +141,8 @@ async def test_alertmanager_body_includes_resolved_alerts() -> None:
     [firing] = first.json()
     [resolved] = second.json()
     assert firing["labels"]["alertname"] == "stream_down" and firing["labels"]["team"] == "tech"
-    assert firing["startsAt"] == "2025-11-22T00:00:00Z" and "endsAt" not in firing
+    assert firing["startsAt"] == "2025-11-22T00:00:00Z"
+    assert firing["endsAt"] > firing["startsAt"]  # kept active until refreshed (4 x 60 s)
     assert resolved["endsAt"] == "2025-11-22T00:00:30Z"
     assert resolved["annotations"]["reason"] == "resolved"
 
