@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from alerts.model import Signal, SignalKind
+from alerts.summary import Description
 from config import plans as cfg
 
 OBSERVATIONS = frozenset(
@@ -38,7 +39,7 @@ class Condition(Protocol):
     def new_state(self) -> Any: ...
     def update(self, state: Any, signal: Signal) -> bool: ...
     def holds(self, state: Any, now: float) -> bool: ...
-    def describe(self, state: Any, now: float) -> str: ...
+    def explain(self, state: Any, now: float) -> Description: ...
     def idle(self, state: Any, now: float) -> bool: ...
     def dump(self, state: Any) -> Any: ...
     def load(self, data: Any) -> Any: ...
@@ -69,6 +70,13 @@ class Selector:
     def kinds(self) -> frozenset[SignalKind]:
         return self._kinds
 
+    def explain(self) -> Description:
+        """Return what the selector reads, as a description's `signal` and `categories`."""
+        d: Description = {"signal": self.kind}
+        if self._categories:
+            d["categories"] = sorted(self._categories)
+        return d
+
     def match(self, s: Signal) -> bool:
         return s.kind in self._kinds and (not self._categories or s.category in self._categories)
 
@@ -81,6 +89,15 @@ def _floats(data: Any) -> deque[float]:
 
 def _opt(data: Any) -> float | None:
     return None if data is None else float(data)
+
+
+def _pct(part: float, whole: float) -> int:
+    """Return a share in whole percent, rounded half up (as the console's renderer would)."""
+    return math.floor(100.0 * part / whole + 0.5) if whole else 0
+
+
+def _whole(seconds: float) -> int:
+    return math.floor(seconds + 0.5)
 
 
 def _expire(times: deque[float], cutoff: float) -> None:
@@ -109,8 +126,14 @@ class Count:
         _expire(state, now - self.window)
         return len(state) >= self.min
 
-    def describe(self, state: deque[float], now: float) -> str:
-        return f"{len(state)} {self.sel.kind} in {self.window:g}s (>= {self.min})"
+    def explain(self, state: deque[float], now: float) -> Description:
+        return {
+            "kind": "count",
+            **self.sel.explain(),
+            "n": len(state),
+            "window": self.window,
+            "min": self.min,
+        }
 
     def idle(self, state: deque[float], now: float) -> bool:
         _expire(state, now - self.window)
@@ -157,10 +180,18 @@ class Ratio:
         total = len(state.den)
         return total >= self.min_total and len(state.num) >= self.min_ratio * total
 
-    def describe(self, state: _RatioState, now: float) -> str:
+    def explain(self, state: _RatioState, now: float) -> Description:
         total = len(state.den)
-        pct = 100.0 * len(state.num) / total if total else 0.0
-        return f"{self.num_sel.kind} {len(state.num)}/{total} ({pct:.0f}%) in {self.window:g}s"
+        return {
+            "kind": "ratio",
+            **self.num_sel.explain(),
+            "of": self.den_sel.kind,
+            "n": len(state.num),
+            "total": total,
+            "pct": _pct(len(state.num), total),
+            "window": self.window,
+            "min_pct": _pct(self.min_ratio, 1.0),
+        }
 
     def idle(self, state: _RatioState, now: float) -> bool:
         self.holds(state, now)
@@ -236,10 +267,17 @@ class Rate:
         base = max(state.baseline, self.c.min_baseline)
         return self._rate(state, now) >= self.c.factor * base
 
-    def describe(self, state: _RateState, now: float) -> str:
+    def explain(self, state: _RateState, now: float) -> Description:
         rate = self._rate(state, now)
         base = max(state.baseline, self.c.min_baseline)
-        return f"{rate:.1f}/s = {rate / base:.1f}x baseline {base:.2f}/s"
+        return {
+            "kind": "rate",
+            **self.sel.explain(),
+            "rate": round(rate, 2),
+            "baseline": round(base, 2),
+            "factor": round(rate / base, 1),
+            "min_factor": self.c.factor,
+        }
 
     def idle(self, state: _RateState, now: float) -> bool:
         return False  # the baseline is the room's memory; keep it
@@ -289,11 +327,17 @@ class Drop:
             return False
         return state.last <= peak * (1.0 - self.c.fraction)
 
-    def describe(self, state: _DropState, now: float) -> str:
+    def explain(self, state: _DropState, now: float) -> Description:
         peak = self._peak(state, now) or 0.0
         last = state.last or 0.0
-        pct = 100.0 * (peak - last) / peak if peak else 0.0
-        return f"{self.c.metric} {peak:g} -> {last:g} (-{pct:.0f}% in {self.c.window:g}s)"
+        return {
+            "kind": "drop",
+            "metric": self.c.metric,
+            "peak": round(peak, 2),
+            "last": round(last, 2),
+            "pct": _pct(peak - last, peak),
+            "window": self.c.window,
+        }
 
     def idle(self, state: _DropState, now: float) -> bool:
         return False
@@ -339,10 +383,17 @@ class Threshold:
     def holds(self, state: _ThresholdState, now: float) -> bool:
         return state.since is not None and now - state.since >= self.c.for_
 
-    def describe(self, state: _ThresholdState, now: float) -> str:
-        what = self.c.metric or "stream"
+    def explain(self, state: _ThresholdState, now: float) -> Description:
         held = now - state.since if state.since is not None else 0.0
-        return f"{what} {state.value:g} {self.c.op} {self.c.value:g} for {held:.0f}s"
+        return {
+            "kind": "threshold",
+            "signal": self.c.signal,
+            "metric": self.c.metric,
+            "value": None if state.value is None else round(state.value, 2),
+            "op": self.c.op,
+            "threshold": self.c.value,
+            "for": _whole(held),
+        }
 
     def idle(self, state: _ThresholdState, now: float) -> bool:
         return False
@@ -380,9 +431,14 @@ class Absence:
     def holds(self, state: _AbsenceState, now: float) -> bool:
         return state.last is not None and now - state.last >= self.c.for_
 
-    def describe(self, state: _AbsenceState, now: float) -> str:
+    def explain(self, state: _AbsenceState, now: float) -> Description:
         quiet = now - state.last if state.last is not None else 0.0
-        return f"no {self.sel.kind} events for {quiet:.0f}s (>= {self.c.for_:g}s)"
+        return {
+            "kind": "absence",
+            "signal": self.sel.kind,
+            "for": _whole(quiet),
+            "min": self.c.for_,
+        }
 
     def idle(self, state: _AbsenceState, now: float) -> bool:
         return False
@@ -421,13 +477,13 @@ class Combined:
         results = [c.holds(st, now) for c, st in zip(self.children, state, strict=True)]
         return all(results) if self.require_all else any(results)
 
-    def describe(self, state: list[Any], now: float) -> str:
+    def explain(self, state: list[Any], now: float) -> Description:
         parts = [
-            c.describe(st, now)
+            c.explain(st, now)
             for c, st in zip(self.children, state, strict=True)
             if c.holds(st, now) or self.require_all
         ]
-        return (" AND " if self.require_all else " OR ").join(parts)
+        return {"kind": "all" if self.require_all else "any", "of": parts}
 
     def idle(self, state: list[Any], now: float) -> bool:
         return all(c.idle(st, now) for c, st in zip(self.children, state, strict=True))

@@ -234,6 +234,7 @@ class AlertManager:
             started_at=now,
             updated_at=now,
             summary=summary,
+            summary_data=trigger.summary_data,
             steps=plan.steps,
             labels=dict(plan.labels),
             ack_deadline=now + plan.ack_deadline,

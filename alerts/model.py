@@ -116,7 +116,10 @@ class Alert:
     state: AlertState
     started_at: float
     updated_at: float
-    summary: str = ""
+    summary: str = ""  # Chinese, as notifications carry it; summary_data rendered
+    # Why the plan fired, as alerts.summary describes it ({"kind": "count", ...}); the
+    # console renders it in the reader's language. {} on alerts stored before it existed.
+    summary_data: dict[str, Any] = field(default_factory=dict)
     steps: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     acked_at: float | None = None
@@ -221,6 +224,7 @@ def alert_to_dict(a: Alert, *, comments: bool = True) -> dict[str, Any]:
         "started_at": a.started_at,
         "updated_at": a.updated_at,
         "summary": a.summary,
+        "summary_data": a.summary_data,
         "steps": list(a.steps),
         "labels": dict(a.labels),
         "acked_at": a.acked_at,
@@ -258,6 +262,7 @@ def alert_from_dict(d: dict[str, Any], comments: tuple[FlaggedComment, ...] | No
         started_at=float(d["started_at"]),
         updated_at=float(d["updated_at"]),
         summary=str(d.get("summary", "")),
+        summary_data=_description(d.get("summary_data")),
         steps=tuple(d.get("steps", ())),
         labels={str(k): str(v) for k, v in d.get("labels", {}).items()},
         acked_at=d.get("acked_at"),
@@ -275,3 +280,7 @@ def alert_from_dict(d: dict[str, Any], comments: tuple[FlaggedComment, ...] | No
         ),
         version=int(d.get("version", 1)),
     )
+
+
+def _description(raw: Any) -> dict[str, Any]:
+    return dict(raw) if isinstance(raw, dict) else {}

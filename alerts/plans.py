@@ -16,6 +16,7 @@ import orjson
 
 from alerts.conditions import Condition, compile_condition, shape
 from alerts.model import Severity, Signal, SignalKind, evidence_from_dict, signal_to_dict
+from alerts.summary import Description, render
 from config.plans import Condition as ConditionConfig
 from config.plans import PlanConfig, leaves
 
@@ -100,6 +101,7 @@ class PlanTrigger:
 
     `refresh` marks a repeat of a condition that still holds (sent on ticks so the
     manager can reopen after a cooldown); `signals` are flagged comments to group.
+    A firing trigger's `summary` is `summary_data` rendered in Chinese (alerts.summary).
     """
 
     plan: Plan
@@ -110,6 +112,7 @@ class PlanTrigger:
     summary: str
     signals: tuple[Signal, ...] = ()
     refresh: bool = False
+    summary_data: Description = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -156,13 +159,17 @@ class PlanEngine:
             flagged = this_flag
             if holding and not st.firing:
                 st.firing = True
-                summary = self._summary(plan, st, signal.ts)
+                summary, data = self._summary(plan, st, signal.ts)
                 if st.recent:
                     # The comments that counted towards firing belong to the alert too.
                     since = signal.ts - plan.window
                     flagged = (*(s for s in st.recent if s.ts >= since), *flagged)
                     st.recent = None
-                out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, summary, flagged))
+                out.append(
+                    PlanTrigger(
+                        plan, signal.room, group, True, signal.ts, summary, flagged, False, data
+                    )
+                )
             elif holding and flagged:
                 out.append(PlanTrigger(plan, signal.room, group, True, signal.ts, "", flagged))
             elif not holding and st.firing:
@@ -194,9 +201,8 @@ class PlanEngine:
             holding = plan.when.holds(st.cond, now)
             if holding and not st.firing:
                 st.firing = True
-                out.append(
-                    PlanTrigger(plan, key[1], key[2], True, now, self._summary(plan, st, now))
-                )
+                summary, data = self._summary(plan, st, now)
+                out.append(PlanTrigger(plan, key[1], key[2], True, now, summary, summary_data=data))
             elif holding:
                 out.append(PlanTrigger(plan, key[1], key[2], True, now, "", refresh=True))
             elif st.firing:
@@ -280,9 +286,10 @@ class PlanEngine:
         return len(self._states)
 
     @staticmethod
-    def _summary(plan: Plan, st: _KeyState, now: float) -> str:
-        return f"{plan.name}: {plan.when.describe(st.cond, now)}"
+    def _summary(plan: Plan, st: _KeyState, now: float) -> tuple[str, Description]:
+        data = plan.when.explain(st.cond, now)
+        return f"{plan.name}：{render(data)}", data
 
     @staticmethod
     def _clear(plan: Plan, room: str, group: str, now: float) -> PlanTrigger:
-        return PlanTrigger(plan, room, group, False, now, f"{plan.name}: clear")
+        return PlanTrigger(plan, room, group, False, now, f"{plan.name}：条件已解除")

@@ -40,7 +40,8 @@ def test_count_fires_at_the_fifth_and_clears_when_the_window_slides() -> None:
         out += eng.observe(sig("sensitive", i, event_id=f"e{i}"))
     assert fired(out) == []
     got = eng.observe(sig("sensitive", 10, event_id="e4"))
-    assert len(fired(got)) == 1 and "5 sensitive" in got[0].summary
+    assert len(fired(got)) == 1 and got[0].summary_data["n"] == 5
+    assert got[0].summary == "测试：60 秒内 5 条敏感评论，阈值 5 条"
     # a sixth flagged comment is grouped into the firing alert, not a new firing
     got = eng.observe(sig("sensitive", 11, event_id="e5"))
     assert len(got) == 1 and got[0].summary == "" and got[0].signals[0].event_id == "e5"
@@ -92,7 +93,9 @@ def test_ratio_needs_the_share_and_the_minimum_total() -> None:
         out += eng.observe(sig("comment", i))
     assert fired(out) == []
     out = eng.observe(sig("comment", 19))  # 10/20 = 50% of 20
-    assert len(fired(out)) == 1 and "10/20" in out[0].summary
+    [got] = fired(out)
+    assert (got.summary_data["n"], got.summary_data["total"]) == (10, 20)
+    assert "负面评论 10 条，占评论 20 条的 50%" in got.summary
 
 
 def test_ratio_below_share_does_not_fire() -> None:
@@ -156,7 +159,7 @@ def test_drop_of_a_metric_within_the_window() -> None:
         out += eng.observe(sig("metric", i * 2, name="online_viewers", value=v))
     assert fired(out) == []  # 560 > 1100 / 2
     got = eng.observe(sig("metric", 12, name="online_viewers", value=540))
-    assert len(fired(got)) == 1 and "1100 -> 540" in got[0].summary
+    assert len(fired(got)) == 1 and "从 1100 降至 540" in got[0].summary
     # a slow decline over minutes is not a crash
     eng2 = PlanEngine([plan(when)])
     out = []
@@ -312,7 +315,8 @@ def test_all_and_any_combinations() -> None:
     out = eng.observe(sig("sensitive", 0)) + eng.observe(sig("sensitive", 1))
     assert fired(out) == []
     out = eng.observe(sig("metric", 2, name="online_viewers", value=5))
-    assert len(fired(out)) == 1 and " AND " in out[0].summary
+    assert len(fired(out)) == 1 and "；且 " in out[0].summary
+    assert [p["kind"] for p in out[0].summary_data["of"]] == ["count", "any"]
 
 
 def test_group_by_user_keeps_one_window_per_user_and_forgets_idle_ones() -> None:

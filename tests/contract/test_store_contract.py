@@ -75,6 +75,7 @@ def make_alert(
         started_at=started,
         updated_at=started,
         summary="3 条敏感评论 / 3 sensitive comments",
+        summary_data={"kind": "count", "signal": "sensitive", "n": 3, "window": 60.0, "min": 3},
         steps=("删除评论", "禁言"),
         labels={"team": "美妆"},
         ack_deadline=started + 60.5,
