@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from alerts.notify.base import Notification, Outcome, Reason, Request, judge_http
+from alerts.notify.base import Notification, Outcome, Reason, Request, judge_http, summary
 from config.notify import AlertmanagerNotifier
 
 LABEL_NAME = re.compile(r"[^A-Za-z0-9_]")
@@ -47,6 +47,7 @@ class Alertmanager:
             "labels": labels,
             "annotations": {
                 "summary": str(a.get("summary", "")),
+                "summary_en": summary(a, "en"),
                 "plan_name": str(a.get("plan_name", "")),
                 "steps": "\n".join(a.get("steps") or []),
                 "reason": n.reason.value,

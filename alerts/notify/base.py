@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import orjson
 
+from alerts.summary import Lang, render
+
 BODY_VERSION = "1"
 
 
@@ -118,6 +120,13 @@ def judge_robot(
     return Outcome(False, code == rate_limited, f"{vendor} code {code}")
 
 
+def summary(alert: dict[str, Any], lang: Lang = "zh") -> str:
+    """Return why an alert fired, in a language (an alert without summary_data: its summary)."""
+    data = alert.get("summary_data")
+    text = render(data, lang) if isinstance(data, dict) and data else ""
+    return text or (str(alert.get("summary", "")) if lang == "zh" else "")
+
+
 def title(n: Notification) -> str:
     a = n.alert
     level = f" L{n.level}" if n.level and n.reason is not Reason.RESOLVED else ""
@@ -132,7 +141,7 @@ def markdown(n: Notification) -> str:
         f"- 直播间: {a.get('room', '')}",
         f"- 级别: {SEVERITY_ZH.get(str(a.get('severity')), a.get('severity', ''))}",
         f"- 状态: {STATE_ZH.get(str(a.get('state')), a.get('state', ''))}",
-        f"- 摘要: {a.get('summary', '')}",
+        f"- 摘要: {summary(a)}",
         f"- 原因: {n.detail}",
     ]
     if a.get("acked_by"):

@@ -7,13 +7,13 @@ import hmac
 
 import orjson
 
-from alerts.notify.base import BODY_VERSION, Notification, Outcome, Request, judge_http
+from alerts.notify.base import BODY_VERSION, Notification, Outcome, Request, judge_http, summary
 from config.notify import WebhookNotifier
 
 ALERT_FIELDS = (
     "id", "fingerprint", "room", "plan_id", "plan_name", "severity", "group_key", "state",
-    "summary", "steps", "labels", "started_at", "acked_at", "acked_by", "resolved_at",
-    "resolved_by", "ack_deadline", "resolve_deadline", "escalation_level",
+    "summary", "summary_data", "steps", "labels", "started_at", "acked_at", "acked_by",
+    "resolved_at", "resolved_by", "ack_deadline", "resolve_deadline", "escalation_level",
 )  # fmt: skip
 
 
@@ -34,6 +34,8 @@ class Webhook:
 
     def body(self, n: Notification, now: float) -> bytes:
         alert = {k: n.alert.get(k) for k in ALERT_FIELDS}
+        alert["summary_data"] = alert["summary_data"] or {}
+        alert["summary_en"] = summary(n.alert, "en")
         alert["comments"] = list(n.alert.get("comments", []))[-10:]
         return orjson.dumps(
             {

@@ -110,7 +110,12 @@ async def test_alertmanager_shows_our_alert_then_its_resolution(alertmanager: st
     now = time.time()
     alert = {
         "id": "a1", "room": "room-a", "plan_id": "viewer_crash", "plan_name": "在线人数骤降",
-        "severity": "critical", "state": "firing", "summary": "online_viewers 1500 -> 600",
+        "severity": "critical", "state": "firing",
+        "summary": "在线人数骤降：在线人数 30 秒内从 1500 降至 600，下降 60%",
+        "summary_data": {
+            "kind": "drop", "metric": "online_viewers", "peak": 1500, "last": 600, "pct": 60,
+            "window": 30,
+        },
         "steps": ["检查推流"], "labels": {"team": "operations"}, "started_at": now - 5,
         "group_key": "",
     }  # fmt: skip
@@ -128,7 +133,10 @@ async def test_alertmanager_shows_our_alert_then_its_resolution(alertmanager: st
             "alertname": "viewer_crash", "room": "room-a", "severity": "critical",
             "alert_id": "a1", "team": "operations",
         }  # fmt: skip
-        assert got["annotations"]["summary"] == "online_viewers 1500 -> 600"
+        assert got["annotations"]["summary"] == alert["summary"]  # Chinese, and English beside it
+        assert got["annotations"]["summary_en"] == (
+            "online viewers fell from 1500 to 600 within 30s (-60%)"
+        )
         assert got["annotations"]["reason"] == "first_fire"
         assert got["status"]["state"] == "active"
         assert got["generatorURL"] == "http://console/#alert-a1"

@@ -21,10 +21,16 @@ from alerts.store.memory import MemoryStore
 from config.notify import NotifierConfig
 from tests.alerting.receiver import capture_server
 
+STREAM_DOWN = {
+    "kind": "threshold", "signal": "stream", "metric": "", "value": 0, "op": "==",
+    "threshold": 0, "for": 10,
+}  # fmt: skip
+SUMMARY_LINE = "- 摘要: 推流状态：中断，已持续 10 秒\n"  # Chinese, without the plan name again
 ALERT: dict[str, Any] = {
     "id": "a1", "fingerprint": "f1", "room": "room-a", "plan_id": "stream_down",
     "plan_name": "直播中断", "severity": "critical", "group_key": "", "state": "firing",
-    "summary": "直播中断: stream 0 == 0 for 10s", "steps": ["检查推流", "切换线路"],
+    "summary": "直播中断：推流状态：中断，已持续 10 秒", "summary_data": STREAM_DOWN,
+    "steps": ["检查推流", "切换线路"],
     "labels": {"team": "tech"}, "started_at": 1_763_769_600.0, "acked_at": None,
     "acked_by": None, "resolved_at": None, "resolved_by": None, "ack_deadline": 1_763_769_660.0,
     "resolve_deadline": None, "escalation_level": 1, "comments": [],
@@ -59,6 +65,9 @@ async def test_webhook_body_signature_and_idempotency_key() -> None:
     assert body["version"] == "1" and body["reason"] == "escalation" and body["level"] == 1
     assert body["idempotency_key"] == "k1:hook" == got.headers["Idempotency-Key"]
     assert body["alert"]["plan_name"] == "直播中断" and body["detail"].startswith("level 1")
+    assert body["alert"]["summary"] == ALERT["summary"]
+    assert body["alert"]["summary_data"] == STREAM_DOWN
+    assert body["alert"]["summary_en"] == "stream down for 10s"
     ts = got.headers["X-Roomwatch-Timestamp"]
     assert abs(int(ts) - time.time()) < 60
     expected = hmac.new(b"s3cret", ts.encode() + b"." + got.body, hashlib.sha256).hexdigest()
@@ -94,6 +103,7 @@ async def test_dingtalk_signs_the_url_and_sends_markdown() -> None:
     body = got.json()
     assert body["msgtype"] == "markdown" and "告警升级" in body["markdown"]["title"]
     assert "检查推流" in body["markdown"]["text"] and body["at"]["atMobiles"] == ["13800000000"]
+    assert SUMMARY_LINE in body["markdown"]["text"]
 
 
 async def test_feishu_signs_in_the_body_and_wecom_sends_markdown() -> None:
@@ -121,10 +131,12 @@ async def test_feishu_signs_in_the_body_and_wecom_sends_markdown() -> None:
     mac = hmac.new(f"{fb['timestamp']}\nfsecret".encode(), b"", hashlib.sha256).digest()
     assert fb["sign"] == base64.b64encode(mac).decode()
     assert fb["msg_type"] == "text" and "告警已恢复" in fb["content"]["text"]
+    assert SUMMARY_LINE in fb["content"]["text"]
     assert w.query["key"] == "abc"
     wb = w.json()
     assert wb["msgtype"] == "markdown" and "重复提醒" in wb["markdown"]["content"]
     assert "<@139>" in wb["markdown"]["content"]
+    assert SUMMARY_LINE in wb["markdown"]["content"]
 
 
 async def test_alertmanager_body_includes_resolved_alerts() -> None:
