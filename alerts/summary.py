@@ -188,7 +188,7 @@ def _threshold(d: Description, lang: Lang) -> str:
         if lang == "zh":
             return f"推流状态：{state}，已持续 {num(held)} 秒"
         return f"stream {state} for {num(held)}s"
-    what, op = _metric(str(d.get("metric", "")), lang), OPS[lang].get(str(d["op"]), str(d["op"]))
+    what, op = _metric(str(d.get("metric") or ""), lang), OPS[lang].get(str(d["op"]), str(d["op"]))
     now = "?" if d.get("value") is None else num(d["value"])
     if lang == "zh":
         return f"{what}{op} {num(d['threshold'])}（当前 {now}），已持续 {num(held)} 秒"
@@ -215,6 +215,17 @@ def _combined(d: Description, lang: Lang) -> str:
     return sep.join(parts)
 
 
+# The fields each kind needs; a description without them renders as '' (in i18n.js too).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "count": ("signal", "n", "window", "min"),
+    "ratio": ("signal", "of", "n", "total", "pct", "window", "min_pct"),
+    "rate": ("signal", "rate", "baseline", "factor", "min_factor"),
+    "drop": ("metric", "peak", "last", "pct", "window"),
+    "threshold": ("op", "threshold", "for"),
+    "absence": ("signal", "for", "min"),
+    "all": ("of",),
+    "any": ("of",),
+}
 _RENDER = {
     "count": _count,
     "ratio": _ratio,
@@ -229,10 +240,13 @@ _RENDER = {
 
 def render(d: Description, lang: Lang = "zh") -> str:
     """Return a condition's description as a sentence in a language ('' for an unknown kind)."""
-    fn = _RENDER.get(str(d.get("kind", "")))
-    if fn is None:
+    if not isinstance(d, dict):
+        return ""
+    kind = str(d.get("kind", ""))
+    fn = _RENDER.get(kind)
+    if fn is None or any(d.get(k) is None for k in REQUIRED[kind]):
         return ""
     try:
         return fn(d, lang)
-    except (KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):
         return ""  # a description from another version: the plain summary still shows

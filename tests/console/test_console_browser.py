@@ -157,3 +157,41 @@ async def test_console_merges_grouped_comments_and_rereads_what_it_missed(
             assert errors == []
         finally:
             await browser.close()
+
+
+async def test_console_shows_why_and_categories_in_chinese_then_english(running: Running) -> None:
+    """The alert's reason and the comments' categories read in the console's language."""
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{running.base}/login")
+            await page.fill("#user", "ctl-a")
+            await page.fill("#password", "pw-ctl-a")
+            await page.click("#submit")
+            await expect(page.locator("#status.live")).to_be_visible()
+            await running.incident("r1", tag="x")
+            why = page.locator(".detail p.summary")
+            await expect(why).to_have_text("60 秒内 2 条敏感评论，阈值 2 条", timeout=10_000)
+            who = page.locator(".detail .comment .who").first
+            await expect(who).to_contain_text("站外导流")
+            await expect(page.locator("#flags li").first).to_contain_text("[站外导流]")
+            await expect(page.locator(".detail mark").first).to_have_attribute("title", "站外导流")
+            [stored] = await running.service.store.list_alerts(rooms=["r1"])
+            assert stored.summary == f"{PLAN}：60 秒内 2 条敏感评论，阈值 2 条"
+
+            await page.click("#lang")
+            await expect(why).to_have_text("2 sensitive comments in 60s (threshold 2)")
+            await expect(who).to_contain_text("contact diversion")
+            await expect(page.locator("#flags li").first).to_contain_text("[contact diversion]")
+            await page.reload()  # the choice is remembered
+            await expect(why).to_have_text("2 sensitive comments in 60s (threshold 2)")
+            await page.click("#lang")
+            await expect(why).to_have_text("60 秒内 2 条敏感评论，阈值 2 条")
+            assert errors == []
+        finally:
+            await browser.close()

@@ -37,7 +37,7 @@ function highlighted(text, evidence) {
   for (const e of spans) {
     if (e.start < pos) continue;
     if (e.start > pos) frag.append(chars.slice(pos, e.start).join(''));
-    const m = el('mark', null, chars.slice(e.start, e.end).join('')); m.title = e.category; frag.append(m);
+    const m = el('mark', null, chars.slice(e.start, e.end).join('')); m.title = categoryLabel(e.category); frag.append(m);
     pos = e.end;
   }
   if (pos < chars.length) frag.append(chars.slice(pos).join(''));
@@ -117,7 +117,7 @@ function renderDetail() {
   const meta = el('div', 'muted', `${roomName(a.room)} · ${t(a.severity)} · ${t(a.state)} · ${t('started')} ${fmtTime(a.started_at)}` +
     (a.acked_by ? ` · ${t('acked')}: ${a.acked_by}` : '') + (a.escalation_level ? ` · ${t('escalation')} ${a.escalation_level}` : ''));
   box.append(meta);
-  if (a.summary) box.append(el('p', null, a.summary));
+  const why = alertSummary(a); if (why) box.append(el('p', 'summary', why));
   const acts = el('div', 'actions');
   if (a.state === 'firing') acts.append(button(t('ack'), 'a', () => act('ack')));
   if (a.state !== 'resolved') acts.append(button(t('resolve'), 'x', () => act('resolve')));
@@ -131,7 +131,7 @@ function renderDetail() {
   const canAllow = S.me && S.me.role !== 'controller';
   a.comments.slice().reverse().forEach((c, i) => {
     const d = el('div', `comment${c.action ? ' handled' : ''}${i === S.cursor ? ' cursor' : ''}`);
-    d.append(el('div', 'who', `${c.user || '?'} · ${fmtTime(c.ts)} · ${c.category}`));
+    d.append(el('div', 'who', `${c.user || '?'} · ${fmtTime(c.ts)} · ${categoryLabel(c.category)}`));
     const txt = el('div'); txt.append(highlighted(c.text, c.evidence)); d.append(txt);
     const row = el('div', 'actions');
     if (c.action) {
@@ -169,7 +169,7 @@ function renderRooms() {
 function renderFlags() {
   const ul = $('flags'); ul.replaceChildren();
   for (const f of S.flags) {
-    const li = el('li'); li.append(el('span', 'muted', `${fmtTime(f.ts)} ${roomName(f.room)} [${f.category}] ${f.user}: `), highlighted(f.text, f.evidence));
+    const li = el('li'); li.append(el('span', 'muted', `${fmtTime(f.ts)} ${roomName(f.room)} [${categoryLabel(f.category)}] ${f.user}: `), highlighted(f.text, f.evidence));
     ul.append(li);
   }
 }
@@ -224,7 +224,7 @@ function beep() {
 function alarm(a) {
   beep();
   if ('Notification' in window && Notification.permission === 'granted')
-    new Notification(`${t('newCritical')}: ${a.plan_name}`, {body: `${roomName(a.room)} ${a.summary || ''}`, tag: a.id});
+    new Notification(`${t('newCritical')}: ${a.plan_name}`, {body: `${roomName(a.room)} ${alertSummary(a)}`, tag: a.id});
 }
 
 // --- live feed -------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ async function loadFalsePositives() {
   for (const f of r.false_positives) {
     const tr = el('tr'); const txt = el('td'); txt.append(highlighted(f.text, f.evidence));
     const terms = el('td'); for (const term of f.terms) terms.append(canAllow ? button(`${t('addAllow')}: ${term}`, null, () => allow(term, f.category)) : el('span', null, term));
-    tr.append(el('td', null, fmtTime(f.ts)), el('td', null, roomName(f.room)), el('td', null, f.category), txt, el('td', null, f.by), terms);
+    tr.append(el('td', null, fmtTime(f.ts)), el('td', null, roomName(f.room)), el('td', null, categoryLabel(f.category)), txt, el('td', null, f.by), terms);
     table.append(tr);
   }
 }

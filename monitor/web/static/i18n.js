@@ -48,3 +48,99 @@ function applyTexts(root) {
   (root || document).querySelectorAll('[data-t]').forEach(el => { el.textContent = t(el.dataset.t); });
 }
 setLang(LANG);
+
+// Names of signals, metrics and categories, and why an alert fired (its summary_data),
+// rendered per language. alerts/summary.py holds the same tables and sentences for the
+// notifications; tests/console/test_console_i18n.py keeps the two in step.
+const LABELS = {
+  zh: {
+    signal: {sensitive: '敏感评论', negative: '负面评论', comment: '评论', activity: '互动事件', metric: '指标读数', stream: '推流状态', any: '事件'},
+    metric: {online_viewers: '在线人数', likes_total: '点赞总数', comment_rate: '评论速率', gmv: '成交额', followers: '粉丝数', gifts_value: '礼物价值'},
+    category: {contact_diversion: '站外导流', fraud: '诈骗/刷单/赌博', abuse: '辱骂', prohibited: '违禁品', ad_law: '广告法极限词',
+      fake: '假货', refund: '退款', quality: '质量问题', delivery: '物流发货', price: '价格', attitude: '服务态度', scam: '被骗', general: '一般负面'},
+    op: {'<': '低于', '<=': '不高于', '>': '高于', '>=': '不低于', '==': '等于', '!=': '不等于'},
+    stream: {0: '中断', 1: '正常'},
+  },
+  en: {
+    signal: {sensitive: 'sensitive comments', negative: 'negative comments', comment: 'comments', activity: 'room events', metric: 'metric readings', stream: 'stream updates', any: 'events'},
+    metric: {online_viewers: 'online viewers', likes_total: 'total likes', comment_rate: 'comment rate', gmv: 'GMV', followers: 'followers', gifts_value: 'gift value'},
+    category: {contact_diversion: 'contact diversion', fraud: 'fraud/fake orders/gambling', abuse: 'abuse', prohibited: 'prohibited goods', ad_law: 'advertising-law terms',
+      fake: 'fake goods', refund: 'refund', quality: 'quality', delivery: 'delivery', price: 'price', attitude: 'service attitude', scam: 'scam', general: 'general complaint'},
+    op: {'<': 'below', '<=': 'at most', '>': 'above', '>=': 'at least', '==': 'at', '!=': 'not'},
+    stream: {0: 'down', 1: 'live'},
+  },
+};
+const ZH_UNIT = {sensitive: '条', negative: '条', comment: '条'};  // other events count in 次
+const REQUIRED = {
+  count: ['signal', 'n', 'window', 'min'], ratio: ['signal', 'of', 'n', 'total', 'pct', 'window', 'min_pct'],
+  rate: ['signal', 'rate', 'baseline', 'factor', 'min_factor'], drop: ['metric', 'peak', 'last', 'pct', 'window'],
+  threshold: ['op', 'threshold', 'for'], absence: ['signal', 'for', 'min'], all: ['of'], any: ['of'],
+};
+function label(table, id, lang) {
+  const names = LABELS[lang || LANG][table]; id = String(id);
+  return Object.prototype.hasOwnProperty.call(names, id) ? names[id] : id;
+}
+function categoryLabel(id, lang) { return id ? label('category', id, lang) : ''; }
+function num(x) { return String(Number(x)); }
+function unitZh(signal) { return ZH_UNIT[signal] || '次'; }
+function catList(d, L) {
+  const cats = (d.categories || []).map(c => categoryLabel(String(c), L));
+  if (!cats.length) return '';
+  return L === 'zh' ? `（${cats.join('、')}）` : ` (${cats.join(', ')})`;
+}
+const DESCRIBE = {
+  count(d, L) {
+    const what = label('signal', d.signal, L), cats = catList(d, L);
+    if (L === 'zh') { const u = unitZh(d.signal); return `${num(d.window)} 秒内 ${num(d.n)} ${u}${what}${cats}，阈值 ${num(d.min)} ${u}`; }
+    return `${num(d.n)} ${what}${cats} in ${num(d.window)}s (threshold ${num(d.min)})`;
+  },
+  ratio(d, L) {
+    const what = label('signal', d.signal, L), cats = catList(d, L), of = label('signal', d.of, L);
+    if (L === 'zh') return `${num(d.window)} 秒内${what}${cats} ${num(d.n)} ${unitZh(d.signal)}，占${of} ${num(d.total)} ${unitZh(d.of)}的 ${num(d.pct)}%，阈值 ${num(d.min_pct)}%`;
+    return `${num(d.n)} ${what}${cats} of ${num(d.total)} ${of} (${num(d.pct)}%) in ${num(d.window)}s (threshold ${num(d.min_pct)}%)`;
+  },
+  rate(d, L) {
+    const what = label('signal', d.signal, L), cats = catList(d, L);
+    if (L === 'zh') { const u = unitZh(d.signal); return `${what}${cats}速率 ${num(d.rate)} ${u}/秒，为常态 ${num(d.baseline)} ${u}/秒的 ${num(d.factor)} 倍，阈值 ${num(d.min_factor)} 倍`; }
+    return `${what}${cats} at ${num(d.rate)}/s, ${num(d.factor)}x the usual ${num(d.baseline)}/s (threshold ${num(d.min_factor)}x)`;
+  },
+  drop(d, L) {
+    const what = label('metric', d.metric, L);
+    if (L === 'zh') return `${what} ${num(d.window)} 秒内从 ${num(d.peak)} 降至 ${num(d.last)}，下降 ${num(d.pct)}%`;
+    return `${what} fell from ${num(d.peak)} to ${num(d.last)} within ${num(d.window)}s (-${num(d.pct)}%)`;
+  },
+  threshold(d, L) {
+    const now = d.value === null || d.value === undefined ? '?' : num(d.value);
+    if (d.signal === 'stream') {
+      const state = label('stream', now, L);
+      return L === 'zh' ? `推流状态：${state}，已持续 ${num(d.for)} 秒` : `stream ${state} for ${num(d.for)}s`;
+    }
+    const what = label('metric', d.metric || '', L), op = label('op', d.op, L);
+    if (L === 'zh') return `${what}${op} ${num(d.threshold)}（当前 ${now}），已持续 ${num(d.for)} 秒`;
+    return `${what} ${op} ${num(d.threshold)} (now ${now}) for ${num(d.for)}s`;
+  },
+  absence(d, L) {
+    const what = label('signal', d.signal, L);
+    if (L === 'zh') return `已 ${num(d.for)} 秒没有${what}，阈值 ${num(d.min)} 秒`;
+    return `no ${what} for ${num(d.for)}s (threshold ${num(d.min)}s)`;
+  },
+  all: combined, any: combined,
+};
+function combined(d, L) {
+  const parts = d.of.map(p => {
+    const text = describe(p, L);
+    const nested = p && (p.kind === 'all' || p.kind === 'any') && (p.of || []).length > 1;
+    return nested ? (L === 'zh' ? `（${text}）` : `(${text})`) : text;
+  });
+  if (L === 'zh') return parts.join(d.kind === 'all' ? '；且 ' : '；或 ');
+  return parts.join(d.kind === 'all' ? '; and ' : '; or ');
+}
+// Return why a plan fired as a sentence in a language ('' for a description it cannot read).
+function describe(d, lang) {
+  const L = lang || LANG;
+  if (!d || typeof d !== 'object' || !Object.prototype.hasOwnProperty.call(DESCRIBE, d.kind)) return '';
+  if (REQUIRED[d.kind].some(k => d[k] === undefined || d[k] === null)) return '';
+  try { return DESCRIBE[d.kind](d, L); } catch (e) { return ''; }
+}
+// An alert's reason in the reader's language; alerts stored before summary_data show their summary.
+function alertSummary(a) { return describe(a.summary_data) || a.summary || ''; }
