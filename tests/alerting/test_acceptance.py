@@ -111,6 +111,9 @@ async def test_scripted_timeline_escalates_on_time_and_exactly_once() -> None:
             assert within(b1[2], 7.0, 7.6, "resolved", 0)
             assert seen(sup, "r2") == [] and seen(boss, "r2") == []
             assert len(sup.got) == 3 and len(boss.got) == 3  # exact totals: no duplicates
+            fired = sup.got[0].json()["alert"]  # why it fired: Chinese, English beside it
+            assert fired["summary"] == "敏感评论集中出现：30 秒内 3 条敏感评论，阈值 3 条"
+            assert fired["summary_en"] == "3 sensitive comments in 30s (threshold 3)"
             keys = [r.headers["Idempotency-Key"] for r in [*sup.got, *boss.got]]
             assert len(set(keys)) == 6
             assert all(_signature_ok(r, b"k1") for r in sup.got)
