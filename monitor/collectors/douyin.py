@@ -127,6 +127,9 @@ class HttpSigner:
         return _parse_signed(body, "sign service")
 
 
+MIN_HEARTBEAT = 1.0  # seconds: a server asking for less is not obeyed below this
+
+
 class DouyinCollector(WsCollector):
     """One Douyin room over the webcast push WebSocket."""
 
@@ -147,6 +150,12 @@ class DouyinCollector(WsCollector):
 
     def heartbeat_frame(self) -> bytes:
         return heartbeat_frame()
+
+    def heartbeat_interval(self) -> float:
+        """Beat at least as often as the server's heartbeat_duration (seconds) asks."""
+        hint = self.decoder.heartbeat_hint
+        configured = self.timing.heartbeat_interval
+        return min(configured, max(MIN_HEARTBEAT, float(hint))) if hint else configured
 
     def push_params(self) -> dict[str, str]:
         """Return the push URL's query, resuming from the last cursor when there is one."""

@@ -25,6 +25,7 @@ from monitor.events import AnyEvent
 log = logging.getLogger(__name__)
 
 MAX_MSG_SIZE = 8 * 1024 * 1024
+HEARTBEAT_POLL = 1.0  # seconds between checks of when the next heartbeat is due
 
 
 class FrameDecoder(Protocol):
@@ -93,6 +94,10 @@ class WsCollector(ABC):
     @abstractmethod
     async def bootstrap(self, http: aiohttp.ClientSession) -> Target:
         """Find the URL (and auth) for the next connection; raise to retry later."""
+
+    def heartbeat_interval(self) -> float:
+        """Return the seconds until the next heartbeat (platforms may ask for another pace)."""
+        return self.timing.heartbeat_interval
 
     def heartbeat_frame(self) -> bytes | str | None:
         """Return the frame to send every heartbeat interval (None: send nothing)."""
@@ -234,11 +239,15 @@ class WsCollector(ABC):
     async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         loop = asyncio.get_running_loop()
         limit = self.timing.heartbeat_timeout
+        sent_at = float("-inf")
         while not ws.closed:
-            frame = self.heartbeat_frame()
-            if frame is not None:
-                await self._send(ws, frame)
-            await asyncio.sleep(self.timing.heartbeat_interval)
+            if loop.time() - sent_at >= self.heartbeat_interval():
+                frame = self.heartbeat_frame()
+                if frame is not None:
+                    await self._send(ws, frame)
+                sent_at = loop.time()
+            # Wake at least every HEARTBEAT_POLL s so a new pace asked by the platform applies.
+            await asyncio.sleep(min(self.heartbeat_interval(), HEARTBEAT_POLL))
             if limit is not None and loop.time() - self._last_hb_reply > limit:
                 self._ending = Disconnect(reason="heartbeat timeout")
                 await ws.close(code=4000, message=b"heartbeat timeout")

@@ -37,12 +37,13 @@ def push_frame(
     compress: bool = True,
     cursor: str = "",
     internal_ext: str = "",
+    heartbeat_duration: int = 15,
 ) -> bytes:
     resp = pb.Response(
         messages=messages,
         cursor=cursor or f"t-{log_id}",
         internal_ext=internal_ext or f"internal_src:pushserver|seq:{log_id}",
-        heartbeat_duration=15,
+        heartbeat_duration=heartbeat_duration,
         need_ack=need_ack,
     )
     payload = resp.SerializeToString()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -16,6 +17,7 @@ from monitor.collectors.douyin import (
 )
 from monitor.collectors.douyin_codec import DouyinPushDecoder, ack_frame
 from monitor.collectors.proto import webcast_pb2 as pb
+from monitor.collectors.wsbase import Timing
 from monitor.events import (
     CommentEvent,
     FollowEvent,
@@ -151,7 +153,9 @@ def test_damaged_frames_are_counted() -> None:
     assert d.stats.errors["truncated"] == 1 and d.stats.errors["decompress"] == 1
 
 
-def collector(fake: FakeDouyin, signer: UrlSigner | None = None) -> DouyinCollector:
+def collector(
+    fake: FakeDouyin, signer: UrlSigner | None = None, timing: Timing = FAST
+) -> DouyinCollector:
     stats = new_stats("dy")
     url = f"{fake.ws_base}{PATH}"
     return DouyinCollector(
@@ -161,8 +165,29 @@ def collector(fake: FakeDouyin, signer: UrlSigner | None = None) -> DouyinCollec
         name="dy",
         stats=stats,
         decoder=DouyinPushDecoder(room="r1", source="dy", stats=stats),
-        timing=FAST,
+        timing=timing,
     )
+
+
+async def test_heartbeats_follow_the_servers_heartbeat_duration() -> None:
+    fake = FakeDouyin()
+    await fake.start()
+    # Configured for one heartbeat a minute; the server asks for one every second.
+    col, sink = collector(fake, timing=replace(FAST, heartbeat_interval=60.0)), Sink()
+    try:
+        async with running(col, sink):
+            await wait_for(lambda: fake.sockets)
+            await wait_for(lambda: fake.heartbeats == 1)  # the first beat goes out at once
+            await fake.push([chat("一", 1)], heartbeat_duration=1)
+            await wait_for(lambda: sink.texts() == ["一"])
+            assert col.heartbeat_interval() == 1.0
+            await wait_for(lambda: fake.heartbeats >= 3, within=5.0)
+            await fake.push([chat("二", 2)], heartbeat_duration=0)  # no hint: keep the last one
+            await fake.push([chat("三", 3)], heartbeat_duration=3600)
+            await wait_for(lambda: sink.texts() == ["一", "二", "三"])
+            assert col.heartbeat_interval() == 60.0  # never slower than configured
+    finally:
+        await fake.kill()
 
 
 async def test_acks_heartbeats_pings_and_reconnect() -> None:
