@@ -31,6 +31,10 @@ class WsSourceBase(Section):
     def rooms(self) -> list[str]:
         return [self.room]
 
+    def room_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each room this source names, with the key path that names it (for errors)."""
+        return [(("room",), self.room)] if self.room else []
+
 
 class PresignedSigner(Section):
     """A push URL signed elsewhere."""
@@ -93,6 +97,13 @@ class DouyinOpenSource(Section):
     @property
     def rooms(self) -> list[str]:
         return sorted({*self.room_map.values(), *([self.room] if self.room else [])})
+
+    def room_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each room this source names, with the key path that names it (for errors)."""
+        refs: list[tuple[tuple[str | int, ...], str]] = [
+            (("room_map", key), room) for key, room in self.room_map.items()
+        ]
+        return refs + ([(("room",), self.room)] if self.room else [])
 
     @property
     def callback_path(self) -> str:
@@ -161,6 +172,15 @@ class GenericWsSource(WsSourceBase):
         mapped = [r for r in self.mapping.room_map.values() if r not in self.allowed_rooms]
         return [self.room] if self.room else [*self.allowed_rooms, *mapped]
 
+    def room_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each room this source names, with the key path that names it (for errors)."""
+        refs: list[tuple[tuple[str | int, ...], str]] = (
+            [(("room",), self.room)] if self.room else []
+        )
+        refs += [(("allowed_rooms", j), room) for j, room in enumerate(self.allowed_rooms)]
+        refs += [(("mapping", "room_map", k), room) for k, room in self.mapping.room_map.items()]
+        return refs
+
 
 class ReplaySource(Section):
     """Replay a raw-frame recording through a platform decoder (drills, regressions)."""
@@ -177,3 +197,7 @@ class ReplaySource(Section):
     @property
     def rooms(self) -> list[str]:
         return [self.room]
+
+    def room_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each room this source names, with the key path that names it (for errors)."""
+        return [(("room",), self.room)]

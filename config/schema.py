@@ -95,9 +95,13 @@ class Config(Section):
                 if src.token in tokens:
                     out.append((("sources", i, "token"), "token already used by another source"))
                 tokens.add(src.token)
-            for j, room_id in enumerate(src.rooms):
+            refs = getattr(src, "room_refs", None)
+            named = (
+                refs() if refs is not None else [(("rooms", j), r) for j, r in enumerate(src.rooms)]
+            )
+            for path, room_id in named:
                 if room_id not in known:
-                    out.append((("sources", i, "rooms", j), f"unknown room {room_id!r}"))
+                    out.append((("sources", i, *path), f"unknown room {room_id!r}"))
         out.extend(people_problems(self.people, known))
         if self.store.kind == "redis" and not self.store.redis_url:
             out.append((("store", "redis_url"), "is required when store.kind is redis"))

@@ -70,7 +70,19 @@ def test_every_source_type_builds_its_collector() -> None:
         ),
         ("{ type: bilibili_open, id: x, room: b, app_id: 1 }", "access_key_id"),
         ("{ type: generic_ws, id: x, url: u, mapping: { kinds: { t: nope } } }", "kinds"),
-        ("{ type: bilibili, id: x, room: zzz, room_id: 5 }", "unknown room 'zzz'"),
+        ("{ type: bilibili, id: x, room: zzz, room_id: 5 }", "sources[0].room: unknown room 'zzz'"),
+        (
+            '{ type: douyin_open, id: x, secret: s, room_map: { "7301": zzz } }',
+            "sources[0].room_map.7301: unknown room 'zzz'",
+        ),
+        (
+            "{ type: generic_ws, id: x, url: u, allowed_rooms: [a, zzz] }",
+            "sources[0].allowed_rooms[1]: unknown room 'zzz'",
+        ),
+        (
+            "{ type: replay, id: x, platform: douyin, path: p, room: zzz }",
+            "sources[0].room: unknown room 'zzz'",
+        ),
         ("{ type: bilibili, id: x, room: b, room_id: 5, bogus: 1 }", "bogus"),
     ],
 )
