@@ -60,7 +60,8 @@ class NegativeRatio:
         if w is None:
             return
         second = int(self._clock.now())
-        w.advance(second)
+        if second > w.head:
+            w.advance(second)
         i = second % self.window
         w.comments[i] += 1
         w.total_comments += 1

@@ -232,7 +232,7 @@ class Pipeline:
         if isinstance(event, CommentEvent):
             self._comments[(event.room,)].inc()
             if self._negative_ratio is not None:
-                negative = any(f.kind is SignalKind.NEGATIVE for f in flags)
+                negative = bool(flags) and any(f.kind is SignalKind.NEGATIVE for f in flags)
                 self._negative_ratio.add(event.room, negative)
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
