@@ -7,8 +7,8 @@ What bounds the streams instead is backpressure: every instance polls each room'
 unprocessed backlog (entries pending in the group + entries not read yet), and the
 router refuses new events for a room whose backlog, or while the total backlog, is at its
 bound; ingest then answers 503 with Retry-After. Between polls the instance adds what
-it accepted itself, so one instance cannot overshoot by more than the other instances
-accept within one poll interval.
+it accepted itself (and what it accepted but has not written yet), so one instance cannot
+overshoot by more than the other instances accept within one poll interval.
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ class StreamBacklog:
         self._added_total = 0
         self._next: defaultdict[str, int] = defaultdict(int)
         self._next_total = 0
+        # Accepted but not written to Redis yet: a poll cannot see them, so each poll's
+        # estimate starts from them.
+        self._unwritten: defaultdict[str, int] = defaultdict(int)
+        self._unwritten_total = 0
         self._shown: set[str] = set()
         self._round = asyncio.Event()
         self._backlog = client.register_script(_BACKLOG)
@@ -138,11 +142,19 @@ class StreamBacklog:
         return None
 
     def note(self, room: str) -> None:
-        """Count an event accepted for a room (until the next poll sees it in Redis)."""
+        """Count an event accepted for a room (until a poll sees it in Redis)."""
         self._added[room] += 1
         self._added_total += 1
         self._next[room] += 1
         self._next_total += 1
+        self._unwritten[room] += 1
+        self._unwritten_total += 1
+
+    def written(self, rooms: Iterable[str]) -> None:
+        """Count events (one room per event) that are now in their streams."""
+        for room in rooms:
+            self._unwritten[room] -= 1
+            self._unwritten_total -= 1
 
     async def next_poll(self) -> None:
         """Wait until the next poll has finished (or failed)."""
@@ -174,7 +186,8 @@ class StreamBacklog:
 
     async def poll(self) -> None:
         """Read every room's backlog from Redis."""
-        self._next, self._next_total = defaultdict(int), 0
+        self._next = defaultdict(int, {r: n for r, n in self._unwritten.items() if n})
+        self._next_total = self._unwritten_total
         reply: Any = await self._backlog(
             keys=[stream_key(self._prefix, r) for r in self._rooms], args=[GROUP]
         )

@@ -65,12 +65,15 @@ class WindowHandover:
         except (RedisError, OSError) as exc:
             log.warning("could not read handed-over windows (%s); they start empty", exc)
             return
+        windows = handed = 0
         for room, data in zip(rooms, found, strict=True):
             if data is None:
                 continue
             try:
-                taken = self._engine.restore(room, data)
+                windows += self._engine.restore(room, data)
             except ValueError as exc:
                 log.warning("ignoring the handed-over windows of room %s: %s", room, exc)
                 continue
-            log.info("took over %d plan windows of room %s", taken, room)
+            handed += 1
+        if handed:
+            log.info("took over %d plan windows of %d rooms", windows, handed)

@@ -138,6 +138,7 @@ class StreamRouter:
         await self._xadd_many(keys=keys, args=[event_to_json(e) for e in batch])
         for _ in batch:
             self._buf.popleft()
+        self._backlog.written(e.room for e in batch)
         self._metrics.stream_written.inc(len(batch))
         return len(batch)
 

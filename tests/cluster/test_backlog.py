@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +17,7 @@ from monitor.app import build_service
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.collectors.redis_stream import GROUP, stream_key
+from monitor.events import parse_event
 from tests.cluster.support import cluster_config, wait_for
 from tests.support import running
 
@@ -127,6 +129,10 @@ async def test_a_full_total_backlog_refuses_whole_batches_before_reading_them(
             f"{base}/api/v1/ingest", json=batch("room-0", 0, 60), headers=TOKEN
         ) as r:
             assert r.status == 200
+        assert service.cluster is not None
+        backlog = service.cluster.backlog
+        # Once a poll has seen them in the stream, the estimate is exact.
+        await wait_for(lambda: backlog.total == 60, 10, "a poll to count the 60 events")
         async with http.post(
             f"{base}/api/v1/ingest", json=batch("room-1", 0, 60), headers=TOKEN
         ) as r:
@@ -143,6 +149,35 @@ async def test_a_full_total_backlog_refuses_whole_batches_before_reading_them(
         async with http.get(f"{base}/metrics") as r:
             text = await r.text()
         assert 'roomwatch_stream_refused_total{reason="backlog"} 2.0' in text
+
+
+async def test_sources_that_wait_are_held_back_until_the_backlog_drains(
+    redis_url: str, client: aioredis.Redis
+) -> None:
+    # Replay and the simulator use put(): instead of a 503 they wait for space.
+    for room in ROOMS:
+        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+    config = cluster_config(
+        redis_url, rooms=2, instance_id="a", cluster_extra=", max_room_backlog: 100"
+    )
+    service = build_service(config, registry=CollectorRegistry())
+    await service.start()
+    try:
+        assert service.cluster is not None
+        backlog = service.cluster.backlog
+        for item in batch("room-0", 0, 100):
+            assert await service.pipeline.put(parse_event(item))
+        waiting = asyncio.ensure_future(
+            service.pipeline.put(parse_event(batch("room-0", 100, 1)[0]))
+        )
+        for _ in range(3):
+            await backlog.next_poll()
+        assert not waiting.done()  # held back: the room's stream is full
+        await client.delete(*(f"rw:lease:{room}" for room in ROOMS))
+        assert await asyncio.wait_for(waiting, 20)  # the owner works the backlog off
+        await wait_for(lambda: backlog.room("room-0") == 0, 20, "the backlog to drain")
+    finally:
+        await service.stop()
 
 
 async def test_trim_keeps_every_entry_not_acknowledged(client: aioredis.Redis) -> None:
@@ -188,3 +223,26 @@ async def check_trim(client: aioredis.Redis) -> None:
     assert len(left) < 120
     await backlog.poll()
     assert backlog.room("room-0") == 100
+
+
+async def test_events_accepted_but_not_yet_written_stay_counted_across_polls(
+    client: aioredis.Redis,
+) -> None:
+    backlog = StreamBacklog(
+        client,
+        prefix="rw",
+        rooms=["room-0"],
+        leases=SimpleNamespace(owned=frozenset()),  # type: ignore[arg-type]
+        max_total=1000,
+        max_room=5,
+        metrics=ClusterMetrics(CollectorRegistry()),
+    )
+    for _ in range(5):
+        backlog.note("room-0")  # in the router's buffer: Redis has not seen them
+    await backlog.poll()
+    assert backlog.room("room-0") == 5 and backlog.check("room-0") is not None
+    for _ in range(5):
+        await client.xadd(stream_key("rw", "room-0"), {b"e": b"{}"})
+    backlog.written(["room-0"] * 5)
+    await backlog.poll()
+    assert backlog.room("room-0") == 5 and backlog.total == 5  # now counted by Redis alone
