@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import uuid
 from collections.abc import Awaitable, Callable, Container, Iterable
 from dataclasses import dataclass, replace
@@ -35,7 +36,9 @@ log = logging.getLogger(__name__)
 
 MAX_COMMENTS_PER_ALERT = 200
 MAX_HISTORY = 500
-CAS_ATTEMPTS = 8  # a change is recomputed this often when other instances keep winning
+CAS_ATTEMPTS = 10  # a change is recomputed this often when other instances keep winning
+CAS_BACKOFF = 0.002  # seconds; the longest wait before attempt n is this x 2**n (capped)
+CAS_BACKOFF_CAP = 0.1
 T = TypeVar("T")
 
 
@@ -131,7 +134,11 @@ class AlertManager:
                 if attempt == CAS_ATTEMPTS:
                     raise
                 log.info("%s; computing the change again (attempt %d)", exc, attempt + 1)
-                await asyncio.sleep(0)
+                # A random wait, growing: an owner grouping comments back to back would
+                # otherwise win every race against an ack that re-reads at the same pace.
+                await asyncio.sleep(
+                    random.uniform(0, min(CAS_BACKOFF_CAP, CAS_BACKOFF * 2**attempt))
+                )
         raise AssertionError("unreachable")
 
     @staticmethod
