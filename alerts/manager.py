@@ -149,15 +149,26 @@ class AlertManager:
         """Apply a plan trigger: open, reopen or group into an alert, or note it cleared."""
         self._plans.setdefault(trigger.plan.id, trigger.plan)
         fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
-        return await self._atomic(lambda: self._handle(trigger), fp)
+        attempts = 0
 
-    async def _handle(self, trigger: PlanTrigger) -> Alert | None:
-        fp = fingerprint(trigger.room, trigger.plan.id, trigger.group_key)
-        current = await self._store.find_open(fp)
+        def change() -> Awaitable[Alert | None]:
+            nonlocal attempts
+            attempts += 1
+            return self._handle(trigger, fp, cached=attempts == 1)
+
+        return await self._atomic(change, fp)
+
+    async def _handle(self, trigger: PlanTrigger, fp: str, *, cached: bool) -> Alert | None:
+        # The copy of the open alert held here spares a round trip per flagged comment:
+        # a write computed from a stale copy fails its compare-and-set and is computed
+        # again from a fresh read; an outcome that writes nothing is checked on one.
+        current = self._store.peek_open(fp) if cached else None
+        if current is None:
+            current, cached = await self._store.find_open(fp), False
         now = self._clock.now()
         if not trigger.firing:
             if current is None or current.condition_clear_since is not None:
-                return current
+                return await self._handle(trigger, fp, cached=False) if cached else current
             updated = current.evolve(
                 condition_clear_since=trigger.ts,
                 updated_at=now,
@@ -170,16 +181,20 @@ class AlertManager:
             for s in trigger.signals
         )
         if current is not None:
-            return await self._group(current, comments, now)
+            grouped = await self._group(current, comments, now)
+            if grouped is None:  # nothing new: true of the stored alert too?
+                return await self._handle(trigger, fp, cached=False) if cached else current
+            return grouped
         return await self._open(trigger, fp, comments, now)
 
     async def _group(
         self, current: Alert, comments: tuple[FlaggedComment, ...], now: float
-    ) -> Alert:
+    ) -> Alert | None:
+        """Add the comments not yet in `current`; None when that changes nothing."""
         known = {c.event_id for c in current.comments}
         fresh = tuple(c for c in comments if c.event_id not in known)
         if not fresh and current.condition_clear_since is None:
-            return current
+            return None
         history = current.history
         if current.condition_clear_since is not None:
             history = self._log(current, HistoryEntry(now, "condition_again", "system"))

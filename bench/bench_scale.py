@@ -233,11 +233,12 @@ async def load(
     async def poster(k: int) -> None:
         nonlocal seq
         while time.monotonic() < deadline:
+            mine = seq  # reserved before sleeping, so posters keep even gaps between them
+            seq += batch
             if rate is not None:
-                due = started + seq / rate
+                due = started + mine / rate
                 if due > time.monotonic():
                     await asyncio.sleep(due - time.monotonic())
-            seq += batch
             base = bases[k % len(bases)]
             async with http.post(
                 f"{base}/api/v1/ingest", data=batches.next(), headers=headers
@@ -291,12 +292,17 @@ async def run(args: argparse.Namespace) -> None:
             await asyncio.sleep(1.5)
             before = [await scrape(http, b) for b in bases]
             usage0 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            others = {"load": os.getpid(), "consoles": consoles.pid}
+            if redis is not None and redis.proc is not None:
+                others["redis"] = redis.proc.pid
+            others0 = {k: proc_usage(pid)[0] for k, pid in others.items()}
             t0 = time.monotonic()
             counts = {"accepted": 0, "refused": 0}
             await load(http, bases, args.rooms, args.seconds, args.rate, counts, args.flagged)
             elapsed = time.monotonic() - t0
             after = [await scrape(http, b) for b in bases]
             usage1 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            others1 = {k: proc_usage(pid)[0] for k, pid in others.items()}
             # The consoles stay on a little longer so the slow tail is in the samples.
             await consoles.wait()
             lat = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else []
@@ -315,13 +321,17 @@ async def run(args: argparse.Namespace) -> None:
             f"(503s: {counts['refused']}), "
             + (
                 f"feed latency p50 {statistics.median(lat) * 1000:6.1f} ms "
+                f"p90 {lat[int(len(lat) * 0.9) - 1] * 1000:6.1f} ms "
                 f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:6.1f} ms (n={len(lat)}), "
                 if lat
                 else "no feed samples, "
             )
             + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}, "
             + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB, "
-            + f"loop lag mean {lag_ms:.1f} ms"
+            + f"loop lag mean {lag_ms:.1f} ms, "
+            # The rest of the machine's 2 cores: what the other processes took meanwhile.
+            + "others' CPU "
+            + ", ".join(f"{k} {(others1[k] - others0[k]) / elapsed * 100:.0f}%" for k in others)
             + (
                 f", late lease renewals {delta(after, before, 'late_renewals'):.0f}, "
                 f"leases lost {delta(after, before, 'leases_lost'):.0f}"

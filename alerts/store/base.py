@@ -67,6 +67,15 @@ class AlertStore(Protocol):
         """Return the open (not resolved) alert with this fingerprint, if any."""
         ...
 
+    def peek_open(self, fingerprint: str) -> Alert | None:
+        """Return the open alert with this fingerprint as this process last saw it.
+
+        Asks nothing of the store, so the copy may be stale (another instance changed
+        it since): a change computed from it must be written with `expect_version`, and
+        None means "not known here", not "none open".
+        """
+        ...
+
     async def find_latest(self, fingerprint: str) -> Alert | None:
         """Return the newest alert with this fingerprint, open or resolved."""
         ...

@@ -52,6 +52,10 @@ class MemoryStore:
         alert_id = self._open.get(fingerprint)
         return self._alerts.get(alert_id) if alert_id else None
 
+    def peek_open(self, fingerprint: str) -> Alert | None:
+        alert_id = self._open.get(fingerprint)
+        return self._alerts.get(alert_id) if alert_id else None
+
     async def find_latest(self, fingerprint: str) -> Alert | None:
         alert_id = self._latest.get(fingerprint)
         return self._alerts.get(alert_id) if alert_id else None

@@ -37,6 +37,7 @@ from alerts.model import (
     comment_to_dict,
 )
 from alerts.store.base import FeedItem, StoreConflict, StoreError
+from alerts.store.resp import RespClient, RespConnectionError, RespError
 
 FEED_CAPACITY = 100_000
 DECODED_CACHE = 2_000  # alerts
@@ -153,23 +154,30 @@ return 1
 
 
 class RedisStore:
-    """Keep alerts, the feed log, claims and records in Redis (shared by instances)."""
+    """Keep alerts, the feed log, claims and records in Redis (shared by instances).
+
+    The store's own commands go through `resp`, a lean pipelined client (several are sent
+    for every flagged comment); `client` is a redis-py client on the same server for the
+    cluster parts (leases, streams, pub/sub), whose commands are few and batched.
+    """
 
     def __init__(
         self,
         client: aioredis.Redis,
+        resp: RespClient,
         *,
         prefix: str = "roomwatch",
         feed_capacity: int = FEED_CAPACITY,
     ) -> None:
         self.client = client
+        self.resp = resp
         self._p = prefix
         self._feed_capacity = feed_capacity
-        self._put_alert = client.register_script(_PUT_ALERT)
-        self._get_alert = client.register_script(_GET_ALERT)
-        self._find_alert = client.register_script(_FIND_ALERT)
-        self._append_feed = client.register_script(_APPEND_FEED)
-        self._append_record = client.register_script(_APPEND_RECORD)
+        self._put_alert = resp.script(_PUT_ALERT)
+        self._get_alert = resp.script(_GET_ALERT)
+        self._find_alert = resp.script(_FIND_ALERT)
+        self._append_feed = resp.script(_APPEND_FEED)
+        self._append_record = resp.script(_APPEND_RECORD)
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
         # copy of each alert seen here and reuse it while Redis holds the same version;
         # comments decode once each (keyed by their stored bytes).
@@ -197,7 +205,8 @@ class RedisStore:
             retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
         )
         client = aioredis.Redis.from_pool(pool)
-        return cls(client, prefix=prefix, feed_capacity=feed_capacity)
+        resp = RespClient.from_url(url, timeout=5.0, connect_timeout=2.0, retries=3)
+        return cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
 
     def key(self, *parts: str) -> str:
         """Return a key under this store's prefix."""
@@ -206,18 +215,19 @@ class RedisStore:
     async def _call(self, op: str, fn: Callable[[], Awaitable[T]]) -> T:
         try:
             return await fn()
-        except (RedisError, OSError) as exc:
+        except (RespError, RespConnectionError, RedisError, OSError) as exc:
             if self.on_error is not None:
                 self.on_error(op, exc)
             raise StoreError(f"redis {op} failed: {exc}") from exc
 
     async def ping(self) -> bool:
         try:
-            return bool(await self.client.ping())
-        except (RedisError, OSError):
+            return bool(await self.resp.execute("PING", retry=False))
+        except (RespError, RespConnectionError, OSError):
             return False
 
     async def close(self) -> None:
+        await self.resp.close()
         await self.client.aclose()
 
     # -- alerts ---------------------------------------------------------------
@@ -269,16 +279,21 @@ class RedisStore:
         for raw, comment in zip(encoded, sent, strict=True):
             self._remember_comment(raw, comment)
         self._remember(alert)
+        if alert.is_open:
+            self._remember_fingerprint(alert.fingerprint, alert.id)
 
     async def get_alert(self, alert_id: str) -> Alert | None:
         held = self._decoded.get(alert_id)
         reply = await self._call("get_alert", lambda: self._get_script(alert_id, held))
         return self._from_reply(alert_id, reply, held)
 
-    def _get_script(self, alert_id: str, held: Alert | None, client: Any = None) -> Any:
+    def _get_script(self, alert_id: str, held: Alert | None) -> Any:
         """Read an alert unless `held` is its current version (then only the version comes)."""
-        args: list[Arg] = [alert_id, "" if held is None else str(held.version)]
-        return self._get_alert(keys=list(self._alert_keys(alert_id)), args=args, client=client)
+        return self._get_alert(**self._get_args(alert_id, held))
+
+    def _get_args(self, alert_id: str, held: Alert | None) -> dict[str, list[Arg]]:
+        keys: list[Arg] = list(self._alert_keys(alert_id))
+        return {"keys": keys, "args": [alert_id, "" if held is None else str(held.version)]}
 
     def _from_reply(self, alert_id: str, reply: list[Any], held: Alert | None) -> Alert | None:
         if not reply:
@@ -314,6 +329,13 @@ class RedisStore:
             self._decoded.pop(next(iter(self._decoded)))
         self._decoded[alert.id] = alert
 
+    def _remember_fingerprint(self, fp: str, alert_id: str) -> None:
+        if self._fp_ids.get(fp) == alert_id:
+            return
+        if len(self._fp_ids) >= DECODED_CACHE:
+            self._fp_ids.pop(next(iter(self._fp_ids)))
+        self._fp_ids[fp] = alert_id
+
     async def _by_fingerprint(self, index: str, fp: str) -> Alert | None:
         guess = self._fp_ids.get(fp, "")
         held = self._decoded.get(guess) if guess else None
@@ -323,12 +345,15 @@ class RedisStore:
         if not reply:
             return None
         alert_id = _text(reply[0])
-        if len(self._fp_ids) >= DECODED_CACHE:
-            self._fp_ids.pop(next(iter(self._fp_ids)))
-        self._fp_ids[fp] = alert_id
+        self._remember_fingerprint(fp, alert_id)
         if len(reply) == 2 and held is not None and alert_id == guess:
             return held
         return self._from_reply(alert_id, reply[1:], None)
+
+    def peek_open(self, fingerprint: str) -> Alert | None:
+        alert_id = self._fp_ids.get(fingerprint)
+        held = self._decoded.get(alert_id) if alert_id is not None else None
+        return held if held is not None and held.is_open else None
 
     async def find_open(self, fingerprint: str) -> Alert | None:
         return await self._by_fingerprint("open", fingerprint)
@@ -371,10 +396,7 @@ class RedisStore:
                 break
             offset += len(ids)
             held = [self._decoded.get(_text(i)) for i in ids]
-            async with self.client.pipeline(transaction=False) as pipe:
-                for i, h in zip(ids, held, strict=True):
-                    await self._get_script(_text(i), h, pipe)
-                replies = await self._call("list_alerts", pipe.execute)
+            replies = await self._call("list_alerts", self._read_many_fn(ids, held))
             for alert_id, reply, h in zip(ids, replies, held, strict=True):
                 alert = self._from_reply(_text(alert_id), reply, h)
                 if alert is not None and (states is None or alert.state in states):
@@ -383,10 +405,22 @@ class RedisStore:
                 break
         return found[:limit]
 
+    def _read_many_fn(
+        self, ids: list[Any], held: list[Alert | None]
+    ) -> Callable[[], Awaitable[list[Any]]]:
+        """Return a call reading these alerts in one batch (only the version where held)."""
+        script = self._get_alert
+        commands = [
+            script.args(**self._get_args(_text(i), h)) for i, h in zip(ids, held, strict=True)
+        ]
+        return lambda: self.resp.execute_many(commands, scripts=[script] * len(commands))
+
     def _page_fn(
         self, index: str, low: float | str, offset: int
     ) -> Callable[[], Awaitable[list[Any]]]:
-        return lambda: self.client.zrevrangebyscore(index, "+inf", low, start=offset, num=_PAGE)
+        return lambda: self.resp.execute(
+            "ZREVRANGEBYSCORE", index, "+inf", low, "LIMIT", offset, _PAGE
+        )
 
     # -- console feed log -----------------------------------------------------
     async def append_feed(self, type: str, room: str, ts: float, data: dict[str, Any]) -> FeedItem:
@@ -406,22 +440,23 @@ class RedisStore:
         if rooms is None:
             raws = await self._call(
                 "read_feed",
-                lambda: self.client.zrangebyscore(
-                    self.key("feed", "log"), low, "+inf", start=0, num=limit
+                lambda: self.resp.execute(
+                    "ZRANGEBYSCORE", self.key("feed", "log"), low, "+inf", "LIMIT", 0, limit
                 ),
             )
             return [_decode_feed(r) for r in raws]
         # Per-room logs are trimmed lazily, so never return what the global log dropped.
         floor = await self._call(
             "read_feed",
-            lambda: self.client.zrange(self.key("feed", "log"), 0, 0, withscores=True),
+            lambda: self.resp.execute("ZRANGE", self.key("feed", "log"), 0, 0, "WITHSCORES"),
         )
         if floor:
-            low = f"({max(after_seq, int(floor[0][1]) - 1)}"
-        async with self.client.pipeline(transaction=False) as pipe:
-            for room in dict.fromkeys(rooms):
-                pipe.zrangebyscore(self.key("feed", "room", room), low, "+inf", start=0, num=limit)
-            batches = await self._call("read_feed", pipe.execute)
+            low = f"({max(after_seq, int(float(floor[1])) - 1)}"
+        commands: list[tuple[Arg, ...]] = [
+            ("ZRANGEBYSCORE", self.key("feed", "room", room), low, "+inf", "LIMIT", 0, limit)
+            for room in dict.fromkeys(rooms)
+        ]
+        batches = await self._call("read_feed", lambda: self.resp.execute_many(commands))
         items = [_decode_feed(r) for batch in batches for r in batch]
         items.sort(key=lambda i: i.seq)
         return items[:limit]
@@ -430,9 +465,9 @@ class RedisStore:
     async def claim(self, key: str, ttl: float) -> bool:
         px = max(1, int(ttl * 1000))
         ok = await self._call(
-            "claim", lambda: self.client.set(self.key("claim", key), b"1", nx=True, px=px)
+            "claim", lambda: self.resp.execute("SET", self.key("claim", key), b"1", "NX", "PX", px)
         )
-        return bool(ok)
+        return ok is not None
 
     # -- generic records ------------------------------------------------------
     async def append_record(
@@ -446,21 +481,26 @@ class RedisStore:
         if limit <= 0:
             return []
         raws = await self._call(
-            "read_records", lambda: self.client.lrange(self.key("rec", kind), -limit, -1)
+            "read_records", lambda: self.resp.execute("LRANGE", self.key("rec", kind), -limit, -1)
         )
         return [orjson.loads(r) for r in raws]
 
     async def put_item(self, kind: str, key: str, value: dict[str, Any]) -> None:
         await self._call(
-            "put_item", lambda: self.client.hset(self.key("item", kind), key, orjson.dumps(value))
+            "put_item",
+            lambda: self.resp.execute("HSET", self.key("item", kind), key, orjson.dumps(value)),
         )
 
     async def get_items(self, kind: str) -> dict[str, dict[str, Any]]:
-        raw = await self._call("get_items", lambda: self.client.hgetall(self.key("item", kind)))
-        return {_text(k): orjson.loads(v) for k, v in raw.items()}
+        flat = await self._call(
+            "get_items", lambda: self.resp.execute("HGETALL", self.key("item", kind))
+        )
+        return {_text(flat[i]): orjson.loads(flat[i + 1]) for i in range(0, len(flat), 2)}
 
     async def delete_item(self, kind: str, key: str) -> bool:
-        n = await self._call("delete_item", lambda: self.client.hdel(self.key("item", kind), key))
+        n = await self._call(
+            "delete_item", lambda: self.resp.execute("HDEL", self.key("item", kind), key)
+        )
         return bool(n)
 
 
