@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -10,6 +11,7 @@ from alerts.clock import ManualClock
 from alerts.manager import AlertActionError, AlertChange, AlertManager
 from alerts.model import Alert, AlertState, CommentAction
 from alerts.store.memory import MemoryStore
+from alerts.store.redis import RedisStore
 from tests.alerting.helpers import make_plan, trigger
 
 
@@ -268,3 +270,193 @@ async def test_two_instances_racing_on_one_alert_keep_both_changes(redis_url: st
     finally:
         await owner_store.close()
         await other_store.close()
+
+
+# -- the copy of the open alert held here (AlertStore.peek_open) ---------------------
+
+
+@pytest.fixture
+async def redis_stores(redis_url: str) -> AsyncIterator[Callable[[str], RedisStore]]:
+    """Build RedisStores on the shared (flushed) server; all closed after the test."""
+    made: list[RedisStore] = []
+
+    def make(prefix: str) -> RedisStore:
+        store = RedisStore.from_url(redis_url, prefix=prefix)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        await store.close()
+
+
+def same_but_id(a: Alert | None, b: Alert | None) -> bool:
+    """Alerts equal in everything but their random ids (both None counts too)."""
+    if a is None or b is None:
+        return a is b
+    return a.evolve(id="") == b.evolve(id="")
+
+
+@pytest.mark.parametrize(
+    ("wait", "outcome"),
+    [(1, "suppressed by the cooldown"), (5, "reopened"), (25, "a new alert")],
+)
+async def test_stale_copy_of_a_resolved_alert_is_never_grouped_into(
+    redis_stores: Callable[[str], RedisStore], wait: float, outcome: str
+) -> None:
+    """The owner holds the open alert; another instance resolves it; a new comment comes."""
+    clock = ManualClock()
+    plan = make_plan()  # cooldown 3, reopen_within 20
+    owner_store, other_store = redis_stores("stale"), redis_stores("stale")
+    owner = AlertManager(owner_store, clock, [plan])
+    other = AlertManager(other_store, clock, [plan])
+    a = await owner.handle(trigger(plan, clock.now(), ids=("e1",)))
+    assert a is not None
+    clock.advance(1)
+    grouped = await owner.handle(trigger(plan, clock.now(), ids=("e2",)))
+    assert grouped is not None and grouped.version == 2
+    resolved = await other.resolve(a.id, "ctl", "handled")
+    assert resolved.version == 3
+    # The owner's copy is stale now: the path under test starts from it.
+    assert owner_store.peek_open(a.fingerprint) == grouped
+    conflicts, suppressed = owner.conflicts, owner.suppressed
+
+    clock.advance(wait)
+    result = await owner.handle(trigger(plan, clock.now(), ids=("e3",)))
+
+    assert owner.conflicts == conflicts + 1  # the grouping write missed its version
+    reader = redis_stores("stale")
+    stored_a = await reader.get_alert(a.id)
+    assert stored_a is not None
+    if outcome == "suppressed by the cooldown":
+        assert result is None and owner.suppressed == suppressed + 1
+        assert stored_a == resolved
+        assert await reader.find_open(a.fingerprint) is None
+    elif outcome == "reopened":
+        assert result is not None and result.id == a.id
+        assert result.state is AlertState.FIRING and result.resolved_at is None
+        assert [c.event_id for c in result.comments] == ["e1", "e2", "e3"]
+        assert [h.action for h in result.history] == ["created", "resolved", "reopened"]
+        assert result.version == 4
+        assert stored_a == result
+        assert await reader.find_open(a.fingerprint) == result
+    else:
+        assert result is not None and result.id != a.id
+        assert result.state is AlertState.FIRING and result.version == 1
+        assert [c.event_id for c in result.comments] == ["e3"]
+        assert stored_a == resolved  # the resolved alert was left alone
+        assert await reader.find_open(a.fingerprint) == result
+    assert owner_store.peek_open(a.fingerprint) == result
+
+
+@pytest.mark.parametrize("other_did", ["resolve", "acknowledge", "clear"])
+async def test_redelivered_comment_is_checked_on_a_fresh_read(
+    redis_stores: Callable[[str], RedisStore], other_did: str
+) -> None:
+    """A trigger that adds nothing to the stale copy does what a manager without it does.
+
+    The same history runs on a second prefix ("ref"), where the trigger then goes to a
+    brand-new manager on a brand-new store, which can only read the alert from Redis.
+    """
+    clock = ManualClock()
+    plan = make_plan()  # cooldown 3, reopen_within 20
+    owner_store = redis_stores("stale")
+    owner = AlertManager(owner_store, clock, [plan])
+    other = AlertManager(redis_stores("stale"), clock, [plan])
+    ref = AlertManager(redis_stores("ref"), clock, [plan])
+
+    a = await owner.handle(trigger(plan, clock.now(), ids=("e1",)))
+    r = await ref.handle(trigger(plan, clock.now(), ids=("e1",)))
+    assert a is not None and r is not None
+    a_id, ref_id = a.id, r.id
+    clock.advance(1)
+    grouped = await owner.handle(trigger(plan, clock.now(), ids=("e2",)))
+    await ref.handle(trigger(plan, clock.now(), ids=("e2",)))
+    clock.advance(1)
+    if other_did == "resolve":
+        await other.resolve(a_id, "ctl")
+        await ref.resolve(ref_id, "ctl")
+        clock.advance(4)  # past the cooldown, within reopen_within
+    elif other_did == "acknowledge":
+        await other.acknowledge(a_id, "ctl")
+        await ref.acknowledge(ref_id, "ctl")
+    else:
+        await other.handle(trigger(plan, clock.now(), firing=False))
+        await ref.handle(trigger(plan, clock.now(), firing=False))
+    assert owner_store.peek_open(a.fingerprint) == grouped  # stale
+    conflicts = owner.conflicts
+
+    clock.advance(1)
+    redelivered = trigger(plan, clock.now(), ids=("e2",))
+    result = await owner.handle(redelivered)
+    expected = await AlertManager(redis_stores("ref"), clock, [plan]).handle(redelivered)
+
+    assert same_but_id(result, expected)
+    assert same_but_id(
+        await redis_stores("stale").find_latest(a.fingerprint),
+        await redis_stores("ref").find_latest(a.fingerprint),
+    )
+    assert owner.conflicts == conflicts  # no write from the stale copy was tried
+    assert result is not None and result.id == a_id and result != grouped
+    if other_did == "resolve":
+        assert result.state is AlertState.FIRING
+        assert [h.action for h in result.history][-2:] == ["resolved", "reopened"]
+    elif other_did == "acknowledge":
+        # Nothing to write: the stored (acknowledged) alert is returned as it is.
+        assert result.state is AlertState.ACKNOWLEDGED and result.version == 3
+    else:
+        # The condition is back: the clear noted by the other instance is cancelled.
+        assert result.condition_clear_since is None and result.version == 4
+        assert [h.action for h in result.history][-1] == "condition_again"
+
+
+@pytest.mark.parametrize("other_did", ["acknowledge", "group", "resolve"])
+async def test_clear_trigger_after_another_instance_changed_the_alert(
+    redis_stores: Callable[[str], RedisStore], other_did: str
+) -> None:
+    clock = ManualClock()
+    plan = make_plan()  # auto-resolve after a 5 s hold
+    owner_store = redis_stores("stale")
+    owner = AlertManager(owner_store, clock, [plan])
+    other = AlertManager(redis_stores("stale"), clock, [plan])
+    a = await owner.handle(trigger(plan, clock.now(), ids=("e1",)))
+    assert a is not None
+    clock.advance(1)
+    if other_did == "acknowledge":
+        await other.acknowledge(a.id, "ctl")
+    elif other_did == "group":
+        # The owner saw the condition clear; then the other saw it fire again.
+        await owner.handle(trigger(plan, clock.now(), firing=False))
+        clock.advance(1)
+        await other.handle(trigger(plan, clock.now(), ids=("e2",)))
+    else:
+        await other.resolve(a.id, "ctl")
+    held = owner_store.peek_open(a.fingerprint)
+    assert held is not None and held.version == (2 if other_did == "group" else 1)  # stale
+    conflicts = owner.conflicts
+
+    clock.advance(1)
+    cleared_at = clock.now()
+    result = await owner.handle(trigger(plan, cleared_at, firing=False))
+
+    stored = await redis_stores("stale").get_alert(a.id)
+    assert stored is not None
+    if other_did == "resolve":
+        assert result is None  # nothing open to note it on
+        assert stored.state is AlertState.RESOLVED and stored.condition_clear_since is None
+        assert owner.conflicts == conflicts + 1
+        return
+    assert result == stored
+    assert stored.condition_clear_since == cleared_at
+    assert stored.version == held.version + 2
+    assert [h.action for h in stored.history][-1] == "condition_clear"
+    if other_did == "acknowledge":
+        assert stored.state is AlertState.ACKNOWLEDGED and stored.acked_by == "ctl"
+        assert owner.conflicts == conflicts + 1  # the write from the stale copy missed
+    else:
+        assert [c.event_id for c in stored.comments] == ["e1", "e2"]
+        assert owner.conflicts == conflicts  # "already clear" was checked on a fresh read
+    # And so it auto-resolves after the hold.
+    clock.advance(plan.resolve_hold or 0)
+    [done] = await owner.tick({plan.id: plan.resolve_hold}.get)
+    assert done.id == a.id and done.state is AlertState.RESOLVED

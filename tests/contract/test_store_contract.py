@@ -221,6 +221,25 @@ async def test_unknown_fingerprint(store: AlertStore) -> None:
     assert await store.find_latest("nope") is None
 
 
+async def test_peek_open_follows_this_stores_writes(store: AlertStore) -> None:
+    first = make_alert(1)
+    assert store.peek_open(first.fingerprint) is None
+    assert store.peek_open("nope") is None
+    await store.put_alert(first, expect_version=0)
+    assert store.peek_open(first.fingerprint) == first
+    grouped = first.evolve(comments=(*first.comments, flagged(2)), version=2)
+    await store.put_alert(grouped, expect_version=1)
+    assert store.peek_open(first.fingerprint) == grouped
+    resolved = grouped.evolve(state=AlertState.RESOLVED, resolved_at=5.0, version=3)
+    await store.put_alert(resolved, expect_version=2)
+    assert store.peek_open(first.fingerprint) is None
+    # A new alert on the same fingerprint is the open one from then on.
+    second = make_alert(2)
+    await store.put_alert(second, expect_version=0)
+    assert store.peek_open(first.fingerprint) == second
+    assert store.peek_open(make_alert(3, room="room-b").fingerprint) is None
+
+
 async def test_list_alerts_newest_first_with_filters(store: AlertStore) -> None:
     alerts = [
         make_alert(1, room="room-a", plan="p1"),
