@@ -156,6 +156,9 @@ def opened_at(alert: Alert) -> float:
 
 # Alert changes that start, move or stop a ladder (state, deadlines, severity, epoch).
 LADDER_ACTIONS = frozenset({"created", "reopened", "acknowledged", "unacknowledged", "resolved"})
+# Shortest time between two checks woken by changes: a check reads every open alert, and
+# a wave of new alerts (one per repeat offender) must not make that one read per alert.
+KICK_GAP = 0.2
 
 
 class Escalator:
@@ -205,6 +208,8 @@ class Escalator:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._interval):
                     await self._kick.wait()
+                    # Woken by a change: let the changes of the next moment join this check.
+                    await asyncio.sleep(min(KICK_GAP, self._interval))
             self._kick.clear()
 
     async def check(self) -> int:

@@ -206,6 +206,31 @@ def comment_from_dict(d: dict[str, Any]) -> FlaggedComment:
     )
 
 
+def comment_change(
+    held: tuple[FlaggedComment, ...], new: tuple[FlaggedComment, ...]
+) -> tuple[str, tuple[FlaggedComment, ...]]:
+    """Return how the comments `held` become `new`: keep, append these, or replace all.
+
+    `new` is usually `held` (nothing changed) or `(held + fresh)[-N:]`: the same comment
+    objects followed by new ones, and then only the new ones need writing or sending.
+    Tuple comparison checks identity before equality, so this runs at C speed.
+    """
+    if new is held or new == held:
+        return "keep", ()
+    if not held:
+        return "append", new
+    if not new:
+        return "replace", ()
+    try:
+        start = held.index(new[0])
+    except ValueError:
+        return "replace", new
+    kept = len(held) - start
+    if kept > len(new) or new[:kept] != held[start:]:
+        return "replace", new
+    return "append", new[kept:]
+
+
 def alert_to_dict(a: Alert, *, comments: bool = True) -> dict[str, Any]:
     """Serialise an alert to plain JSON types (the store's and the API's shape).
 

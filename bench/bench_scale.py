@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -177,14 +179,16 @@ async def console(
     base: str,
     headers: dict[str, str],
     lat: list[float],
-    until: float,
+    until: list[float],
+    on_connect: Callable[[], None],
 ) -> None:
     """One console client: record ingest-to-feed latency of every flag it receives."""
     after = "latest"
-    while time.time() < until:
+    while time.time() < until[0]:
         url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"
         async with http.ws_connect(url, headers=headers) as ws:
-            while time.time() < until:
+            on_connect()
+            while time.time() < until[0]:
                 try:
                     msg = await ws.receive(timeout=0.5)
                 except TimeoutError:
@@ -199,17 +203,39 @@ async def console(
 
 
 async def consoles_main(bases: list[str], auth: str, clients: int, until: float, out: str) -> None:
-    """Run the console clients in their own process so load generation cannot delay them."""
+    """Run the console clients in their own process so load generation cannot delay them.
+
+    Prints "ready" once every client is connected; after a line on stdin (the load is over)
+    the clients stay 4 s longer (the slow tail), then the latencies go to `out`.
+    """
     lat: list[float] = []
+    connects = [0]
+    deadline = [until]
+    everyone = asyncio.Event()
+
+    def connected() -> None:
+        connects[0] += 1
+        if connects[0] == clients:
+            everyone.set()
+
+    async def tell_when_connected() -> None:
+        await everyone.wait()
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        deadline[0] = min(deadline[0], time.time() + 4.0)
+
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        ready = asyncio.create_task(tell_when_connected())
         await asyncio.gather(
             *(
-                console(http, bases[c % len(bases)], auth_header(auth, c), lat, until)
+                console(http, bases[c % len(bases)], auth_header(auth, c), lat, deadline, connected)
                 for c in range(clients)
             ),
             return_exceptions=True,
         )
-    await asyncio.to_thread(Path(out).write_bytes, orjson.dumps(lat))
+        ready.cancel()
+    report = {"latency": lat, "reconnects": connects[0] - clients}
+    await asyncio.to_thread(Path(out).write_bytes, orjson.dumps(report))
 
 
 async def load(
@@ -284,12 +310,20 @@ async def run(args: argparse.Namespace) -> None:
         async with aiohttp.ClientSession(connector=conn) as http:
             auth = f"teams:{args.teams}" if args.teams else f"cookie:{await login(http, bases[0])}"
             lat_file = tmp / "latency.json"
-            until = time.time() + args.seconds + 4.0
+            # The consoles connect first (all of them, up to a minute), then the load starts.
+            until = time.time() + args.seconds + 64.0
+            started_connecting = time.monotonic()
             consoles = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bench.bench_scale", "_consoles", ",".join(bases),
                 auth, str(args.clients), str(until), str(lat_file),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             )  # fmt: skip
-            await asyncio.sleep(1.5)
+            assert consoles.stdin is not None and consoles.stdout is not None
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(60.0):
+                    await consoles.stdout.readline()
+            connect_s = time.monotonic() - started_connecting
+            await asyncio.sleep(0.5)
             before = [await scrape(http, b) for b in bases]
             usage0 = [proc_usage(i.proc.pid) for i in insts if i.proc]
             others = {"load": os.getpid(), "consoles": consoles.pid}
@@ -300,12 +334,15 @@ async def run(args: argparse.Namespace) -> None:
             counts = {"accepted": 0, "refused": 0}
             await load(http, bases, args.rooms, args.seconds, args.rate, counts, args.flagged)
             elapsed = time.monotonic() - t0
+            # The consoles stay on a little longer so the slow tail is in the samples.
+            consoles.stdin.write(b"stop\n")
+            await consoles.stdin.drain()
             after = [await scrape(http, b) for b in bases]
             usage1 = [proc_usage(i.proc.pid) for i in insts if i.proc]
             others1 = {k: proc_usage(pid)[0] for k, pid in others.items()}
-            # The consoles stay on a little longer so the slow tail is in the samples.
             await consoles.wait()
-            lat = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else []
+            report = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else {}
+            lat, reconnects = report.get("latency", []), report.get("reconnects", -1)
         done = delta(after, before, "processed")
         lag_n = delta(after, before, "lag_count")
         lag_ms = delta(after, before, "lag_sum") / lag_n * 1000 if lag_n else 0.0
@@ -326,6 +363,7 @@ async def run(args: argparse.Namespace) -> None:
                 if lat
                 else "no feed samples, "
             )
+            + f"consoles connected in {connect_s:.1f} s, reconnects {reconnects}, "
             + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}, "
             + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB, "
             + f"loop lag mean {lag_ms:.1f} ms, "

@@ -24,7 +24,15 @@ from typing import Any
 import orjson
 
 from alerts.manager import AlertChange
-from alerts.model import Alert, HistoryEntry, Signal, alert_to_dict, comment_to_dict, signal_to_dict
+from alerts.model import (
+    Alert,
+    HistoryEntry,
+    Signal,
+    alert_to_dict,
+    comment_change,
+    comment_to_dict,
+    signal_to_dict,
+)
 from alerts.store.base import AlertStore, FeedItem
 from monitor.metrics import ServiceMetrics
 
@@ -163,12 +171,15 @@ def alert_item(alert: Alert, previous: Alert | None) -> dict[str, Any]:
     if previous is None or previous.id != alert.id:
         return alert_to_dict(alert)
     data = alert_to_dict(alert, comments=False)
-    before = {c.event_id: c for c in previous.comments}
-    data["comments"] = [
-        comment_to_dict(c)
-        for c in alert.comments
-        if (old := before.get(c.event_id)) is None or (old is not c and old != c)
-    ]
+    mode, added = comment_change(previous.comments, alert.comments)
+    if mode == "replace":  # a comment was handled, or the list was rebuilt: compare each
+        before = {c.event_id: c for c in previous.comments}
+        added = tuple(
+            c
+            for c in alert.comments
+            if (old := before.get(c.event_id)) is None or (old is not c and old != c)
+        )
+    data["comments"] = [comment_to_dict(c) for c in added]
     data["history"] = data["history"][
         len(data["history"]) - _added(alert.history, previous.history) :
     ]

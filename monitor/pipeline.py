@@ -236,17 +236,27 @@ class Pipeline:
                 self._negative_ratio.add(event.room, negative)
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
+        writes: list[asyncio.Task[None]] = []
         for flag in flags:
             self._flags[(flag.room, flag.kind.value, flag.category)].inc()
             if self._on_flag is not None and flag.kind in (
                 SignalKind.SENSITIVE,
                 SignalKind.NEGATIVE,
             ):
-                await self._on_flag(flag)
+                # Written while the plans run and their alerts are stored (the store sends
+                # both in one round trip); the event is done once both are.
+                writes.append(asyncio.ensure_future(self._on_flag(flag)))
         signals.extend(flags)
-        for signal in signals:
-            for trigger in self.engine.observe(signal):
-                await self._manager.handle(trigger)
+        try:
+            for signal in signals:
+                for trigger in self.engine.observe(signal):
+                    await self._manager.handle(trigger)
+        finally:
+            if writes:
+                outcomes = await asyncio.gather(*writes, return_exceptions=True)
+        for outcome in outcomes if writes else ():
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def tick(self) -> None:
         """Evaluate time-based conditions (windows expiring, absences, auto-resolve)."""

@@ -32,6 +32,7 @@ from alerts.model import (
     AlertState,
     FlaggedComment,
     alert_from_dict,
+    comment_change,
     alert_to_dict,
     comment_from_dict,
     comment_to_dict,
@@ -506,30 +507,6 @@ class RedisStore:
 
 def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
-
-
-def comment_change(
-    held: tuple[FlaggedComment, ...], new: tuple[FlaggedComment, ...]
-) -> tuple[str, tuple[FlaggedComment, ...]]:
-    """Return how the stored comments become `new`: keep, append these, or replace all.
-
-    `new` is usually `held` (nothing changed) or `(held + fresh)[-N:]`: the same comment
-    objects followed by new ones, and then only the new ones need writing.
-    """
-    if new is held or (
-        len(new) == len(held) and all(a is b for a, b in zip(new, held, strict=True))
-    ):
-        return "keep", ()
-    if not held:
-        return "append", new
-    if not new:
-        return "replace", ()
-    first = new[0]
-    start = next((i for i, c in enumerate(held) if c is first), -1)
-    kept = len(held) - start
-    if start < 0 or kept > len(new) or any(new[i] is not held[start + i] for i in range(kept)):
-        return "replace", new
-    return "append", new[kept:]
 
 
 def _decode_feed(raw: Any) -> FeedItem:
