@@ -228,6 +228,8 @@ class AlertManager:
                 return None
             if since < plan.reopen_within:
                 entry = HistoryEntry(now, "reopened", "system", summary)
+                held = {c.event_id for c in latest.comments}  # a redelivered event: once
+                comments = tuple(c for c in comments if c.event_id not in held)
                 reopened = latest.evolve(
                     state=AlertState.FIRING,
                     acked_at=None,

@@ -245,6 +245,7 @@ async def test_noscript_without_its_script_is_an_error(
     client: RespClient, probe: RespClient
 ) -> None:
     script = client.script("return 1")
+    await client.execute("PING")  # connected (which loads the script), then flushed
     await probe.execute("SCRIPT", "FLUSH")
     with pytest.raises(RespError, match="NOSCRIPT"):
         await client.execute_many([script.args([], [])])  # no scripts=: nothing to reload
@@ -252,13 +253,15 @@ async def test_noscript_without_its_script_is_an_error(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="execute_many re-sends a NOSCRIPT command after the batch, so its effect lands "
-    "after the later commands of the same batch (latent: RedisStore only batches reads)",
+    reason="after SCRIPT FLUSH on a live connection, execute_many re-sends a NOSCRIPT "
+    "command after the batch, so its effect lands after the later commands of the same "
+    "batch (documented in alerts/store/resp.py; RedisStore batches only reads)",
 )
 async def test_reloaded_script_runs_before_the_commands_after_it(
     client: RespClient, probe: RespClient
 ) -> None:
     incr = client.script("return redis.call('INCR', KEYS[1])")
+    await client.execute("PING")  # connected (which loads the script), then flushed
     await probe.execute("SCRIPT", "FLUSH")
     replies = await client.execute_many([incr.args(["n"], []), ("GET", "n")], scripts=[incr])
     assert replies == [1, b"1"]  # actual: [1, None] -- the GET ran before the INCR
@@ -583,11 +586,6 @@ async def test_cancelled_execute_many_leaves_the_rest_matched(
     assert await client.execute("GET", "n") == b"1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cancelling the caller that is opening the connection hands its CancelledError "
-    "to every other caller waiting for that connection (RespClient._connection)",
-)
 async def test_cancelling_the_connecting_caller_spares_the_others(
     silent_server: SilentServer,
 ) -> None:
@@ -637,11 +635,6 @@ async def test_close_before_first_use(redis_url: str) -> None:
         await client.execute("PING")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="close() while the first connection is being opened does not stop it: the "
-    "connection is kept and later calls succeed on it (and its socket is never closed)",
-)
 async def test_close_while_connecting_fails_later_calls(redis_url: str) -> None:
     client = RespClient.from_url(redis_url)
     first = asyncio.create_task(client.execute("PING"))
@@ -653,3 +646,16 @@ async def test_close_while_connecting_fails_later_calls(redis_url: str) -> None:
             await client.execute("PING")  # actual: b"PONG"
     finally:
         await client.close()  # now closes the connection kept after the first close
+
+
+async def test_a_new_connection_loads_every_script_first(
+    client: RespClient, probe: RespClient
+) -> None:
+    """Scripts are loaded before the first command, so a batch of scripts meets no NOSCRIPT."""
+    incr = client.script("return redis.call('INCR', KEYS[1])")
+    await probe.execute("SCRIPT", "FLUSH")
+    replies = await client.execute_many(
+        [incr.args(["m"], []), ("GET", "m"), incr.args(["m"], [])], scripts=[incr, None, incr]
+    )
+    assert replies == [1, b"1", 2]
+    assert await probe.execute("SCRIPT", "EXISTS", incr.sha) == [1]

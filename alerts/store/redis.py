@@ -32,8 +32,8 @@ from alerts.model import (
     AlertState,
     FlaggedComment,
     alert_from_dict,
-    comment_change,
     alert_to_dict,
+    comment_change,
     comment_from_dict,
     comment_to_dict,
 )

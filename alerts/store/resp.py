@@ -11,7 +11,9 @@ What it keeps of a full client: AUTH and SELECT from the URL (redis://, rediss:/
 unix://), a connect timeout, a reply timeout (a connection whose oldest reply is overdue
 is dropped, failing what it carried), reconnection with exponential back-off for a few
 attempts (a command may run twice if the connection drops after Redis ran it, as with
-redis-py's retries), and Lua scripts by SHA with a reload on NOSCRIPT.
+redis-py's retries), and Lua scripts by SHA, loaded on every new connection and again
+on NOSCRIPT (after a SCRIPT FLUSH on a live connection, a script of a batch that met
+NOSCRIPT runs after the batch's later commands: the store batches only reads).
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ Arg = bytes | str | int | float
 def _pack(command: Sequence[Arg]) -> bytes:
     packed: bytes = hiredis.pack_command(tuple(command))  # type: ignore[arg-type]
     return packed
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Mark a future's outcome as seen (its awaiters, if any, still get it)."""
+    if not future.cancelled():
+        future.exception()
 
 
 class RespError(Exception):
@@ -167,6 +175,7 @@ class RespClient:
         self._retries, self._backoff_base, self._backoff_cap = retries, backoff_base, backoff_cap
         self._conn: _Connection | None = None
         self._connecting: asyncio.Future[_Connection] | None = None
+        self._scripts: dict[str, bytes] = {}
         self._closed = False
 
     @classmethod
@@ -192,7 +201,10 @@ class RespClient:
         )
 
     def script(self, source: str) -> Script:
-        return Script(self, source)
+        """Return a script object; every new connection loads it before other commands."""
+        script = Script(self, source)
+        self._scripts[script.sha] = script.source
+        return script
 
     async def execute(self, *args: Arg, retry: bool = True) -> Any:
         """Send one command and return its reply (an error reply raises RespError)."""
@@ -249,25 +261,26 @@ class RespClient:
         if self._closed:
             raise RespConnectionError("redis client closed")
         if self._connecting is None:
-            self._connecting = asyncio.get_running_loop().create_future()
-            try:
-                conn = await self._open()
-            except BaseException as exc:
-                waiting, self._connecting = self._connecting, None
-                failure = (
-                    exc
-                    if isinstance(exc, RespConnectionError | asyncio.CancelledError)
-                    else RespConnectionError(f"cannot connect to redis: {exc}")
-                )
-                if not waiting.done():
-                    waiting.set_exception(failure)
-                    waiting.exception()  # retrieved: callers that joined see it raised
-                raise failure from exc
-            self._conn = conn
-            waiting, self._connecting = self._connecting, None
-            waiting.set_result(conn)
-            return conn
+            # A task of its own: a caller cancelled while it waits must not cancel the
+            # connection every other caller is waiting for.
+            self._connecting = asyncio.ensure_future(self._open_and_keep())
+            self._connecting.add_done_callback(_retrieve)
         return await asyncio.shield(self._connecting)
+
+    async def _open_and_keep(self) -> _Connection:
+        try:
+            conn = await self._open()
+        except asyncio.CancelledError:
+            if self._closed:  # close() stopped it: its waiters get a connection error
+                raise RespConnectionError("redis client closed") from None
+            raise
+        finally:
+            self._connecting = None
+        if self._closed:  # closed while this connection was being opened
+            conn.close()
+            raise RespConnectionError("redis client closed")
+        self._conn = conn
+        return conn
 
     async def _open(self) -> _Connection:
         loop = asyncio.get_running_loop()
@@ -292,16 +305,24 @@ class RespClient:
             hello.append(("AUTH", self._username, self._password) if self._username else auth)
         if self._db:
             hello.append(("SELECT", self._db))
-        for command in hello:
-            try:
-                await conn.send(_pack(command))
-            except RespError as exc:
-                conn.close()
-                raise RespConnectionError(f"redis refused {command[0]!r}: {exc}") from exc
+        # Every script is loaded before the first command, so a batch never meets NOSCRIPT
+        # unless someone runs SCRIPT FLUSH while this connection is open.
+        hello.extend(("SCRIPT", "LOAD", source) for source in self._scripts.values())
+        try:
+            for command in hello:
+                try:
+                    await conn.send(_pack(command))
+                except RespError as exc:
+                    raise RespConnectionError(f"redis refused {command[0]!r}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     async def close(self) -> None:
         self._closed = True
+        if self._connecting is not None:
+            self._connecting.cancel()
         if self._conn is not None:
             self._conn.close()
             self._conn = None

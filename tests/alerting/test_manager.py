@@ -55,6 +55,20 @@ async def test_dedup_by_fingerprint_and_grouping_of_flagged_comments(
     assert [c.action for c in changes] == ["created", "grouped", "created", "created"]
 
 
+async def test_reopening_with_a_redelivered_comment_keeps_it_once(
+    clock: ManualClock, store: MemoryStore
+) -> None:
+    plan = make_plan()  # cooldown 3 s, reopen within 20 s
+    mgr = AlertManager(store, clock, [plan])
+    a = await mgr.handle(trigger(plan, clock.now(), ids=("e1", "e2")))
+    assert a is not None
+    await mgr.resolve(a.id, "zhang")
+    clock.advance(5)
+    again = await mgr.handle(trigger(plan, clock.now(), ids=("e2", "e3")))
+    assert again is not None and again.id == a.id and again.state is AlertState.FIRING
+    assert [c.event_id for c in again.comments] == ["e1", "e2", "e3"]
+
+
 async def test_lifecycle_is_timestamped_and_unack_restarts_the_ack_clock(
     clock: ManualClock, store: MemoryStore
 ) -> None:
