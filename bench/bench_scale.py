@@ -40,7 +40,13 @@ FLAGGED_SHARE = 0.02  # default: a few percent of comments are sensitive (--flag
 
 
 def config_yaml(
-    store: str, redis_url: str, rooms: int, cluster: bool, instance: str, teams: int = 0
+    store: str,
+    redis_url: str,
+    rooms: int,
+    cluster: bool,
+    instance: str,
+    teams: int = 0,
+    detect_processes: int = 0,
 ) -> str:
     room_ids = [f"r{i}" for i in range(rooms)]
     # With teams, controller i answers for its own share of the rooms and its console
@@ -60,7 +66,7 @@ def config_yaml(
     return f"""
 store: {store_yaml}
 cluster: {{enabled: {str(cluster).lower()}, instance_id: "{instance}", lease_ttl: 5}}
-pipeline: {{queue_size: 200000}}
+pipeline: {{queue_size: 200000, detect_processes: {detect_processes}}}
 server: {{metrics_public: true}}
 rooms: [{", ".join(f"{{id: {r}}}" for r in room_ids)}]
 sources: [{{type: http_ingest, id: bench, token: {TOKEN}, max_events: 20000,
@@ -84,6 +90,21 @@ def proc_usage(pid: int) -> tuple[float, int]:
         if line.startswith("VmRSS:"):
             rss = int(line.split()[1]) * 1024
     return cpu, rss
+
+
+def family_usage(pid: int) -> tuple[float, int, float]:
+    """Return (CPU seconds, RSS bytes) of a process and its children, and the children's CPU."""
+    cpu, rss = proc_usage(pid)
+    kids = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else ():
+        try:
+            c_cpu, c_rss = proc_usage(int(child))
+        except OSError:
+            continue  # exited meanwhile
+        kids += c_cpu
+        rss += c_rss
+    return cpu + kids, rss, kids
 
 
 def make_events(
@@ -292,7 +313,13 @@ async def run(args: argparse.Namespace) -> None:
     insts = [
         Instance(
             config_yaml(
-                args.store, redis.url if redis else "", args.rooms, cluster, f"i{n}", args.teams
+                args.store,
+                redis.url if redis else "",
+                args.rooms,
+                cluster,
+                f"i{n}",
+                args.teams,
+                args.detect_processes,
             ),
             tmp,
             f"i{n}",
@@ -325,7 +352,7 @@ async def run(args: argparse.Namespace) -> None:
             connect_s = time.monotonic() - started_connecting
             await asyncio.sleep(0.5)
             before = [await scrape(http, b) for b in bases]
-            usage0 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            usage0 = [family_usage(i.proc.pid) for i in insts if i.proc]
             others = {"load": os.getpid(), "consoles": consoles.pid}
             if redis is not None and redis.proc is not None:
                 others["redis"] = redis.proc.pid
@@ -338,7 +365,7 @@ async def run(args: argparse.Namespace) -> None:
             consoles.stdin.write(b"stop\n")
             await consoles.stdin.drain()
             after = [await scrape(http, b) for b in bases]
-            usage1 = [proc_usage(i.proc.pid) for i in insts if i.proc]
+            usage1 = [family_usage(i.proc.pid) for i in insts if i.proc]
             others1 = {k: proc_usage(pid)[0] for k, pid in others.items()}
             await consoles.wait()
             report = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else {}
@@ -348,8 +375,11 @@ async def run(args: argparse.Namespace) -> None:
         lag_ms = delta(after, before, "lag_sum") / lag_n * 1000 if lag_n else 0.0
         cpu = [(u1[0] - u0[0]) / elapsed * 100 for u0, u1 in zip(usage0, usage1, strict=True)]
         rss = [u[1] / 2**20 for u in usage1]
+        kids = [(u1[2] - u0[2]) / elapsed * 100 for u0, u1 in zip(usage0, usage1, strict=True)]
         lat.sort()
-        mode = f"{args.store}{' cluster' if cluster else ''} x{args.instances}"
+        mode = f"{args.store}{' cluster' if cluster else ''} x{args.instances}" + (
+            f" +{args.detect_processes}dp" if args.detect_processes else ""
+        )
         print(
             f"{mode:18} rooms={args.rooms} clients={args.clients} teams={args.teams} "
             f"offered={'max' if args.rate is None else int(args.rate)}/s "
@@ -364,7 +394,12 @@ async def run(args: argparse.Namespace) -> None:
                 else "no feed samples, "
             )
             + f"consoles connected in {connect_s:.1f} s, reconnects {reconnects}, "
-            + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}, "
+            + f"CPU {'/'.join(f'{c:.0f}%' for c in cpu)}"
+            + (
+                f" (of which detector processes {'/'.join(f'{k:.0f}%' for k in kids)}), "
+                if args.detect_processes
+                else ", "
+            )
             + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB, "
             + f"loop lag mean {lag_ms:.1f} ms, "
             # The rest of the machine's 2 cores: what the other processes took meanwhile.
@@ -397,6 +432,7 @@ def main() -> None:
     t.add_argument("--clients", type=int, default=1)
     t.add_argument("--flagged", type=float, default=FLAGGED_SHARE)
     t.set_defaults(teams=0)
+
     c = sub.add_parser("capacity")
     c.add_argument("--store", choices=["memory", "redis"], default="redis")
     c.add_argument("--rooms", type=int, default=1000)
@@ -411,6 +447,13 @@ def main() -> None:
         help="controllers with rooms/teams rooms each, clients spread over them "
         "(0: every client is an admin seeing every room)",
     )
+    for p in (t, c):
+        p.add_argument(
+            "--detect-processes",
+            type=int,
+            default=0,
+            help="pipeline.detect_processes of each instance (0: detection in its own process)",
+        )
     k = sub.add_parser("_consoles")  # internal: the console clients' process
     k.add_argument("bases")
     k.add_argument("auth")

@@ -41,6 +41,9 @@ class PipelineConfig(Section):
     workers: int = Field(8, ge=1, le=64)
     drain_timeout: float = Field(5.0, ge=0, le=300)
     tick_interval: float = Field(1.0, gt=0, le=60)
+    # Detection in this many child processes (0: in the instance's own process). One
+    # lets an instance use a second core; see docs/scaling.md.
+    detect_processes: int = Field(0, ge=0, le=16)
 
 
 class ClusterConfig(Section):

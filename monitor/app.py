@@ -33,6 +33,7 @@ from monitor.feed import FeedHub
 from monitor.looplag import measure_loop_lag
 from monitor.metrics import CallbackGauges, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
+from monitor.offload import DetectorProcesses
 from monitor.pipeline import Pipeline
 from monitor.web.ingest import IngestEndpoint
 
@@ -85,6 +86,13 @@ class Service:
     async def start(self) -> None:
         """Start the pipeline workers, the ticker and every collector."""
         await self.alert_metrics.sync(self.store)
+        if (offload := self.pipeline.offload) is not None:
+            try:
+                await offload.start()
+            except (RuntimeError, OSError) as exc:
+                log.error("%s; detecting in this process instead", exc)
+                await offload.stop()
+                self.pipeline.offload = None
         self.spawn(self.pipeline.run(), "pipeline")
         self.spawn(self._ticker(), "ticker")
         for name, job in self.jobs:
@@ -222,6 +230,16 @@ def build_service(
         pipeline=pipeline,
     )
     service.on_teardown("store", store.close)
+    if config.pipeline.detect_processes:
+        offload = DetectorProcesses(
+            config.detection,
+            config.base_dir,
+            detector,
+            config.pipeline.detect_processes,
+            on_restart=metrics.detector_restarts.inc,
+        )
+        pipeline.offload = offload
+        service.on_teardown("detector-processes", offload.stop)
     service.alerting = Alerting(
         config.notifiers, config.escalation, store, manager, clock, alert_metrics
     )

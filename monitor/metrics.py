@@ -127,6 +127,11 @@ class ServiceMetrics:
             "Events whose detection raised an error.",
             registry=registry,
         )
+        self.detector_restarts = Counter(
+            "roomwatch_detector_process_restarts_total",
+            "Detector processes started again after one died (pipeline.detect_processes).",
+            registry=registry,
+        )
         self.source_up = Gauge(
             "roomwatch_source_connected",
             "1 when the source is connected and receiving.",

@@ -19,9 +19,11 @@ from alerts.model import Signal, SignalKind
 from alerts.plans import PlanEngine
 from alerts.store.base import StoreError
 from monitor.detect.base import Detector, observe
+from monitor.detect.detector import detection_job, to_signals
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
 from monitor.metrics import ROOM_GAUGE_NAMES, UNKNOWN_SOURCE, LabelCache, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
+from monitor.offload import DetectorProcesses, Job
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ YIELD_EVERY = 32  # events processed between forced yields to the event loop
 FlagSink = Callable[[Signal], Awaitable[None]]
 # Called once an event has been processed, with the error that stopped it (None: done).
 Done = Callable[[BaseException | None], None]
+Queued = tuple[AnyEvent, float, Done | None]  # event, when it was queued, its callback
+OFFLOAD_BATCH = 256  # events a worker takes at once when detection runs in a child process
 
 
 class Intake(Protocol):
@@ -63,7 +67,7 @@ class Pipeline:
         self._manager = manager
         self._metrics = metrics
         self._clock = clock
-        self._queues: list[asyncio.Queue[tuple[AnyEvent, float, Done | None]]] = [
+        self._queues: list[asyncio.Queue[Queued]] = [
             asyncio.Queue() for _ in range(max(1, workers))
         ]
         self._capacity = queue_size
@@ -74,6 +78,7 @@ class Pipeline:
         self._negative_ratio = negative_ratio
         self._accepting = True
         self.router: Intake | None = None
+        self.offload: DetectorProcesses | None = None  # detection in child processes
         self._events = LabelCache(metrics.events)
         self._source_lag = LabelCache(metrics.source_lag)
         self._comments = LabelCache(metrics.comments)
@@ -181,9 +186,9 @@ class Pipeline:
 
     async def run(self) -> None:
         """Process events until cancelled."""
-        await asyncio.gather(*(self._work(queue) for queue in self._queues))
+        await asyncio.gather(*(self._work(k, queue) for k, queue in enumerate(self._queues)))
 
-    async def _work(self, queue: asyncio.Queue[tuple[AnyEvent, float, Done | None]]) -> None:
+    async def _work(self, worker: int, queue: asyncio.Queue[Queued]) -> None:
         since_yield = 0
         while True:
             # queue.get() does not suspend while events are waiting, and an in-memory
@@ -193,42 +198,85 @@ class Pipeline:
             if since_yield >= YIELD_EVERY:
                 since_yield = 0
                 await asyncio.sleep(0)
-            event, enqueued, done = await queue.get()
-            error: BaseException | None = None
-            try:
-                await self.process(event)
-            except asyncio.CancelledError as exc:
-                error = exc  # not processed: a stream entry stays pending for redelivery
-                raise
-            except StoreError as exc:
-                # Expected while the store is down: one line naming what was not written.
-                error = exc
-                log.error(
-                    "could not store results of event %s of room %s: %s", event.id, event.room, exc
-                )
-            except Exception as exc:
-                error = exc
-                log.exception("pipeline failed on event %s of room %s", event.id, event.room)
-            finally:
-                if done is not None:
-                    done(error)
-                self._depth -= 1
-                if self._depth < self._capacity:
-                    self._space.set()
-                queue.task_done()
-                self._metrics.pipeline_latency.observe(time.perf_counter() - enqueued)
+            item = await queue.get()
+            if self.offload is None:
+                await self._finish(queue, item, None)
+                continue
+            batch = [item]
+            while len(batch) < OFFLOAD_BATCH and not queue.empty():
+                batch.append(queue.get_nowait())
+            flags = await self._detect_elsewhere(worker, [event for event, _, _ in batch])
+            for queued, found in zip(batch, flags, strict=True):
+                await self._finish(queue, queued, found)
 
-    async def process(self, event: AnyEvent) -> None:
-        """Detect, evaluate plans and hand triggers to the alert manager for one event."""
-        signals = [observe(event)]
-        started = time.perf_counter()
+    async def _detect_elsewhere(
+        self, worker: int, events: list[AnyEvent]
+    ) -> list[list[Signal] | None]:
+        """Return the flags of each event, detected by a detector process."""
+        assert self.offload is not None
+        out: list[list[Signal] | None] = [[] for _ in events]
+        where: list[int] = []
+        jobs: list[Job] = []
+        for k, event in enumerate(events):
+            if (job := detection_job(event)) is not None:
+                where.append(k)
+                jobs.append(job)
+        if not jobs:
+            return out
         try:
-            flags = self.detector.detect(event)
+            verdicts, seconds = await self.offload.detect(worker, jobs)
         except Exception:
-            self._metrics.detection_errors.inc()
-            log.exception("detection failed on event %s", event.id)
-            flags = []
-        self._metrics.detection_latency.observe(time.perf_counter() - started)
+            log.exception("detection in a detector process failed; detecting here")
+            return [None] * len(events)  # process() detects each one itself
+        for k, found in zip(where, verdicts, strict=True):
+            out[k] = to_signals(events[k], found)
+        observe_latency = self._metrics.detection_latency.observe
+        for spent in seconds:
+            observe_latency(spent)
+        return out
+
+    async def _finish(
+        self, queue: asyncio.Queue[Queued], item: Queued, flags: list[Signal] | None
+    ) -> None:
+        """Process one dequeued event (with its flags when detected elsewhere)."""
+        event, enqueued, done = item
+        error: BaseException | None = None
+        try:
+            await self.process(event, flags)
+        except asyncio.CancelledError as exc:
+            error = exc  # not processed: a stream entry stays pending for redelivery
+            raise
+        except StoreError as exc:
+            # Expected while the store is down: one line naming what was not written.
+            error = exc
+            log.error(
+                "could not store results of event %s of room %s: %s", event.id, event.room, exc
+            )
+        except Exception as exc:
+            error = exc
+            log.exception("pipeline failed on event %s of room %s", event.id, event.room)
+        finally:
+            if done is not None:
+                done(error)
+            self._depth -= 1
+            if self._depth < self._capacity:
+                self._space.set()
+            queue.task_done()
+            self._metrics.pipeline_latency.observe(time.perf_counter() - enqueued)
+
+    async def process(self, event: AnyEvent, flags: list[Signal] | None = None) -> None:
+        """Detect (unless `flags` came from a detector process), evaluate plans and hand
+        triggers to the alert manager for one event."""
+        signals = [observe(event)]
+        if flags is None:
+            started = time.perf_counter()
+            try:
+                flags = self.detector.detect(event)
+            except Exception:
+                self._metrics.detection_errors.inc()
+                log.exception("detection failed on event %s", event.id)
+                flags = []
+            self._metrics.detection_latency.observe(time.perf_counter() - started)
         if isinstance(event, CommentEvent):
             self._comments[(event.room,)].inc()
             if self._negative_ratio is not None:

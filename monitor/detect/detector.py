@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +107,8 @@ class LexiconDetector:
         self.sentiment = SentimentScorer(model, scfg.threshold) if scfg.enabled else None
         self._spam = frozenset(scfg.spam_categories)
         self.last_error = ""
+        # Called after each successful reload (detector processes reload along).
+        self.on_reload: list[Callable[[], None]] = []
 
     # -- runtime reload -------------------------------------------------------------
     def reload(self) -> bool:
@@ -124,6 +127,8 @@ class LexiconDetector:
         self.metrics.reloads.labels("ok").inc()
         self.metrics.terms.set(lexicon.size)
         self.metrics.healthy.set(1)
+        for hook in self.on_reload:
+            hook()
         log.info(
             "lexicon reloaded: %d terms in %.0f ms",
             lexicon.size,
@@ -224,32 +229,11 @@ class LexiconDetector:
             found.setdefault(category, []).append(ev)
             via.setdefault(category, "window" if token.start < offset else "contact")
 
-    def detect(self, event: AnyEvent) -> list[Signal]:
-        """Return the sensitive and negative signals of a comment or the host's speech."""
-        if isinstance(event, CommentEvent):
-            scope, user = "comment", event.user
-        elif isinstance(event, SpeechEvent):
-            scope, user = "speech", ""
-        else:
-            return []
-        key = f"{event.room}\x1f{user}" if user else ""  # the window is per room and user
-        analysis = self.analyze(event.text, scope, key, event.ts)
-        who = user if scope == "comment" else "host"
+    def verdicts(self, scope: str, text: str, key: str, ts: float) -> list[Verdict]:
+        """Return the flags of one text as plain verdicts (what a detector process sends)."""
+        analysis = self.analyze(text, scope, key, ts)
         out = [
-            Signal(
-                event.room,
-                event.ts,
-                SignalKind.SENSITIVE,
-                category=f.category,
-                severity=f.severity,
-                name=f.via,
-                user=who,
-                text=event.text,
-                event_id=event.id,
-                source=event.source,
-                score=1.0,
-                evidence=f.evidence,
-            )
+            Verdict(SignalKind.SENSITIVE, f.category, f.severity, f.via, 1.0, f.evidence)
             for f in analysis.sensitive
         ]
         s = analysis.sentiment
@@ -257,19 +241,63 @@ class LexiconDetector:
             evidence = tuple(
                 Evidence(h.term.category, h.term.text, h.orig_start, h.orig_end) for h in s.evidence
             )
-            out.append(
-                Signal(
-                    event.room,
-                    event.ts,
-                    SignalKind.NEGATIVE,
-                    category=s.category,
-                    severity=Severity.INFO,
-                    user=who,
-                    text=event.text,
-                    event_id=event.id,
-                    source=event.source,
-                    score=round(s.score, 4),
-                    evidence=evidence,
-                )
+            verdict = Verdict(
+                SignalKind.NEGATIVE, s.category, Severity.INFO, "", round(s.score, 4), evidence
             )
+            out.append(verdict)
         return out
+
+    def detect(self, event: AnyEvent) -> list[Signal]:
+        """Return the sensitive and negative signals of a comment or the host's speech."""
+        job = detection_job(event)
+        if job is None:
+            return []
+        return to_signals(event, self.verdicts(*job))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One flag on one text, before it is tied to its event."""
+
+    kind: SignalKind  # SENSITIVE or NEGATIVE
+    category: str
+    severity: Severity
+    via: str  # sensitive: lexicon | contact | window
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+def detection_job(event: AnyEvent) -> tuple[str, str, str, float] | None:
+    """Return (scope, text, user window key, ts) for an event detection reads, else None."""
+    if isinstance(event, CommentEvent):
+        # The contact window is per room and user.
+        key = f"{event.room}\x1f{event.user}" if event.user else ""
+        return "comment", event.text, key, event.ts
+    if isinstance(event, SpeechEvent):
+        return "speech", event.text, "", event.ts
+    return None
+
+
+def to_signals(event: AnyEvent, verdicts: list[Verdict]) -> list[Signal]:
+    """Return the signals of an event's verdicts."""
+    if not verdicts:
+        return []
+    who = event.user if isinstance(event, CommentEvent) else "host"
+    text = event.text if isinstance(event, CommentEvent | SpeechEvent) else ""
+    return [
+        Signal(
+            event.room,
+            event.ts,
+            v.kind,
+            category=v.category,
+            severity=v.severity,
+            name=v.via,
+            user=who,
+            text=text,
+            event_id=event.id,
+            source=event.source,
+            score=v.score,
+            evidence=v.evidence,
+        )
+        for v in verdicts
+    ]
