@@ -92,6 +92,12 @@ def proc_usage(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """Return (all, stolen) CPU ticks of the machine so far (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return sum(fields), fields[7]
+
+
 def family_usage(pid: int) -> tuple[float, int, float]:
     """Return (CPU seconds, RSS bytes) of a process and its children, and the children's CPU."""
     cpu, rss = proc_usage(pid)
@@ -357,6 +363,7 @@ async def run(args: argparse.Namespace) -> None:
             if redis is not None and redis.proc is not None:
                 others["redis"] = redis.proc.pid
             others0 = {k: proc_usage(pid)[0] for k, pid in others.items()}
+            ticks0 = cpu_ticks()
             t0 = time.monotonic()
             counts = {"accepted": 0, "refused": 0}
             await load(http, bases, args.rooms, args.seconds, args.rate, counts, args.flagged)
@@ -367,6 +374,7 @@ async def run(args: argparse.Namespace) -> None:
             after = [await scrape(http, b) for b in bases]
             usage1 = [family_usage(i.proc.pid) for i in insts if i.proc]
             others1 = {k: proc_usage(pid)[0] for k, pid in others.items()}
+            ticks1 = cpu_ticks()
             await consoles.wait()
             report = orjson.loads(lat_file.read_bytes()) if lat_file.exists() else {}
             lat, reconnects = report.get("latency", []), report.get("reconnects", -1)
@@ -403,6 +411,9 @@ async def run(args: argparse.Namespace) -> None:
             + f"RSS {'/'.join(f'{r:.0f}' for r in rss)} MiB, "
             + f"loop lag mean {lag_ms:.1f} ms, "
             # The rest of the machine's 2 cores: what the other processes took meanwhile.
+            # A virtual machine's host can take CPU time away (steal): figures taken while
+            # it does are slower than the code is, so every run says how much it was.
+            + f"steal {(ticks1[1] - ticks0[1]) / max(1, ticks1[0] - ticks0[0]) * 100:.0f}%, "
             + "others' CPU "
             + ", ".join(f"{k} {(others1[k] - others0[k]) / elapsed * 100:.0f}%" for k in others)
             + (

@@ -69,7 +69,9 @@ async def commands(url: str, n: int) -> None:
             py = await cpu_per_call(n, py_call)
             own = await cpu_per_call(n, resp_call)
             print(f"  {name:<34}{py:9.1f}   {own:9.1f}")
-        py_pipe = aioredis.Redis.from_url(url, max_connections=64)
+        # redis-py as the store used it: a blocking pool of 64 connections.
+        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=64)
+        py_pipe = aioredis.Redis.from_pool(pool)
         try:
             py = await cpu_per_call_in_flight(n, lambda: py_pipe.get("k"))
         finally:

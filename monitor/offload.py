@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import logging
 import os
@@ -302,6 +303,8 @@ def serve() -> None:
         return
     config = DetectionConfig.model_validate(init["detection"])
     detector = LexiconDetector(config, Path(init["base_dir"]), registry=CollectorRegistry())
+    gc.collect()
+    gc.freeze()  # the lexicon and model live as long as this process: no full GC passes over them
     _write_child_frame(stdout, {"ready": True})
     verdicts = detector.verdicts
     perf = time.perf_counter
