@@ -1,0 +1,107 @@
+"""The Redis store's Lua scripts: every multi-key change runs as one of them, atomically.
+
+Key and argument layouts are those of alerts/store/redis.py (its module doc lists the keys).
+"""
+
+# KEYS: alert, all, open, room_all, room_open, fp_open, fp_latest, comments, versions
+# ARGV: id, header JSON, started_at, fingerprint, is_open, expected version ('' = any),
+#       version, comment mode (keep | append | replace), comments to keep, comment JSON...
+# Returns {1, version} when written, {0, stored version} on a compare-and-set miss.
+PUT_ALERT = """
+local found = redis.call('HGET', KEYS[9], ARGV[1])
+if not found then
+  local legacy = redis.call('GET', KEYS[1])
+  found = legacy and tostring(cjson.decode(legacy).version or 1) or '0'
+end
+if ARGV[6] ~= '' and found ~= ARGV[6] then
+  return {0, found}
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[9], ARGV[1], ARGV[7])
+local mode = ARGV[8]
+if mode == 'replace' then
+  redis.call('DEL', KEYS[8])
+end
+if mode ~= 'keep' then
+  if #ARGV > 9 then
+    redis.call('RPUSH', KEYS[8], unpack(ARGV, 10))
+  end
+  redis.call('LTRIM', KEYS[8], -tonumber(ARGV[9]), -1)
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[7], ARGV[4], ARGV[1])
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[6], ARGV[4], ARGV[1])
+else
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  if redis.call('HGET', KEYS[6], ARGV[4]) == ARGV[1] then
+    redis.call('HDEL', KEYS[6], ARGV[4])
+  end
+end
+return {1, ARGV[7]}
+"""
+
+# KEYS: alert, comments, versions.  ARGV: id, the version the caller holds ('' = none).
+# Returns {} when there is no such alert, {version} when the caller's copy is current,
+# else {version, header JSON, comment JSON list}.
+GET_ALERT = """
+local v = redis.call('HGET', KEYS[3], ARGV[1])
+if v and v == ARGV[2] then
+  return {v}
+end
+local header = redis.call('GET', KEYS[1])
+if not header then
+  return {}
+end
+return {v or '', header, redis.call('LRANGE', KEYS[2], 0, -1)}
+"""
+
+# KEYS: fingerprint index, versions.  ARGV: fingerprint, key prefix, the id and version
+# the caller holds for it ('' = none).  One round trip for the grouping path: returns {}
+# when no alert is indexed, {id, version} when the caller's copy is current, else
+# {id, version, header JSON, comment JSON list}.  (Alert keys are derived from the id,
+# so this script suits a single Redis or a primary, not Redis Cluster.)
+FIND_ALERT = """
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then
+  return {}
+end
+local v = redis.call('HGET', KEYS[2], id)
+if v and id == ARGV[3] and v == ARGV[4] then
+  return {id, v}
+end
+local header = redis.call('GET', ARGV[2] .. ':alert:' .. id)
+if not header then
+  return {}
+end
+return {id, v or '', header, redis.call('LRANGE', ARGV[2] .. ':alert:' .. id .. ':comments', 0, -1)}
+"""
+
+# KEYS: seq, log, room_log.  ARGV: capacity, the item JSON after its opening brace.
+# The seq is spliced in here so the one inside the item is the one INCR returned.
+APPEND_FEED = """
+local seq = redis.call('INCR', KEYS[1])
+local item = '{"seq":' .. seq .. ',' .. ARGV[2]
+redis.call('ZADD', KEYS[2], seq, item)
+redis.call('ZADD', KEYS[3], seq, item)
+local cap = tonumber(ARGV[1])
+if redis.call('ZCARD', KEYS[2]) > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(cap + 1))
+  local floor = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if floor[2] then
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. floor[2])
+  end
+end
+return seq
+"""
+
+# KEYS: list.  ARGV: json, max_len
+APPEND_RECORD = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return 1
+"""
