@@ -36,6 +36,7 @@ from tests.redis_server import RedisServer
 TOKEN = "bench-token-123456"
 PASSWORD = "bench-password-123"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+ROOMS_POLL = 3.0  # seconds between a console's rooms overview requests (console.js)
 FLAGGED_SHARE = 0.02  # default: a few percent of comments are sensitive (--flagged)
 
 
@@ -209,7 +210,35 @@ async def console(
     until: list[float],
     on_connect: Callable[[], None],
 ) -> None:
-    """One console client: record ingest-to-feed latency of every flag it receives."""
+    """One console client: record ingest-to-feed latency of every flag it receives.
+
+    Like the console page, it also asks for the rooms overview every 3 s.
+    """
+    poller = asyncio.create_task(poll_rooms(http, base, headers, until))
+    try:
+        await follow_feed(http, base, headers, lat, until, on_connect)
+    finally:
+        poller.cancel()
+
+
+async def poll_rooms(
+    http: aiohttp.ClientSession, base: str, headers: dict[str, str], until: list[float]
+) -> None:
+    await asyncio.sleep(random.uniform(0, ROOMS_POLL))  # spread the clients over the period
+    while time.time() < until[0]:
+        async with http.get(f"{base}/api/v1/rooms", headers=headers) as r:
+            await r.read()
+        await asyncio.sleep(ROOMS_POLL)
+
+
+async def follow_feed(
+    http: aiohttp.ClientSession,
+    base: str,
+    headers: dict[str, str],
+    lat: list[float],
+    until: list[float],
+    on_connect: Callable[[], None],
+) -> None:
     after = "latest"
     while time.time() < until[0]:
         url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"

@@ -61,6 +61,7 @@ class Service:
     manager: AlertManager
     feed: FeedHub
     pipeline: Pipeline
+    negative_ratio: NegativeRatio
     collectors: list[Collector] = field(default_factory=list)
     route_plugins: list[RoutePlugin] = field(default_factory=list)
     cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
@@ -228,6 +229,7 @@ def build_service(
         manager=manager,
         feed=feed,
         pipeline=pipeline,
+        negative_ratio=negative_ratio,
     )
     service.on_teardown("store", store.close)
     if config.pipeline.detect_processes:

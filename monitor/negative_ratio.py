@@ -16,13 +16,23 @@ DEFAULT_WINDOW = 120
 class _RoomWindow:
     """One room's per-second comment and negative counts over the window."""
 
-    __slots__ = ("comments", "head", "negatives", "total_comments", "total_negatives")
+    __slots__ = (
+        "comments",
+        "ever_comments",
+        "ever_negatives",
+        "head",
+        "negatives",
+        "total_comments",
+        "total_negatives",
+    )
 
     def __init__(self, size: int) -> None:
         self.comments = [0] * size
         self.negatives = [0] * size
         self.total_comments = 0
         self.total_negatives = 0
+        self.ever_comments = 0  # since start, for rates taken over other windows
+        self.ever_negatives = 0
         self.head = -1  # the newest second the buckets describe
 
     def advance(self, second: int) -> None:
@@ -65,9 +75,11 @@ class NegativeRatio:
         i = second % self.window
         w.comments[i] += 1
         w.total_comments += 1
+        w.ever_comments += 1
         if negative:
             w.negatives[i] += 1
             w.total_negatives += 1
+            w.ever_negatives += 1
 
     def ratio(self, room: str) -> float:
         """Return the negative share for `room` now (0 when it had no comments)."""
@@ -79,3 +91,11 @@ class NegativeRatio:
         """Yield ((room,), ratio) for every configured room."""
         for room in self._rooms:
             yield (room,), self.ratio(room)
+
+    def counts(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Return the comments and the negative comments of each room since start."""
+        rooms = self._rooms.items()
+        return (
+            {room: float(w.ever_comments) for room, w in rooms},
+            {room: float(w.ever_negatives) for room, w in rooms},
+        )

@@ -84,6 +84,9 @@ class Pipeline:
         self._comments = LabelCache(metrics.comments)
         self._flags = LabelCache(metrics.flags)
         self._room_gauge = LabelCache(metrics.room_gauge)
+        # The newest value of each room gauge, (room, name) -> value: the console's room
+        # overview reads it for every poll, which a walk over the gauge's series is too slow for.
+        self.room_values: dict[tuple[str, str], float] = {}
         # Cluster mode: the rooms this instance processes now (time-based work is theirs only).
         self.tick_rooms: Callable[[], Collection[str]] | None = None
         metrics.queue_capacity.set(queue_size)
@@ -284,6 +287,7 @@ class Pipeline:
                 self._negative_ratio.add(event.room, negative)
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
+            self.room_values[(event.room, event.name)] = event.value
         writes: list[asyncio.Task[None]] = []
         for flag in flags:
             self._flags[(flag.room, flag.kind.value, flag.category)].inc()

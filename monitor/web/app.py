@@ -105,9 +105,7 @@ def build_web_app(service: Service) -> web.Application:
             str(path) for src in config.sources if (path := getattr(src, "callback_path", None))
         ),
     )
-    app[ROOM_STATS] = RoomStats(
-        service.metrics.comments, service.metrics.flags, service.metrics.room_gauge
-    )
+    app[ROOM_STATS] = RoomStats(service.negative_ratio.counts, service.pipeline.room_values)
     app.cleanup_ctx.append(_background)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
