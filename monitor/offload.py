@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 from prometheus_client import CollectorRegistry
@@ -46,6 +46,14 @@ START_TIMEOUT = 60.0
 RESTART_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 _KINDS = {"s": SignalKind.SENSITIVE, "n": SignalKind.NEGATIVE}
 _KIND_CODES = {v: k for k, v in _KINDS.items()}
+
+
+class Detected(NamedTuple):
+    """What a batch of jobs gave: verdicts and seconds per job, and how many failed."""
+
+    verdicts: list[list[Verdict]]
+    seconds: list[float]
+    errors: int
 
 
 class DetectorGone(Exception):
@@ -187,7 +195,7 @@ class DetectorProcesses:
                 self._on_restart()
             return
 
-    async def detect(self, worker: int, jobs: list[Job]) -> tuple[list[list[Verdict]], list[float]]:
+    async def detect(self, worker: int, jobs: list[Job]) -> Detected:
         """Return each job's verdicts and detection seconds, from child `worker` mod N."""
         child = self._children[worker % len(self._children)]
         try:
@@ -196,7 +204,8 @@ class DetectorProcesses:
             return self._detect_here(jobs)
         if errors:
             log.error("detector process %d failed on %d text(s)", child.index, errors)
-        return [[decode_verdict(v) for v in vs] if vs else [] for vs in raw], seconds
+        verdicts = [[decode_verdict(v) for v in vs] if vs else [] for vs in raw]
+        return Detected(verdicts, seconds, errors)
 
     async def _ask(self, child: _Child, jobs: list[Job]) -> tuple[list[Any], list[float], int]:
         proc = child.proc
@@ -216,14 +225,20 @@ class DetectorProcesses:
             raise DetectorGone(f"detector process {child.index}: {exc}") from exc
         return await future
 
-    def _detect_here(self, jobs: list[Job]) -> tuple[list[list[Verdict]], list[float]]:
+    def _detect_here(self, jobs: list[Job]) -> Detected:
         verdicts: list[list[Verdict]] = []
         seconds: list[float] = []
+        errors = 0
         for job in jobs:
             started = time.perf_counter()
-            verdicts.append(self._local.verdicts(*job))
+            try:
+                verdicts.append(self._local.verdicts(*job))
+            except Exception:
+                log.exception("detection failed on a %s text", job[0])
+                verdicts.append([])
+                errors += 1
             seconds.append(time.perf_counter() - started)
-        return verdicts, seconds
+        return Detected(verdicts, seconds, errors)
 
     def reload(self) -> None:
         """Tell every running child to reload its lexicon (the instance just did)."""

@@ -227,15 +227,17 @@ class Pipeline:
         if not jobs:
             return out
         try:
-            verdicts, seconds = await self.offload.detect(worker, jobs)
+            detected = await self.offload.detect(worker, jobs)
         except Exception:
             log.exception("detection in a detector process failed; detecting here")
             return [None] * len(events)  # process() detects each one itself
-        for k, found in zip(where, verdicts, strict=True):
+        for k, found in zip(where, detected.verdicts, strict=True):
             out[k] = to_signals(events[k], found)
         observe_latency = self._metrics.detection_latency.observe
-        for spent in seconds:
+        for spent in detected.seconds:
             observe_latency(spent)
+        if detected.errors:
+            self._metrics.detection_errors.inc(detected.errors)
         return out
 
     async def _finish(

@@ -8,12 +8,28 @@ import logging
 import signal
 from collections.abc import Callable
 
-from aiohttp import web
+from aiohttp import web, web_log
+from aiohttp.web_request import BaseRequest
 
 from monitor.app import Service
 from monitor.web.app import build_web_app
 
 log = logging.getLogger(__name__)
+
+# Machine traffic that succeeds is not access-logged: ingest batches, scrapes, probes, the
+# feed and the consoles' polls of the rooms overview would be hundreds of lines a second.
+QUIET_PATHS = frozenset(
+    {"/api/v1/ingest", "/metrics", "/healthz", "/readyz", "/api/v1/feed", "/api/v1/rooms"}
+)
+
+
+class AccessLog(web_log.AccessLogger):
+    """aiohttp's access log without the successful requests of QUIET_PATHS."""
+
+    def log(self, request: BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if response.status < 400 and request.path in QUIET_PATHS:
+            return
+        super().log(request, response, time)
 
 
 async def serve(
@@ -32,7 +48,9 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     app = build_web_app(service)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
+    runner = web.AppRunner(
+        app, handle_signals=False, shutdown_timeout=5.0, access_log_class=AccessLog
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -69,10 +69,10 @@ async def test_a_child_gives_the_verdicts_the_instance_would(tmp_path: Path) -> 
     try:
         # A phone number split over two messages is joined by the child's user window.
         texts = [*TEXTS, "加我v", "138 0013", "8000"]
-        verdicts, seconds = await offload.detect(0, jobs_for(texts))
+        verdicts, seconds, errors = await offload.detect(0, jobs_for(texts))
         expected = [reference.verdicts(*job) for job in jobs_for(texts)]
         assert verdicts == expected
-        assert len(seconds) == len(texts) and all(s >= 0 for s in seconds)
+        assert len(seconds) == len(texts) and all(s >= 0 for s in seconds) and errors == 0
         assert any(v.via == "window" for found in verdicts for v in found)
         assert sum(1 for found in verdicts if found) >= 5
     finally:
@@ -126,7 +126,7 @@ async def test_a_killed_child_is_replaced_and_no_event_goes_undetected(tmp_path:
         assert restarts == 1.0
         fresh = offload._children[0].proc
         assert fresh is not None and fresh.pid != child.pid and fresh.returncode is None
-        found, _ = await offload.detect(0, jobs_for(["刷单返利"]))
+        found = (await offload.detect(0, jobs_for(["刷单返利"]))).verdicts
         assert [v.category for v in found[0]] == ["fraud"]
 
 
@@ -140,7 +140,7 @@ async def test_each_worker_keeps_to_one_child(tmp_path: Path, processes: int) ->
         # The split phone number is joined only if both halves reach the same child.
         first, second = jobs_for(["加我v 138 0013"]), jobs_for(["8000"], user="u1")
         await offload.detect(3, first)
-        found, _ = await offload.detect(3, second)
+        found = (await offload.detect(3, second)).verdicts
         assert [v.via for v in found[0]] == ["window"]
         pids = {c.proc.pid for c in offload._children if c.proc is not None}
         assert len(pids) == processes
