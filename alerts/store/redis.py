@@ -17,6 +17,7 @@ disagree with the alerts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -54,6 +55,7 @@ POOL_SIZE = 64  # connections to Redis per instance
 POOL_WAIT = 10.0  # longest wait for a free connection before a call fails
 COMMENT_CACHE = 50_000  # flagged comments, by their stored bytes
 _PAGE = 200
+ROOM_INDEXES = 32  # past this many rooms, open alerts are read from the global open index
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
 T = TypeVar("T")
 Arg = bytes | str | int | float
@@ -280,17 +282,27 @@ class RedisStore:
         state_set = frozenset(states) if states is not None else None
         which = "open" if state_set is not None and state_set <= _OPEN_STATES else "all"
         if rooms is None:
-            index_keys = [self.key("alerts", which)]
-        else:
-            index_keys = [self.key("room", r, which) for r in dict.fromkeys(rooms)]
-        out: list[Alert] = []
-        for index in index_keys:
-            out.extend(await self._scan_index(index, state_set, since, limit))
+            return await self._scan_index(self.key("alerts", which), state_set, since, limit)
+        room_set = frozenset(rooms)
+        if which == "open" and len(room_set) > ROOM_INDEXES:
+            # Many rooms' open alerts (a supervisor's overview): one pass over the open
+            # index beats a round of reads per room.
+            index = self.key("alerts", "open")
+            return await self._scan_index(index, state_set, since, limit, room_set)
+        scans = [
+            self._scan_index(self.key("room", r, which), state_set, since, limit) for r in room_set
+        ]
+        out = [alert for found in await asyncio.gather(*scans) for alert in found]
         out.sort(key=lambda a: (a.started_at, a.id), reverse=True)
         return out[:limit]
 
     async def _scan_index(
-        self, index: str, states: frozenset[AlertState] | None, since: float | None, limit: int
+        self,
+        index: str,
+        states: frozenset[AlertState] | None,
+        since: float | None,
+        limit: int,
+        rooms: frozenset[str] | None = None,
     ) -> list[Alert]:
         """Page through one index newest first, keeping alerts that pass the filters."""
         low: float | str = since if since is not None else "-inf"
@@ -305,7 +317,11 @@ class RedisStore:
             replies = await self._call("list_alerts", self._read_many_fn(ids, held))
             for alert_id, reply, h in zip(ids, replies, held, strict=True):
                 alert = self._from_reply(_text(alert_id), reply, h)
-                if alert is not None and (states is None or alert.state in states):
+                if (
+                    alert is not None
+                    and (states is None or alert.state in states)
+                    and (rooms is None or alert.room in rooms)
+                ):
                     found.append(alert)
             if len(ids) < _PAGE:
                 break

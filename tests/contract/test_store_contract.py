@@ -267,6 +267,34 @@ async def test_list_alerts_newest_first_with_filters(store: AlertStore) -> None:
     assert await store.list_alerts(limit=0) == []
 
 
+async def test_list_alerts_of_many_rooms(store: AlertStore) -> None:
+    """A supervisor's overview: open alerts of dozens of rooms, filtered and newest first."""
+    states = [AlertState.FIRING, AlertState.ACKNOWLEDGED, AlertState.RESOLVED]
+    alerts = [
+        make_alert(n, room=f"room-{n % 50}", plan=f"p{n}", state=states[n % 3])
+        for n in range(1, 301)
+    ]
+    for a in alerts:
+        await store.put_alert(a)
+    rooms = [f"room-{r}" for r in range(40)]  # past the Redis store's per-room reads
+    open_states = [AlertState.FIRING, AlertState.ACKNOWLEDGED]
+    expected = sorted(
+        (a for a in alerts if a.room in rooms and a.state in open_states),
+        key=lambda a: a.started_at,
+        reverse=True,
+    )
+    got = await store.list_alerts(rooms=rooms, states=open_states, limit=1000)
+    assert [a.id for a in got] == [a.id for a in expected]
+    limited = await store.list_alerts(rooms=rooms, states=open_states, limit=7)
+    assert [a.id for a in limited] == [a.id for a in expected[:7]]
+    firing = await store.list_alerts(rooms=rooms, states=[AlertState.FIRING], limit=1000)
+    assert [a.id for a in firing] == [a.id for a in expected if a.state is AlertState.FIRING]
+    every = await store.list_alerts(rooms=rooms, limit=1000)
+    assert [a.id for a in every] == [
+        a.id for a in sorted(alerts, key=lambda a: a.started_at, reverse=True) if a.room in rooms
+    ]
+
+
 async def test_list_alerts_ties_and_paging(store: AlertStore) -> None:
     # More alerts than one page of the Redis index, half resolved, equal start times.
     for n in range(450):
