@@ -43,6 +43,9 @@ class AlertMetrics:
     ) -> None:
         self._controllers_by_room = dict(controllers_by_room or {})
         self._open_keys: set[tuple[str, str, str, str]] = set()
+        # Open alerts by room and severity, kept with the gauge: the consoles' rooms
+        # overview reads it on every poll instead of listing alerts from the store.
+        self._room_open: dict[str, dict[str, int]] = {}
         self.open_alerts = Gauge(
             "roomwatch_alerts_open",
             "Open alerts (firing or acknowledged).",
@@ -136,6 +139,24 @@ class AlertMetrics:
         for key, count in counts.items():
             self.open_alerts.labels(*key).set(count)
         self._open_keys |= counts.keys()
+        by_room: dict[str, dict[str, int]] = {}
+        for (room, _, severity, _), count in counts.items():
+            per = by_room.setdefault(room, {})
+            per[severity] = per.get(severity, 0) + count
+        self._room_open = by_room
+
+    def open_by_room(self, rooms: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Return the open alerts of each room by severity (as the gauge counts them)."""
+        return {room: dict(self._room_open.get(room, {})) for room in rooms}
+
+    def _count_open(self, alert: Alert, delta: int) -> None:
+        self._open(alert).inc(delta)
+        per = self._room_open.setdefault(alert.room, {})
+        left = per.get(alert.severity.value, 0) + delta
+        if left > 0:
+            per[alert.severity.value] = left
+        else:
+            per.pop(alert.severity.value, None)
 
     async def resync_forever(self, store: AlertStore, interval: float = RESYNC_INTERVAL) -> None:
         """Re-read the open alerts every `interval` s: with several instances on one Redis,
@@ -170,9 +191,9 @@ class AlertMetrics:
         state_changed = previous is None or previous.state is not alert.state
         if state_changed or (previous is not None and previous.severity is not alert.severity):
             if previous is not None and previous.is_open:
-                self._open(previous).dec()
+                self._count_open(previous, -1)
             if alert.is_open:
-                self._open(alert).inc()
+                self._count_open(alert, 1)
         if alert.is_open and change.action in ("created", "reopened", "grouped"):
             self._init_responses(alert)
         if state_changed:

@@ -53,11 +53,14 @@ async def test_open_gauge_and_transitions_follow_the_alert() -> None:
     await manager.acknowledge(alert.id, "demo")
     assert _value(registry, "roomwatch_alerts_open", state="firing", **key) == 0
     assert _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 1
+    assert metrics.open_by_room(["room-a", "room-b"]) == {"room-a": {"warning": 1}, "room-b": {}}
     clock.advance(15)
     await manager.handle_comment(alert.id, "e1", CommentAction.DELETED, "demo")
     clock.advance(45)
     await manager.resolve(alert.id, "stranger")
     assert _value(registry, "roomwatch_alerts_open", state="acknowledged", **key) == 0
+
+    assert metrics.open_by_room(["room-a"]) == {"room-a": {}}
 
     for action in ("created", "acknowledged", "resolved"):
         labels = {"room": "room-a", "plan": "sensitive_burst", "action": action}
@@ -81,6 +84,12 @@ async def test_sync_counts_alerts_that_survived_a_restart() -> None:
     base = {"plan": "sensitive_burst", "severity": "warning"}
     assert _value(registry, "roomwatch_alerts_open", room="room-a", state="acknowledged", **base)
     assert _value(registry, "roomwatch_alerts_open", room="room-b", state="firing", **base) == 1
+    # The rooms overview reads the same counts.
+    assert metrics.open_by_room(["room-a", "room-b", "room-c"]) == {
+        "room-a": {"warning": 1},
+        "room-b": {"warning": 1},
+        "room-c": {},
+    }
 
     # The first escalation level exists at zero, so increase() sees the first step.
     labels = {"room": "room-a", "plan": "sensitive_burst", "level": "1"}

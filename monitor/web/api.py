@@ -133,13 +133,9 @@ async def rooms(request: web.Request) -> web.Response:
     directory = request.app[ACCESS].directory
     visible = directory.visible_rooms(current_user(request))
     figures = request.app[ROOM_STATS].figures(visible)
-    open_alerts = await service.store.list_alerts(
-        rooms=visible, states=(AlertState.FIRING, AlertState.ACKNOWLEDGED), limit=5000
-    )
-    counts: dict[str, dict[str, int]] = {r: {} for r in visible}
-    for a in open_alerts:
-        per = counts.setdefault(a.room, {})
-        per[a.severity.value] = per.get(a.severity.value, 0) + 1
+    # Kept in step with every alert change here and re-read from the store every few
+    # seconds (other instances' changes), like roomwatch_alerts_open: a poll reads no alert.
+    counts = service.alert_metrics.open_by_room(visible)
     names = {r.id: r for r in service.config.rooms}
     out = []
     for room in visible:
