@@ -54,3 +54,15 @@ async def test_room_figures_match_the_counters_and_gauges() -> None:
         "roomwatch_room_metric", {"room": "room-a", "name": "online_viewers"}
     )
     assert figures["room-b"]["viewers"] is None
+
+
+def test_the_rooms_overview_is_shared_for_a_second_per_room_set() -> None:
+    from monitor.web.api import OVERVIEW_TTL, OverviewCache
+
+    cache = OverviewCache()
+    cache.put(("room-a", "room-b"), 100.0, b"both")
+    cache.put(("room-a",), 100.0, b"one")
+    assert cache.get(("room-a", "room-b"), 100.0 + OVERVIEW_TTL / 2) == b"both"
+    assert cache.get(("room-a",), 100.5) == b"one"
+    assert cache.get(("room-b",), 100.5) is None
+    assert cache.get(("room-a", "room-b"), 100.0 + OVERVIEW_TTL) is None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from alerts.manager import AlertActionError
@@ -12,6 +14,10 @@ from monitor.web.auth import ACCESS, audit, current_user, require_room
 from monitor.web.feedback import record_false_positive
 from monitor.web.keys import ROOM_STATS, SERVICE
 from monitor.web.util import bad_request, error_response, int_query, json_response, read_json
+
+OVERVIEW_TTL = 1.0  # seconds a rooms overview body is served again
+OVERVIEW_ENTRIES = 1_000  # distinct room sets kept before stale ones are dropped
+ROOMS_OVERVIEW: web.AppKey[OverviewCache] = web.AppKey("rooms_overview")
 
 ACTIONS = {"ack": "acknowledge", "unack": "unacknowledge", "resolve": "resolve"}
 
@@ -128,10 +134,40 @@ async def comment_action(request: web.Request) -> web.Response:
     return json_response(alert_to_dict(updated))
 
 
+class OverviewCache:
+    """Rooms overview bodies by the rooms they show, served again for OVERVIEW_TTL seconds.
+
+    Every console polls the overview every 3 s; consoles that see the same rooms (the
+    supervisors of a team, every admin) then share one body a second instead of each
+    building it.
+    """
+
+    def __init__(self) -> None:
+        self._bodies: dict[tuple[str, ...], tuple[float, bytes]] = {}
+
+    def get(self, rooms: tuple[str, ...], now: float) -> bytes | None:
+        hit = self._bodies.get(rooms)
+        return hit[1] if hit is not None and now - hit[0] < OVERVIEW_TTL else None
+
+    def put(self, rooms: tuple[str, ...], now: float, body: bytes) -> None:
+        if len(self._bodies) >= OVERVIEW_ENTRIES:
+            self._bodies = {k: v for k, v in self._bodies.items() if now - v[0] < OVERVIEW_TTL}
+        self._bodies[rooms] = (now, body)
+
+
 async def rooms(request: web.Request) -> web.Response:
-    service = request.app[SERVICE]
     directory = request.app[ACCESS].directory
     visible = directory.visible_rooms(current_user(request))
+    cache, now = request.app[ROOMS_OVERVIEW], time.monotonic()
+    key = tuple(visible)
+    if (body := cache.get(key, now)) is None:
+        body = orjson.dumps({"rooms": _overview(request, visible)})
+        cache.put(key, now, body)
+    return web.Response(body=body, content_type="application/json")
+
+
+def _overview(request: web.Request, visible: list[str]) -> list[dict[str, Any]]:
+    service = request.app[SERVICE]
     figures = request.app[ROOM_STATS].figures(visible)
     # Kept in step with every alert change here and re-read from the store every few
     # seconds (other instances' changes), like roomwatch_alerts_open: a poll reads no alert.
@@ -150,10 +186,11 @@ async def rooms(request: web.Request) -> web.Response:
                 "open_by_severity": counts[room],
             }
         )
-    return json_response({"rooms": out})
+    return out
 
 
 def register(app: web.Application) -> None:
+    app[ROOMS_OVERVIEW] = OverviewCache()
     app.router.add_get("/api/v1/alerts", list_alerts)
     app.router.add_get("/api/v1/alerts/{alert_id}", get_alert)
     app.router.add_post("/api/v1/alerts/{alert_id}/comments/{event_id}", comment_action)
