@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from alerts.store.redis import RedisStore
+from alerts.store.resp import RespClient
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.feedbus import RedisFeedBus
 from monitor.cluster.handover import WindowHandover
@@ -83,6 +84,8 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         ttl=cfg.lease_ttl,
         metrics=metrics,
     )
+    reader = RespClient.from_url(service.config.store.redis_url, retries=0)
+    service.on_teardown("cluster-reader", reader.close)
     consumer = RedisStreamConsumer(
         client,
         prefix=prefix,
@@ -91,6 +94,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         rooms=rooms,
         metrics=metrics,
         batch=cfg.read_batch,
+        reader=reader,
     )
     backlog = StreamBacklog(
         client,
@@ -102,7 +106,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         metrics=metrics,
     )
     router = StreamRouter(
-        client,
+        store.resp,
         prefix=prefix,
         backlog=backlog,
         metrics=metrics,

@@ -24,6 +24,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
 from alerts.store.base import StoreError
+from alerts.store.resp import RespClient, RespError
 from alerts.tasks import stop_tasks
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
@@ -61,8 +62,12 @@ class RedisStreamConsumer:
         metrics: ClusterMetrics,
         batch: int = 500,
         block_ms: int = 200,
+        reader: RespClient | None = None,
     ) -> None:
         self._client = client
+        # Reads (XREADGROUP with BLOCK) on a connection of their own; redis-py's parses each
+        # entry into dicts and records its stream lag, a tenth of a core at 10,000 events/s.
+        self._reader = reader
         self._prefix = prefix
         self._leases = leases
         self._consumer = leases.instance_id
@@ -149,18 +154,41 @@ class RedisStreamConsumer:
             if not rooms:
                 return  # every readable room was released while waiting for the lock
             # COUNT is per stream: share what may still be in flight among the rooms.
-            reply: Any = await self._client.xreadgroup(
-                GROUP,
-                self._consumer,
-                {stream_key(self._prefix, r): ">" for r in rooms},
-                count=max(1, min(self._batch, room_left // max(1, len(rooms)))),
-                block=self._block_ms,
-            )
+            count = max(1, min(self._batch, room_left // max(1, len(rooms))))
+            keys = [stream_key(self._prefix, r) for r in rooms]
+            reply: Any
+            if self._reader is not None:
+                reply = await self._read_raw(keys, count)
+            else:
+                reply = await self._client.xreadgroup(
+                    GROUP, self._consumer, dict.fromkeys(keys, ">"), count=count,
+                    block=self._block_ms,
+                )  # fmt: skip
             for key, entries in reply or ():
                 name = key.decode() if isinstance(key, bytes) else str(key)
                 room = name[len(self._prefix) + 4 :]
                 for entry_id, fields in entries:
                     await self._deliver(room, name, entry_id, fields, "new")
+
+    async def _read_raw(self, keys: list[str], count: int) -> list[Any]:
+        """XREADGROUP through the lean reader: [(stream, [(id, {field: value})])]."""
+        assert self._reader is not None
+        try:
+            raw = await self._reader.execute(
+                "XREADGROUP", "GROUP", GROUP, self._consumer, "COUNT", count,
+                "BLOCK", self._block_ms, "STREAMS", *keys, *([">"] * len(keys)),
+                retry=False,
+            )  # fmt: skip
+        except RespError as exc:
+            raise ResponseError(str(exc)) from exc  # NOGROUP and the like, as redis-py says
+        out: list[Any] = []
+        for key, entries in raw or ():
+            parsed = []
+            for entry_id, flat in entries:
+                fields = dict(zip(flat[::2], flat[1::2], strict=True)) if flat else {}
+                parsed.append((entry_id, fields))
+            out.append((key, parsed))
+        return out
 
     async def _ensure_group(self, room: str) -> None:
         if room in self._grouped:
