@@ -1,15 +1,17 @@
 """Scale benchmarks: events/s per instance, ingest-to-feed latency, CPU/RSS, rooms and clients.
 
 Each roomwatch instance runs as its own `roomwatch run` subprocess; this process is the
-load generator (HTTP ingest batches) and the console (feed WebSocket clients). Latency is
-measured on flagged comments: the event's ts is the send time, the feed item carries it,
-and the console client takes the difference when the item arrives. CPU and RSS are read
-from /proc for the instance processes only. Figures are for this machine; nothing here
-asserts a speed. Method and results: docs/scaling.md.
+load generator (HTTP ingest batches), and the console clients run in a third process
+(bench/scale_consoles.py). Latency is measured on flagged comments: the event's ts is the
+send time, the feed item carries it, and the console client takes the difference when the
+item arrives. CPU and RSS are read from /proc for the instance processes and their
+detector processes; the other processes' CPU and the host's steal are printed too. Figures
+are for this machine; nothing here asserts a speed. Method and results: docs/scaling.md.
 
   .venv/bin/python -m bench.bench_scale throughput --store memory|redis [--instances N]
-        [--seconds S] [--rate EVENTS_PER_S] [--rooms R]
-  .venv/bin/python -m bench.bench_scale capacity --rooms 1000 --clients 500 [--rate R]
+        [--cluster] [--seconds S] [--rate EVENTS_PER_S] [--rooms R] [--detect-processes N]
+  .venv/bin/python -m bench.bench_scale capacity --rooms 1000 --clients 500 [--teams 500]
+        [--rate R] [--detect-processes N]
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -36,7 +37,6 @@ from tests.redis_server import RedisServer
 TOKEN = "bench-token-123456"
 PASSWORD = "bench-password-123"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-ROOMS_POLL = 3.0  # seconds between a console's rooms overview requests (console.js)
 FLAGGED_SHARE = 0.02  # default: a few percent of comments are sensitive (--flagged)
 
 
@@ -194,106 +194,6 @@ async def login(http: aiohttp.ClientSession, base: str) -> str:
         return r.cookies["rw_session"].value
 
 
-def auth_header(auth: str, client: int) -> dict[str, str]:
-    """`cookie:VALUE` (every client is the admin) or `teams:N` (client c is controller c % N)."""
-    how, _, value = auth.partition(":")
-    if how == "teams":
-        return {"Authorization": f"Bearer {PASSWORD}-t{client % int(value)}"}
-    return {"Cookie": f"rw_session={value}"}
-
-
-async def console(
-    http: aiohttp.ClientSession,
-    base: str,
-    headers: dict[str, str],
-    lat: list[float],
-    until: list[float],
-    on_connect: Callable[[], None],
-) -> None:
-    """One console client: record ingest-to-feed latency of every flag it receives.
-
-    Like the console page, it also asks for the rooms overview every 3 s.
-    """
-    poller = asyncio.create_task(poll_rooms(http, base, headers, until))
-    try:
-        await follow_feed(http, base, headers, lat, until, on_connect)
-    finally:
-        poller.cancel()
-
-
-async def poll_rooms(
-    http: aiohttp.ClientSession, base: str, headers: dict[str, str], until: list[float]
-) -> None:
-    await asyncio.sleep(random.uniform(0, ROOMS_POLL))  # spread the clients over the period
-    while time.time() < until[0]:
-        async with http.get(f"{base}/api/v1/rooms", headers=headers) as r:
-            await r.read()
-        await asyncio.sleep(ROOMS_POLL)
-
-
-async def follow_feed(
-    http: aiohttp.ClientSession,
-    base: str,
-    headers: dict[str, str],
-    lat: list[float],
-    until: list[float],
-    on_connect: Callable[[], None],
-) -> None:
-    after = "latest"
-    while time.time() < until[0]:
-        url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"
-        async with http.ws_connect(url, headers=headers) as ws:
-            on_connect()
-            while time.time() < until[0]:
-                try:
-                    msg = await ws.receive(timeout=0.5)
-                except TimeoutError:
-                    continue
-                if msg.type != aiohttp.WSMsgType.TEXT:
-                    break  # lagged (4000) or closed: resume from the last seq, as the console does
-                item = orjson.loads(msg.data)
-                if "seq" in item:
-                    after = str(item["seq"])
-                if item.get("type") == "flag":
-                    lat.append(time.time() - float(item["data"]["ts"]))
-
-
-async def consoles_main(bases: list[str], auth: str, clients: int, until: float, out: str) -> None:
-    """Run the console clients in their own process so load generation cannot delay them.
-
-    Prints "ready" once every client is connected; after a line on stdin (the load is over)
-    the clients stay 4 s longer (the slow tail), then the latencies go to `out`.
-    """
-    lat: list[float] = []
-    connects = [0]
-    deadline = [until]
-    everyone = asyncio.Event()
-
-    def connected() -> None:
-        connects[0] += 1
-        if connects[0] == clients:
-            everyone.set()
-
-    async def tell_when_connected() -> None:
-        await everyone.wait()
-        print("ready", flush=True)
-        await asyncio.to_thread(sys.stdin.readline)
-        deadline[0] = min(deadline[0], time.time() + 4.0)
-
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-        ready = asyncio.create_task(tell_when_connected())
-        await asyncio.gather(
-            *(
-                console(http, bases[c % len(bases)], auth_header(auth, c), lat, deadline, connected)
-                for c in range(clients)
-            ),
-            return_exceptions=True,
-        )
-        ready.cancel()
-    report = {"latency": lat, "reconnects": connects[0] - clients}
-    await asyncio.to_thread(Path(out).write_bytes, orjson.dumps(report))
-
-
 async def load(
     http: aiohttp.ClientSession,
     bases: list[str],
@@ -376,7 +276,7 @@ async def run(args: argparse.Namespace) -> None:
             until = time.time() + args.seconds + 64.0
             started_connecting = time.monotonic()
             consoles = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bench.bench_scale", "_consoles", ",".join(bases),
+                sys.executable, "-m", "bench.scale_consoles", ",".join(bases),
                 auth, str(args.clients), str(until), str(lat_file),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             )  # fmt: skip
@@ -494,18 +394,7 @@ def main() -> None:
             default=0,
             help="pipeline.detect_processes of each instance (0: detection in its own process)",
         )
-    k = sub.add_parser("_consoles")  # internal: the console clients' process
-    k.add_argument("bases")
-    k.add_argument("auth")
-    k.add_argument("clients", type=int)
-    k.add_argument("until", type=float)
-    k.add_argument("out")
     args = parser.parse_args()
-    if args.cmd == "_consoles":
-        asyncio.run(
-            consoles_main(args.bases.split(","), args.auth, args.clients, args.until, args.out)
-        )
-        return
     if args.cmd == "capacity":
         args.instances, args.cluster = 1, False
     asyncio.run(run(args))
