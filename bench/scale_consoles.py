@@ -17,6 +17,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -35,60 +36,49 @@ def auth_header(auth: str, client: int) -> dict[str, str]:
     return {"Cookie": f"rw_session={value}"}
 
 
-async def console(
-    http: aiohttp.ClientSession,
-    base: str,
-    headers: dict[str, str],
-    lat: list[float],
-    until: list[float],
-    on_connect: Callable[[], None],
-) -> None:
-    """One console client: record ingest-to-feed latency of every flag it receives.
+@dataclass
+class Console:
+    """One console client: follows the feed and polls the rooms overview, as the page does."""
 
-    Like the console page, it also asks for the rooms overview every 3 s.
-    """
-    poller = asyncio.create_task(poll_rooms(http, base, headers, until))
-    try:
-        await follow_feed(http, base, headers, lat, until, on_connect)
-    finally:
-        poller.cancel()
+    http: aiohttp.ClientSession
+    base: str
+    headers: dict[str, str]
+    lat: list[float]  # ingest-to-feed latency of every flag received (shared by all clients)
+    until: list[float]  # when to stop (a list: moved earlier once the load is over)
+    on_connect: Callable[[], None]
 
+    async def run(self) -> None:
+        poller = asyncio.create_task(self.poll_rooms())
+        try:
+            await self.follow_feed()
+        finally:
+            poller.cancel()
 
-async def poll_rooms(
-    http: aiohttp.ClientSession, base: str, headers: dict[str, str], until: list[float]
-) -> None:
-    await asyncio.sleep(random.uniform(0, ROOMS_POLL))  # spread the clients over the period
-    while time.time() < until[0]:
-        async with http.get(f"{base}/api/v1/rooms", headers=headers) as r:
-            await r.read()
-        await asyncio.sleep(ROOMS_POLL)
+    async def poll_rooms(self) -> None:
+        await asyncio.sleep(random.uniform(0, ROOMS_POLL))  # spread the clients over the period
+        while time.time() < self.until[0]:
+            async with self.http.get(f"{self.base}/api/v1/rooms", headers=self.headers) as r:
+                await r.read()
+            await asyncio.sleep(ROOMS_POLL)
 
-
-async def follow_feed(
-    http: aiohttp.ClientSession,
-    base: str,
-    headers: dict[str, str],
-    lat: list[float],
-    until: list[float],
-    on_connect: Callable[[], None],
-) -> None:
-    after = "latest"
-    while time.time() < until[0]:
-        url = base.replace("http", "ws") + f"/api/v1/feed?after={after}"
-        async with http.ws_connect(url, headers=headers) as ws:
-            on_connect()
-            while time.time() < until[0]:
-                try:
-                    msg = await ws.receive(timeout=0.5)
-                except TimeoutError:
-                    continue
-                if msg.type != aiohttp.WSMsgType.TEXT:
-                    break  # lagged (4000) or closed: resume from the last seq, as the console does
-                item = orjson.loads(msg.data)
-                if "seq" in item:
-                    after = str(item["seq"])
-                if item.get("type") == "flag":
-                    lat.append(time.time() - float(item["data"]["ts"]))
+    async def follow_feed(self) -> None:
+        after = "latest"
+        while time.time() < self.until[0]:
+            url = self.base.replace("http", "ws") + f"/api/v1/feed?after={after}"
+            async with self.http.ws_connect(url, headers=self.headers) as ws:
+                self.on_connect()
+                while time.time() < self.until[0]:
+                    try:
+                        msg = await ws.receive(timeout=0.5)
+                    except TimeoutError:
+                        continue
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        break  # lagged (4000) or closed: resume from the last seq, as the page does
+                    item = orjson.loads(msg.data)
+                    if "seq" in item:
+                        after = str(item["seq"])
+                    if item.get("type") == "flag":
+                        self.lat.append(time.time() - float(item["data"]["ts"]))
 
 
 async def consoles_main(bases: list[str], auth: str, clients: int, until: float, out: str) -> None:
@@ -117,7 +107,9 @@ async def consoles_main(bases: list[str], auth: str, clients: int, until: float,
         ready = asyncio.create_task(tell_when_connected())
         await asyncio.gather(
             *(
-                console(http, bases[c % len(bases)], auth_header(auth, c), lat, deadline, connected)
+                Console(
+                    http, bases[c % len(bases)], auth_header(auth, c), lat, deadline, connected
+                ).run()
                 for c in range(clients)
             ),
             return_exceptions=True,

@@ -47,7 +47,7 @@ from alerts.store.redis_scripts import (
     GET_ALERT,
     PUT_ALERT,
 )
-from alerts.store.resp import RespClient, RespConnectionError, RespError
+from alerts.store.resp import Arg, RespClient, RespConnectionError, RespError
 
 FEED_CAPACITY = 100_000
 DECODED_CACHE = 2_000  # alerts
@@ -58,7 +58,6 @@ _PAGE = 200
 ROOM_INDEXES = 32  # past this many rooms, open alerts are read from the global open index
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
 T = TypeVar("T")
-Arg = bytes | str | int | float
 
 
 class RedisStore:
