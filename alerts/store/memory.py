@@ -109,6 +109,15 @@ class MemoryStore:
         self._claims[key] = now + ttl
         return True
 
+    async def claim_with_items(
+        self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
+    ) -> bool:
+        if not await self.claim(key, ttl):
+            return False
+        for kind, item_key, value in items:
+            self._items.setdefault(kind, {})[item_key] = dict(value)
+        return True
+
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000
     ) -> None:

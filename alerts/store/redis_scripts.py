@@ -105,3 +105,16 @@ redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return 1
 """
+
+# KEYS: claim, then the item hashes.  ARGV: px, then per item: its hash's index into KEYS,
+# field, JSON.  The claim and the items are written together or not at all, so a step
+# claimed is a step whose sends are queued.  Returns 1 when claimed, 0 when taken.
+CLAIM_WITH_ITEMS = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return 0
+end
+for i = 2, #ARGV, 3 do
+  redis.call('HSET', KEYS[tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2])
+end
+return 1
+"""
