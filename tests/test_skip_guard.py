@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 def test_missing_binary():
@@ -24,7 +24,7 @@ def test_known():
 
 def test_plain():
     assert True
-'''
+"""
 
 
 def run(tmp_path: Path, allow: bool) -> subprocess.CompletedProcess[str]:
