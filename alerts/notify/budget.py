@@ -46,6 +46,23 @@ class Budget:
             free = min(free, count - sum(1 for t in self._sent if t > now - window))
         return max(0, free)
 
+    def spare(self, now: float) -> int:
+        """Return how many messages may go one by one while keeping enough for digests.
+
+        Of a window of a minute or more, half is kept back: a storm spends the first
+        half one message per alert and the rest on digests of whatever piled up since,
+        so it is all out within seconds instead of waiting for the next minute. Of a
+        shorter window one message is kept back.
+        """
+        if now < self.paused_until:
+            return 0
+        spare = 1_000_000
+        for count, window in self.limits:
+            used = sum(1 for t in self._sent if t > now - window)
+            keep = count // 2 if window >= 60 else 1
+            spare = min(spare, count - used - keep)
+        return spare
+
     def spend(self, now: float) -> None:
         if self.limits:
             self._sent.append(now)

@@ -2,7 +2,8 @@
 
 A slow, dead or throttling receiver only holds up its own lane. Each lane spends a
 budget (its robot's documented limits); when more is waiting than the budget lets go
-one by one, a robot lane sends one digest message naming them all instead. A throttle
+one by one (half of a minute's budget is kept for digests), a robot lane sends one
+digest message naming them all instead. A throttle
 answer (errcode with HTTP 200, or 429 with Retry-After) pauses that lane for the window
 it announced; the message waits and is not counted as a failed attempt.
 
@@ -42,7 +43,6 @@ DEAD_LETTERS = "dead_letters"
 DEAD_LETTER_LOG = "dead_letter_log"
 SWEEP_EVERY = 5.0  # seconds between outbox sweeps (and heartbeats)
 DRAIN = 5.0  # on close, how long posts already on the wire may take to finish
-RESERVE = 1  # budget kept back so a digest can always go at once
 DIGEST_MAX = 500  # notifications taken into one round of digests
 UNCERTAIN = "may have reached the robot (in flight at a timeout or a restart); not posted again"
 Sleep = Callable[[float], Awaitable[None]]
@@ -219,8 +219,8 @@ class Dispatcher:
             if wait > 0:
                 await self._sleep(wait)
                 continue
-            free = lane.budget.available(self._clock.now()) - RESERVE
-            if lane.digests and len(lane.pending) > 1 and len(lane.pending) > free:
+            spare = lane.budget.spare(self._clock.now())
+            if lane.digests and len(lane.pending) > 1 and len(lane.pending) > spare:
                 batch = [lane.pending.popleft() for _ in range(min(len(lane.pending), DIGEST_MAX))]
             else:
                 batch = [lane.pending.popleft()]

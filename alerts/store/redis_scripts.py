@@ -26,7 +26,12 @@ if mode ~= 'keep' then
   if #ARGV > 9 then
     redis.call('RPUSH', KEYS[8], unpack(ARGV, 10))
   end
-  redis.call('LTRIM', KEYS[8], -tonumber(ARGV[9]), -1)
+  local keep = tonumber(ARGV[9])
+  if keep > 0 then
+    redis.call('LTRIM', KEYS[8], -keep, -1)
+  else
+    redis.call('DEL', KEYS[8])  -- LTRIM -0 is refused: "-0" is not an integer to Redis
+  end
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])

@@ -381,7 +381,7 @@ async def test_claim_with_items_writes_the_items_only_with_the_claim(
     make_store: StoreFactory,
 ) -> None:
     stores = [await make_store() for _ in range(3)]
-    items = [
+    items: list[tuple[str, str, dict[str, Any]]] = [
         ("notify_outbox", "k:a", {"key": "k:a", "who": "张三"}),
         ("notify_outbox", "k:b", {"key": "k:b"}),
         ("escalation", "a1", {"next": 2}),
