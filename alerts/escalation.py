@@ -423,7 +423,13 @@ class Escalator:
         before = prog.notified
         prog.notified = tuple(dict.fromkeys((*prog.notified, *step.notify)))
         shown = alert.evolve(escalation_level=max(alert.escalation_level, step.level))
-        mark = {"alert": alert.id, "level": step.level, "detail": detail, "at": now}
+        mark = {
+            "alert": alert.id,
+            "level": step.level,
+            "detail": detail,
+            "at": now,
+            "step": step.index,
+        }
         extra = [(PROGRESS, alert.id, prog.to_dict()), (MARKS, key, mark)]
         if not await self._queue(shown, step, key, detail, now, extra):
             prog.notified = before
@@ -434,7 +440,8 @@ class Escalator:
     async def _write_marks(self) -> None:
         """Write the history entries of steps taken (kept until the alert records them)."""
         marks = await self._store.get_items(MARKS)
-        for key, mark in sorted(marks.items(), key=lambda kv: float(kv[1].get("at", 0.0))):
+        # In the order taken: steps of one check share a time, then go by step index.
+        for key, mark in sorted(marks.items(), key=_mark_order):
             try:
                 await self._manager.escalate(
                     str(mark["alert"]), int(mark["level"]), str(mark["detail"])
@@ -446,6 +453,10 @@ class Escalator:
 
     async def _save(self, alert_id: str, prog: Progress) -> None:
         await self._store.put_item(PROGRESS, alert_id, prog.to_dict())
+
+
+def _mark_order(item: tuple[str, dict[str, Any]]) -> tuple[float, int]:
+    return float(item[1].get("at", 0.0)), int(item[1].get("step", 0))
 
 
 def _known(ids: Iterable[str], known: list[str]) -> list[str]:
