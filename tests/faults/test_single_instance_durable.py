@@ -19,10 +19,10 @@ from prometheus_client import CollectorRegistry
 from alerts.store.redis import RedisStore
 from config.loader import load_config, load_config_text
 from monitor.app import build_service
-from tests.cluster.support import cluster_yaml, wait_for
+from tests.cluster.support import cluster_yaml
 from tests.faults.instances import Instance
 from tests.redis_server import RedisServer
-from tests.support import running
+from tests.support import running, wait_for
 
 TOKEN = {"Authorization": "Bearer ingest-token-123456"}
 ROOMS = 4
