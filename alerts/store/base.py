@@ -107,6 +107,10 @@ class AlertStore(Protocol):
         """Atomically claim a key (for exactly-once steps); False when already claimed."""
         ...
 
+    async def release_claim(self, key: str) -> None:
+        """Give a claim up (the step it guarded did not happen), so it can be claimed again."""
+        ...
+
     async def claim_with_items(
         self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
     ) -> bool:

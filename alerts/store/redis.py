@@ -392,6 +392,9 @@ class RedisStore:
         )
         return ok is not None
 
+    async def release_claim(self, key: str) -> None:
+        await self._call("claim", lambda: self.resp.execute("DEL", self.key("claim", key)))
+
     async def claim_with_items(
         self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
     ) -> bool:
