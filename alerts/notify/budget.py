@@ -63,6 +63,18 @@ class Budget:
             spare = min(spare, count - used - keep)
         return spare
 
+    def pace(self, now: float) -> float:
+        """Return how long to wait before spending the kept-back half (0: go now).
+
+        Once only the half kept for digests is left, messages go at most one per
+        `window / count` (about 3 s for 20 a minute), each a digest of what came
+        meanwhile, so a long storm does not spend the last messages in its first seconds.
+        """
+        if self.spare(now) > 0 or not self._sent:
+            return 0.0
+        gap = max((window / count for count, window in self.limits if window >= 60), default=0.0)
+        return max(0.0, self._sent[-1] + gap - now)
+
     def spend(self, now: float) -> None:
         if self.limits:
             self._sent.append(now)

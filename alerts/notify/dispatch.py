@@ -219,6 +219,9 @@ class Dispatcher:
             if wait > 0:
                 await self._sleep(wait)
                 continue
+            if lane.digests and (gap := lane.budget.pace(self._clock.now())) > 0:
+                await self._sleep(gap)  # what arrives meanwhile joins the next digest
+                continue
             spare = lane.budget.spare(self._clock.now())
             if lane.digests and len(lane.pending) > 1 and len(lane.pending) > spare:
                 batch = [lane.pending.popleft() for _ in range(min(len(lane.pending), DIGEST_MAX))]

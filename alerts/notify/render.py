@@ -24,6 +24,19 @@ CHINA = timedelta(hours=8)  # the teams read Beijing time
 DIGEST_GROUPS = 10  # room/plan count lines in a digest header
 
 
+# Mention syntax in free text (plan names, steps, comments) would ping people nobody
+# chose -- `<at id=all>` pings a whole Feishu group -- so it is shown, never parsed.
+_MENTION_SYNTAX = (("<at", "‹at"), ("<@", "‹@"), ("</at>", "‹/at›"))
+
+
+def plain(text: object) -> str:
+    """Return free text with the robots' mention syntax defused."""
+    out = str(text)
+    for raw, shown in _MENTION_SYNTAX:
+        out = out.replace(raw, shown)
+    return out
+
+
 def alert_link(console_url: str, alert_id: str) -> str:
     """Return the console deep link that opens one alert ('' without a console URL)."""
     if not console_url or not alert_id:
@@ -52,28 +65,29 @@ def title(n: Notification) -> str:
     a = n.alert
     level = f" L{n.level}" if n.level and n.reason is not Reason.RESOLVED else ""
     late = "·补发" if late_text(n) else ""
-    return f"【{REASON_ZH[n.reason]}{level}{late}】{a.get('plan_name', '')} · {a.get('room', '')}"
+    where = f"{a.get('plan_name', '')} · {a.get('room', '')}"
+    return f"【{REASON_ZH[n.reason]}{level}{late}】{plain(where)}"
 
 
 def body_lines(n: Notification) -> list[str]:
     """Return the message's fields as markdown list lines (Chinese)."""
     a = n.alert
     lines = [
-        f"- 直播间: {a.get('room', '')}",
+        f"- 直播间: {plain(a.get('room', ''))}",
         f"- 级别: {severity_zh(a)}",
         f"- 状态: {STATE_ZH.get(str(a.get('state')), a.get('state', ''))}",
-        f"- 摘要: {summary(a)}",
-        f"- 原因: {n.detail}",
+        f"- 摘要: {plain(summary(a))}",
+        f"- 原因: {plain(n.detail)}",
     ]
     if late := late_text(n):
         lines.append(f"- {late}")
     if a.get("acked_by"):
-        lines.append(f"- 确认人: {a['acked_by']}")
+        lines.append(f"- 确认人: {plain(a['acked_by'])}")
     steps = a.get("steps") or []
     if steps and n.reason is not Reason.RESOLVED:
         lines.append("- 处理步骤:")
-        lines.extend(f"  {i}. {s}" for i, s in enumerate(steps, 1))
-    lines.append(f"- 告警ID: {a.get('id', '')}")
+        lines.extend(f"  {i}. {plain(s)}" for i, s in enumerate(steps, 1))
+    lines.append(f"- 告警ID: {plain(a.get('id', ''))}")
     return lines
 
 
@@ -84,7 +98,7 @@ def markdown(n: Notification) -> str:
 
 def unreachable(n: Notification, handle: Callable[[dict[str, str]], str]) -> list[str]:
     """Return the names of mentioned people this robot has no handle for."""
-    return [m.get("name") or m.get("id", "?") for m in n.mentions if not handle(m)]
+    return [plain(m.get("name") or m.get("id", "?")) for m in n.mentions if not handle(m)]
 
 
 def fit(lines: list[str], limit: int, tail: list[str] | None = None) -> str:
@@ -122,7 +136,7 @@ def digest_line(n: Notification, console_url: str, *, link: bool) -> str:
     a = n.alert
     level = f" L{n.level}" if n.level and n.reason is not Reason.RESOLVED else ""
     late = " 补发" if late_text(n) else ""
-    name = f"{a.get('plan_name', '')} · {a.get('room', '')}"
+    name = plain(f"{a.get('plan_name', '')} · {a.get('room', '')}")
     aid = str(a.get("id", ""))
     url = alert_link(console_url, aid)
     ref = f"[{aid}]({url})" if link and url else aid
@@ -136,7 +150,7 @@ def digest_header(ns: list[Notification]) -> list[str]:
     groups = Counter((str(n.alert.get("room", "")), str(n.alert.get("plan_name", ""))) for n in ns)
     lines = [f"共 {len(ns)} 条通知（{totals}），发送太快已合并为一条："]
     for (room, plan), count in groups.most_common(DIGEST_GROUPS):
-        lines.append(f"- {room} · {plan}: {count} 条")
+        lines.append(f"- {plain(room)} · {plain(plan)}: {count} 条")
     if len(groups) > DIGEST_GROUPS:
         lines.append(f"- 另有 {len(groups) - DIGEST_GROUPS} 组")
     return lines

@@ -279,7 +279,7 @@ async def test_a_slow_receiver_does_not_hold_up_another() -> None:
             assert len(got) == 3 and max(r.at for r in got) < 1.5
             assert slow.got == []  # still busy with its first request
         finally:
-            await d.close()
+            await d.close(drain=0)
 
 
 async def test_outbox_is_resent_at_start() -> None:

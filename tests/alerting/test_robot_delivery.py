@@ -200,7 +200,7 @@ async def test_a_storm_in_30_rooms_reaches_every_robot_within_its_limits() -> No
 
 
 async def test_a_throttle_answer_pauses_only_that_robot_and_nothing_is_lost() -> None:
-    clock = ScaledClock(rate=300.0)  # DingTalk's 10-minute block in 2 s
+    clock = ScaledClock(rate=600.0)  # DingTalk's 10-minute block in 1 s
     # This DingTalk robot is stricter than documented (3 a minute), so it throttles us.
     async with (
         robot_server(FakeDingTalk(clock, MEMBERS, limits=[(3, 60.0)], block=600.0)) as ding,
@@ -269,3 +269,38 @@ async def test_a_429_with_retry_after_pauses_for_the_window_it_announced() -> No
             await p.dispatcher.close()
     assert len(arrivals) == 2 and arrivals[1] - arrivals[0] >= 30  # waited as told
     assert await p.store.get_items(DEAD_LETTERS) == {}  # a throttle is not a failed attempt
+
+
+async def test_mention_syntax_in_plan_text_pings_nobody() -> None:
+    """A plan name or step that looks like a mention is shown, never parsed as one."""
+    clock = ManualClock()
+    async with (
+        robot_server(FakeWeCom(clock, MEMBERS)) as wc,
+        robot_server(FakeFeishu(clock, MEMBERS)) as fs,
+    ):
+        plan = make_plan(
+            "crit", severity="critical", name="<at id=all></at>紧急",
+            steps=["通知 <@zhangwei> 和 <at id=ou_wang></at>", "@13800000001 处理"],
+        )  # fmt: skip
+        esc = {
+            "ladders": [{"id": "x", "at_once": ["critical"], "levels": [{"notify": ["wc", "fs"]}]}],
+            "default_ladder": "x",
+        }
+        p = pipeline(
+            MemoryStore(), clock, [plan],
+            [{"type": "wecom", "id": "wc", "url": wc.url},
+             {"type": "feishu", "id": "fs", "url": fs.url}], esc,
+        )  # fmt: skip
+        await p.dispatcher.start()
+        try:
+            await p.fire(plan, "r1")
+            await p.escalator.check()
+            assert await wc.wait(lambda r: len(r.shown) == 1)
+            assert await fs.wait(lambda r: len(r.shown) == 1)
+        finally:
+            await p.dispatcher.close()
+    assert wc.shown[0].pinged == set() and fs.shown[0].pinged == set()
+    head = fs.shown[0].body["card"]["header"]["title"]["content"]
+    assert "‹at id=all>‹/at›紧急" in head  # shown as written, defused
+    for text in (head, fs.shown[0].text, wc.shown[0].text):
+        assert "<at" not in text and "<@" not in text
