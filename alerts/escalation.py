@@ -248,7 +248,6 @@ class Escalator:
     async def check(self) -> int:
         """Take every due step of every alert; return how many were taken."""
         now = self._clock.now()
-        await self._write_marks()
         silences = [s for s in await self._manager.silences.all() if s.active(now)]
         progress = await self._store.get_items(PROGRESS)
         taken = 0
@@ -271,6 +270,7 @@ class Escalator:
             if closed is None or closed.is_open:
                 continue
             taken += await self._check_resolved(closed, Progress.from_dict(raw))
+        # History notes of the steps taken now, and of earlier ones the store refused.
         await self._write_marks()
         return taken
 
