@@ -22,7 +22,8 @@ from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
+# pip resolves the dependencies against the package index: 30-60 s on a quiet machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], **kw: object) -> str:
