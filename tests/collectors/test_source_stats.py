@@ -79,6 +79,8 @@ def test_unknown_types_are_errors_with_a_bounded_sample_of_names(
     assert len(s.unknown_methods) == 64  # a hostile stream cannot grow it
     assert s.errors[UNKNOWN_TYPE] == 202 == s.error_total
     assert value(reg, "roomwatch_decode_errors_total", source="dy-1", reason=UNKNOWN_TYPE) == 202
+    s.error("checksum")  # a decoder's own reason starts from zero too
+    assert s.errors["checksum"] == 1
 
 
 def test_text_and_ids_are_clipped_to_their_limits() -> None:
@@ -119,7 +121,15 @@ def test_backoff_doubles_within_jitter_up_to_the_cap_and_resets_after_a_healthy_
     assert policy.attempt == 1
 
 
+class Highest(random.Random):
+    """Jitter that always picks the top of its range, so bounds can be checked exactly."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
 def test_a_server_going_away_is_retried_quickly_once() -> None:
+    assert ReconnectPolicy(base=4.0, rng=Highest()).next_delay(Disconnect(code=1001), 0.0) == 2.0
     policy = ReconnectPolicy(base=4.0, rng=random.Random(3))
     first = policy.next_delay(Disconnect(code=1001), 0.0)
     assert 0 <= first <= 2.0  # base / 2
