@@ -21,6 +21,7 @@ class Reason(StrEnum):
     REPEAT = "repeat"
     RESOLVED = "resolved"
     REFRESH = "refresh"  # still open: re-sent so Alertmanager keeps it active
+    REVIEW = "review"  # a broadcast's review is ready (the "alert" is the review's summary)
 
 
 REASON_ZH = {
@@ -29,6 +30,7 @@ REASON_ZH = {
     Reason.REPEAT: "重复提醒",
     Reason.RESOLVED: "告警已恢复",
     Reason.REFRESH: "告警仍未恢复",
+    Reason.REVIEW: "直播复盘",
 }
 STATE_ZH = {"firing": "未确认", "acknowledged": "已确认未处理", "resolved": "已恢复"}
 SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}
@@ -129,6 +131,9 @@ def summary(alert: dict[str, Any], lang: Lang = "zh") -> str:
 
 def title(n: Notification) -> str:
     a = n.alert
+    if n.reason is Reason.REVIEW:
+        room_name = a.get("labels", {}).get("room_name", "")
+        return f"【{REASON_ZH[n.reason]}】{room_name} · {a.get('room', '')}"
     level = f" L{n.level}" if n.level and n.reason is not Reason.RESOLVED else ""
     return f"【{REASON_ZH[n.reason]}{level}】{a.get('plan_name', '')} · {a.get('room', '')}"
 
@@ -136,6 +141,8 @@ def title(n: Notification) -> str:
 def markdown(n: Notification) -> str:
     """Return the Chinese message text shared by the chat robots."""
     a = n.alert
+    if n.reason is Reason.REVIEW:
+        return f"### {title(n)}\n" + "\n".join(f"- {line}" for line in n.detail.splitlines())
     lines = [
         f"### {title(n)}",
         f"- 直播间: {a.get('room', '')}",
