@@ -64,6 +64,12 @@ SPAM = [
     (304.0, "spam2", "网赌带你赚钱"),
     (306.0, "spam0", "加V看主页联系"),
 ]
+COMPLAINTS = [  # viewers' complaints: negative, never questions to answer
+    (350.0, "u130", "质量太差了，退钱"),
+    (356.0, "u131", "垃圾产品别买，骗人的"),
+    (362.0, "u132", "客服一直不回复，差评"),
+    (368.0, "u133", "怎么还没发货？都一周了"),
+]
 GIFTS = [
     (60.0, "g1", 3, 0.3),
     (200.0, "g2", 1, 52.0),
@@ -112,6 +118,8 @@ def build() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         add(offset, "comment", text=text, user=ACCOUNT, nickname="官方小助手")
     for offset, user, text in SPAM:
         add(offset, "comment", text=text, user=user, nickname=f"小号{user[-1]}")
+    for offset, user, text in COMPLAINTS:
+        add(offset, "comment", text=text, user=user, nickname=f"观众{user[1:]}")
     likes = 0
     for i, offset in enumerate(range(15, 600, 30)):
         count = 10 + i
@@ -132,6 +140,7 @@ def build() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         chatter_users
         | {u for _, u, _, _ in QUESTIONS}
         | {u for _, u, _ in SPAM}
+        | {u for _, u, _ in COMPLAINTS}
         | {f"l{i}" for i in range(5)}
         | {u for _, u, _, _ in GIFTS}
         | {u for _, u in FOLLOWS}
@@ -148,7 +157,7 @@ def build() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         "viewers_avg": sum(readings) / len(readings),
         "viewers_seen": len(seen),
         "interacting_users": len(interacting),
-        "comments": chatter + len(QUESTIONS) + len(SPAM),
+        "comments": chatter + len(QUESTIONS) + len(SPAM) + len(COMPLAINTS),
         "likes": likes,
         "follows": len(FOLLOWS),
         "follower_growth": 23.0,
@@ -165,7 +174,8 @@ def build() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         ],
         "questions_in_time": sum(1 for w in waits if w <= ANSWER_WITHIN),
         "answer_seconds": waits,
-        "offenders": {u: sum(1 for _, o, _ in SPAM if o == u) for _, u, _ in SPAM},
+        "spammers": {u: sum(1 for _, o, _ in SPAM if o == u) for _, u, _ in SPAM},
+        "complainers": [u for _, u, _ in COMPLAINTS],
         "plan_fires_after": T0 + QUESTIONS[3][0] + 120.0,
         "plan_clears_after": T0 + 290.0,
     }

@@ -89,7 +89,10 @@ async def test_every_review_figure_matches_the_events(replayed: tuple[Any, Memor
     assert f["negative"] == negative
     assert f["negative_share"] == pytest.approx(negative / e["comments"])
     assert f["flagged"] == flagged
-    assert {o["user"]: o["n"] for o in review["offenders"]} == e["offenders"]
+    offenders = {o["user"]: o["n"] for o in review["offenders"]}
+    assert {u: n for u, n in offenders.items() if u.startswith("spam")} == e["spammers"]
+    assert negative >= 3, "the drill's complaints are flagged negative"
+    assert set(offenders) - set(e["spammers"]) <= set(e["complainers"])
 
     # Questions: which, how they closed, who answered, how fast.
     got = [
@@ -155,3 +158,54 @@ def test_the_questions_plan_fires_and_resolves_in_the_drill(
         <= EXPECTED["plan_clears_after"] + 60
     )
     assert created[0]["summary_data"]["kind"] == "all"
+
+
+async def test_the_monthly_page_sums_the_reviews(tmp_path: Path) -> None:
+    """Two replays of the drill (the second a day later) and the month's page over HTTP."""
+    import aiohttp
+    import orjson
+
+    from tests.supervision.support import serve_config
+
+    store = MemoryStore()
+    config = load_config(default_config_path())
+    shifted = tmp_path / "next-day.jsonl"
+    lines = []
+    for line in DRILL.read_text(encoding="utf-8").splitlines():
+        obj = orjson.loads(line)
+        obj["ts"] += 86_400
+        obj["id"] = "next-" + obj["id"]
+        lines.append(orjson.dumps(obj).decode())
+    shifted.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reviews = []
+    for path in (DRILL, shifted):
+        report = await replay_in_process(path, config, 0, io.StringIO(), tail=200, store=store)
+        reviews.extend(report.reviews)
+    assert len(reviews) == 2
+
+    async with serve_config(config.model_copy(update={"sources": []}), store) as served:
+        base = served.base
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.post(
+                f"{base}/api/v1/login", json={"user": "lead", "password": "lead"}
+            ) as r:
+                assert r.status == 200
+            async with http.get(f"{base}/api/v1/reports/evaluation?month=2025-12") as r:
+                body = await r.json()
+    assert [r["id"] for r in body["reviews"]] == [r["id"] for r in reviews]
+    rows = {row["person"]: row for row in body["rows"]}
+    assert list(rows) == ["demo"]  # the shop account's replies are demo's
+    demo = rows["demo"]
+    waits = EXPECTED["answer_seconds"] * 2
+    assert demo["broadcasts"] == 2
+    assert demo["questions_answered"] == len(waits)
+    assert demo["questions_in_time"] == 2 * EXPECTED["questions_in_time"]
+    assert demo["answered_in_time_share"] == pytest.approx(
+        EXPECTED["questions_in_time"] / len(EXPECTED["answer_seconds"])
+    )
+    assert demo["answer_median"] == pytest.approx(_median(waits))
+    # And the same as adding up what each review says demo did.
+    assert demo["questions_answered"] == sum(
+        r["people"]["demo"]["questions_answered"] for r in reviews
+    )
+    assert demo["alerts_acked"] == sum(r["people"]["demo"]["alerts_acked"] for r in reviews)

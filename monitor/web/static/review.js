@@ -19,7 +19,7 @@
       st_open: '待回答', st_not_question: '非提问', firing: '待确认', acknowledged: '处理中', resolved: '已解决',
       critical: '严重', warning: '警告', info: '提示', system: '系统', notFound: '找不到这场复盘', people: '参与人员',
       t_price: '价格', t_size: '尺码', t_stock: '库存', t_shipping: '发货物流', t_after_sales: '售后', t_usage: '用法',
-      t_product: '商品', t_discount: '优惠',
+      t_product: '商品', t_discount: '优惠', time: '时间',
     },
     en: {
       title: 'Broadcast review', reviews: 'Reviews', room: 'Room', allRooms: 'All rooms', started: 'Started',
@@ -39,10 +39,21 @@
       resolved: 'resolved', critical: 'critical', warning: 'warning', info: 'info', system: 'system',
       notFound: 'Review not found', people: 'People', t_price: 'price', t_size: 'size', t_stock: 'stock',
       t_shipping: 'shipping', t_after_sales: 'after-sales', t_usage: 'usage', t_product: 'product', t_discount: 'discount',
+      time: 'Time',
     },
+  };
+  // Flag categories (config/roomwatch.yaml and the complaint categories), as the console names them.
+  const CATEGORY = {
+    zh: {contact_diversion: '站外导流', fraud: '诈骗/刷单/赌博', abuse: '辱骂', prohibited: '违禁品', ad_law: '广告法极限词',
+      fake: '假货', refund: '退款', quality: '质量问题', delivery: '物流发货', price: '价格', attitude: '服务态度', scam: '被骗',
+      general: '一般负面', negative: '负面评论'},
+    en: {contact_diversion: 'contact diversion', fraud: 'fraud/fake orders/gambling', abuse: 'abuse', prohibited: 'prohibited goods',
+      ad_law: 'advertising-law terms', fake: 'fake goods', refund: 'refund', quality: 'quality', delivery: 'delivery', price: 'price',
+      attitude: 'service attitude', scam: 'scam', general: 'general complaint', negative: 'negative'},
   };
   let L = window.RW_LANG || localStorage.getItem('rw_lang') || 'zh';
   const t = k => (T[L] && T[L][k]) || T.zh[k] || k;
+  const cat = c => (CATEGORY[L] && CATEGORY[L][c]) || c;
   const charts = [];
 
   function el(tag, cls, text) {
@@ -59,6 +70,7 @@
     return h ? `${h}h${String(m).padStart(2, '0')}m` : `${m}:${String(r).padStart(2, '0')}`;
   }
   const when = ts => new Date(ts * 1000).toLocaleString(L === 'zh' ? 'zh-CN' : 'en-GB', {hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit'});
+  const hhmm = ts => new Date(ts * 1000).toLocaleTimeString(L === 'zh' ? 'zh-CN' : 'en-GB', {hour12: false, hour: '2-digit', minute: '2-digit'});
   const clock = ts => new Date(ts * 1000).toLocaleTimeString(L === 'zh' ? 'zh-CN' : 'en-GB', {hour12: false});
 
   function card(label, value, sub) {
@@ -94,8 +106,8 @@
     const opts = {
       width, height: 200, plugins: [alertMarks(alerts)],
       scales: {x: {time: true}},
-      axes: [{stroke: '#9aa0a6', grid: {stroke: '#2b303b'}}, {stroke: '#9aa0a6', grid: {stroke: '#2b303b'}, values: fmt ? (u, vals) => vals.map(fmt) : undefined}],
-      series: [{}, ...series.map(s => Object.assign({spanGaps: true, width: 2}, s))],
+      axes: [{stroke: '#9aa0a6', grid: {stroke: '#2b303b'}, values: (u, vals) => vals.map(hhmm)}, {stroke: '#9aa0a6', grid: {stroke: '#2b303b'}, values: fmt ? (u, vals) => vals.map(fmt) : undefined}],
+      series: [{label: t('time'), value: (u, v) => v === null || v === undefined ? '–' : hhmm(v)}, ...series.map(s => Object.assign({spanGaps: true, width: 2}, s))],
       legend: {show: true},
     };
     const plot = new uPlot(opts, data, holder);
@@ -139,9 +151,9 @@
         q.via ? t('via_' + q.via) : '–', q.closed_by || '–', dur(q.answer_seconds)])));
     const two = el('div', 'two');
     const c1 = el('div'), c2 = el('div');
-    c1.append(el('h3', null, t('complaints')), table([t('categories'), t('count')], r.complaints.map(c => [c.category, num(c.n)])));
+    c1.append(el('h3', null, t('complaints')), table([t('categories'), t('count')], r.complaints.map(c => [cat(c.category), num(c.n)])));
     c2.append(el('h3', null, t('offenders')), table([t('asker'), t('count'), t('categories')],
-      r.offenders.map(o => [o.nickname || o.user, num(o.n), Object.keys(o.categories || {}).join(', ')])));
+      r.offenders.map(o => [o.nickname || o.user, num(o.n), Object.keys(o.categories || {}).map(cat).join(', ')])));
     two.append(c1, c2); root.append(two);
     root.append(el('h3', null, t('people')));
     root.append(table([t('by'), t('alerts'), t('answered'), t('inTime')],
