@@ -51,6 +51,9 @@ class SupervisionConfig(Section):
     reply_window: float = Field(
         600.0, gt=0, le=86_400, description="a reply answers questions at most this old"
     )
+    expire_after: float = Field(
+        1_800.0, gt=0, le=86_400, description="an open question this old is missed"
+    )
     open_limit: int = Field(
         500, ge=10, le=100_000, description="open questions kept per room (oldest missed)"
     )

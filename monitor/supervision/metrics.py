@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from alerts.metrics import RESPONSE_BUCKETS
-from monitor.metrics import CallbackGauges, LabelledValues
+from monitor.metrics import CallbackGauges, LabelCache, LabelledValues
 from monitor.supervision.questions import Question, QuestionState
 
 
@@ -82,6 +82,9 @@ class SupervisionMetrics:
                 live,
             )
         )
+        # Children looked up without labels()' checks and lock (one per question).
+        self._asked = LabelCache(self.asked)
+        self._answered = LabelCache(self.answered)
         for room in rooms:
             self.broadcasts.labels(room)
             for via in ("reply", "console", "speech"):
@@ -90,9 +93,9 @@ class SupervisionMetrics:
     def on_question(self, q: Question) -> None:
         """Count a question asked or closed."""
         if q.state is QuestionState.OPEN:
-            self.asked.labels(q.room, q.topic).inc()
+            self._asked[(q.room, q.topic)].inc()
         elif q.state is QuestionState.ANSWERED:
-            self.answered.labels(q.room, q.via.value if q.via else "console").inc()
+            self._answered[(q.room, q.via.value if q.via else "console")].inc()
             if q.answer_seconds is not None:
                 self.answer_seconds.labels(q.room, q.closed_by or "unknown").observe(
                     q.answer_seconds

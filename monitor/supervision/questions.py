@@ -136,13 +136,18 @@ class QuestionBook:
     def is_account(self, room: str, user: str) -> bool:
         return bool(user) and user in self._accounts.get(room, {})
 
-    def on_comment(self, event: CommentEvent, negative: bool = False) -> list[Question]:
+    def on_comment(
+        self, event: CommentEvent, negative: bool = False, account: bool | None = None
+    ) -> list[Question]:
         """Take a comment: a room account's reply closes questions, a viewer's may ask one.
 
         Returns the questions asked or answered by it. A comment flagged negative is a
-        complaint, handled as such, never a question to answer.
+        complaint, handled as such, never a question to answer. `account`: whether the
+        author is one of the room's accounts, when the caller knows already.
         """
-        if self.is_account(event.room, event.user):
+        if account is None:
+            account = self.is_account(event.room, event.user)
+        if account:
             return self._reply(event)
         if negative or not self.config.questions:
             return []
@@ -230,6 +235,16 @@ class QuestionBook:
         if r is None:
             return []
         due = [q for q in r.open.values() if q.ts <= until]
+        return [self._close(r, q, QuestionState.MISSED, now, "", None, "") for q in due]
+
+    def expire(self, room: str, now: float) -> list[Question]:
+        """Close as missed the open questions older than `expire_after` (nobody answers
+        them any more; without this a room with no broadcasts would carry them forever)."""
+        r = self._rooms.get(room)
+        if r is None or not r.open:
+            return []
+        limit = now - self.config.expire_after
+        due = [q for q in r.open.values() if q.ts < limit]
         return [self._close(r, q, QuestionState.MISSED, now, "", None, "") for q in due]
 
     def _close(

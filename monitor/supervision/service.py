@@ -107,7 +107,7 @@ class Supervision:
             self._dirty.add(event.room)
         if isinstance(event, CommentEvent):
             negative = any(f.kind is SignalKind.NEGATIVE for f in flags)
-            self.questions.on_comment(event, negative)
+            self.questions.on_comment(event, negative, account)
         elif isinstance(event, SpeechEvent):
             self.questions.on_speech(event)
 
@@ -159,6 +159,7 @@ class Supervision:
         for room in self.questions.rooms():
             if rooms is not None and room not in rooms:
                 continue
+            self.questions.expire(room, now)
             count, oldest = self.questions.backlog(room, now)
             for name, value in ((QUESTIONS_OPEN, float(count)), (QUESTIONS_OLDEST, oldest)):
                 signals.append(

@@ -215,3 +215,61 @@ async def test_broadcast_by_hand_review_notice_download_and_evaluation(
             await s.close()
     await asyncio.sleep(0)
     assert orjson.loads(orjson.dumps(review))  # the review is plain JSON
+
+
+PLANNED = CONFIG.replace(
+    "plans: { items: [] }",
+    """detection:
+  categories:
+    - { id: contact_diversion, severity: critical, terms: [加我微信] }
+plans:
+  items:
+    - id: burst
+      name: 敏感评论集中出现
+      severity: critical
+      count: { signal: sensitive, min: 2, window: 60 }
+      ack_deadline: 120
+      resolve: { mode: manual }
+""",
+)
+
+
+async def test_the_review_times_who_handled_each_incident(robot: Capture) -> None:
+    run, stop, task = await start(PLANNED.replace("ROBOT_URL", robot.url))
+    a = await run.session("ctl-a")
+    try:
+        async with a.post(f"{run.base}/api/v1/rooms/r1/broadcast/start") as r:
+            assert r.status == 200
+        run.clock.advance(30)
+        await say(run, "加我微信1", "spam1")
+        await say(run, "加我微信2", "spam2")
+        [alert] = await run.service.store.list_alerts(rooms=["r1"])
+        run.clock.advance(15)
+        async with a.post(f"{run.base}/api/v1/alerts/{alert.id}/ack") as r:
+            assert r.status == 200
+        run.clock.advance(30)
+        async with a.post(f"{run.base}/api/v1/alerts/{alert.id}/resolve") as r:
+            assert r.status == 200
+        run.clock.advance(10)
+        async with a.post(f"{run.base}/api/v1/rooms/r1/broadcast/end") as r:
+            assert r.status == 200
+        await run.service.pipeline.tick()
+        [review] = run.service.supervision.built
+        [row] = review["alerts"]
+        assert (row["acked_by"], row["ack_seconds"], row["ack_in_time"]) == ("ctl-a", 15.0, True)
+        assert (row["resolved_by"], row["resolve_seconds"]) == ("ctl-a", 45.0)
+        did = review["people"]["ctl-a"]
+        assert (did["alerts_acked"], did["alerts_resolved"]) == (1, 1)
+        assert review["figures"]["flagged"] == {"contact_diversion": 2}
+        month = time.strftime("%Y-%m", time.localtime(run.clock.now()))
+        async with a.get(f"{run.base}/api/v1/reports/evaluation?month={month}") as r:
+            [me] = (await r.json())["rows"]
+        assert (me["ack_median"], me["resolve_median"], me["acks_in_time_share"]) == (
+            15.0,
+            45.0,
+            1.0,
+        )
+    finally:
+        await a.close()
+        stop.set()
+        await task

@@ -80,6 +80,15 @@ def test_the_open_limit_and_the_end_of_a_broadcast_miss_questions() -> None:
     assert len(b.open_questions("r1")) == 6
 
 
+def test_questions_nobody_answered_for_long_are_missed() -> None:
+    b = book(expire_after=600)
+    b.on_comment(comment(1, "还有货吗", "v1", T0))
+    b.on_comment(comment(2, "包邮吗", "v2", T0 + 300))
+    assert b.expire("r1", T0 + 600) == []
+    assert [q.id for q in b.expire("r1", T0 + 601)] == ["c1"]
+    assert b.backlog("r1", T0 + 601) == (1, 301.0)
+
+
 def test_speech_answers_only_when_enabled_and_within_the_window() -> None:
     off = book()
     off.on_comment(comment(1, "165穿什么码", "v1", T0))
