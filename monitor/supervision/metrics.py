@@ -21,7 +21,9 @@ class SupervisionMetrics:
         oldest: Callable[[], LabelledValues],
         live: Callable[[], LabelledValues],
         rooms: Iterable[str] = (),
+        responders: Iterable[tuple[str, str]] = (),
     ) -> None:
+        """`responders`: (room, responder) pairs whose answer-time series start at zero."""
         self.asked = Counter(
             "roomwatch_questions_total",
             "Viewer questions detected, by room and topic.",
@@ -85,6 +87,9 @@ class SupervisionMetrics:
         # Children looked up without labels()' checks and lock (one per question).
         self._asked = LabelCache(self.asked)
         self._answered = LabelCache(self.answered)
+        # Series that exist before the first answer let rate() and increase() see it.
+        for room, responder in responders:
+            self.answer_seconds.labels(room, responder)
         for room in rooms:
             self.broadcasts.labels(room)
             for via in ("reply", "console", "speech"):

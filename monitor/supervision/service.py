@@ -64,8 +64,19 @@ class Supervision:
         self._checkpointed: dict[str, float] = {}
         self._dirty: set[str] = set()
         self.built: list[dict[str, Any]] = []  # reviews built by this instance, newest last
+        # Like the alert response times: each room's controllers and reply-account people.
+        responders = {
+            (room, p.id) for p in config.people.users if p.role == "controller" for room in p.rooms
+        }
+        for r in config.rooms:
+            responders |= {(r.id, a.person or f"account:{a.account}") for a in r.reply_accounts}
         self.metrics = SupervisionMetrics(
-            registry, self._backlog_values, self._oldest_values, self._live_values, self._room_ids
+            registry,
+            self._backlog_values,
+            self._oldest_values,
+            self._live_values,
+            self._room_ids,
+            sorted(responders),
         )
         self.questions.listeners.append(self.metrics.on_question)
 
