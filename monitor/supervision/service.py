@@ -64,6 +64,9 @@ class Supervision:
         self._checkpointed: dict[str, float] = {}
         self._dirty: set[str] = set()
         self.built: list[dict[str, Any]] = []  # reviews built by this instance, newest last
+        self._backlog: dict[
+            str, tuple[int, float]
+        ] = {}  # room -> (open, oldest age) at the last tick
         # Like the alert response times: each room's controllers and reply-account people.
         responders = {
             (room, p.id) for p in config.people.users if p.role == "controller" for room in p.rooms
@@ -81,13 +84,13 @@ class Supervision:
         self.questions.listeners.append(self.metrics.on_question)
 
     # -- gauges ---------------------------------------------------------------
+    # The backlog gauges show each room as of the last tick (every second): a scrape
+    # reads the same figures the plans saw, and two scrapes in a row agree.
     def _backlog_values(self) -> list[tuple[tuple[str, ...], float]]:
-        now = self.clock.now()
-        return [((r,), float(self.questions.backlog(r, now)[0])) for r in self._all_rooms()]
+        return [((r,), float(self._backlog.get(r, (0, 0.0))[0])) for r in self._all_rooms()]
 
     def _oldest_values(self) -> list[tuple[tuple[str, ...], float]]:
-        now = self.clock.now()
-        return [((r,), self.questions.backlog(r, now)[1]) for r in self._all_rooms()]
+        return [((r,), self._backlog.get(r, (0, 0.0))[1]) for r in self._all_rooms()]
 
     def _live_values(self) -> list[tuple[tuple[str, ...], float]]:
         return [((r,), 1.0 if r in self.live else 0.0) for r in self._all_rooms()]
@@ -171,7 +174,7 @@ class Supervision:
             if rooms is not None and room not in rooms:
                 continue
             self.questions.expire(room, now)
-            count, oldest = self.questions.backlog(room, now)
+            count, oldest = self._backlog[room] = self.questions.backlog(room, now)
             for name, value in ((QUESTIONS_OPEN, float(count)), (QUESTIONS_OLDEST, oldest)):
                 signals.append(
                     Signal(
