@@ -247,14 +247,20 @@ class Supervision:
                 detail=text,
                 created_at=self.clock.now(),
                 alert={
-                    "id": review["id"],
+                    # No alert id: robots add no "open alert" link; the review's link is in
+                    # the text.
+                    "id": "",
                     "room": review["room"],
                     "plan_id": "review",
                     "plan_name": "直播复盘",
                     "severity": "info",
                     "state": "resolved",
                     "summary": text,
-                    "labels": {"link": link, "room_name": review["room_name"]},
+                    "labels": {
+                        "link": link,
+                        "room_name": review["room_name"],
+                        "review_id": review["id"],
+                    },
                     "started_at": review["broadcast"]["started_at"],
                     "resolved_at": review["broadcast"]["ended_at"],
                 },
