@@ -158,3 +158,15 @@ def test_config_errors_name_the_key(yaml: str, path: str) -> None:
     with pytest.raises(ConfigError) as err:
         load_config_text(yaml, env={})
     assert path in str(err.value)
+
+
+def test_the_vendored_chart_library_is_the_pinned_npm_package() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "vendor_uplot.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout
