@@ -17,6 +17,7 @@ from config.notify import EscalationConfig, NotifierConfig
 from config.people import PeopleConfig, people_problems
 from config.plans import PlansConfig
 from config.sources import HttpIngestSource, SourceConfig
+from config.supervision import ReplyAccount, SupervisionConfig
 
 ROOM_ID = r"^[A-Za-z0-9_.:\-]{1,64}$"
 
@@ -26,6 +27,10 @@ class ServerConfig(Section):
     port: int = Field(8080, ge=0, le=65535)
     metrics_public: bool = True
     language: Literal["zh", "en"] = "zh"
+    # A connection must send a complete request head within header_timeout of opening (or
+    # of its previous answer), and a request body must arrive within body_timeout.
+    header_timeout: float = Field(15.0, gt=0, le=3600)
+    body_timeout: float = Field(30.0, gt=0, le=3600)
 
 
 class StoreConfig(Section):
@@ -47,8 +52,10 @@ class PipelineConfig(Section):
 
 
 class ClusterConfig(Section):
-    """Several instances on one Redis: room leases, input streams, feed fan-out."""
+    """Room leases, input streams, feed fan-out: every instance on the Redis store runs them."""
 
+    # Accepted for older configs: the Redis store always takes events through the input
+    # streams (one instance is a cluster of one), so what is answered 200 is durable.
     enabled: bool = False
     instance_id: str = Field("", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # empty: host-pid
     lease_ttl: float = Field(5.0, ge=0.5, le=120)
@@ -63,6 +70,10 @@ class RoomConfig(Section):
     id: str = Field(pattern=ROOM_ID)
     name: str = ""
     platform: Literal["douyin", "bilibili", "tiktok", "inhouse", "simulated"] = "inhouse"
+    # The room's own accounts: their comments are replies to viewers' questions.
+    reply_accounts: list[ReplyAccount] = Field(default_factory=list)
+    # Notifier ids told of this room's broadcast reviews (besides supervision.review.notify).
+    review_notify: list[str] = Field(default_factory=list)
 
 
 class Config(Section):
@@ -77,6 +88,7 @@ class Config(Section):
     people: PeopleConfig = PeopleConfig()
     notifiers: list[NotifierConfig] = Field(default_factory=list)
     escalation: EscalationConfig = EscalationConfig()
+    supervision: SupervisionConfig = SupervisionConfig()
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -123,7 +135,35 @@ class Config(Section):
             if notifier.id in notifier_ids:
                 out.append((("notifiers", i, "id"), f"duplicate notifier id {notifier.id!r}"))
             notifier_ids.add(notifier.id)
-        out.extend(self.escalation.problems(notifier_ids))
+        person_ids = {u.id for u in self.people.users}
+        out.extend(self.escalation.problems(notifier_ids, person_ids=person_ids))
+        out.extend(self._supervision_problems(notifier_ids))
+        return out
+
+    def _supervision_problems(
+        self, notifier_ids: set[str]
+    ) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return review notifiers that do not exist or cannot carry a review."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        kinds = {n.id: n.type for n in self.notifiers}
+        person_ids = {p.id for p in self.people.users}
+        named: list[tuple[tuple[str | int, ...], str]] = [
+            (("supervision", "review", "notify", j), nid)
+            for j, nid in enumerate(self.supervision.review.notify)
+        ]
+        for i, room in enumerate(self.rooms):
+            named += [
+                (("rooms", i, "review_notify", j), n) for j, n in enumerate(room.review_notify)
+            ]
+            for j, acct in enumerate(room.reply_accounts):
+                if acct.person and acct.person not in person_ids:
+                    where: tuple[str | int, ...] = ("rooms", i, "reply_accounts", j, "person")
+                    out.append((where, f"unknown user {acct.person!r}"))
+        for path, nid in named:
+            if nid not in notifier_ids:
+                out.append((path, f"unknown notifier {nid!r}"))
+            elif kinds.get(nid) == "alertmanager":
+                out.append((path, "alertmanager notifiers carry alerts, not reviews"))
         return out
 
     def ingest_sources(self) -> list[HttpIngestSource]:

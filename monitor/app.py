@@ -35,6 +35,7 @@ from monitor.metrics import CallbackGauges, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
 from monitor.offload import DetectorProcesses
 from monitor.pipeline import Pipeline
+from monitor.supervision.service import Supervision
 from monitor.web.ingest import IngestEndpoint
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class Service:
     cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
     jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     alerting: Alerting | None = None  # escalation ladders and notifiers
+    supervision: Supervision | None = None  # questions, broadcasts and their reviews
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
 
@@ -87,6 +89,8 @@ class Service:
     async def start(self) -> None:
         """Start the pipeline workers, the ticker and every collector."""
         await self.alert_metrics.sync(self.store)
+        if self.supervision is not None:
+            await self.supervision.resume()
         if (offload := self.pipeline.offload) is not None:
             try:
                 await offload.start()
@@ -113,6 +117,21 @@ class Service:
                 raise
             except Exception:
                 log.exception("plan tick failed")
+
+    async def settle(self, within: float = 10.0) -> bool:
+        """Wait until every event taken so far has been processed; False when time ran out.
+
+        On the Redis store that means written to its stream, read and acknowledged (drills,
+        replay and tests that look at the results right after handing events in).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if (cluster := self.cluster) is not None:
+            while cluster.router.pending or await cluster.backlog.unprocessed():
+                if loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(0.02)
+        return await self.pipeline.drain(max(0.0, deadline - loop.time()))
 
     async def readiness(self) -> dict[str, bool]:
         try:
@@ -243,9 +262,11 @@ def build_service(
         pipeline.offload = offload
         service.on_teardown("detector-processes", offload.stop)
     service.alerting = Alerting(
-        config.notifiers, config.escalation, store, manager, clock, alert_metrics
+        config.notifiers, config.escalation, store, manager, clock, alert_metrics, config.people
     )
     service.on_teardown("notify", service.alerting.close)
+    service.supervision = build_supervision(service)
+    pipeline.watcher = service.supervision
     from monitor.web.admin import register_admin_routes
 
     service.route_plugins.append(register_admin_routes(manager, service.alerting.dispatcher))
@@ -271,7 +292,7 @@ def build_service(
                     first_incident=src.first_incident,
                 )
             )
-    platform = build_platform_sources(config, metrics, pipeline.offer)
+    platform = build_platform_sources(config, metrics, pipeline.commit_many, store)
     service.collectors.extend(platform.collectors)
     service.route_plugins.extend(platform.route_plugins)
     for name, step in platform.teardown:
@@ -279,8 +300,28 @@ def build_service(
     return service
 
 
+def build_supervision(service: Service) -> Supervision:
+    """Return the questions and broadcasts part; reviews are announced through the notifiers."""
+    from monitor.detect.questions import classify_question
+
+    dispatcher = service.alerting.dispatcher if service.alerting is not None else None
+    return Supervision(
+        service.config,
+        service.store,
+        service.clock,
+        service.registry,
+        classify_question,
+        dispatcher.submit if dispatcher is not None else None,
+    )
+
+
 def _attach_redis_parts(service: Service) -> None:
-    """Report failed Redis writes; in cluster mode add leases, streams and feed fan-out."""
+    """Report failed Redis writes; add leases, input streams and feed fan-out.
+
+    Every instance on the Redis store takes events through its rooms' input streams (one
+    instance is a cluster of one), so what ingest and callbacks answer 200 for is in Redis
+    before the answer and survives a kill -9 (docs/scaling.md).
+    """
     from alerts.store.redis import RedisStore
 
     if not isinstance(service.store, RedisStore):
@@ -290,5 +331,4 @@ def _attach_redis_parts(service: Service) -> None:
 
     metrics = ClusterMetrics(service.registry)
     instrument_store(service.store, metrics)
-    if service.config.cluster.enabled:
-        service.cluster = attach_cluster(service, metrics)
+    service.cluster = attach_cluster(service, metrics)

@@ -36,6 +36,14 @@ Queued = tuple[AnyEvent, float, Done | None]  # event, when it was queued, its c
 OFFLOAD_BATCH = 256  # events a worker takes at once when detection runs in a child process
 
 
+class IntakeUnavailable(Exception):
+    """Redis could not take events a caller must answer for; `written` of them were stored."""
+
+    def __init__(self, message: str, written: int) -> None:
+        super().__init__(message)
+        self.written = written
+
+
 class Intake(Protocol):
     """Where offered events go instead of the local queue (cluster mode: Redis Streams)."""
 
@@ -43,7 +51,17 @@ class Intake(Protocol):
 
     async def put(self, event: AnyEvent) -> bool: ...
 
+    async def commit(self, events: Sequence[AnyEvent]) -> int: ...
+
     def refusal(self, room: str | None = None, *, count: bool = True) -> str | None: ...
+
+
+class Watcher(Protocol):
+    """Sees every processed event with its flags, and is ticked (monitor.supervision)."""
+
+    def observe(self, event: AnyEvent, flags: list[Signal]) -> None: ...
+
+    async def tick(self, now: float, rooms: Collection[str] | None) -> list[Signal]: ...
 
 
 class Pipeline:
@@ -79,6 +97,7 @@ class Pipeline:
         self._accepting = True
         self.router: Intake | None = None
         self.offload: DetectorProcesses | None = None  # detection in child processes
+        self.watcher: Watcher | None = None  # questions and broadcasts (monitor.supervision)
         self._events = LabelCache(metrics.events)
         self._source_lag = LabelCache(metrics.source_lag)
         self._comments = LabelCache(metrics.comments)
@@ -155,6 +174,18 @@ class Pipeline:
         for source, ts in newest.items():
             self._source_lag[(source,)].set(max(0.0, now - ts))
         return taken
+
+    async def commit_many(self, events: Sequence[AnyEvent]) -> int:
+        """Take events in order for a caller that answers for them; return how many were taken.
+
+        On the Redis store they are in their rooms' input streams when this returns (a
+        kill -9 loses none of them); Redis being unable to take them raises
+        IntakeUnavailable. On the memory store this is `offer_many`:
+        taken means queued in this process, and lost with it.
+        """
+        if self.router is not None and self._accepting:
+            return await self.router.commit(events)
+        return self.offer_many(events)
 
     async def put(self, event: AnyEvent) -> bool:
         """Enqueue, waiting for room (backpressure for replay and stream consumers)."""
@@ -290,6 +321,8 @@ class Pipeline:
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
             self.room_values[(event.room, event.name)] = event.value
+        if self.watcher is not None:
+            self.watcher.observe(event, flags)
         writes: list[asyncio.Task[None]] = []
         for flag in flags:
             self._flags[(flag.room, flag.kind.value, flag.category)].inc()
@@ -317,6 +350,10 @@ class Pipeline:
         rooms = self.tick_rooms() if self.tick_rooms is not None else None
         for trigger in self.engine.tick(self._clock.now(), rooms):
             await self._manager.handle(trigger)
+        if self.watcher is not None:
+            for signal in await self.watcher.tick(self._clock.now(), rooms):
+                for trigger in self.engine.observe(signal):
+                    await self._manager.handle(trigger)
         holds = {p.id: p.resolve_hold for p in self.engine.plans}
         await self._manager.tick(holds.get, rooms)
 
