@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -134,13 +135,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0 if not errors or not args.strict else 1
 
 
+def _is_negative(detector: LexiconDetector) -> Callable[[str], bool]:
+    def is_negative(text: str) -> bool:
+        verdict = detector.analyze(text, "comment").sentiment
+        return bool(verdict and verdict.negative)
+
+    return is_negative
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from monitor.detect.evaluate import DATA, evaluate, render, review_false_positives
+    from monitor.detect.evaluate_classifiers import report_all
 
     detector = _detector(args.config)
     if detector is None:
         return 2
     print(render(evaluate(detector, Path(args.data) if args.data else DATA), args.verbose))
+    data = Path(args.data) if args.data else DATA
+    print(report_all(_is_negative(detector), data, blind=args.blind))
     reviews = review_false_positives(detector)
     if reviews is not None:
         flagged, total = reviews
@@ -161,6 +173,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--config", default=None)
     p.add_argument("--data", default=None, help="folder with detect/ and sentiment/ sets")
     p.add_argument("--verbose", action="store_true", help="list misses and false positives")
+    p.add_argument("--blind", action="store_true", help="also the frozen blind sets in data/blind/")
     p.set_defaults(func=cmd_eval)
 
 
