@@ -297,3 +297,50 @@ async def test_work_follows_the_controller_with_cards_timeline_flags_and_links(
         finally:
             await browser.close()
     await asyncio.sleep(0)
+
+
+async def test_a_supervisor_turns_a_false_positive_into_a_team_term_on_a_phone(
+    run: Running,
+) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    await storm(run)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            ctx = await browser.new_context(
+                viewport=VIEWPORTS["phone"], locale="zh-CN", has_touch=True, is_mobile=True
+            )
+            page = await ctx.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("dialog", lambda d: asyncio.ensure_future(d.accept()))
+            await login(page, run.base, "sup-a", PASSWORDS["sup-a"])
+            await page.locator("#alerts .alert").first.tap()
+            first = page.locator("#detail .comment").first
+            await expect(first).to_contain_text("加我微信领红包")
+            await first.get_by_role("button", name="误报").tap()
+            offer = first.get_by_role("button", name="加入白名单: 加我微信")
+            await offer.tap()
+            await expect(page).to_have_url(f"{run.base}/#allowlist")
+            await expect(page.locator("#allow-term")).to_have_value("加我微信")
+            await expect(page.locator("#allow-scope")).to_have_value("team")
+            await page.fill("#allow-term", "加我微信领红包")  # widened to the ordinary phrase
+            await page.locator("#allow-submit").tap()
+            row = page.locator("#allow-table tr[data-id]")
+            await expect(row).to_have_count(1)
+            await expect(row).to_contain_text("加我微信领红包")
+            await expect(row).to_contain_text("团队 team-a")
+            await expect(row).to_contain_text("sup-a")
+            # The pipeline drops the phrase in the team's rooms; the bare term still flags.
+            before = await run.service.store.read_feed(0, rooms=["r1"], limit=10_000)
+            await say(run, "r1", "新观众", "加我微信领红包")
+            await say(run, "r1", "新观众", "加我微信")
+            after = await run.service.store.read_feed(before[-1].seq, rooms=["r1"], limit=100)
+            flags = [i.data["text"] for i in after if i.type == "flag"]
+            assert flags == ["加我微信"]
+            await row.get_by_role("button", name="移除").tap()
+            await expect(row).to_have_count(0)
+            assert errors == []
+        finally:
+            await browser.close()

@@ -4,18 +4,15 @@ const S = {me: null, alerts: new Map(), selected: null, cursor: 0, last: null, s
   flags: [], filterRoom: '', filterSev: '', tab: 'alerts', reportBy: 'controller', ws: null, loaded: false,
   detailOpen: false, allowDraft: null, allowInfo: null};
 
-// --- views: one nav button and one <main id="tab-NAME"> each -----------------------------------
-// Another view registers itself with registerView('name', {load, roles}) and adds its button
-// and pane to console.html; `load` runs each time the view is shown.
-const VIEWS = {};
-function registerView(name, opts) { VIEWS[name] = Object.assign({load: null, roles: null}, opts || {}); }
+// --- views: one nav button and one <main id="tab-NAME"> each (registerView: util.js) ----------
 registerView('alerts');
 registerView('reports', {load: loadReport});
 registerView('feedback', {load: loadFalsePositives});
 registerView('allowlist', {load: loadAllowlist});
 
 function showTab(tab, keepHash) {
-  if (!VIEWS[tab]) tab = 'alerts';
+  const roles = VIEWS[tab] && VIEWS[tab].roles;
+  if (!VIEWS[tab] || (roles && S.me && !roles.includes(S.me.role))) tab = 'alerts';
   S.tab = tab;
   document.querySelectorAll('.tab').forEach(b => b.classList.toggle('active', b.dataset.tab === tab));
   document.querySelectorAll('.tabpane').forEach(p => p.classList.toggle('hidden', p.id !== `tab-${tab}`));
@@ -118,6 +115,10 @@ function paintStatic() {
   const sel = $('f-room'); sel.replaceChildren(); const all = el('option', null, t('allRooms')); all.value = ''; sel.append(all);
   (S.me ? S.me.visible_rooms : []).forEach(id => { const o = el('option', null, roomName(id)); o.value = id; sel.append(o); });
   sel.value = S.filterRoom;
+  document.querySelectorAll('.tab').forEach(b => {
+    const roles = VIEWS[b.dataset.tab] && VIEWS[b.dataset.tab].roles;
+    b.classList.toggle('hidden', !!(roles && S.me && !roles.includes(S.me.role)));
+  });
   if (S.me) { const me = $('me'); me.replaceChildren(userText(S.me.name || S.me.id, 'nick'), ` (${t(S.me.role)})`); }
   setStatus();
   if ('Notification' in window && Notification.permission === 'granted') $('notify').textContent = t('notifyOn');

@@ -2,6 +2,12 @@
 'use strict';
 const $ = id => document.getElementById(id);
 
+// The console's views. A view adds a nav button (data-tab="NAME") and a
+// <main id="tab-NAME" class="tabpane hidden"> to console.html and registers itself here from
+// its own script: `load` (async) runs each time it is shown, `roles` limits who sees it.
+const VIEWS = {};
+function registerView(name, opts) { VIEWS[name] = Object.assign({load: null, roles: null}, opts || {}); }
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
