@@ -9,6 +9,8 @@ import pytest
 
 from tests.redis_server import REDIS_SERVER, RedisServer
 
+pytest_plugins = ["tests.skip_guard"]
+
 
 def _need_redis() -> None:
     if not Path(REDIS_SERVER).exists():
@@ -38,8 +40,8 @@ def redis_factory() -> Iterator[Callable[..., RedisServer]]:
     _need_redis()
     servers: list[RedisServer] = []
 
-    def make(*, appendonly: bool = False) -> RedisServer:
-        server = RedisServer(appendonly=appendonly)
+    def make(*, appendonly: bool = False, appendfsync: str = "everysec") -> RedisServer:
+        server = RedisServer(appendonly=appendonly, appendfsync=appendfsync)
         servers.append(server)
         server.start()
         return server

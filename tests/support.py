@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from monitor.access.passwords import MIN_ITERATIONS, hash_secret
+from monitor.access.passwords import MIN_ITERATIONS, pbkdf2_hash
 from monitor.app import Service
 from monitor.runner import serve
 
@@ -18,7 +19,8 @@ async def grant_admin(service: Service) -> dict[str, str]:
 
     Call before `running(service)`; returns the Authorization header to send.
     """
-    hashed = hash_secret(TEST_ADMIN_TOKEN, iterations=MIN_ITERATIONS)
+    # An older unfiled rw1 token with a cheap PBKDF2 hash: still accepted, and fast in tests.
+    hashed = pbkdf2_hash(TEST_ADMIN_TOKEN, iterations=MIN_ITERATIONS)
     person = {"id": "test-admin", "role": "admin", "tokens": [hashed]}
     await service.store.put_item("people", "test-admin", person)
     return {"Authorization": f"Bearer {TEST_ADMIN_TOKEN}"}
@@ -44,3 +46,21 @@ async def running(service: Service) -> AsyncIterator[str]:
     finally:
         stop.set()
         await task
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[object]] | Callable[[], object],
+    within: float = 10.0,
+    what: str = "condition",
+) -> None:
+    """Poll `check` (sync or async) until it is true; fail naming `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(0.02)

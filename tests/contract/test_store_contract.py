@@ -371,10 +371,55 @@ async def test_claim_is_exclusive_until_ttl(store: AlertStore) -> None:
     assert await store.claim("short", 30) is True
 
 
+async def test_a_released_claim_can_be_claimed_again(store: AlertStore) -> None:
+    assert await store.claim("dedup:m1", 30) is True
+    await store.release_claim("dedup:m1")
+    assert await store.claim("dedup:m1", 30) is True
+    assert await store.claim("dedup:m1", 30) is False
+    await store.release_claim("never-claimed")  # releasing nothing is not an error
+
+
+async def test_expired_memory_claims_do_not_pile_up() -> None:
+    store = MemoryStore()
+    for n in range(25_000):
+        assert await store.claim(f"m{n}", 0.001) is True
+        if n % 5_000 == 0:
+            await asyncio.sleep(0.002)
+    assert len(store._claims) < 15_000  # swept, not kept forever (Redis expires its own)
+
+
 async def test_claim_race_has_one_winner(make_store: StoreFactory) -> None:
     stores = [await make_store() for _ in range(4)]
     wins = await asyncio.gather(*(s.claim("once", 10) for s in stores for _ in range(10)))
     assert wins.count(True) == 1
+
+
+async def test_claim_with_items_writes_the_items_only_with_the_claim(
+    make_store: StoreFactory,
+) -> None:
+    stores = [await make_store() for _ in range(3)]
+    items: list[tuple[str, str, dict[str, Any]]] = [
+        ("notify_outbox", "k:a", {"key": "k:a", "who": "张三"}),
+        ("notify_outbox", "k:b", {"key": "k:b"}),
+        ("escalation", "a1", {"next": 2}),
+    ]
+    wins = await asyncio.gather(
+        *(s.claim_with_items("step", 10, [(k, f"{key}", {**v, "by": i}) for k, key, v in items])
+          for i, s in enumerate(stores))
+    )  # fmt: skip
+    assert wins.count(True) == 1
+    winner = wins.index(True)
+    outbox = await stores[0].get_items("notify_outbox")
+    assert outbox == {
+        "k:a": {"key": "k:a", "who": "张三", "by": winner},
+        "k:b": {"key": "k:b", "by": winner},
+    }
+    assert await stores[1].get_items("escalation") == {"a1": {"next": 2, "by": winner}}
+    # taken: nothing is written again
+    assert await stores[2].claim_with_items("step", 10, [("escalation", "a1", {"x": 1})]) is False
+    assert (await stores[2].get_items("escalation"))["a1"]["by"] == winner
+    assert await stores[0].claim_with_items("empty", 10, []) is True
+    assert await stores[0].claim("empty", 10) is False
 
 
 async def test_records_are_ordered_and_bounded(store: AlertStore) -> None:
