@@ -50,6 +50,8 @@ def test_questions_get_their_topic(text: str, topic: str) -> None:
         "为什么还不退款？",
         "说好的包邮呢",
         "是不是骗人的",
+        "面料又薄又透？",  # a bad fact with a question mark
+        "质量真好，洗一次就破了？",  # sarcasm
         "怎么这么好看",  # rhetorical
         "这也太便宜了吧",
         "主播吃饭了吗",  # chatty

@@ -111,7 +111,23 @@ def classify_question(text: str) -> QuestionVerdict | None:
     t = text[:MAX_CHARS].strip().lower()
     if len(t) < 2:
         return None
-    return classify_found(t, QUESTION_CUES.matches(t))
+    found = _cues().matches(t)
+    if "implicit" in found or "sarcasm" in found:
+        return None  # 面料又薄又透？ states a bad fact: a complaint, not a question to answer
+    return classify_found(t, found)
+
+
+def _cues() -> CueSet:
+    """Return the sentiment cue set (question cues included): one scan finds both kinds."""
+    global _SENTIMENT_CUES
+    if _SENTIMENT_CUES is None:
+        from monitor.detect.sentiment_cues import SENTIMENT_CUES  # imports this module
+
+        _SENTIMENT_CUES = SENTIMENT_CUES
+    return _SENTIMENT_CUES
+
+
+_SENTIMENT_CUES: CueSet | None = None
 
 
 def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:

@@ -16,7 +16,7 @@ _N = r"[0-9一二三四五六七八九十两几好半]"  # a count: 3天, 五天
 # A bad fact with no complaint word: the comment states what happened.
 IMPLICIT = (
     # see-through, thin
-    r"透(?:光|肉|明|出来|了|得)|薄得|薄如|看得见里面|看见里面|一清二楚|"
+    r"透(?:光|肉|明|出来|了|得)|薄得|又薄又透|又透又薄|[太好超巨贼]透(?!气)|[太超巨贼]薄(?!荷)|薄如|看得见里面|看见里面|一清二楚|"
     # smells
     r"一股.{0,5}[味气]|霉味|发霉|馊|酸味|怪味|哈喇|刺鼻|呛[鼻人]|化学味|塑料味|"
     # parcels stuck, late, lost
