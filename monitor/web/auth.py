@@ -106,15 +106,23 @@ def require_role(request: web.Request, *roles: str) -> Person:
     return user
 
 
+def self_authenticating(request: web.Request) -> bool:
+    """Return True for endpoints that check their own credentials (machine traffic)."""
+    path = request.path
+    return path in request.app[ACCESS].self_auth or any(
+        path.startswith(p) for p in SELF_AUTH_PREFIXES
+    )
+
+
 def _is_open(request: web.Request) -> bool:
     path = request.path
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return True
     if path == "/metrics":
-        return bool(request.app[SERVICE].config.server.metrics_public)
-    return path in request.app[ACCESS].self_auth or any(
-        path.startswith(p) for p in SELF_AUTH_PREFIXES
-    )
+        # With a metrics token the handler checks it; else public, or a login like any page.
+        server = request.app[SERVICE].config.server
+        return bool(server.metrics_public or server.metrics_token)
+    return self_authenticating(request)
 
 
 class TokenThrottled(Exception):
@@ -234,7 +242,7 @@ async def login(request: web.Request) -> web.Response:
         sid,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        secure=request.secure or request.app[SERVICE].config.server.secure_cookies,
         max_age=int(access.sessions.ttl),
         path="/",
     )
