@@ -48,8 +48,15 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     app = build_web_app(service)
+    # aiohttp closes a connection that has not sent a complete request head within the
+    # keep-alive timeout of opening or of its previous answer: that is the header timeout
+    # (slowloris). Bodies have their own deadline where they are read (monitor/httpbody.py).
     runner = web.AppRunner(
-        app, handle_signals=False, shutdown_timeout=5.0, access_log_class=AccessLog
+        app,
+        handle_signals=False,
+        shutdown_timeout=5.0,
+        access_log_class=AccessLog,
+        keepalive_timeout=service.config.server.header_timeout,
     )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -57,7 +64,11 @@ async def serve(
     runners = [runner]
     if listen := service.config.server.metrics_listen:
         metrics_host, _, metrics_port = listen.rpartition(":")
-        metrics_runner = web.AppRunner(build_metrics_app(service), handle_signals=False)
+        metrics_runner = web.AppRunner(
+            build_metrics_app(service),
+            handle_signals=False,
+            keepalive_timeout=service.config.server.header_timeout,
+        )
         runners.append(metrics_runner)
         try:
             await metrics_runner.setup()
