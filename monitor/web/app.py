@@ -21,7 +21,13 @@ from monitor.exposition import render as render_metrics
 from monitor.roomstats import SAMPLE_EVERY, RoomStats
 from monitor.web import api, auth, feed, feedback, people, reports, sockets
 from monitor.web.auth import ACCESS, Access, auth_middleware
-from monitor.web.guard import GUARD, Guard, add_security_headers, guard_middleware
+from monitor.web.guard import (
+    GUARD,
+    Guard,
+    add_security_headers,
+    guard_middleware,
+    json_body_middleware,
+)
 from monitor.web.keys import ROOM_STATS, SERVICE
 from monitor.web.util import error_response, json_response
 
@@ -111,7 +117,10 @@ def build_metrics_app(service: Service) -> web.Application:
 
 def build_web_app(service: Service) -> web.Application:
     """Return the aiohttp app serving every HTTP route of the service."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[guard_middleware, auth_middleware])
+    app = web.Application(
+        client_max_size=MAX_BODY,
+        middlewares=[guard_middleware, auth_middleware, json_body_middleware],
+    )
     app[SERVICE] = service
     app[GUARD] = Guard.from_config(service.config.server, auth.self_authenticating)
     app.on_response_prepare.append(add_security_headers)

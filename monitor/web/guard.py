@@ -121,16 +121,27 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
     guard = request.app[GUARD]
     request = guard.forwarded(request)
     upgrade = request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
-    if (request.method in MUTATING or upgrade) and not guard.machine_paths(request):
-        if reason := guard.cross_site(request):
-            return error_response(403, f"{reason}: cross-site requests are refused")
-        if request.method in MUTATING and request.body_exists and not _is_json(request):
-            return error_response(415, "content-type: must be application/json")
+    checked = (request.method in MUTATING or upgrade) and not guard.machine_paths(request)
+    if checked and (reason := guard.cross_site(request)):
+        return error_response(403, f"{reason}: cross-site requests are refused")
     response = await handler(request)
     if request.secure and not response.prepared:
         # Here, not in add_security_headers: that one sees the request before forwarding.
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+@web.middleware
+async def json_body_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse a state-changing body that is not JSON (after authentication: 401 first)."""
+    if (
+        request.method in MUTATING
+        and request.body_exists
+        and not _is_json(request)
+        and not request.app[GUARD].machine_paths(request)
+    ):
+        return error_response(415, "content-type: must be application/json")
+    return await handler(request)
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
