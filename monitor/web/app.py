@@ -29,6 +29,7 @@ from monitor.web.guard import (
     json_body_middleware,
 )
 from monitor.web.keys import ROOM_STATS, SERVICE
+from monitor.web.revocation import FEED_GRANTS, FeedGrants
 from monitor.web.util import error_response, json_response
 
 if TYPE_CHECKING:
@@ -99,11 +100,16 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
                 except Exception:
                     log.warning("people refresh from the store failed", exc_info=True)
 
-    task = asyncio.create_task(loop(), name="web-background")
+    tasks = [
+        asyncio.create_task(loop(), name="web-background"),
+        asyncio.create_task(app[FEED_GRANTS].run(), name="feed-access-checks"),
+    ]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def build_metrics_app(service: Service) -> web.Application:
@@ -135,6 +141,8 @@ def build_web_app(service: Service) -> web.Application:
             str(path) for src in config.sources if (path := getattr(src, "callback_path", None))
         ),
     )
+    access = app[ACCESS]
+    app[FEED_GRANTS] = FeedGrants(access.directory, access.sessions)
     app[ROOM_STATS] = RoomStats(service.negative_ratio.counts, service.pipeline.room_values)
     app.cleanup_ctx.append(_background)
     app.router.add_get("/healthz", healthz)
