@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check_config)
 
     import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
+    import monitor.decode  # adds `decode` to EXTRA_COMMANDS
     import monitor.detect.cli  # adds `detect` and `eval` to EXTRA_COMMANDS
     import monitor.replay  # noqa: F401  (adds `replay` to EXTRA_COMMANDS)
     from monitor.access import cli as access_cli
