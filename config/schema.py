@@ -68,7 +68,9 @@ class ClusterConfig(Section):
 class RoomConfig(Section):
     id: str = Field(pattern=ROOM_ID)
     name: str = ""
-    platform: Literal["douyin", "bilibili", "tiktok", "inhouse", "simulated"] = "inhouse"
+    platform: Literal["douyin", "bilibili", "tiktok", "kuaishou", "inhouse", "simulated"] = (
+        "inhouse"
+    )
 
 
 class Config(Section):

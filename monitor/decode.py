@@ -51,10 +51,24 @@ def _bilibili(room: str, source: str, stats: SourceStats, clock: RecordingClock)
     return BilibiliDecoder(CommandMapper(room=room, source=source, stats=stats), stats)
 
 
+def _tiktok(room: str, source: str, stats: SourceStats, clock: RecordingClock) -> FrameDecoder:
+    from monitor.collectors.tiktok_codec import TikTokPushDecoder
+
+    return TikTokPushDecoder(room=room, source=source, stats=stats, now=clock)
+
+
+def _kuaishou(room: str, source: str, stats: SourceStats, clock: RecordingClock) -> FrameDecoder:
+    from monitor.collectors.kuaishou_codec import KuaishouDecoder
+
+    return KuaishouDecoder(room=room, source=source, stats=stats, now=clock)
+
+
 DECODERS: dict[str, DecoderFactory] = {
     "douyin": _douyin,
     "bilibili": _bilibili,
     "bilibili_open": _bilibili,
+    "tiktok": _tiktok,
+    "kuaishou": _kuaishou,
 }
 
 

@@ -76,6 +76,7 @@ class WebcastDecoder:
 
     prefix = "wc"
     ignored: frozenset[str] = frozenset()
+    control_frames: frozenset[str] = frozenset({"hb", "ack"})  # understood, carry no events
 
     def __init__(
         self,
@@ -119,7 +120,7 @@ class WebcastDecoder:
             frame.ParseFromString(data)
         except DecodeError:
             return self._error(out, MALFORMED)
-        if frame.payload_type in ("hb", "ack"):
+        if frame.payload_type in self.control_frames:
             out.controls += 1
             return out
         if frame.payload_type == "close":
