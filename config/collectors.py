@@ -211,6 +211,17 @@ class GenericWsSource(WsSourceBase):
     heartbeat_interval: float = Field(30.0, gt=0, le=600)
     allowed_rooms: list[str] = Field(default_factory=list, description="empty = every room")
     mapping: MappingConfig = MappingConfig()
+    preset: Literal["", "douyin_barrage_grab"] = Field(
+        "", description="a capture tool's JSON, decoded without a mapping (mapping.room_map used)"
+    )
+
+    @model_validator(mode="after")
+    def _preset_or_mapping(self) -> GenericWsSource:
+        if self.preset and (self.mapping.kinds or self.mapping.fields):
+            raise ValueError("preset and mapping.kinds/fields exclude each other")
+        if self.preset and not self.room and not self.mapping.room_map:
+            raise ValueError("a preset needs room or mapping.room_map")
+        return self
 
     @property
     def rooms(self) -> list[str]:

@@ -49,6 +49,7 @@ from monitor.collectors.kuaishou import (
 )
 from monitor.collectors.kuaishou import StaticTicket as StaticTicketHook
 from monitor.collectors.kuaishou_codec import KuaishouDecoder
+from monitor.collectors.presets import BarrageGrabDecoder
 from monitor.collectors.record import FrameRecorder
 from monitor.collectors.replay import ReplayCollector
 from monitor.collectors.tiktok import TikTokCollector
@@ -233,9 +234,13 @@ def build_platform_sources(
         elif isinstance(src, GenericWsSource):
             stats = SourceStats(src.id, metrics)
             allowed = frozenset(src.allowed_rooms) or rooms
-            gdec = GenericJsonDecoder(
+            gdec: FrameDecoder = GenericJsonDecoder(
                 field_mapping(src.mapping, src.room), source=src.id, stats=stats, rooms=allowed
             )
+            if src.preset == "douyin_barrage_grab":
+                gdec = BarrageGrabDecoder(
+                    room=src.room, room_map=dict(src.mapping.room_map), source=src.id, stats=stats
+                )
             out.collectors.append(
                 GenericWsCollector(
                     url=src.url,
