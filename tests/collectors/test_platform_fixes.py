@@ -18,9 +18,10 @@ from monitor.collectors.proto import webcast_pb2 as pb
 from monitor.events import FollowEvent, GiftEvent, MetricEvent
 from tests.collectors.fake_base import wait_for
 from tests.collectors.fake_bilibili import FakeBilibili, danmu
-from tests.collectors.fake_douyin import message, push_frame
+from tests.collectors.fake_douyin import FakeDouyin, message, push_frame
 from tests.collectors.helpers import Sink, new_stats, running
 from tests.collectors.test_bilibili_live import web_collector
+from tests.collectors.test_douyin import collector as douyin_collector
 
 
 class Clock:
@@ -191,5 +192,21 @@ async def test_heartbeat_is_json_and_waits_for_the_auth_reply() -> None:
             await wait_for(lambda: fake.heartbeats >= 3)
             assert fake.early_heartbeats == 0 and fake.heartbeat_bodies == {b"{}"}
             assert fake.authed == 1 and col.stats.restarts == 0
+    finally:
+        await fake.kill()
+
+
+async def test_a_live_collector_delivers_a_quiet_streak_on_its_own() -> None:
+    fake = FakeDouyin()
+    await fake.start()
+    col, sink = douyin_collector(fake), Sink()
+    col.decoder.combos.idle = 0.3
+    try:
+        async with running(col, sink):
+            await wait_for(lambda: fake.sockets)
+            await fake.push([gift(55, 1), gift(55, 3)])  # no repeat_end, and no frame after it
+            await wait_for(lambda: len(sink.events) == 1, within=5.0)
+            (streak,) = sink.events
+            assert isinstance(streak, GiftEvent) and streak.count == 3
     finally:
         await fake.kill()
