@@ -114,6 +114,21 @@ class Service:
             except Exception:
                 log.exception("plan tick failed")
 
+    async def settle(self, within: float = 10.0) -> bool:
+        """Wait until every event taken so far has been processed; False when time ran out.
+
+        On the Redis store that means written to its stream, read and acknowledged (drills,
+        replay and tests that look at the results right after handing events in).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if (cluster := self.cluster) is not None:
+            while cluster.router.pending or await cluster.backlog.unprocessed():
+                if loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(0.02)
+        return await self.pipeline.drain(max(0.0, deadline - loop.time()))
+
     async def readiness(self) -> dict[str, bool]:
         try:
             store_ok = await asyncio.wait_for(self.store.ping(), 2.0)

@@ -29,6 +29,8 @@ from monitor.cli import EXTRA_COMMANDS, _load
 from monitor.collectors.recording import BadLine, Pacer, RecordedEvent, read_recording
 from monitor.events import event_to_dict
 
+DRILLS = default_config_path().parent / "drills"  # shipped with the package
+
 POST_BATCH = 500  # events per ingest request when several are due at once
 MAX_TICKS_PER_GAP = 10_000  # a long silence in a recording is jumped, not ticked through
 SHOWN_ACTIONS = frozenset({"created", "resolved", "condition_clear"})
@@ -208,11 +210,28 @@ def _skip(report: ReplayReport, bad: BadLine) -> None:
     print(f"replay: {bad} (skipped)", file=sys.stderr)
 
 
+def drill_path(name: str) -> Path:
+    """Return the file `name` names: a path, or else a drill shipped in config/drills/."""
+    path = Path(name)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    shipped = DRILLS / (name if name.endswith(".jsonl") else f"{name}.jsonl")
+    return shipped if shipped.is_file() else path
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Run `roomwatch replay`."""
-    path = Path(args.file)
+    if args.list_drills:
+        for drill in sorted(DRILLS.glob("*.jsonl")):
+            print(drill.stem)
+        return 0
+    if not args.file:
+        print("replay: name a JSONL file or a shipped drill (--list-drills)", file=sys.stderr)
+        return 2
+    path = drill_path(args.file)
     if not path.is_file():
-        print(f"replay: cannot read {path}", file=sys.stderr)
+        shipped = ", ".join(sorted(d.stem for d in DRILLS.glob("*.jsonl"))) or "none"
+        print(f"replay: cannot read {path} (shipped drills: {shipped})", file=sys.stderr)
         return 2
     if args.speed < 0:
         print("replay: --speed must be 0 (as fast as possible) or more", file=sys.stderr)
@@ -250,7 +269,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `replay` subcommand."""
     p = sub.add_parser("replay", help="replay a JSONL recording of events (drills)")
-    p.add_argument("file", help="JSONL file, one event (docs/events.md) per line")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="JSONL file, one event (docs/events.md) per line, or the name of a shipped drill",
+    )
+    p.add_argument("--list-drills", action="store_true", help="list the shipped drills")
     p.add_argument(
         "--speed", type=float, default=1.0, help="time scale: 2 = twice as fast, 0 = no waiting"
     )

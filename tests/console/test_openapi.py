@@ -62,3 +62,13 @@ def test_documented_path_parameters_match_the_route_patterns() -> None:
             if p["in"] == "path":
                 declared.add(p["name"])
         assert names == declared, f"{path}: path parameters {names} vs declared {declared}"
+
+
+def test_the_document_is_a_valid_openapi_description() -> None:
+    # openapi-spec-validator checks it against the OpenAPI schema: an unquoted comma in a
+    # flow mapping, for one, makes a stray key that the schema does not allow.
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    spec, _ = read_from_filename(str(OPENAPI))
+    validate(spec)
