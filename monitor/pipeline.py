@@ -18,6 +18,7 @@ from alerts.manager import AlertManager
 from alerts.model import Signal, SignalKind
 from alerts.plans import PlanEngine
 from alerts.store.base import StoreError
+from monitor.detect.allowlist import ScopedAllowlist
 from monitor.detect.base import Detector, observe
 from monitor.detect.detector import detection_job, to_signals
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
@@ -56,6 +57,14 @@ class Intake(Protocol):
     def refusal(self, room: str | None = None, *, count: bool = True) -> str | None: ...
 
 
+class Watcher(Protocol):
+    """Sees every processed event with its flags, and is ticked (monitor.supervision)."""
+
+    def observe(self, event: AnyEvent, flags: list[Signal]) -> None: ...
+
+    async def tick(self, now: float, rooms: Collection[str] | None) -> list[Signal]: ...
+
+
 class Pipeline:
     """Carry events from the sources to the alert manager, one at a time, in order."""
 
@@ -88,7 +97,10 @@ class Pipeline:
         self._negative_ratio = negative_ratio
         self._accepting = True
         self.router: Intake | None = None
+        # Room-scoped allowlist terms from the store (the console's); swapped whole.
+        self.allowlist: ScopedAllowlist | None = None
         self.offload: DetectorProcesses | None = None  # detection in child processes
+        self.watcher: Watcher | None = None  # questions and broadcasts (monitor.supervision)
         self._events = LabelCache(metrics.events)
         self._source_lag = LabelCache(metrics.source_lag)
         self._comments = LabelCache(metrics.comments)
@@ -304,6 +316,8 @@ class Pipeline:
                 log.exception("detection failed on event %s", event.id)
                 flags = []
             self._metrics.detection_latency.observe(time.perf_counter() - started)
+        if flags and self.allowlist is not None:
+            flags = self.allowlist.filter(flags)
         if isinstance(event, CommentEvent):
             self._comments[(event.room,)].inc()
             if self._negative_ratio is not None:
@@ -312,6 +326,8 @@ class Pipeline:
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
             self.room_values[(event.room, event.name)] = event.value
+        if self.watcher is not None:
+            self.watcher.observe(event, flags)
         writes: list[asyncio.Task[None]] = []
         for flag in flags:
             self._flags[(flag.room, flag.kind.value, flag.category)].inc()
@@ -339,6 +355,10 @@ class Pipeline:
         rooms = self.tick_rooms() if self.tick_rooms is not None else None
         for trigger in self.engine.tick(self._clock.now(), rooms):
             await self._manager.handle(trigger)
+        if self.watcher is not None:
+            for signal in await self.watcher.tick(self._clock.now(), rooms):
+                for trigger in self.engine.observe(signal):
+                    await self._manager.handle(trigger)
         holds = {p.id: p.resolve_hold for p in self.engine.plans}
         await self._manager.tick(holds.get, rooms)
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import aiohttp
 import orjson
@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from alerts.clock import ManualClock
 from alerts.manager import AlertChange
 from alerts.model import alert_to_dict
+from alerts.store.base import AlertStore
 from config.loader import default_config_path
 from config.schema import Config
 from monitor.cli import EXTRA_COMMANDS, _load
@@ -43,6 +44,7 @@ class ReplayReport:
     events: int = 0
     skipped: int = 0
     alerts: list[dict[str, object]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # broadcasts reviewed
 
 
 async def replay_in_process(
@@ -53,12 +55,14 @@ async def replay_in_process(
     *,
     as_json: bool = False,
     tail: float = 0.0,
+    store: AlertStore | None = None,
 ) -> ReplayReport:
     """Run the recording through a pipeline built from `config`; print alert changes.
 
     Only the rooms the recording mentions are watched (a configured room with no events
     would look dead). `tail` keeps the clock running that many recorded seconds past the
-    last event so that clears and auto-resolves show.
+    last event so that clears and auto-resolves show (and ended broadcasts' reviews are
+    built). `store` keeps what the replay stored (alerts, reviews) for the caller.
     """
     from monitor.app import build_service  # the composition root; imported late for the CLI
 
@@ -67,7 +71,7 @@ async def replay_in_process(
     rooms = frozenset(r.id for r in config.rooms)
     seen = await recorded_rooms(path, rooms)
     watched = config.model_copy(update={"rooms": [r for r in config.rooms if r.id in seen]})
-    service = build_service(watched, clock=clock, registry=CollectorRegistry())
+    service = build_service(watched, clock=clock, registry=CollectorRegistry(), store=store)
     first_ts: list[float] = []
 
     async def on_change(change: AlertChange) -> None:
@@ -107,6 +111,8 @@ async def replay_in_process(
         if last_tick is not None and tail > 0:
             until = clock.now() + tail
             await _tick_until(service.pipeline.tick, clock, last_tick, until, interval)
+        if service.supervision is not None:
+            report.reviews = list(service.supervision.built)
     finally:
         await service.store.close()
     return report

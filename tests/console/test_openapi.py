@@ -32,7 +32,7 @@ def registered() -> set[tuple[str, str]]:
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource is not None else {}
         path = info.get("path") or info.get("formatter")
-        if route.method == "HEAD" or path is None or path in PAGES:
+        if route.method == "HEAD" or path is None or path in PAGES or path.endswith(".html"):
             continue  # HEAD mirrors GET; static files and pages are not the REST API
         out.add((route.method.lower(), path.replace("/dyo", "/{source_id}")))
     return out
