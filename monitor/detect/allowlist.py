@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import ahocorasick_rs
+
 from alerts.model import Evidence, Signal
 from monitor.detect.normalize import Normalizer, default_normalizer
 
@@ -27,6 +29,14 @@ Rooms = frozenset[str] | None  # None: every room
 class _Phrase:
     canonical: str
     rooms: Rooms
+
+
+@dataclass(frozen=True, slots=True)
+class _RoomTerms:
+    tokens: frozenset[str]
+    phrases: list[str]
+    exact: frozenset[str]
+    matcher: ahocorasick_rs.AhoCorasick | None
 
 
 def _applies(rooms: Rooms, room: str) -> bool:
@@ -42,6 +52,7 @@ class ScopedAllowlist:
         self._norm = normalizer or default_normalizer()
         self._tokens: dict[str, list[Rooms]] = {}
         self._phrases: list[_Phrase] = []
+        self._rooms: dict[str, _RoomTerms] = {}
         for text, rooms in terms:
             lowered = text.strip().lower()
             kind, sep, value = lowered.partition(":")
@@ -69,37 +80,38 @@ class ScopedAllowlist:
                 out.append(replace(signal, evidence=kept))
         return out
 
-    def covers(self, room: str, text: str, evidence: Evidence) -> bool:
-        """Return True when an allowlisted term of the room covers one piece of evidence."""
-        return not self._keep(room, text, (evidence,))
+    def _for_room(self, room: str) -> _RoomTerms:
+        terms = self._rooms.get(room)
+        if terms is None:  # built once per room: the terms are swapped whole on change
+            tokens = frozenset(
+                t for t, scopes in self._tokens.items() if any(_applies(r, room) for r in scopes)
+            )
+            phrases = sorted({p.canonical for p in self._phrases if _applies(p.rooms, room)})
+            matcher = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
+            terms = _RoomTerms(tokens, phrases, frozenset(phrases), matcher)
+            self._rooms[room] = terms
+        return terms
 
     def _keep(self, room: str, text: str, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
-        tokens = {t for t, scopes in self._tokens.items() if any(_applies(r, room) for r in scopes)}
-        phrases = [p.canonical for p in self._phrases if _applies(p.rooms, room)]
-        if not tokens and not phrases:
+        terms = self._for_room(room)
+        if not terms.tokens and terms.matcher is None:
             return evidence
-        spans = self._spans(text, phrases) if phrases else []
-        exact = set(phrases)
+        spans = self._spans(text, terms) if terms.matcher is not None else []
         kept = []
         for ev in evidence:
-            if ev.term.lower() in tokens or self._norm.canonical(ev.term) in exact:
+            if ev.term.lower() in terms.tokens or self._norm.canonical(ev.term) in terms.exact:
                 continue
             if any(a <= ev.start and ev.end <= b for a, b in spans):
                 continue
             kept.append(ev)
         return tuple(kept)
 
-    def _spans(self, text: str, phrases: list[str]) -> list[tuple[int, int]]:
-        """Return the original-text spans of every occurrence of the phrases."""
+    def _spans(self, text: str, terms: _RoomTerms) -> list[tuple[int, int]]:
+        """Return the original-text spans of every occurrence of the room's phrases."""
+        assert terms.matcher is not None
         views = self._norm.views(text)
-        collapsed = views.collapsed
-        found: list[tuple[int, int]] = []
-        for phrase in phrases:
-            at = collapsed.find(phrase)
-            while at >= 0:
-                found.append((at, at + len(phrase)))
-                at = collapsed.find(phrase, at + 1)
+        found = terms.matcher.find_matches_as_indexes(views.collapsed, overlapping=True)
         if not found:
             return []
         to_original = self._norm.span_mapper(text, views.base)
-        return [to_original(a, b) for a, b in found]
+        return [to_original(a, b) for _, a, b in found]
