@@ -68,7 +68,8 @@ async def main(n: int) -> None:
         CONFIG.replace("HASH", hash_secret("hashed-pass")), env={"PW": "env-pass"}
     )
     service = build_service(config, registry=CollectorRegistry())
-    async with running(service) as base, aiohttp.ClientSession() as http:
+    jar = aiohttp.CookieJar(unsafe=True)  # keep the cookie of a 127.0.0.1 server
+    async with running(service) as base, aiohttp.ClientSession(cookie_jar=jar) as http:
         login = f"{base}/api/v1/login"
         async with http.post(login, json={"user": "boss", "password": "env-pass"}) as r:
             assert r.status == 200
