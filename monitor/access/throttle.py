@@ -1,10 +1,11 @@
 """Throttle failed logins and tokens per client address and per user, in bounded memory.
 
-Two tables, each bounded:
+Three tables, each bounded:
 - addresses (IPv6 by /64): ADDRESS_LIMIT failures in WINDOW refuse that address, for
   every user. Checked first, so a stranger guessing at a known user is stopped here.
-- users: past USER_FREE failures, attempts for that user are spaced (1, 2, 4 ... USER_MAX_DELAY seconds after the last failure). The
-  user is slowed, never locked out: strangers cannot deny a known user their login.
+- users: past USER_FREE failures, attempts for that user are spaced (1, 2, 4 ...
+  USER_MAX_DELAY seconds after the last failure). The user is slowed, never locked out:
+  strangers cannot deny a known user their login.
   Known users have a table only the directory's people reach (junk names cannot push out
   the record of the user under attack); unknown names get the same answers from a table
   of their own that evicts freely.
