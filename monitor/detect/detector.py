@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
-from monitor.detect.contact import ContactRules, UserWindow
+from monitor.detect.contact import ContactRules, UserWindow, links
 from monitor.detect.lexicon import CompiledLexicon
 from monitor.detect.normalize import Normalizer, default_normalizer
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer
@@ -51,7 +51,7 @@ class SensitiveFinding:
     category: str
     severity: Severity
     evidence: tuple[Evidence, ...]
-    via: str = "lexicon"  # lexicon | contact | window
+    via: str = "lexicon"  # lexicon | contact | window | link | split
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,14 @@ class LexiconDetector:
         contact = self.contact_category
         if contact is not None and scope in self._scopes[contact.id]:
             cue = cue or contact.id in found
-            if cue or not _MAYBE_TOKEN_CHARS.isdisjoint(views.base):
+            latin = not _MAYBE_TOKEN_CHARS.isdisjoint(views.base)
+            if latin:
+                for value, start, end in links(text):
+                    found.setdefault(contact.id, []).append(
+                        Evidence(contact.id, f"link:{value}", start, end)
+                    )
+                    via.setdefault(contact.id, "link")
+            if cue or latin:
                 self._contact(text, views.base, user, ts, cue, found, via, contact.id)
         sensitive = [
             SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])

@@ -42,8 +42,6 @@ KINDS = frozenset(
     }
 )
 SCOPES = frozenset({"comment", "speech"})
-# Categories the detector reports that a set files under a broader one.
-ALIASES = {"platform_diversion": "contact_diversion"}
 
 
 class LabeledSetError(ValueError):
@@ -83,7 +81,9 @@ def read_rows(path: Path) -> list[Row]:
             continue
         cols = line.split("\t", 4)
         if len(cols) != 5:
-            raise LabeledSetError(path, number, "$", f"expected 5 tab-separated columns, got {len(cols)}")
+            raise LabeledSetError(
+                path, number, "$", f"expected 5 tab-separated columns, got {len(cols)}"
+            )
         label, category, kind, scope, body = cols
         if label not in ("0", "1"):
             raise LabeledSetError(path, number, "label", "must be 1 (flag) or 0 (clean)")
@@ -143,7 +143,6 @@ def score(rows: list[Row], analyzer: Analyzer, name: str) -> LabeledReport:
         found: set[str] = set()
         for i, part in enumerate(row.parts):
             found |= analyzer.categories(part, row.scope, user, float(i))
-        found = {ALIASES.get(c, c) for c in found}
         if row.label:
             for table, key in (
                 (report.recall_by_kind, row.kind),
@@ -184,7 +183,9 @@ def render(report: LabeledReport, show_rows: bool = False) -> str:
     for kind in ("hard_negative", "chatter"):
         c = report.negatives(kind)
         lines.append(f"  false positives on {kind}: {c.flagged}/{c.rows} = {c.rate:.2%}")
-    others = {k: c for k, c in report.flagged_by_kind.items() if k not in ("hard_negative", "chatter")}
+    others = {
+        k: c for k, c in report.flagged_by_kind.items() if k not in ("hard_negative", "chatter")
+    }
     if others:
         lines.append(
             "  false positives on other clean rows: "

@@ -179,8 +179,8 @@ class CompiledLexicon:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
             if not self._bounded(text, hit):
                 continue
-            if hit.term.role is Role.CUE and not hit.homophone:
-                result.cues.append(hit)
+            if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
+                result.cues.append(hit)  # a one-character sound-alike only enables number rules
             else:
                 result.deny.append(hit)
         return result

@@ -4,7 +4,9 @@ Every view is built from C-level calls (`str.translate`, one regex) so the hot p
 cheap; offset maps are computed only for comments that hit (a few percent).
 
 - base: NFKC-style folds, styled digits and letters, full width, case, traditional to
-  simplified, with separators, symbols, emoji and zero-width characters deleted.
+  simplified, symbols and emoji that stand for a word replaced by it (➕ -> 加, 🐧 -> 企鹅;
+  data/substitutions.tsv), the other separators, symbols, emoji and zero-width characters
+  deleted.
 - collapsed: base with runs of one character collapsed (加加微微信 -> 加微信).
 - pinyin: collapsed with every Hanzi replaced by a private-use code for its toneless
   syllable (薇信 and 威信 read like 微信); same length as collapsed.
@@ -93,6 +95,10 @@ class Normalizer:
 
     def __init__(self) -> None:
         self.fold = FoldTable(_data("fold.tsv"))
+        for line in _data("substitutions.tsv"):
+            symbol, _, meaning = line.partition("\t")
+            if len(symbol) == 1 and meaning:
+                self.fold[ord(symbol)] = meaning if len(meaning) != 1 else ord(meaning)
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
         for line in _data("pinyin.tsv"):
