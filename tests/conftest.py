@@ -9,6 +9,8 @@ import pytest
 
 from tests.redis_server import REDIS_SERVER, RedisServer
 
+pytest_plugins = ["tests.skip_guard"]
+
 
 def _need_redis() -> None:
     if not Path(REDIS_SERVER).exists():

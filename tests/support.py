@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from monitor.access.passwords import MIN_ITERATIONS, hash_secret
@@ -44,3 +45,21 @@ async def running(service: Service) -> AsyncIterator[str]:
     finally:
         stop.set()
         await task
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[object]] | Callable[[], object],
+    within: float = 10.0,
+    what: str = "condition",
+) -> None:
+    """Poll `check` (sync or async) until it is true; fail naming `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(0.02)

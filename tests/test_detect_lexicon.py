@@ -161,3 +161,12 @@ def test_complaint_file_errors_name_the_line(tmp_path: Path) -> None:
     (tmp_path / "complaints.tsv").write_text("fake\t假货\nnot-a-category\t坏\n", "utf-8")
     assert det.reload() is False
     assert "complaints.tsv:2" in det.last_error and "unknown category" in det.last_error
+
+
+@pytest.mark.parametrize("text", ["先加微信支付定金再发货", "加微信付款更便宜"])
+def test_allowlist_drops_only_hits_wholly_inside_an_allowed_word(
+    detector: LexiconDetector, text: str
+) -> None:
+    # 微信支付 / 微信付款 are allowlisted; 加微信 overlaps them without lying inside, so it stays.
+    assert "contact_diversion" in cats(detector, text)
+    assert "contact_diversion" not in cats(detector, "可以用微信支付吗")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -144,9 +145,11 @@ class _Categories:
         return {f.category for f in self.detector.analyze(text, scope, user, ts).sensitive}
 
 
-def labeled_sets(data: Path, extra: list[str]) -> list[Path]:
+def labeled_sets(data: Path, extra: list[str], blind: bool) -> list[Path]:
     """Return the labeled sets `eval` scores: the development set, the blind set, extras."""
-    found = [data / "detect" / "dev.tsv", data / "blind" / "sensitive.tsv"]
+    found = [data / "detect" / "dev.tsv"]
+    if blind:
+        found.append(data / "blind" / "sensitive.tsv")
     return [p for p in found if p.exists()] + [Path(x) for x in extra]
 
 
@@ -155,8 +158,17 @@ def is_blind(path: Path) -> bool:
     return "blind" in path.resolve().parent.parts
 
 
+def _is_negative(detector: LexiconDetector) -> Callable[[str], bool]:
+    def is_negative(text: str) -> bool:
+        verdict = detector.analyze(text, "comment").sentiment
+        return bool(verdict and verdict.negative)
+
+    return is_negative
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from monitor.detect.evaluate import DATA, evaluate, render, review_false_positives
+    from monitor.detect.evaluate_classifiers import report_all
     from monitor.detect.labeled import LabeledSetError, read_rows, score
     from monitor.detect.labeled import render as render_labeled
 
@@ -166,7 +178,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else DATA
     if not args.sets_only:
         print(render(evaluate(detector, data), args.verbose))
-    for path in labeled_sets(data, args.set):
+    for path in labeled_sets(data, args.set, args.blind):
         try:
             rows = read_rows(path)
         except (OSError, LabeledSetError) as exc:
@@ -176,6 +188,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(render_labeled(report, args.verbose and not is_blind(path)))
     if args.sets_only:
         return 0
+    print(report_all(_is_negative(detector), data, blind=args.blind))
     reviews = review_false_positives(detector)
     if reviews is not None:
         flagged, total = reviews
@@ -209,6 +222,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--sets-only", action="store_true", help="score only the labeled sets (with kinds)"
     )
+    p.add_argument("--blind", action="store_true", help="also the frozen blind sets in data/blind/")
     p.set_defaults(func=cmd_eval)
 
 

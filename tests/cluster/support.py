@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
-
 from config.loader import load_config_text
 from config.schema import Config
 
@@ -53,18 +49,3 @@ sources:
 
 def cluster_config(redis_url: str, **kwargs: object) -> Config:
     return load_config_text(cluster_yaml(redis_url, **kwargs))  # type: ignore[arg-type]
-
-
-async def wait_for(
-    check: Callable[[], Awaitable[bool]] | Callable[[], bool], within: float, what: str
-) -> None:
-    """Poll `check` until it is true; fail with `what` after `within` seconds."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}")

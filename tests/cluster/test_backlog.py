@@ -18,8 +18,8 @@ from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.collectors.redis_stream import GROUP, stream_key
 from monitor.events import parse_event
-from tests.cluster.support import cluster_config, wait_for
-from tests.support import running
+from tests.cluster.support import cluster_config
+from tests.support import running, wait_for
 
 TOKEN = {"Authorization": "Bearer ingest-token-123456"}
 ROOMS = ["room-0", "room-1"]

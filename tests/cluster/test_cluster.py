@@ -14,7 +14,8 @@ from monitor.app import Service, build_service
 from monitor.cluster.leases import preferred_owner
 from monitor.collectors.redis_stream import GROUP, stream_key
 from monitor.events import parse_event
-from tests.cluster.support import cluster_config, wait_for
+from tests.cluster.support import cluster_config
+from tests.support import wait_for
 
 ROOMS = [f"room-{i}" for i in range(6)]
 Starter = Callable[[str], "asyncio.Future[Service]"]

@@ -10,8 +10,9 @@ import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 
 from monitor.app import Service, build_service
-from tests.cluster.support import cluster_config, wait_for
+from tests.cluster.support import cluster_config
 from tests.cluster.test_cluster import ROOMS, comment, owned, settled
+from tests.support import wait_for
 
 # Rooms never comment in this test: the plan's silence clock runs for every room from the
 # moment its owner starts ticking it, which makes each engine's rooms visible.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
-from collections.abc import Callable
 
 from aiohttp import web
+
+from tests.support import wait_for as wait_for  # the collectors tests import it from here
 
 
 def free_port() -> int:
@@ -80,14 +80,3 @@ class FakeServer:
                     await ws.send_str(data)
                 sent += 1
         return sent
-
-
-async def wait_for(predicate: Callable[[], object], within: float = 10.0) -> None:
-    """Wait until predicate() is true, failing the test after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + within
-    step = 0.02
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError(f"condition not met within {within}s")
-        await asyncio.sleep(step)

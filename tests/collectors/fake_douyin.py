@@ -38,6 +38,7 @@ def push_frame(
     cursor: str = "",
     internal_ext: str = "",
     heartbeat_duration: int = 15,
+    seq_id: int | None = None,
 ) -> bytes:
     resp = pb.Response(
         messages=messages,
@@ -47,7 +48,14 @@ def push_frame(
         need_ack=need_ack,
     )
     payload = resp.SerializeToString()
-    frame = pb.PushFrame(seq_id=log_id, log_id=log_id, payload_encoding="pb", payload_type="msg")
+    # The real service sends a small per-connection seq_id and a large, unrelated log_id; the ack
+    # must echo log_id. Keeping them different here is what catches an ack built from seq_id.
+    frame = pb.PushFrame(
+        seq_id=seq_id if seq_id is not None else log_id % 1000 + 1,
+        log_id=log_id,
+        payload_encoding="pb",
+        payload_type="msg",
+    )
     if compress:
         frame.headers.add(key="compress_type", value="gzip")
         payload = gzip.compress(payload)
@@ -67,11 +75,15 @@ class FakeDouyin(FakeServer):
         self.pongs = 0
         self.dropped_for_pong = 0
         self.reject_handshake = 0  # answer this many handshakes with HTTP 200 + DEVICE_BLOCKED
-        self._log_ids = itertools.count(1)
+        # Real log ids are large and unrelated to the frame's seq_id (see push_frame).
+        self._log_ids = itertools.count(7_302_118_553_000_000_001, 7919)
+        self.sent_log_ids: list[int] = []
         self.app.router.add_get(PATH, self._push)
 
     def next_log_id(self) -> int:
-        return next(self._log_ids)
+        log_id = next(self._log_ids)
+        self.sent_log_ids.append(log_id)
+        return log_id
 
     async def _push(self, request: web.Request) -> web.StreamResponse:
         if self.reject_handshake > 0:

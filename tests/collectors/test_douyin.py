@@ -200,7 +200,8 @@ async def test_acks_heartbeats_pings_and_reconnect() -> None:
             await fake.push([chat("一", 1), chat("二", 2)], internal_ext="ext-a")
             await wait_for(lambda: sink.texts() == ["一", "二"])
             await wait_for(lambda: fake.acks)
-            assert fake.acks[0] == (1, b"ext-a")  # same log_id, payload = internal_ext
+            # the ack echoes the frame's log_id (never its seq_id) with internal_ext as payload
+            assert fake.acks[0] == (fake.sent_log_ids[0], b"ext-a")
             await wait_for(lambda: fake.heartbeats >= 3 and fake.pongs >= 3)
             assert fake.dropped_for_pong == 0  # we answer the server's pings
             await fake.broadcast(b"\x08\x01\x12")  # truncated protobuf mid-stream

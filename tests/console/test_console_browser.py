@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiohttp
@@ -151,8 +152,16 @@ async def test_console_merges_grouped_comments_and_rereads_what_it_missed(
             await running.incident("r1", n=1, tag="c")
             await expect(comments).to_have_count(first + 5)
             await expect(page.locator(".detail")).to_contain_text("加我微信c0")
+            # Later updates (escalation, the feed's own bookkeeping) may still land: wait until
+            # the page's copy has caught up with the stored one instead of comparing two reads.
             alert = await stored()
-            held = await page.evaluate(f"S.alerts.get('{alert.id}').version")
+            deadline = asyncio.get_running_loop().time() + 10
+            while True:
+                held = await page.evaluate(f"S.alerts.get('{alert.id}').version")
+                alert = await stored()
+                if held == alert.version or asyncio.get_running_loop().time() > deadline:
+                    break
+                await asyncio.sleep(0.05)
             assert held == alert.version and len(alert.comments) == first + 5
             assert errors == []
         finally:

@@ -13,9 +13,10 @@ import redis.asyncio as aioredis
 
 from alerts.store.redis import RedisStore
 from monitor.collectors.redis_stream import FIELD, GROUP, stream_key
-from tests.cluster.support import cluster_yaml, wait_for
+from tests.cluster.support import cluster_yaml
 from tests.faults.instances import Instance
 from tests.redis_server import RedisServer
+from tests.support import wait_for
 
 ROOMS = [f"room-{i}" for i in range(6)]
 EVENTS = 3_000

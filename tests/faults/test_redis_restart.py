@@ -15,9 +15,9 @@ from alerts.store.redis import RedisStore
 from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
-from tests.cluster.support import cluster_yaml, wait_for
+from tests.cluster.support import cluster_yaml
 from tests.redis_server import RedisServer
-from tests.support import running
+from tests.support import running, wait_for
 
 TOKEN = {"Authorization": "Bearer ingest-token-123456"}
 
@@ -66,9 +66,12 @@ async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
                 await asyncio.sleep(0.01)
 
         loader = asyncio.create_task(load())
-        await asyncio.sleep(1.0)
+        await wait_for(lambda: len(accepted) >= 400, 15, "load accepted before the restart")
         await asyncio.to_thread(server.restart, down_for=1.5)
-        await asyncio.sleep(2.0)
+        after_restart = len(accepted)
+        await wait_for(
+            lambda: len(accepted) >= after_restart + 400, 20, "load accepted after the restart"
+        )
         stop_load.set()
         await loader
         store = RedisStore.from_url(server.url, prefix="rw")

@@ -1,0 +1,117 @@
+"""Viewer questions the room should answer: price, size, stock, shipping, after-sales, usage.
+
+A comment is a question to answer when it asks (a question mark, a final particle such
+as 吗 or 呢, or a question word such as 多少 or 有没有) about one of the topics below, and
+it is neither a complaint phrased as a question (怎么还没发货, 为什么不退款: negative
+sentiment, handled as such) nor a rhetorical or chatty question (有人吗, 怎么这么好看,
+主播吃饭了吗). Rules only: a cheap regex decides first whether the comment asks at all,
+so the ~80% of comments that don't ask cost one C-level search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import ahocorasick_rs
+
+TOPICS = ("price", "size", "stock", "shipping", "after_sales", "usage", "product", "discount")
+MAX_CHARS = 200  # a question is short; longer input is read up to here
+
+# Does the comment ask at all? (Anything not matching is not a question: fast path.)
+_ASKS = re.compile(
+    r"[?？]|吗|么|嘛|呢|多少|多钱|几|什么|谁|还是|(.)不\1|不[啊呀呢]?$|没[啊呀]?$|啥|怎么|怎样|咋|哪|如何|是否|多久|多大|多长|多重|多高|多宽|"
+    r"有没有|能不能|可不可以|可以不|是不是|会不会|要不要|用不用|行不行|好不好|够不够|贵不贵|"
+    r"有木有|有无|请问|问下|问一下|想问|求问|求链接|求尺码|有货没|还有没|能.{0,4}不[?？]?$|"
+    r"[有能会可行要是]没有?$|[有能会可行要是]不$"
+)
+# A complaint phrased as a question is negative sentiment, not a question to answer.
+_COMPLAINT = re.compile(
+    r"怎么还|咋还|为什么还|为啥还|为什么不|为啥不|为什么没|为啥没|凭什么|到底|难道|"
+    r"什么时候才|啥时候才|还要等多久|还要多久|都.{0,4}[天周月]了|[几好]天了|这么久|这么慢|"
+    r"怎么回事|咋回事|什么情况|啥情况|搞什么|搞啥|什么鬼|啥玩意|什么玩意|有病|"
+    r"为什么|为啥|查不到|怎么.{0,6}不[到了上动回发]|"
+    r"骗|坑|垃圾|差评|投诉|举报|退钱|假货|破|烂|坏了(?!怎么|咋|能|可以|包|找)|发霉|霉味|臭|恶心|没人[管理回]|不理|不回|"
+    r"还没[发到收回退寄]|还不[发到退回]|一直不|一直没|不给|拒绝|耍|忽悠|智商税|"
+    r"怎么[这那]么(?:差|慢|贵|薄|小|臭|难)|咋[这那]么(?:差|慢|贵|薄|小|臭|难)|"
+    r"是不是(?:骗|假|坑|二手|翻新|旧)|有没有人管|管不管|能不能(?:快点|靠谱)|"
+    r"不是说.{0,8}吗|说好的.{0,8}呢|说好的.{0,8}吗"
+)
+# Rhetorical or chatty: asks, but nobody needs to answer.
+_RHETORICAL = re.compile(
+    r"有人吗|在吗|在不在|谁懂|还有谁|是我一个人|只有我|就我|谁不|谁能不|不香吗|不好吗|"
+    r"[这那咋怎][么样]*(?:也太|这么|那么|好)(?:好看|美|漂亮|便宜|划算|值|香|可爱|帅|会|厉害|甜|绝)|"
+    r"也太.{1,4}了吧|太.{1,4}了吧|是魔鬼吗|是仙女吗|什么神仙|哪来的神仙|怎么做到的|"
+    r"吃饭了吗|吃了吗|下播|开播|几点播|主播[几多]大|主播多高|主播.{0,3}(?:哪里人|哪儿人|结婚|男朋友|女朋友|单身|名字|叫什么|几岁)|"
+    r"今天穿的|背景音乐|什么歌|bgm|好不好看|美不美|好看吗|好看不|漂亮吗|"
+    r"你们说呢|对吧|是吧|懂吗|知道吗|信吗|敢信|真的假的|不会吧|我没看错吧|"
+    r"买了吗|抢到了吗|抢到没|你们买了|有没有姐妹|有没有家人|有谁买"
+)
+
+
+def load_topic_terms(text: str) -> dict[str, tuple[str, ...]]:
+    """Return the topic words of a `topic<TAB>words` table; an unknown topic is an error."""
+    terms: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        topic, tab, words = line.partition("\t")
+        if not tab or topic not in TOPICS:
+            raise ValueError(f"questions table line {number}: unknown topic {topic!r}")
+        terms.setdefault(topic, []).extend(words.lower().split())
+    return {topic: tuple(words) for topic, words in terms.items()}
+
+
+TOPIC_TERMS = load_topic_terms(
+    resources.files("monitor.detect").joinpath("data", "questions.tsv").read_text("utf-8")
+)
+# When several topics match, the more specific one wins the tie.
+_PRIORITY = {t: i for i, t in enumerate(
+    ("after_sales", "shipping", "discount", "stock", "price", "usage", "size", "product")
+)}  # fmt: skip
+_TERMS = [(term, topic) for topic, terms in TOPIC_TERMS.items() for term in terms]
+_AUTOMATON = ahocorasick_rs.AhoCorasick([t for t, _ in _TERMS])
+# Weight of a topic word: one-character words are weak (价, 码, 钱), long ones strong.
+_WEIGHTS = [min(3.0, 0.5 * len(t)) if len(t) > 1 else 0.4 for t, _ in _TERMS]
+_TOPIC_OF = [topic for _, topic in _TERMS]
+_STATEMENT = re.compile(
+    r"^(?:已|刚|我买了|买了|拍了|下单了|到了|收到)|好几|没几|几乎|什么都|怎么都|多少有点"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionVerdict:
+    """A viewer question the room should answer: its topic and a confidence in 0..1."""
+
+    topic: str  # price|size|stock|shipping|after_sales|usage|product|discount
+    score: float
+
+
+def classify_question(text: str) -> QuestionVerdict | None:
+    """Return the question's topic when the comment is a question to answer, else None."""
+    t = text[:MAX_CHARS].strip().lower()
+    if len(t) < 2 or _ASKS.search(t) is None:
+        return None
+    if _COMPLAINT.search(t) is not None or _RHETORICAL.search(t) is not None:
+        return None
+    scores: dict[str, float] = {}
+    try:
+        matches = _AUTOMATON.find_matches_as_indexes(t, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
+        t = t.encode("utf-8", "replace").decode("utf-8")
+        matches = _AUTOMATON.find_matches_as_indexes(t, overlapping=True)
+    for index, _, _ in matches:
+        topic = _TOPIC_OF[index]
+        scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
+    if not scores:
+        return None
+    topic = max(scores, key=lambda k: (scores[k], -_PRIORITY[k]))
+    strength = scores[topic]
+    asks = 1.0
+    if _STATEMENT.search(t) is not None and not t.endswith(("?", "？", "吗")):
+        asks -= 0.5
+    score = min(1.0, 0.25 * asks + 0.25 * min(strength, 3.0))
+    if score < 0.5:
+        return None
+    return QuestionVerdict(topic, round(score, 3))
