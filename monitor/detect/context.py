@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from importlib import resources
 
 import rjieba
 
+ORDINARY_FREQ = 2000  # a common word's count in jieba's dictionary
 # Characters that make grammar, not meaning: a dictionary word that straddles a hit only
 # through them (不去 across 去死 in 不去死) says nothing about the hit.
 FUNCTION_CHARS = frozenset(
@@ -26,18 +28,65 @@ FUNCTION_CHARS = frozenset(
 )
 # What follows 最好 when it means 'had better' rather than 'the best'.
 _CLAIM_AFTER_ZUIHAO = frozenset("的用吃看穿喝闻卖听玩")
-_CLAIM_BEFORE_DIYI = ("销量", "全网", "行业", "全国", "全球", "世界", "中国", "国内", "排名", "业内",
-                      "市场", "同类", "品类", "亚洲", "天下", "宇宙", "绝对", "真正", "公认")
+_CLAIM_BEFORE_DIYI = (
+    "销量",
+    "全网",
+    "行业",
+    "全国",
+    "全球",
+    "世界",
+    "中国",
+    "国内",
+    "排名",
+    "业内",
+    "市场",
+    "同类",
+    "品类",
+    "亚洲",
+    "天下",
+    "宇宙",
+    "绝对",
+    "真正",
+    "公认",
+)
 _CLAIM_AFTER_DIYI = ("品牌", "名", "家", "好", "大", "的品", "款爆", "选择")
 WEAK_AD_TERMS = frozenset({"最", "最好", "第一", "唯一", "首个", "首选", "顶级", "首家"})
-SET_PHRASES = ("最后", "最近", "最终", "最初", "最起码", "最主要", "最多", "最少", "最早",
-               "最晚", "最快", "最迟", "最好是", "最新款", "第一时间", "唯一要", "唯一的缺点",
-               "唯一不足")
+SET_PHRASES = (
+    "最后",
+    "最近",
+    "最终",
+    "最初",
+    "最起码",
+    "最主要",
+    "最多",
+    "最少",
+    "最早",
+    "最晚",
+    "最快",
+    "最迟",
+    "最好是",
+    "最新款",
+    "第一时间",
+    "唯一要",
+    "唯一的缺点",
+    "唯一不足",
+)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> None:
+    """Add the shipped ordinary compounds to the segmenter's dictionary (once)."""
+    data = resources.files("monitor.detect").joinpath("data", "ordinary_words.txt")
+    for line in data.read_text("utf-8").splitlines():
+        word = line.strip()
+        if word and not word.startswith("#"):
+            rjieba.add_word(word, ORDINARY_FREQ, "n")
 
 
 @lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[tuple[str, int, int], ...]:
     """Return the dictionary words of a text with their spans (no HMM guesses)."""
+    _dictionary()
     out = []
     pos = 0
     for word in rjieba.cut(text, False):
@@ -47,18 +96,23 @@ def segment(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def inside_ordinary_word(
-    text: str, start: int, end: int, other_term: Callable[[str, int, int], bool]
+    text: str,
+    start: int,
+    end: int,
+    other_term: Callable[[str, int, int], bool],
+    written_differs: bool = False,
 ) -> bool:
     """Return True when a dictionary word straddles or strictly contains text[start:end].
 
     `other_term(word, a, b)` says whether the word at a..b holds a listed term other than
-    the hit itself; such a word is no alibi.
+    the hit itself; such a word is no alibi. A sound-alike hit (`written_differs`) that is
+    itself a dictionary word is that word (耍单, 佳味), not the term it sounds like.
     """
     for word, a, b in segment(text):
         if b <= start or a >= end or len(word) < 2:
             continue
         if a == start and b == end:
-            return False  # the hit is a word of its own
+            return written_differs  # the hit is a word of its own
         if a <= start and end <= b:
             return not other_term(word, a, b)
         if a < start < b <= end:
@@ -92,7 +146,11 @@ def is_claim(text: str, start: int, end: int) -> bool:
     if term == "最":
         # 最 + an adjective is a superlative claim; 最 + a verb or anything else is an adverb.
         for (word, tag), a, _ in segment_tagged(text):
-            if (a == start and len(word) > 1) or a == end:
+            if a == start and len(word) > 1:
+                if word in WEAK_AD_TERMS:  # 最好 decides for itself
+                    return is_claim(text, start, start + len(word))
+                return tag[:1] in ("a", "z")
+            if a == end:
                 return tag[:1] in ("a", "z")
         return False
     if term == "唯一":
@@ -103,6 +161,7 @@ def is_claim(text: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=1024)
 def segment_tagged(text: str) -> tuple[tuple[tuple[str, str], int, int], ...]:
     """Return the words of a text with their part-of-speech tags and spans."""
+    _dictionary()
     out = []
     pos = 0
     for word, tag in rjieba.tag(text, False):

@@ -9,7 +9,8 @@ cheap; offset maps are computed only for comments that hit (a few percent).
   deleted.
 - collapsed: base with runs of one character collapsed (加加微微信 -> 加微信).
 - pinyin: collapsed with every Hanzi replaced by a private-use code for its toneless
-  syllable (薇信 and 威信 read like 微信); same length as collapsed.
+  syllable (薇信 and 威信 read like 微信; -ing and -eng read like -in and -en, so 卫星
+  does too); same length as collapsed.
 - digits: base with Chinese numerals mapped to digits, for contact and number rules only.
 """
 
@@ -101,11 +102,16 @@ class Normalizer:
                 self.fold[ord(symbol)] = meaning if len(meaning) != 1 else ord(meaning)
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
-        for line in _data("pinyin.tsv"):
-            syllable, _, chars = line.partition("\t")
-            code = PUA_BASE + len(self.syllables)
-            self.syllables.append(syllable)
-            self.pinyin.update(dict.fromkeys(map(ord, chars), code))
+        rows = [line.partition("\t")[::2] for line in _data("pinyin.tsv")]
+        self.syllables = [syllable for syllable, _ in rows]
+        known = set(self.syllables)
+        # Near-homophones read alike (卫星 like 微信): -ing and -eng share -in and -en's code.
+        self.syllable_codes: dict[str, str] = {}
+        for i, (syllable, chars) in enumerate(rows):
+            fuzzy = syllable[:-1] if syllable.endswith(("ing", "eng")) else syllable
+            index = self.syllables.index(fuzzy) if fuzzy != syllable and fuzzy in known else i
+            self.syllable_codes[syllable] = chr(PUA_BASE + index)
+            self.pinyin.update(dict.fromkeys(map(ord, chars), PUA_BASE + index))
         self.digits: dict[int, int] = {}
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
