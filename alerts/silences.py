@@ -100,6 +100,10 @@ class SilenceBook:
             await self._store.put_item(SILENCES, s.id, s.to_dict())
         return s
 
+    async def get(self, silence_id: str) -> Silence | None:
+        item = (await self._store.get_items(SILENCES)).get(silence_id)
+        return None if item is None else Silence.from_dict(item)
+
     async def all(self) -> list[Silence]:
         items = await self._store.get_items(SILENCES)
         return sorted((Silence.from_dict(v) for v in items.values()), key=lambda s: s.created_at)

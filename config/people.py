@@ -1,8 +1,10 @@
 """People: controllers, supervisors and admins, their teams and the rooms they answer for.
 
-Secrets (passwords, API tokens) are stored as `pbkdf2_sha256$ITER$SALT$HASH` strings
-(`roomwatch hash-password` makes one). A plain secret is accepted only when it comes
-from `${ENV}` substitution, or when `allow_plain_secrets` is set (the demo does).
+Secrets (passwords, API tokens) are given as argon2id hashes (`$argon2id$...`, made by
+`roomwatch hash-password`; older `pbkdf2_sha256$...` hashes still verify), tokens as
+`TOKENID:HASH` (`roomwatch hash-password --token`). A plain secret is accepted only when it
+comes from `${ENV}` substitution, or when `allow_plain_secrets` is set (the demo does).
+Secrets given here always win over the store: see docs/security.md.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import Field
 from config.base import Section
 
 HASH_PREFIX = "pbkdf2_sha256$"
+ARGON2_PREFIX = "$argon2id$"
 PERSON_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
 
 
@@ -21,8 +24,10 @@ class PersonConfig(Section):
     id: str = Field(pattern=PERSON_ID)
     name: str = ""
     role: str = Field("controller", pattern="^(controller|supervisor|admin)$")
-    password: str = Field("", description="a 'pbkdf2_sha256$...' hash, or plain via ${ENV}")
-    tokens: list[str] = Field(default_factory=list, description="API token hashes (or ${ENV})")
+    password: str = Field("", description="an '$argon2id$...' hash, or plain via ${ENV}")
+    tokens: list[str] = Field(
+        default_factory=list, description="'TOKENID:$argon2id$...' token hashes (or ${ENV})"
+    )
     rooms: list[str] = Field(default_factory=list, description="rooms a controller answers for")
 
 
@@ -67,7 +72,10 @@ def literal_secret_problems(raw: dict[str, Any]) -> list[tuple[tuple[str | int, 
 
 
 def _hashed_or_env(value: str) -> bool:
-    return value.startswith(HASH_PREFIX) or (value.startswith("${") and value.endswith("}"))
+    hashed = value.partition(":")[2] if ":" in value[:17] else value
+    return hashed.startswith((HASH_PREFIX, ARGON2_PREFIX)) or (
+        value.startswith("${") and value.endswith("}")
+    )
 
 
 def people_problems(

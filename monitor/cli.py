@@ -12,6 +12,7 @@ from pathlib import Path
 
 from config.loader import ConfigError, default_config_path, load_config
 from config.schema import Config
+from monitor.access.passwords import is_hashed
 
 log = logging.getLogger("roomwatch")
 
@@ -48,7 +49,7 @@ def _serve(config: Config, port: int | None, host: str | None, banner: bool) -> 
         )
         if banner:
             for person in config.people.users:
-                if person.password and not person.password.startswith("pbkdf2_sha256$"):
+                if person.password and not is_hashed(person.password):
                     print(f"  login {person.id} / {person.password}  ({person.role})", flush=True)
             print("Press Ctrl-C to stop.", flush=True)
 

@@ -64,6 +64,13 @@ class ServiceMetrics:
             registry=registry,
         )
         self.build_info.labels(package_version()).set(1)
+        # Counted here, never in the audit log (monitor/access/failures.py).
+        self.auth_failures = Counter(
+            "roomwatch_auth_failures_total",
+            "Failed authentications: wrong logins, unknown tokens, throttled attempts.",
+            ["kind", "reason"],
+            registry=registry,
+        )
         self.events = Counter(
             "roomwatch_events_total",
             "Events accepted into the pipeline.",

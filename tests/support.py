@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from monitor.access.passwords import MIN_ITERATIONS, hash_secret
+from monitor.access.passwords import MIN_ITERATIONS, pbkdf2_hash
 from monitor.app import Service
 from monitor.runner import serve
 
@@ -19,7 +19,8 @@ async def grant_admin(service: Service) -> dict[str, str]:
 
     Call before `running(service)`; returns the Authorization header to send.
     """
-    hashed = hash_secret(TEST_ADMIN_TOKEN, iterations=MIN_ITERATIONS)
+    # An older unfiled rw1 token with a cheap PBKDF2 hash: still accepted, and fast in tests.
+    hashed = pbkdf2_hash(TEST_ADMIN_TOKEN, iterations=MIN_ITERATIONS)
     person = {"id": "test-admin", "role": "admin", "tokens": [hashed]}
     await service.store.put_item("people", "test-admin", person)
     return {"Authorization": f"Bearer {TEST_ADMIN_TOKEN}"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from importlib import resources
 
 import ahocorasick_rs
@@ -72,7 +73,7 @@ def test_segmentation_covers_the_run_exactly(run: str) -> None:
     translit = Transliterator(default_normalizer().syllable_codes)
     units = translit.segment(run)
     assert units[0][1] == 0 and units[-1][2] == len(run)
-    for (_, _, end, _), (_, start, _, _) in zip(units, units[1:], strict=False):
+    for (_, _, end, _), (_, start, _, _) in itertools.pairwise(units):
         assert end == start
     assert all(left == (run[a:b] not in translit.codes) for _, a, b, left in units)
 

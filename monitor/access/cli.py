@@ -1,4 +1,4 @@
-"""`roomwatch hash-password`: print a pbkdf2_sha256 hash for the people section of the config."""
+"""`roomwatch hash-password`: print an argon2id hash (or a new API token) for people.users."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ import argparse
 import getpass
 import sys
 
-from monitor.access.passwords import DEFAULT_ITERATIONS, MIN_ITERATIONS, hash_secret
+from monitor.access.passwords import hash_secret, new_token
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
+    if args.token:
+        token, token_id = new_token()
+        print(f"token (give it to the script, shown once): {token}")
+        print(f"config entry for people.users[].tokens:    {token_id}:{hash_secret(token)}")
+        return 0
     if args.stdin:
         plain = sys.stdin.readline().rstrip("\n")
     else:
@@ -20,15 +25,14 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     if not plain:
         print("roomwatch: empty password", file=sys.stderr)
         return 1
-    if args.iterations < MIN_ITERATIONS:
-        print(f"roomwatch: --iterations must be at least {MIN_ITERATIONS}", file=sys.stderr)
-        return 2
-    print(hash_secret(plain, iterations=args.iterations))
+    print(hash_secret(plain))
     return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("hash-password", help="hash a password or API token for people.users")
+    p = sub.add_parser("hash-password", help="hash a password, or make an API token, for people")
     p.add_argument("--stdin", action="store_true", help="read one line from stdin (no prompt)")
-    p.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS)
+    p.add_argument(
+        "--token", action="store_true", help="make a new API token and print its config entry"
+    )
     p.set_defaults(func=cmd_hash_password)

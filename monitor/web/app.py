@@ -13,6 +13,7 @@ from aiohttp import web
 
 from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory
+from monitor.access.failures import AuthFailures
 from monitor.access.sessions import SessionStore
 from monitor.exposition import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from monitor.exposition import render as render_metrics
@@ -101,6 +102,7 @@ def build_web_app(service: Service) -> web.Application:
         directory=Directory(config.people, tuple(r.id for r in config.rooms), service.store),
         sessions=SessionStore(service.store, service.clock, config.people.session_ttl),
         audit=AuditLog(service.store, service.clock),
+        failures=AuthFailures(service.metrics.auth_failures),
         self_auth=frozenset(
             str(path) for src in config.sources if (path := getattr(src, "callback_path", None))
         ),

@@ -4,14 +4,14 @@ Open without credentials: /healthz, /readyz (probes), the login page and its ass
 /metrics when server.metrics_public, and endpoints that check their own credentials
 (the ingest endpoint's source token, signed platform callbacks). Everything else needs a
 session or a token. Operator endpoints need a role (ROLE_RULES), and every state-changing
-request lands in the audit log: handlers record their own detailed entry, the middleware
-records the others.
+request of an authenticated person lands in the audit log: handlers record their own
+detailed entry, the middleware records the others. Failed logins and tokens never do
+(monitor/access/failures.py counts and logs them), so strangers cannot flush the log.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +19,9 @@ from aiohttp import web
 
 from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory, Person
+from monitor.access.failures import AuthFailures
 from monitor.access.sessions import SessionStore
+from monitor.access.throttle import TOKEN_ADDRESS_LIMIT, Throttle, address_key
 from monitor.web.keys import SERVICE
 from monitor.web.util import error_response, json_response, read_json
 
@@ -35,36 +37,19 @@ ROLE_RULES: list[tuple[str, frozenset[str] | None, tuple[str, ...]]] = [
     ("/api/v1/silences", frozenset({"POST", "PUT", "DELETE"}), ("supervisor", "admin")),
 ]
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-MAX_FAILURES = 5
-FAILURE_WINDOW = 300.0
-MAX_TOKEN_FAILURES = 30  # wrong bearer tokens per client address per FAILURE_WINDOW
-MAX_TRACKED = 10_000  # users/addresses with recent failures kept in memory
+MAX_TOKEN_FAILURES = TOKEN_ADDRESS_LIMIT
 
 
 @dataclass
 class Access:
-    """The people directory, sessions and audit log the web handlers share."""
+    """The people directory, sessions, audit log and failure throttle the handlers share."""
 
     directory: Directory
     sessions: SessionStore
     audit: AuditLog
+    failures: AuthFailures
     self_auth: frozenset[str] = frozenset()  # exact paths that check their own credentials
-    failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def throttled(self, user_id: str, limit: int = MAX_FAILURES) -> bool:
-        now = time.monotonic()
-        recent = [t for t in self.failures.get(user_id, []) if now - t < FAILURE_WINDOW]
-        if recent:
-            self.failures[user_id] = recent
-        else:
-            self.failures.pop(user_id, None)
-        return len(recent) >= limit
-
-    def failed(self, key: str) -> None:
-        """Count a failed login or token for `key` (oldest keys forgotten past MAX_TRACKED)."""
-        if key not in self.failures and len(self.failures) >= MAX_TRACKED:
-            self.failures.pop(next(iter(self.failures)))
-        self.failures.setdefault(key, []).append(time.monotonic())
+    throttle: Throttle = field(default_factory=Throttle)
 
 
 ACCESS = web.AppKey("access", Access)
@@ -135,18 +120,29 @@ def _is_open(request: web.Request) -> bool:
 class TokenThrottled(Exception):
     """Too many wrong bearer tokens from one address."""
 
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def client_address(request: web.Request) -> str:
+    """Return the throttle key of the client (behind trusted proxies: the forwarded one)."""
+    return address_key(request.remote)
+
 
 async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str] | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        # Wrong tokens are counted per address: guessing (or a hash check per guess) is
-        # cut off after MAX_TOKEN_FAILURES in FAILURE_WINDOW, as logins are per user.
-        key = f"token@{request.remote or '-'}"
-        if access.throttled(key, MAX_TOKEN_FAILURES):
-            raise TokenThrottled
+        # Wrong tokens are counted per address: guessing (at most one hash check a guess,
+        # found by the token's id) is cut off after TOKEN_ADDRESS_LIMIT in the window.
+        address = client_address(request)
+        key = f"token|{address}"
+        if (wait := access.throttle.address_wait(key, TOKEN_ADDRESS_LIMIT)) > 0:
+            raise TokenThrottled(wait)
         person = await access.directory.check_token(header[7:].strip())
         if person is None:
-            access.failed(key)
+            access.throttle.failed(key)
+            access.failures.record("token", "unknown token", address=address)
         return (person, "token") if person else None
     sid = request.cookies.get(COOKIE)
     if sid:
@@ -165,11 +161,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         return await handler(request)
     try:
         found = await _authenticate(request, request.app[ACCESS])
-    except TokenThrottled:
+    except TokenThrottled as exc:
         refused = error_response(
             429, "too many wrong tokens from this address: try again in a few minutes"
         )
-        refused.headers["Retry-After"] = str(int(FAILURE_WINDOW))
+        refused.headers["Retry-After"] = str(int(exc.wait) + 1)
         return refused
     if found is None:
         if request.path == "/" or (request.method == "GET" and request.path.endswith(".html")):
@@ -212,17 +208,26 @@ async def login(request: web.Request) -> web.Response:
         return error_response(400, "user: required")
     if not isinstance(password, str) or not password:
         return error_response(400, "password: required")
-    if access.throttled(user_id):
-        await access.audit.record(user_id, "login", ok=False, detail="throttled")
-        return error_response(429, "too many failed logins: wait a few minutes")
+    address = client_address(request)
+    # The address first: a stranger guessing is stopped before the user is even slowed.
+    wait = access.throttle.address_wait(f"login|{address}")
+    if wait == 0 and (wait := access.throttle.user_wait(user_id)) > 0:
+        access.throttle.failed(f"login|{address}")  # held against the address, not the user
+    if wait > 0:
+        access.failures.record("login", "throttled", user=user_id, address=address)
+        refused = error_response(429, "too many failed logins: wait a few seconds")
+        refused.headers["Retry-After"] = str(int(wait) + 1)
+        return refused
     person = await access.directory.check_password(user_id, password)
     if person is None:
-        access.failed(user_id)
-        await access.audit.record(user_id, "login", ok=False, detail="bad user or password")
+        known = user_id if access.directory.get(user_id) is not None else None
+        access.throttle.failed(f"login|{address}", known)
+        access.failures.record("login", "bad user or password", user=user_id, address=address)
         return error_response(401, "wrong user or password")
-    access.failures.pop(user_id, None)
+    access.throttle.succeeded(person.id)
     sid = await access.sessions.create(person.id)
-    await access.audit.record(person.id, "login", via="password")
+    request[USER], request[AUTH_VIA] = person, "password"
+    await audit(request, "login")
     resp = json_response(_me(access, person))
     resp.set_cookie(
         COOKIE,

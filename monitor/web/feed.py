@@ -37,6 +37,7 @@ LAGGED = 4000
 TRY_AGAIN = 1013
 CLOSE_TIMEOUT = 2.0
 SENT_WINDOW = 10_000
+MAX_SEQ = 2**63 - 1  # the store's seqs are signed 64-bit (Redis INCR)
 
 
 async def _send(ws: web.WebSocketResponse, text: str) -> None:
@@ -50,13 +51,7 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
     service = request.app[SERVICE]
     user = current_user(request)
     rooms = request.app[ACCESS].directory.rooms_of(user)
-    raw_after = request.query.get("after", "0")
-    try:
-        after = -1 if raw_after == "latest" else int(raw_after)
-    except ValueError:
-        raise bad_request("after: must be a sequence number or 'latest'") from None
-    if after < 0 and raw_after != "latest":
-        raise bad_request("after: must be 0 or more")
+    after = _after(request.query.get("after", "0"))
     heartbeat = HEARTBEAT
     # timeout bounds the closing handshake, so shutdown never waits on a silent client.
     # No permessage-deflate: items are small, and compressing every frame once per client
@@ -108,6 +103,18 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reader
     return ws
+
+
+def _after(raw: str) -> int:
+    """Return where replay starts (-1 for 'latest'), or raise 400 naming `after` and why."""
+    if raw == "latest":
+        return -1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 20:
+        raise bad_request("after: must be a sequence number (digits) or 'latest'")
+    after = int(raw)
+    if after > MAX_SEQ:
+        raise bad_request(f"after: must be at most {MAX_SEQ}")
+    return after
 
 
 async def _head(store: AlertStore, known: int) -> int:

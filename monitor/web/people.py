@@ -72,6 +72,11 @@ async def put_person(request: web.Request) -> web.Response:
     rooms = _str_list(body, "rooms", known_rooms) if "rooms" in body else current.rooms
     password = current.password
     if "password" in body:
+        if access.directory.password_from_config(user_id):
+            # The config (or its environment variable) wins: a stored copy would be ignored.
+            return error_response(
+                409, "password: set in the config for this person; change it there"
+            )
         plain = body["password"]
         if not isinstance(plain, str) or len(plain) < MIN_PASSWORD:
             raise bad_request(f"password: at least {MIN_PASSWORD} characters")
@@ -105,12 +110,13 @@ async def create_token(request: web.Request) -> web.Response:
     person = access.directory.get(user_id)
     if person is None:
         return error_response(404, "user_id: no such person")
-    token = new_token(user_id)
+    token, token_id = new_token()
     hashed = await asyncio.get_running_loop().run_in_executor(None, hash_secret, token)
-    await access.directory.save_person(replace(person, tokens=(*person.tokens, hashed)))
-    await audit(request, "token_create", target=user_id)
-    # The plain token is shown once; only its hash is kept.
-    return json_response({"user": user_id, "token": token}, status=201)
+    filed = f"{token_id}:{hashed}"
+    await access.directory.save_person(replace(person, tokens=(*person.tokens, filed)))
+    await audit(request, "token_create", target=user_id, detail=f"token id {token_id}")
+    # The plain token is shown once; only its hash is kept, filed under its id.
+    return json_response({"user": user_id, "token": token, "token_id": token_id}, status=201)
 
 
 async def put_team(request: web.Request) -> web.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
@@ -55,11 +56,27 @@ def int_query(request: web.Request, name: str, default: int, lo: int, hi: int) -
     return value
 
 
-def float_query(request: web.Request, name: str) -> float | None:
+MAX_TIMESTAMP = 1e11  # unix seconds (year 5138): past this a time is a mistake, not a date
+
+
+def float_query(
+    request: web.Request, name: str, lo: float = 0.0, hi: float = MAX_TIMESTAMP
+) -> float | None:
+    """Return a finite number query parameter within [lo, hi], or raise 400 naming it."""
     raw = request.query.get(name)
     if raw is None or raw == "":
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise bad_request(f"{name}: must be a number (unix seconds)") from None
+    return checked_number(name, value, lo, hi)
+
+
+def checked_number(name: str, value: float, lo: float, hi: float) -> float:
+    """Return value when finite and within [lo, hi], else raise 400 naming the field and why."""
+    if not math.isfinite(value):
+        raise bad_request(f"{name}: must be a finite number (not NaN or infinity)")
+    if not lo <= value <= hi:
+        raise bad_request(f"{name}: must be between {lo:g} and {hi:g}")
+    return value

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from alerts.clock import ManualClock
+from alerts.store.base import AlertStore
 from config.loader import load_config_text
 from monitor.app import Service, build_service
 from monitor.events import parse_event
@@ -74,10 +75,12 @@ class Running:
         return http
 
 
-async def start(config_text: str = CONFIG, **overrides: Any) -> tuple[Running, asyncio.Event, Any]:
-    config = load_config_text(config_text, env={})
+async def start(
+    config_text: str = CONFIG, *, env: dict[str, str] | None = None, store: AlertStore | None = None
+) -> tuple[Running, asyncio.Event, Any]:
+    config = load_config_text(config_text, env=env or {})
     clock = ManualClock(time.time())
-    service = build_service(config, clock=clock)
+    service = build_service(config, clock=clock, store=store)
     stop = asyncio.Event()
     ports: list[int] = []
     ready = asyncio.Event()
@@ -89,6 +92,15 @@ async def start(config_text: str = CONFIG, **overrides: Any) -> tuple[Running, a
     task = asyncio.create_task(serve(service, "127.0.0.1", 0, on_ready=on_ready, stop=stop))
     await asyncio.wait_for(ready.wait(), 10)
     return Running(service, f"http://127.0.0.1:{ports[0]}", clock), stop, task
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store_section(request: pytest.FixtureRequest) -> str:
+    """A config `store:` line for each store kind (the Redis one on a flushed server)."""
+    if request.param == "memory":
+        return ""
+    url = request.getfixturevalue("redis_url")
+    return f"store: {{kind: redis, redis_url: '{url}', key_prefix: rwtest}}\n"
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from monitor.access.passwords import (
     HashFormatError,
     hash_secret,
     new_token,
+    pbkdf2_hash,
+    token_id,
     token_user,
     verify_secret,
 )
@@ -24,17 +26,23 @@ ROOMS = "rooms: [{id: r1}, {id: r2}]\n"
 
 
 def test_hash_round_trip_and_format() -> None:
-    stored = hash_secret("s3cret-pass", iterations=1000, salt="abc")
-    assert stored.startswith("pbkdf2_sha256$1000$abc$")
+    stored = hash_secret("s3cret-pass")
+    assert stored.startswith("$argon2id$")
     assert verify_secret("s3cret-pass", stored)
     assert not verify_secret("s3cret-pasS", stored)
     assert hash_secret("x" * 8) != hash_secret("x" * 8)  # salted
+    old = pbkdf2_hash("s3cret-pass", iterations=1000, salt="abc")
+    assert old.startswith("pbkdf2_sha256$1000$abc$") and verify_secret("s3cret-pass", old)
     with pytest.raises(HashFormatError):
         verify_secret("a", "pbkdf2_sha256$many$salt$hash")
+    with pytest.raises(HashFormatError):
+        verify_secret("a", "$argon2id$garbage")
     with pytest.raises(ValueError, match="iterations"):
-        hash_secret("a", iterations=10)
-    token = new_token("li.wei")
-    assert token_user(token) == "li.wei" and token_user("plain-token") is None
+        pbkdf2_hash("a", iterations=10)
+    token, tid = new_token()
+    assert token_id(token) == tid and token_id("plain-token") is None
+    assert token_id("rw2.NOTHEX0123456789.x") is None
+    assert token_user("rw1.li.wei.abc") == "li.wei" and token_user("plain-token") is None
 
 
 def test_plain_secrets_need_env_or_the_demo_switch() -> None:
@@ -46,8 +54,10 @@ def test_plain_secrets_need_env_or_the_demo_switch() -> None:
     assert "hash-password" in str(exc.value)
     env_text = ROOMS + "people:\n  users: [{id: a, password: '${A_PASS}'}]\n"
     assert load_config_text(env_text, env={"A_PASS": "hunter22"}).people.users[0].password
-    hashed = hash_secret("hunter22", iterations=1000)
-    assert load_config_text(ROOMS + f"people:\n  users: [{{id: a, password: '{hashed}'}}]\n")
+    for hashed in (hash_secret("hunter22"), pbkdf2_hash("hunter22", iterations=1000)):
+        assert load_config_text(ROOMS + f"people:\n  users: [{{id: a, password: '{hashed}'}}]\n")
+    filed = f"0123456789abcdef:{hash_secret('tok')}"
+    assert load_config_text(ROOMS + f"people:\n  users: [{{id: a, tokens: ['{filed}']}}]\n")
     demo = ROOMS + "people:\n  allow_plain_secrets: true\n  users: [{id: a, password: x}]\n"
     assert load_config_text(demo, env={}).people.users[0].password == "x"
 
@@ -83,16 +93,23 @@ async def test_directory_rooms_by_role_and_runtime_changes() -> None:
     await other.refresh()
     assert other.rooms_of(other.get("ctl-a")) == {"r2"}  # type: ignore[arg-type]
     assert await other.delete_person("ctl-b") and other.get("ctl-b") is None
-    assert await other.check_password("ctl-a", "pw-ctl-a") is None  # replaced: no password
+    # The config's password wins over the stored person (which holds no secret at all).
+    assert await other.check_password("ctl-a", "pw-ctl-a") is not None
+    assert (await store.get_items("people"))["ctl-a"]["password"] == ""
 
 
 def test_hash_password_cli(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse\n"))
-    assert main(["hash-password", "--stdin", "--iterations", "2000"]) == 0
+    assert main(["hash-password", "--stdin"]) == 0
     out = capsys.readouterr().out.strip()
-    assert out.startswith("pbkdf2_sha256$2000$") and verify_secret("correct horse", out)
+    assert out.startswith("$argon2id$") and verify_secret("correct horse", out)
+    assert main(["hash-password", "--token"]) == 0
+    token_line, entry_line = capsys.readouterr().out.strip().splitlines()
+    token, entry = token_line.split()[-1], entry_line.split()[-1]
+    tid, _, hashed = entry.partition(":")
+    assert token_id(token) == tid and verify_secret(token, hashed)
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     assert main(["hash-password", "--stdin"]) == 1
     assert "empty" in capsys.readouterr().err
