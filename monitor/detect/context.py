@@ -74,13 +74,18 @@ SET_PHRASES = (
 
 
 @lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str]:
+    """Return the shipped ordinary compounds (data/ordinary_words.txt)."""
+    data = resources.files("monitor.detect").joinpath("data", "ordinary_words.txt")
+    lines = (line.strip() for line in data.read_text("utf-8").splitlines())
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def _dictionary() -> None:
     """Add the shipped ordinary compounds to the segmenter's dictionary (once)."""
-    data = resources.files("monitor.detect").joinpath("data", "ordinary_words.txt")
-    for line in data.read_text("utf-8").splitlines():
-        word = line.strip()
-        if word and not word.startswith("#"):
-            rjieba.add_word(word, ORDINARY_FREQ, "n")
+    for word in ordinary_words():
+        rjieba.add_word(word, ORDINARY_FREQ, "n")
 
 
 @lru_cache(maxsize=4096)
@@ -114,7 +119,9 @@ def inside_ordinary_word(
         if a == start and b == end:
             return written_differs  # the hit is a word of its own
         if a <= start and end <= b:
-            return not other_term(word, a, b)
+            # A longer dictionary word may be the sensitive compound itself (枪支弹药), so
+            # only the shipped ordinary compounds clear a term inside them (去死皮).
+            return word in ordinary_words() and not other_term(word, a, b)
         if a < start < b <= end:
             outside = text[a:start]
         elif start <= a < end < b:

@@ -175,7 +175,7 @@ class LexiconDetector:
         found: dict[str, list[Evidence]] = {}
         via: dict[str, str] = {}
         cue = False
-        near: list[int] = []
+        near: list[tuple[int, int]] = []
         if result is not None:
             for hit in result.deny:
                 cat = hit.term.category
@@ -186,10 +186,10 @@ class LexiconDetector:
             # A one-character cue (薇, 扣) counts only right before a number in the same
             # comment: alone it is too common to open the window (扣子, 维修).
             for hit in result.cues:
-                if len(hit.term.canonical) > 1:
+                if len(hit.term.text) > 1:
                     cue = True
                 else:
-                    near.append(hit.orig_end)
+                    near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
             joined = self.split.add(user, ts, views.collapsed)
             if joined is not None:
@@ -247,7 +247,7 @@ class LexiconDetector:
         user: str,
         ts: float,
         cue: bool,
-        near: list[int],
+        near: list[tuple[int, int]],
         found: dict[str, list[Evidence]],
         via: dict[str, str],
         category: str,
@@ -266,7 +266,7 @@ class LexiconDetector:
             if spans is None:
                 spans = self.normalizer.base_span_mapper(text)
             start, end = spans(max(token.start, offset) - offset, token.end - offset)
-            if not any_cue and not any(-1 <= start - e <= NEAR for e in near):
+            if not any_cue and not any(a <= start <= b + NEAR for a, b in near):
                 continue
             ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
             found.setdefault(category, []).append(ev)

@@ -277,14 +277,15 @@ class CompiledLexicon:
     def _in_context(self, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
         """Return False for a look-alike inside ordinary words or an ad term that is no claim."""
         term = hit.term
-        if term.role is not Role.DENY or hit.latin or term.pair >= 0:
+        if hit.latin or term.pair >= 0:
+            return True
+        if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
             return True
         if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
             return False
-        # Only short terms turn up by accident across ordinary words; a longer one is meant.
-        if not 2 <= hit.end - hit.start <= 3 or not _HANZI_ONLY.fullmatch(
-            collapsed, hit.start, hit.end
-        ):
+        # Only two-character terms turn up by accident across ordinary words (牙刷单卖);
+        # a longer one is meant, even where jieba's dictionary lacks it (小红书|上 read 小红|书上).
+        if hit.end - hit.start != 2 or not _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end):
             return True
 
         def other_term(word: str, a: int, b: int) -> bool:
