@@ -85,6 +85,13 @@ class DouyinOpenSource(Section):
     room_map: dict[str, str] = Field(default_factory=dict, description="x-roomid -> our room")
     record_path: str = ""
     dedup_size: int = Field(100_000, ge=100, le=10_000_000)
+    # msg_ids are also claimed in the store (Redis: shared by instances and restarts) for
+    # this long; a redelivery after that is processed again.
+    dedup_ttl: float = Field(86_400.0, ge=60, le=30 * 86_400)
+    # The body limit holds for the bytes on the wire and for a gzip body once inflated.
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=64 * 1_048_576)
+    # A callback whose x-timestamp is further than this from our clock is refused (replay).
+    timestamp_window: float = Field(300.0, ge=5, le=86_400)
 
     @model_validator(mode="after")
     def _has_room(self) -> DouyinOpenSource:

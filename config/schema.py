@@ -26,6 +26,10 @@ class ServerConfig(Section):
     port: int = Field(8080, ge=0, le=65535)
     metrics_public: bool = True
     language: Literal["zh", "en"] = "zh"
+    # A connection must send a complete request head within header_timeout of opening (or
+    # of its previous answer), and a request body must arrive within body_timeout.
+    header_timeout: float = Field(15.0, gt=0, le=3600)
+    body_timeout: float = Field(30.0, gt=0, le=3600)
 
 
 class StoreConfig(Section):
@@ -47,8 +51,10 @@ class PipelineConfig(Section):
 
 
 class ClusterConfig(Section):
-    """Several instances on one Redis: room leases, input streams, feed fan-out."""
+    """Room leases, input streams, feed fan-out: every instance on the Redis store runs them."""
 
+    # Accepted for older configs: the Redis store always takes events through the input
+    # streams (one instance is a cluster of one), so what is answered 200 is durable.
     enabled: bool = False
     instance_id: str = Field("", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # empty: host-pid
     lease_ttl: float = Field(5.0, ge=0.5, le=120)

@@ -271,7 +271,7 @@ def build_service(
                     first_incident=src.first_incident,
                 )
             )
-    platform = build_platform_sources(config, metrics, pipeline.offer)
+    platform = build_platform_sources(config, metrics, pipeline.commit_many, store)
     service.collectors.extend(platform.collectors)
     service.route_plugins.extend(platform.route_plugins)
     for name, step in platform.teardown:
@@ -280,7 +280,12 @@ def build_service(
 
 
 def _attach_redis_parts(service: Service) -> None:
-    """Report failed Redis writes; in cluster mode add leases, streams and feed fan-out."""
+    """Report failed Redis writes; add leases, input streams and feed fan-out.
+
+    Every instance on the Redis store takes events through its rooms' input streams (one
+    instance is a cluster of one), so what ingest and callbacks answer 200 for is in Redis
+    before the answer and survives a kill -9 (docs/scaling.md).
+    """
     from alerts.store.redis import RedisStore
 
     if not isinstance(service.store, RedisStore):
@@ -290,5 +295,4 @@ def _attach_redis_parts(service: Service) -> None:
 
     metrics = ClusterMetrics(service.registry)
     instrument_store(service.store, metrics)
-    if service.config.cluster.enabled:
-        service.cluster = attach_cluster(service, metrics)
+    service.cluster = attach_cluster(service, metrics)

@@ -36,12 +36,22 @@ Queued = tuple[AnyEvent, float, Done | None]  # event, when it was queued, its c
 OFFLOAD_BATCH = 256  # events a worker takes at once when detection runs in a child process
 
 
+class IntakeUnavailable(Exception):
+    """Redis could not take events a caller must answer for; `written` of them were stored."""
+
+    def __init__(self, message: str, written: int) -> None:
+        super().__init__(message)
+        self.written = written
+
+
 class Intake(Protocol):
     """Where offered events go instead of the local queue (cluster mode: Redis Streams)."""
 
     def offer(self, event: AnyEvent) -> bool: ...
 
     async def put(self, event: AnyEvent) -> bool: ...
+
+    async def commit(self, events: Sequence[AnyEvent]) -> int: ...
 
     def refusal(self, room: str | None = None, *, count: bool = True) -> str | None: ...
 
@@ -155,6 +165,18 @@ class Pipeline:
         for source, ts in newest.items():
             self._source_lag[(source,)].set(max(0.0, now - ts))
         return taken
+
+    async def commit_many(self, events: Sequence[AnyEvent]) -> int:
+        """Take events in order for a caller that answers for them; return how many were taken.
+
+        On the Redis store they are in their rooms' input streams when this returns (a
+        kill -9 loses none of them); Redis being unable to take them raises
+        IntakeUnavailable. On the memory store this is `offer_many`:
+        taken means queued in this process, and lost with it.
+        """
+        if self.router is not None and self._accepting:
+            return await self.router.commit(events)
+        return self.offer_many(events)
 
     async def put(self, event: AnyEvent) -> bool:
         """Enqueue, waiting for room (backpressure for replay and stream consumers)."""

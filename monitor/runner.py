@@ -48,8 +48,15 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     app = build_web_app(service)
+    # aiohttp closes a connection that has not sent a complete request head within the
+    # keep-alive timeout of opening or of its previous answer: that is the header timeout
+    # (slowloris). Bodies have their own deadline where they are read (monitor/httpbody.py).
     runner = web.AppRunner(
-        app, handle_signals=False, shutdown_timeout=5.0, access_log_class=AccessLog
+        app,
+        handle_signals=False,
+        shutdown_timeout=5.0,
+        access_log_class=AccessLog,
+        keepalive_timeout=service.config.server.header_timeout,
     )
     await runner.setup()
     site = web.TCPSite(runner, host, port)

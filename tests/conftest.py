@@ -40,8 +40,8 @@ def redis_factory() -> Iterator[Callable[..., RedisServer]]:
     _need_redis()
     servers: list[RedisServer] = []
 
-    def make(*, appendonly: bool = False) -> RedisServer:
-        server = RedisServer(appendonly=appendonly)
+    def make(*, appendonly: bool = False, appendfsync: str = "everysec") -> RedisServer:
+        server = RedisServer(appendonly=appendonly, appendfsync=appendfsync)
         servers.append(server)
         server.start()
         return server

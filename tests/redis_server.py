@@ -65,9 +65,12 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server child process with its own temp dir; stop/kill/restart keep the port."""
 
-    def __init__(self, *, appendonly: bool = False, port: int | None = None) -> None:
+    def __init__(
+        self, *, appendonly: bool = False, port: int | None = None, appendfsync: str = "everysec"
+    ) -> None:
         self.port = port or free_port()
         self.appendonly = appendonly
+        self.appendfsync = appendfsync
         self._tmp = tempfile.TemporaryDirectory(prefix="roomwatch-redis-")
         self.dir = Path(self._tmp.name)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -87,7 +90,7 @@ class RedisServer:
             "--dir", str(self.dir),
             "--save", "",
             "--appendonly", "yes" if self.appendonly else "no",
-            "--appendfsync", "everysec",
+            "--appendfsync", self.appendfsync,
             "--daemonize", "no",
             "--protected-mode", "no",
             "--loglevel", "warning",

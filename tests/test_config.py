@@ -207,6 +207,12 @@ def test_check_config_command(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert f"{broken}:3: server.colour: unknown key" in lines
 
 
+def line_of(path: Path, text: str) -> int:
+    """Return the number of the first line of `path` that contains `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
 def test_check_config_console_script_in_a_subprocess() -> None:
     exe = Path(sys.executable).with_name("roomwatch")
     env = {**os.environ, **PRODUCTION_ENV}
@@ -230,6 +236,7 @@ def test_check_config_console_script_in_a_subprocess() -> None:
     )
     assert bad.returncode == 1
     assert bad.stdout.splitlines() == [
-        f"{PRODUCTION}:18: store.redis_url: environment variable ROOMWATCH_REDIS_URL is not set",
+        f"{PRODUCTION}:{line_of(PRODUCTION, 'redis_url:')}: store.redis_url: "
+        "environment variable ROOMWATCH_REDIS_URL is not set",
         "1 error(s)",
     ]

@@ -107,6 +107,10 @@ class AlertStore(Protocol):
         """Atomically claim a key (for exactly-once steps); False when already claimed."""
         ...
 
+    async def release_claim(self, key: str) -> None:
+        """Give a claim up (the step it guarded did not happen), so it can be claimed again."""
+        ...
+
     # -- generic records (audit log, dead letters, silences, feedback) --------
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000

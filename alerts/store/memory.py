@@ -11,6 +11,7 @@ from alerts.model import Alert, AlertState
 from alerts.store.base import FeedItem, StoreConflict
 
 FEED_CAPACITY = 100_000
+CLAIMS_SWEEP = 10_000  # claims kept before expired ones are swept (then twice the live ones)
 
 
 class MemoryStore:
@@ -23,6 +24,7 @@ class MemoryStore:
         self._feed: deque[FeedItem] = deque(maxlen=feed_capacity)
         self._seq = 0
         self._claims: dict[str, float] = {}
+        self._claims_swept = CLAIMS_SWEEP
         self._records: dict[str, deque[dict[str, Any]]] = {}
         self._items: dict[str, dict[str, dict[str, Any]]] = {}
 
@@ -107,7 +109,14 @@ class MemoryStore:
         if expires is not None and expires > now:
             return False
         self._claims[key] = now + ttl
+        if len(self._claims) > self._claims_swept * 2:
+            # Expired claims go, so callers that claim one key per message stay bounded.
+            self._claims = {k: t for k, t in self._claims.items() if t > now}
+            self._claims_swept = max(CLAIMS_SWEEP, len(self._claims))
         return True
+
+    async def release_claim(self, key: str) -> None:
+        self._claims.pop(key, None)
 
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000

@@ -390,6 +390,9 @@ class RedisStore:
         )
         return ok is not None
 
+    async def release_claim(self, key: str) -> None:
+        await self._call("claim", lambda: self.resp.execute("DEL", self.key("claim", key)))
+
     # -- generic records ------------------------------------------------------
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000

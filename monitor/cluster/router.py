@@ -1,11 +1,14 @@
-"""Route accepted events into the per-room input streams (cluster mode intake).
+"""Route accepted events into the per-room input streams (the intake on the Redis store).
 
-Ingest and the simulator hand events to `offer`/`put` exactly as they would to the local
-pipeline; a writer task batches them into one script call per batch. An event is refused
-(ingest answers 503, the client resends; `put` waits) while its room's stream, or all of
-them together, hold as many unprocessed events as allowed (monitor/cluster/backlog.py),
-and while the local buffer is full because Redis is slow or unreachable. Streams are never
-capped by length, so nothing accepted is dropped silently.
+Callers that answer for what they accept (HTTP ingest, platform callbacks) use `commit`:
+their events are in Redis before it returns, so an answered 200 survives a kill -9 of the
+instance; when Redis cannot take them it raises `IntakeUnavailable` and the caller answers
+503. The simulator and replay hand events to `offer`/`put`; a writer task batches those
+into one script call per batch. An event is refused (ingest answers 503, the client
+resends; `put` waits) while its room's stream, or all of them together, hold as many
+unprocessed events as allowed (monitor/cluster/backlog.py), and while the local buffer is
+full because Redis is slow or unreachable. Streams are never capped by length, so nothing
+accepted is dropped silently.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Sequence
 
 from redis.exceptions import RedisError
 
@@ -22,11 +26,13 @@ from monitor.cluster.metrics import ClusterMetrics
 from monitor.collectors.redis_stream import stream_key
 from monitor.events import AnyEvent, event_to_json
 from monitor.metrics import ServiceMetrics
+from monitor.pipeline import IntakeUnavailable
 
 log = logging.getLogger(__name__)
 
 BUFFER = 20_000
 BATCH = 1_000
+COMMIT_TIMEOUT = 5.0  # longest a caller waits for its events to be written
 
 # KEYS: one stream per event; ARGV: one event JSON per key.
 _XADD_MANY = """
@@ -51,7 +57,9 @@ class StreamRouter:
         metrics: ClusterMetrics,
         service_metrics: ServiceMetrics,
         capacity: int = BUFFER,
+        commit_timeout: float = COMMIT_TIMEOUT,
     ) -> None:
+        self._commit_timeout = commit_timeout
         self._prefix = prefix
         self._backlog = backlog
         self._metrics = metrics
@@ -100,6 +108,40 @@ class StreamRouter:
         self._accept(event)
         return True
 
+    async def commit(self, events: Sequence[AnyEvent]) -> int:
+        """Write events to their streams now; return how many were taken, in order.
+
+        Events from the first one `check` refuses on are not taken (counted as dropped).
+        Those taken are in Redis when this returns; when Redis cannot take them,
+        IntakeUnavailable says how many of them were written before it failed.
+        """
+        taken = 0
+        for event in events:
+            if self.refusal(event.room) is not None:
+                self._service_metrics.events_dropped.labels(event.source or "unknown").inc()
+                break
+            # Counted as it is taken, so the backlog check of the next event includes it.
+            self._backlog.note(event.room)
+            taken += 1
+        written = 0
+        try:
+            async with asyncio.timeout(self._commit_timeout):
+                while written < taken:
+                    batch = events[written : min(taken, written + BATCH)]
+                    await self._write(batch)
+                    written += len(batch)
+        except BaseException as exc:
+            # What was not written is not waiting to be written either.
+            self._backlog.written(e.room for e in events[written:taken])
+            if not isinstance(exc, RedisError | RespError | OSError | TimeoutError):
+                raise
+            self._metrics.redis_errors.labels("router").inc()
+            problem = str(exc) or type(exc).__name__
+            raise IntakeUnavailable(
+                f"events could not be written to redis ({problem})", written
+            ) from None
+        return taken
+
     def _accept(self, event: AnyEvent) -> None:
         self._buf.append(event)
         self._backlog.note(event.room)
@@ -133,15 +175,18 @@ class StreamRouter:
         batch = [self._buf[i] for i in range(min(BATCH, len(self._buf)))]
         if not batch:
             return 0
+        await self._write(batch)
+        for _ in batch:
+            self._buf.popleft()
+        return len(batch)
+
+    async def _write(self, batch: Sequence[AnyEvent]) -> None:
         # One script call per batch: packing one command per event cost more CPU than
         # everything Redis does with them.
         keys = [stream_key(self._prefix, e.room) for e in batch]
         await self._xadd_many(keys=keys, args=[event_to_json(e) for e in batch])
-        for _ in batch:
-            self._buf.popleft()
         self._backlog.written(e.room for e in batch)
         self._metrics.stream_written.inc(len(batch))
-        return len(batch)
 
     async def flush(self, within: float = 5.0) -> None:
         """Write what is buffered (graceful stop); report what could not be written."""

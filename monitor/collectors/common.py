@@ -86,6 +86,10 @@ class RecentIds:
             self._ids.popitem(last=False)
         return False
 
+    def forget(self, key: str) -> None:
+        """Drop an id (its message was not taken after all: a redelivery is new)."""
+        self._ids.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._ids)
 

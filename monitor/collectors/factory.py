@@ -35,12 +35,11 @@ from monitor.collectors.douyin import (
     UrlSigner,
 )
 from monitor.collectors.douyin_codec import DouyinPushDecoder
-from monitor.collectors.douyin_open import DouyinOpenEndpoint
+from monitor.collectors.douyin_open import Claims, Commit, DouyinOpenEndpoint
 from monitor.collectors.generic_ws import FieldMapping, GenericJsonDecoder, GenericWsCollector
 from monitor.collectors.record import FrameRecorder
 from monitor.collectors.replay import ReplayCollector
 from monitor.collectors.wsbase import FrameDecoder, Timing
-from monitor.events import AnyEvent
 from monitor.metrics import ServiceMetrics
 
 
@@ -121,9 +120,16 @@ def decoder_for(
 
 
 def build_platform_sources(
-    config: Config, metrics: ServiceMetrics, offer: Callable[[AnyEvent], bool]
+    config: Config,
+    metrics: ServiceMetrics,
+    commit: Commit,
+    claims: Claims | None = None,
 ) -> Built:
-    """Create a collector (or callback endpoint) for every platform source in the config."""
+    """Create a collector (or callback endpoint) for every platform source in the config.
+
+    Callback endpoints hand their events to `commit` (taken means durable on the Redis
+    store) and claim msg_ids in `claims` (the store) so redeliveries are dropped.
+    """
     out = Built()
     rooms = frozenset(r.id for r in config.rooms)
     base = config.base_dir
@@ -212,10 +218,15 @@ def build_platform_sources(
                 secret=src.secret,
                 room_map=dict(src.room_map),
                 default_room=src.room,
-                offer=offer,
+                commit=commit,
                 stats=SourceStats(src.id, metrics),
                 recorder=FrameRecorder(_path(base, src.record_path)) if src.record_path else None,
                 dedup_size=src.dedup_size,
+                claims=claims,
+                dedup_ttl=src.dedup_ttl,
+                max_body_bytes=src.max_body_bytes,
+                timestamp_window=src.timestamp_window,
+                body_timeout=config.server.body_timeout,
             )
             out.endpoints.append(endpoint)
             out.route_plugins.append(endpoint.register)

@@ -7,7 +7,6 @@ with its index, field and reason; the rest go into the pipeline.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import hmac
@@ -16,10 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from aiohttp import ClientPayloadError, web
+from aiohttp import web
 
 from config.sources import HttpIngestSource
 from monitor.events import AnyEvent, EventError, json_type, parse_event
+from monitor.httpbody import BodyError, read_limited
+from monitor.pipeline import IntakeUnavailable
 from monitor.web.app import error_response, json_response
 
 if TYPE_CHECKING:
@@ -33,16 +34,6 @@ NDJSON_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "applicat
 JSON_TYPES = frozenset({"application/json", "", "application/octet-stream", "text/plain"})
 MAX_FIELD_SHOWN = 64  # field names come from the client; never echo a megabyte back
 RETRY_AFTER_SECONDS = 1
-BODY_TIMEOUT = 30.0  # a client that stalls mid-body must not hold a handler forever
-
-
-class BodyError(Exception):
-    """The request body as a whole cannot be used; carries the HTTP status."""
-
-    def __init__(self, status: int, message: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.extra = extra
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +94,11 @@ class IngestEndpoint:
         except BodyError as exc:
             metrics.events_rejected.labels(source.id, "bad_body").inc()
             return error_response(exc.status, str(exc), **exc.extra)
-        return self.accept(source, items)
+        return await self.accept(source, items)
 
-    def accept(self, source: HttpIngestSource, items: list[object | Rejection]) -> web.Response:
+    async def accept(
+        self, source: HttpIngestSource, items: list[object | Rejection]
+    ) -> web.Response:
         """Validate a decoded batch event by event and enqueue what passes."""
         metrics = self._service.metrics
         metrics.source_frames.labels(source.id).inc()
@@ -135,16 +128,28 @@ class IngestEndpoint:
                 # The source label is the authenticated source, never a client-chosen string.
                 event = dataclasses.replace(event, source=source.id)
             events.append((index, event))
-        return self._enqueue(source, events, rejected)
+        return await self._enqueue(source, events, rejected)
 
-    def _enqueue(
+    async def _enqueue(
         self,
         source: HttpIngestSource,
         events: list[tuple[int, AnyEvent]],
         rejected: list[Rejection],
     ) -> web.Response:
         pipeline = self._service.pipeline
-        accepted = pipeline.offer_many([event for _, event in events])
+        try:
+            accepted = await pipeline.commit_many([event for _, event in events])
+        except IntakeUnavailable as exc:
+            # Redis could not store them: nothing past `written` is accepted, so the
+            # client resends those (an event is answered 200 only once it is durable).
+            left = [i for i, _ in events[exc.written :]]
+            self._service.metrics.events_dropped.labels(source.id).inc(len(left))
+            return _retry_later(
+                f"{exc}; resend the events listed in not_accepted",
+                accepted=exc.written,
+                rejected=[r.to_dict() for r in rejected],
+                not_accepted=left,
+            )
         if accepted < len(events):
             # Keep order: everything from the first refused event on is for the client
             # to resend after Retry-After.
@@ -167,7 +172,8 @@ class IngestEndpoint:
     async def _read_items(
         self, request: web.Request, source: HttpIngestSource
     ) -> list[object | Rejection]:
-        body = await read_limited(request, source.max_body_bytes)
+        timeout = self._service.config.server.body_timeout
+        body = await read_limited(request, source.max_body_bytes, within=timeout)
         return decode_items(body, request.content_type.lower(), source.max_events)
 
 
@@ -195,31 +201,6 @@ def decode_items(body: bytes, ctype: str, max_events: int) -> list[object | Reje
             max_events=max_events,
         )
     return items
-
-
-async def read_limited(request: web.Request, limit: int) -> bytes:
-    """Read the body, refusing it (413) as soon as it grows past `limit` bytes."""
-    declared = request.content_length
-    if declared is not None and declared > limit:
-        raise BodyError(413, f"the body is larger than {limit} bytes", max_body_bytes=limit)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async with asyncio.timeout(BODY_TIMEOUT):
-            async for chunk in request.content.iter_chunked(65_536):
-                size += len(chunk)
-                if size > limit:
-                    raise BodyError(
-                        413, f"the body is larger than {limit} bytes", max_body_bytes=limit
-                    )
-                chunks.append(chunk)
-    except TimeoutError:
-        raise BodyError(408, f"the body did not arrive within {BODY_TIMEOUT:g} s") from None
-    except (ConnectionError, ClientPayloadError):
-        # The client hung up mid-body; the answer most likely goes nowhere, but it is logged
-        # as a bad body rather than as a server error.
-        raise BodyError(400, "the body was cut short (connection closed)") from None
-    return b"".join(chunks)
 
 
 def _json_problem(exc: orjson.JSONDecodeError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import aiohttp
@@ -96,7 +97,7 @@ async def test_every_fake_room_becomes_a_live_alert_and_survives_a_server_restar
             body = orjson.dumps([{"msg_id": f"c{i}", "content": f"加我微信{i}"} for i in range(2)])
             headers = {
                 "x-nonce-str": "1",
-                "x-timestamp": "1",
+                "x-timestamp": str(int(time.time() * 1000)),
                 "x-roomid": "268",
                 "x-msg-type": "live_comment",
             }

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import aiohttp
 import orjson
 import pytest
 from aiohttp import web
 
-from monitor.collectors.douyin_open import DouyinOpenEndpoint, open_signature
+from alerts.store.memory import MemoryStore
+from monitor.collectors.douyin_open import Claims, DouyinOpenEndpoint, open_signature
 from monitor.events import AnyEvent, CommentEvent, FollowEvent, GiftEvent, LikeEvent
 from tests.collectors.fake_base import FakeServer
 from tests.collectors.helpers import new_stats
@@ -29,26 +32,32 @@ def test_public_test_vector() -> None:
 
 
 class Harness:
-    def __init__(self, capacity: int = 1000) -> None:
+    def __init__(self, capacity: int = 1000, claims: Claims | None = None, **kwargs: Any) -> None:
         self.events: list[AnyEvent] = []
         self.capacity = capacity
+        self.claims = claims if claims is not None else MemoryStore()
         self.endpoint = DouyinOpenEndpoint(
             name="dy-open",
             path="/cb/douyin",
             secret=SECRET,
             room_map={"268": "r1"},
             default_room="",
-            offer=self.offer,
+            commit=self.commit,
             stats=new_stats("dy-open"),
+            claims=self.claims,
+            **kwargs,
         )
         self.server = FakeServer()
         self.endpoint.register(self.server.app)
 
-    def offer(self, event: AnyEvent) -> bool:
-        if len(self.events) >= self.capacity:
-            return False  # a full pipeline drops (and counts) instead of making us wait
-        self.events.append(event)
-        return True
+    async def commit(self, events: Sequence[AnyEvent]) -> int:
+        taken = 0
+        for event in events:
+            if len(self.events) >= self.capacity:
+                break  # a full pipeline refuses the rest
+            self.events.append(event)
+            taken += 1
+        return taken
 
     async def post(
         self,
@@ -58,11 +67,12 @@ class Harness:
         secret: str = SECRET,
         room: str = "268",
         raw: bytes | None = None,
+        timestamp: str | None = None,
     ) -> tuple[int, dict[str, object]]:
         body = raw if raw is not None else orjson.dumps(items)
         headers = {
             "x-nonce-str": "n1",
-            "x-timestamp": "1721638553000",
+            "x-timestamp": timestamp or str(int(time.time() * 1000)),
             "x-roomid": room,
             "x-msg-type": msg_type,
             "content-type": "application/json",
@@ -137,11 +147,16 @@ async def test_bad_signature_bad_body_unknown_type_and_full_queue(harness: Harne
     assert status == 200 and harness.endpoint.stats.errors["unknown_type"] == 1
     status, _ = await harness.post("live_comment", [{"msg_id": "q"}], room="999")
     assert status == 200 and harness.endpoint.stats.errors["bad_event"] == 1
-    # More than the pipeline takes: still a fast 200, the overflow is dropped by offer().
+    # More than the pipeline takes: 503 with what was taken; the redelivery brings the rest
+    # and the msg_ids already taken are dropped as duplicates.
     many = [{"msg_id": f"k{i}", "content": f"c{i}"} for i in range(20)]
     status, body = await harness.post("live_comment", many)
-    assert status == 200 and body["accepted"] == 6 and len(harness.events) == 6
+    assert status == 503 and body["accepted"] == 6 and len(harness.events) == 6
     assert harness.endpoint.rejected == 1
+    harness.capacity = 100
+    status, body = await harness.post("live_comment", many)
+    assert status == 200 and body["accepted"] == 14
+    assert [e.id for e in harness.events] == [f"dyo:k{i}" for i in range(20)]
 
 
 async def test_route_plugin_mounts_on_an_app() -> None:

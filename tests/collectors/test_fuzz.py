@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,13 +163,17 @@ def test_bilibili_commands_with_drifted_fields(cmd: str, fields: dict[str, objec
     check(dec.decode(command({**fields, "cmd": cmd})), stats, reg)
 
 
+async def accept_all(events: Sequence[object]) -> int:
+    return len(events)
+
+
 @FUZZ
 @given(st.sampled_from(["live_comment", "live_gift", "live_like", "live_fansclub", "x"]), JSON)
 def test_douyin_open_items(msg_type: str, item: object) -> None:
     stats, _ = stats_pair()
     endpoint = DouyinOpenEndpoint(
         name="fuzz", path="/cb", secret="s", room_map={}, default_room="r1",
-        offer=lambda e: True, stats=stats,
+        commit=accept_all, stats=stats,
     )  # fmt: skip
     event = endpoint._event(msg_type, "r1", item)
     skipped = msg_type in ("live_gift", "live_fansclub")  # test gifts, fan-club upgrades

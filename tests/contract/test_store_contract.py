@@ -371,6 +371,23 @@ async def test_claim_is_exclusive_until_ttl(store: AlertStore) -> None:
     assert await store.claim("short", 30) is True
 
 
+async def test_a_released_claim_can_be_claimed_again(store: AlertStore) -> None:
+    assert await store.claim("dedup:m1", 30) is True
+    await store.release_claim("dedup:m1")
+    assert await store.claim("dedup:m1", 30) is True
+    assert await store.claim("dedup:m1", 30) is False
+    await store.release_claim("never-claimed")  # releasing nothing is not an error
+
+
+async def test_expired_memory_claims_do_not_pile_up() -> None:
+    store = MemoryStore()
+    for n in range(25_000):
+        assert await store.claim(f"m{n}", 0.001) is True
+        if n % 5_000 == 0:
+            await asyncio.sleep(0.002)
+    assert len(store._claims) < 15_000  # swept, not kept forever (Redis expires its own)
+
+
 async def test_claim_race_has_one_winner(make_store: StoreFactory) -> None:
     stores = [await make_store() for _ in range(4)]
     wins = await asyncio.gather(*(s.claim("once", 10) for s in stores for _ in range(10)))
