@@ -40,8 +40,13 @@ class ContactToken:
     end: int
 
 
+_LINK_HINT = re.compile(r"[.。．@点/]|dot", re.IGNORECASE)
+
+
 def links(text: str) -> list[tuple[str, int, int]]:
     """Return the URLs, domains and short links in a text, with their spans."""
+    if _LINK_HINT.search(text) is None:
+        return []  # no dot, no @, no slash: most comments with a digit or a letter
     out = []
     for m in LINK.finditer(text):
         value = m.group()

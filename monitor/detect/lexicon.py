@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import ahocorasick_rs
 from pypinyin import lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 from monitor.detect.context import inside_ordinary_word, is_claim
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
@@ -36,6 +37,8 @@ STOP_CHARS = frozenset(
 HOMOPHONE_MARK = "~"
 PAIR_MARK = "&"
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+# Characters with more than one reading: only terms with one need pypinyin's word context.
+_POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
 
 class Role(IntEnum):
@@ -191,6 +194,8 @@ class CompiledLexicon:
         """Return a term's spellings in syllable codes (character table and pypinyin)."""
         norm = self.normalizer
         out = {canonical.translate(norm.pinyin)}
+        if _POLYPHONES.isdisjoint(canonical):
+            return out  # one reading per character: the table already has it
         codes = norm.syllable_codes
         items = lazy_pinyin(canonical, errors=cast(Any, _marked))
         if len(items) == len(canonical):  # one item per character, as pypinyin promises
