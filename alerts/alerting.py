@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from alerts.audience import Directory
 from alerts.clock import Clock
 from alerts.escalation import Escalator, Router
 from alerts.manager import AlertManager
@@ -12,6 +13,7 @@ from alerts.metrics import AlertMetrics
 from alerts.notify.dispatch import Dispatcher
 from alerts.store.base import AlertStore
 from config.notify import EscalationConfig, NotifierConfig
+from config.people import PeopleConfig
 
 Spawn = Callable[[Awaitable[None], str], Any]
 
@@ -27,6 +29,7 @@ class Alerting:
         manager: AlertManager,
         clock: Clock,
         metrics: AlertMetrics,
+        people: PeopleConfig | None = None,
     ) -> None:
         self.router = Router(escalation)
         self.dispatcher = Dispatcher(notifiers, store, metrics, clock)
@@ -38,11 +41,12 @@ class Alerting:
             clock,
             metrics,
             interval=escalation.tick_interval,
+            directory=Directory(people),
         )
         manager.subscribe(self.escalator.on_alert_change)
 
     async def start(self, spawn: Spawn) -> None:
-        """Start delivery first (it resends the outbox), then the escalation loop."""
+        """Start delivery first (it sweeps the outbox), then the escalation loop."""
         await self.dispatcher.start()
         spawn(self.escalator.run(), "escalation")
 

@@ -3,9 +3,13 @@
 Two deadlines start a ladder: not acknowledged by `ack_deadline`, and acknowledged but
 not resolved by `resolve_deadline`. From the breached deadline T, level i notifies at
 T + levels[i].after, then the last level repeats with back-off. Each step has a stable
-key (alert, phase, T, step index) that is claimed in the store before anything is sent,
-so two instances or a restart never send it twice. Progress lives in the store, so a
-deadline that passed while the service was down fires at the next start.
+key (alert, phase, T, step index). Claiming that key, queueing the step's notifications
+in the outbox, moving the ladder's progress and noting the step for the alert's history
+happen in one atomic store call, so a step is either not taken (and taken at the next
+check) or taken with its sends queued: two instances or a restart never send it twice
+and a store error never loses it. Progress lives in the store, so deadlines that passed
+while the service was down fire at the next start: every level that came due, in
+order, each marked late; missed repeats of the last level collapse into one.
 """
 
 from __future__ import annotations
@@ -17,19 +21,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from alerts.audience import Directory
 from alerts.clock import Clock
 from alerts.manager import AlertChange, AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, alert_to_dict
 from alerts.notify.base import Notification, Reason
-from alerts.notify.dispatch import Dispatcher
-from alerts.store.base import AlertStore
+from alerts.notify.dispatch import OUTBOX, Dispatcher
+from alerts.notify.render import LATE_AFTER
+from alerts.store.base import AlertStore, StoreError
 from config.notify import EscalationConfig, LadderConfig, LadderLevel, RepeatConfig, RouteConfig
 
 log = logging.getLogger(__name__)
 
 PROGRESS = "escalation"
+MARKS = "escalation_marks"  # steps taken whose history entry is still to be written
 CLAIM_TTL = 7 * 86_400.0
+AT_ONCE_ZH = {"critical": "严重告警立即通知", "warning": "警告立即通知", "info": "提示立即通知"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,8 @@ class Step:
     level: int
     reason: Reason
     notify: tuple[str, ...]
+    mention: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
 
 
 class EscalationLadder:
@@ -58,15 +68,21 @@ class EscalationLadder:
         n = len(self.levels)
         if index < n:
             lv = self.levels[index]
-            reason = Reason.ESCALATION
-            return Step(index, breach + lv.after, index + 1, reason, tuple(lv.notify))
+            return Step(
+                index, breach + lv.after, index + 1, Reason.ESCALATION, tuple(lv.notify),
+                tuple(lv.mention), tuple(lv.people),
+            )  # fmt: skip
         k = index - n
         if k >= self.repeat.max_times:
             return None
         at = breach + self.levels[-1].after
         for j in range(k + 1):
             at += min(self.repeat.every * self.repeat.backoff**j, self.repeat.max_interval)
-        return Step(index, at, n, Reason.REPEAT, tuple(self.levels[-1].notify))
+        last = self.levels[-1]
+        return Step(
+            index, at, n, Reason.REPEAT, tuple(last.notify), tuple(last.mention),
+            tuple(last.people),
+        )  # fmt: skip
 
     def next_step(self, breach: float, start: int, now: float) -> Step | None:
         """Return the latest step due by `now` from index `start` (missed repeats collapse)."""
@@ -77,8 +93,22 @@ class EscalationLadder:
             index += 1
         return due
 
-    def first_level(self) -> tuple[str, ...]:
-        return tuple(self.levels[0].notify)
+    def due_steps(self, breach: float, start: int, now: float) -> list[Step]:
+        """Return every level due by `now` from index `start`, in order; missed repeats of
+        the last level collapse into the latest one (a person needs one reminder, not ten)."""
+        due: list[Step] = []
+        repeat: Step | None = None
+        index = start
+        while (step := self.step(breach, index)) is not None and step.at <= now:
+            if step.reason is Reason.REPEAT:
+                repeat = step
+            else:
+                due.append(step)
+            index += 1
+        return [*due, *([repeat] if repeat is not None else [])]
+
+    def first_level(self) -> LadderLevel:
+        return self.levels[0]
 
 
 DEFAULT_LADDER = LadderConfig(
@@ -162,7 +192,7 @@ KICK_GAP = 0.2
 
 
 class Escalator:
-    """Walk every open alert's ladder on a tick; notify through the dispatcher."""
+    """Walk every open alert's ladder on a tick; queue notifications for the dispatcher."""
 
     def __init__(
         self,
@@ -174,6 +204,7 @@ class Escalator:
         metrics: AlertMetrics,
         *,
         interval: float = 1.0,
+        directory: Directory | None = None,
     ) -> None:
         self._store = store
         self._manager = manager
@@ -182,8 +213,10 @@ class Escalator:
         self._clock = clock
         self._metrics = metrics
         self._interval = interval
+        self._directory = directory or Directory()
         self._kick = asyncio.Event()
         self._refreshed: dict[tuple[str, str], int] = {}  # (alert, notifier) -> last period
+        self._ack_sent: dict[tuple[str, str], str] = {}  # (alert, notifier) -> ack state sent
 
     async def on_alert_change(self, change: AlertChange) -> None:
         """Wake the loop when something that moves a ladder happened (a listener).
@@ -215,6 +248,7 @@ class Escalator:
     async def check(self) -> int:
         """Take every due step of every alert; return how many were taken."""
         now = self._clock.now()
+        await self._write_marks()
         silences = [s for s in await self._manager.silences.all() if s.active(now)]
         progress = await self._store.get_items(PROGRESS)
         taken = 0
@@ -230,11 +264,14 @@ class Escalator:
         open_ids = {a.id for a in open_alerts}
         for memo in [k for k in self._refreshed if k[0] not in open_ids]:
             del self._refreshed[memo]
+        for memo in [k for k in self._ack_sent if k[0] not in open_ids]:
+            del self._ack_sent[memo]
         for alert_id, raw in progress.items():
             closed = await self._store.get_alert(alert_id)
             if closed is None or closed.is_open:
                 continue
             taken += await self._check_resolved(closed, Progress.from_dict(raw))
+        await self._write_marks()
         return taken
 
     def _ladder(self, alert: Alert) -> EscalationLadder:
@@ -247,13 +284,18 @@ class Escalator:
         epoch = f"{opened_at(alert):.3f}"
         if alert.severity.value in ladder.at_once and prog.fired != epoch:
             key = f"esc:{alert.id}:fire:{epoch}"
-            if await self._store.claim(key, CLAIM_TTL):
-                detail = f"{alert.severity.value} plan: notify at once (严重告警立即通知)"
-                first = Step(-1, now, 1, Reason.FIRST_FIRE, ladder.first_level())
-                await self._take(alert, prog, first, key, detail)
-                taken += 1
+            sev = alert.severity.value
+            detail = f"{sev} plan: notify at once ({AT_ONCE_ZH.get(sev, '立即通知')})"
+            lv = ladder.first_level()
+            first = Step(
+                -1, now, 1, Reason.FIRST_FIRE, tuple(lv.notify), tuple(lv.mention),
+                tuple(lv.people),
+            )  # fmt: skip
             prog.fired = epoch
-            await self._save(alert.id, prog)
+            if await self._take(alert, prog, first, key, detail, now):
+                taken += 1
+            else:
+                await self._save(alert.id, prog)
         if alert.state is AlertState.FIRING:
             phase, breach = "ack", alert.ack_deadline
         else:
@@ -262,22 +304,22 @@ class Escalator:
             return taken
         if (prog.phase, prog.breach) != (phase, breach):
             prog.phase, prog.breach, prog.next = phase, breach, 0
-        step = ladder.next_step(breach, prog.next, now)
-        if step is None:
-            return taken
-        key = f"esc:{alert.id}:{phase}:{breach:.3f}:{step.index}"
-        if await self._store.claim(key, CLAIM_TTL):
-            await self._take(alert, prog, step, key, self._detail(alert, phase, step, now))
-            taken += 1
-        prog.next = step.index + 1
-        await self._save(alert.id, prog)
+        steps = ladder.due_steps(breach, prog.next, now)
+        for step in steps:
+            key = f"esc:{alert.id}:{phase}:{breach:.3f}:{step.index}"
+            prog.next = step.index + 1
+            detail = self._detail(alert, phase, step, now)
+            if await self._take(alert, prog, step, key, detail, now):
+                taken += 1
+        if steps:
+            await self._save(alert.id, prog)
         return taken
 
     async def _refresh(self, alert: Alert, prog: Progress, now: float) -> int:
         """Re-send an open alert to the notifiers that want it kept alive (Alertmanager).
 
-        One send per notifier per period since the alert opened, claimed in the store so
-        several instances send it once.
+        One send per notifier per period since the alert opened, and one when its
+        acknowledgement changed, claimed in the store so several instances send it once.
         """
         sent = 0
         opened = opened_at(alert)
@@ -285,14 +327,27 @@ class Escalator:
             every = self._dispatcher.refresh_interval(nid)
             if every <= 0:
                 continue
+            acks = sum(1 for h in alert.history if h.action in ("acknowledged", "unacknowledged"))
+            state = f"{acks}"
+            if acks and self._ack_sent.get((alert.id, nid)) != state:
+                self._ack_sent[(alert.id, nid)] = state
+                key = f"esc:{alert.id}:ackstate:{opened:.3f}:{nid}:{state}"
+                who = alert.acked_by or ""
+                detail = (
+                    f"acknowledged by {who} (已确认)"
+                    if alert.acked_at
+                    else "unacknowledged (已取消确认)"
+                )
+                step = Step(-4, now, alert.escalation_level, Reason.REFRESH, (nid,))
+                if await self._queue(alert, step, key, detail, now):
+                    sent += 1
             period = int((now - opened) // every)
             if period < 1 or self._refreshed.get((alert.id, nid)) == period:
                 continue
             self._refreshed[(alert.id, nid)] = period
             key = f"esc:{alert.id}:refresh:{opened:.3f}:{nid}:{period}"
-            if await self._store.claim(key, CLAIM_TTL):
-                step = Step(-3, now, alert.escalation_level, Reason.REFRESH, (nid,))
-                await self._send(alert, step, key, "still open (告警仍未恢复)")
+            step = Step(-3, now, alert.escalation_level, Reason.REFRESH, (nid,))
+            if await self._queue(alert, step, key, "still open (告警仍未恢复)", now):
                 sent += 1
         return sent
 
@@ -303,6 +358,9 @@ class Escalator:
         else:
             since = now - (alert.acked_at or alert.started_at)
             why = f"acknowledged by {alert.acked_by} {since:.0f}s ago, not resolved (确认后未处理)"
+        late = now - step.at
+        if late >= LATE_AFTER:
+            why += f"; late by {late:.0f}s (延迟送达)"
         if step.reason is Reason.REPEAT:
             return f"repeat {step.index - step.level + 1}: {why}"
         return f"level {step.level}: {why}"
@@ -312,30 +370,93 @@ class Escalator:
         taken = 0
         if ladder.notify_resolved and prog.notified:
             key = f"esc:{alert.id}:resolved:{alert.resolved_at}"
-            if await self._store.claim(key, CLAIM_TTL):
-                detail = f"resolved by {alert.resolved_by} (已恢复)"
-                step = Step(-2, alert.resolved_at or 0.0, 0, Reason.RESOLVED, prog.notified)
-                await self._send(alert, step, key, detail)
+            detail = f"resolved by {alert.resolved_by} (已恢复)"
+            step = Step(-2, alert.resolved_at or 0.0, 0, Reason.RESOLVED, prog.notified)
+            if await self._queue(alert, step, key, detail, self._clock.now()):
                 taken = 1
         await self._store.delete_item(PROGRESS, alert.id)
         return taken
 
-    async def _take(self, alert: Alert, prog: Progress, step: Step, key: str, detail: str) -> None:
-        updated = await self._manager.escalate(alert.id, step.level, detail)
-        self._metrics.escalations.labels(alert.room, alert.plan_id, str(step.level)).inc()
-        await self._send(updated or alert, step, key, detail)
-        prog.notified = tuple(dict.fromkeys((*prog.notified, *step.notify)))
-
-    async def _send(self, alert: Alert, step: Step, key: str, detail: str) -> None:
+    def _notifications(
+        self, alert: Alert, step: Step, key: str, detail: str, now: float
+    ) -> list[Notification]:
         snapshot = alert_to_dict(alert)
-        for nid in _known(step.notify, self._dispatcher.notifier_ids):
-            n = Notification(
-                f"{key}:{nid}", nid, step.reason, step.level, detail, self._clock.now(), snapshot
+        mentions, everyone = self._directory.mentions(alert, step.mention, step.people)
+        late = now - step.at if step.index >= 0 and now - step.at >= LATE_AFTER else 0.0
+        return [
+            Notification(
+                f"{key}:{nid}",
+                nid,
+                step.reason,
+                step.level,
+                detail,
+                now,
+                snapshot,
+                mentions,
+                everyone,
+                late,
             )
-            await self._dispatcher.submit(n)
+            for nid in _known(step.notify, self._dispatcher.notifier_ids)
+        ]
+
+    async def _queue(
+        self,
+        alert: Alert,
+        step: Step,
+        key: str,
+        detail: str,
+        now: float,
+        extra: list[tuple[str, str, dict[str, Any]]] | None = None,
+    ) -> bool:
+        """Claim a step and queue its notifications in one atomic write; False when taken."""
+        ns = self._notifications(alert, step, key, detail, now)
+        items = [(OUTBOX, n.key, self._dispatcher.entry(n)) for n in ns] + (extra or [])
+        if not await self._store.claim_with_items(key, CLAIM_TTL, items):
+            return False
+        self._dispatcher.queued(ns)
+        return True
+
+    async def _take(
+        self, alert: Alert, prog: Progress, step: Step, key: str, detail: str, now: float
+    ) -> bool:
+        """Take a ladder step: claim, queue its sends, save progress and note it, atomically."""
+        before = prog.notified
+        prog.notified = tuple(dict.fromkeys((*prog.notified, *step.notify)))
+        shown = alert.evolve(escalation_level=max(alert.escalation_level, step.level))
+        mark = {
+            "alert": alert.id,
+            "level": step.level,
+            "detail": detail,
+            "at": now,
+            "step": step.index,
+        }
+        extra = [(PROGRESS, alert.id, prog.to_dict()), (MARKS, key, mark)]
+        if not await self._queue(shown, step, key, detail, now, extra):
+            prog.notified = before
+            return False
+        self._metrics.escalations.labels(alert.room, alert.plan_id, str(step.level)).inc()
+        return True
+
+    async def _write_marks(self) -> None:
+        """Write the history entries of steps taken (kept until the alert records them)."""
+        marks = await self._store.get_items(MARKS)
+        # In the order taken: steps of one check share a time, then go by step index.
+        for key, mark in sorted(marks.items(), key=_mark_order):
+            try:
+                await self._manager.escalate(
+                    str(mark["alert"]), int(mark["level"]), str(mark["detail"])
+                )
+                await self._store.delete_item(MARKS, key)
+            except StoreError:
+                log.warning("could not note escalation step %s yet; trying again", key)
+                return
 
     async def _save(self, alert_id: str, prog: Progress) -> None:
         await self._store.put_item(PROGRESS, alert_id, prog.to_dict())
+
+
+def _mark_order(item: tuple[str, dict[str, Any]]) -> tuple[float, int]:
+    return float(item[1].get("at", 0.0)), int(item[1].get("step", 0))
 
 
 def _known(ids: Iterable[str], known: list[str]) -> list[str]:

@@ -110,6 +110,24 @@ class AlertMetrics:
             ["notifier"],
             registry=registry,
         )
+        self.notification_throttled = Counter(
+            "roomwatch_notification_throttled_total",
+            "Answers that said we send too fast (the destination is paused, nothing is lost).",
+            ["notifier"],
+            registry=registry,
+        )
+        self.notification_digests = Counter(
+            "roomwatch_notification_digests_total",
+            "Digest messages sent because more was due than a destination's budget allows.",
+            ["notifier"],
+            registry=registry,
+        )
+        self.notification_uncertain = Counter(
+            "roomwatch_notification_uncertain_total",
+            "Robot messages not posted again because an earlier post may have arrived.",
+            ["notifier"],
+            registry=registry,
+        )
         self.dead_letters = Gauge(
             "roomwatch_dead_letters",
             "Notifications given up on, waiting for an operator.",
@@ -121,6 +139,9 @@ class AlertMetrics:
         for name in notifiers:
             self.notification_failures.labels(name)
             self.notification_queue.labels(name)
+            self.notification_throttled.labels(name)
+            self.notification_digests.labels(name)
+            self.notification_uncertain.labels(name)
             for reason in NOTIFY_REASONS:
                 self.notifications.labels(name, reason)
 

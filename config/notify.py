@@ -21,12 +21,34 @@ class RetryConfig(Section):
     jitter: float = Field(0.2, ge=0, le=1, description="± share of each delay chosen at random")
 
 
+class BudgetConfig(Section):
+    """How many messages a destination takes (0: no limit) and how long a refusal pauses it.
+
+    The defaults of each robot keep one message below its documented limit: DingTalk and
+    WeCom take 20 a minute per robot (DingTalk then refuses for 10 minutes), a Feishu
+    custom bot 5 a second and 100 a minute.
+    """
+
+    per_second: int = Field(0, ge=0, le=10_000)
+    per_minute: int = Field(0, ge=0, le=100_000)
+    throttle_pause: float = Field(
+        60.0, ge=0, le=86_400, description="pause after a throttle answer without Retry-After"
+    )
+
+
+CONSOLE_URL = r"^(https?://\S+)?$"
+
+
 class _NotifierBase(Section):
     id: str = Field(pattern=NOTIFIER_ID)
     url: str = Field(pattern=r"^https?://", description="http(s) URL of the receiver")
     timeout: float = Field(5.0, gt=0, le=120)
     retry: RetryConfig = RetryConfig()
     queue_size: int = Field(1_000, ge=1, le=1_000_000)
+    budget: BudgetConfig = BudgetConfig()
+    console_url: str = Field(
+        "", pattern=CONSOLE_URL, description="console base URL; messages link <url>/#alert-<id>"
+    )
 
 
 class WebhookNotifier(_NotifierBase):
@@ -44,6 +66,7 @@ class DingTalkNotifier(_NotifierBase):
     type: Literal["dingtalk"]
     secret: str = ""
     at_mobiles: list[str] = Field(default_factory=list)
+    budget: BudgetConfig = BudgetConfig(per_minute=19, throttle_pause=600.0)
 
 
 class FeishuNotifier(_NotifierBase):
@@ -51,6 +74,7 @@ class FeishuNotifier(_NotifierBase):
 
     type: Literal["feishu"]
     secret: str = ""
+    budget: BudgetConfig = BudgetConfig(per_second=4, per_minute=95, throttle_pause=60.0)
 
 
 class WeComNotifier(_NotifierBase):
@@ -58,6 +82,7 @@ class WeComNotifier(_NotifierBase):
 
     type: Literal["wecom"]
     mentioned_mobiles: list[str] = Field(default_factory=list)
+    budget: BudgetConfig = BudgetConfig(per_minute=19, throttle_pause=60.0)
 
 
 class AlertmanagerNotifier(_NotifierBase):
@@ -79,11 +104,21 @@ NotifierConfig = Annotated[
 ]
 
 
+Role = Literal["room_controllers", "team_supervisors", "everyone"]
+
+
 class LadderLevel(Section):
-    """One rung: `after` seconds past the breached deadline, notify these notifiers."""
+    """One rung: `after` seconds past the breached deadline, notify these notifiers.
+
+    `mention` (roles) and `people` (user ids) say whom the robots of `notify` ping: the
+    room's controllers, the supervisors of the room's teams, everyone in the group, or
+    named people, each by the handle that robot pings (people.users[].mobile, ...).
+    """
 
     after: float = Field(0.0, ge=0, le=604_800)
     notify: list[str] = Field(default_factory=list)
+    mention: list[Role] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
 
 
 class RepeatConfig(Section):
@@ -141,9 +176,12 @@ class EscalationConfig(Section):
     tick_interval: float = Field(1.0, gt=0, le=60)
 
     def problems(
-        self, notifier_ids: set[str], base: tuple[str | int, ...] = ("escalation",)
+        self,
+        notifier_ids: set[str],
+        base: tuple[str | int, ...] = ("escalation",),
+        person_ids: set[str] | None = None,
     ) -> list[tuple[tuple[str | int, ...], str]]:
-        """Return references to unknown notifiers or ladders, with their key paths."""
+        """Return references to unknown notifiers, people or ladders, with their key paths."""
         out: list[tuple[tuple[str | int, ...], str]] = []
         ladder_ids: set[str] = set()
         for i, ladder in enumerate(self.ladders):
@@ -155,6 +193,10 @@ class EscalationConfig(Section):
                     if nid not in notifier_ids:
                         path = (*base, "ladders", i, "levels", j, "notify", k)
                         out.append((path, f"unknown notifier {nid!r}"))
+                for k, pid in enumerate(level.people):
+                    if person_ids is not None and pid not in person_ids:
+                        path = (*base, "ladders", i, "levels", j, "people", k)
+                        out.append((path, f"unknown user {pid!r}"))
         if self.ladders and self.default_ladder not in ladder_ids:
             out.append(((*base, "default_ladder"), f"unknown ladder {self.default_ladder!r}"))
         for i, route in enumerate(self.routes):

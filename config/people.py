@@ -18,6 +18,9 @@ from config.base import Section
 HASH_PREFIX = "pbkdf2_sha256$"
 ARGON2_PREFIX = "$argon2id$"
 PERSON_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
+MOBILE = r"^(\+?[0-9][0-9\-]{4,19})?$"
+HANDLE = r"^[A-Za-z0-9_.@\-]{0,64}$"
+FEISHU_OPEN_ID = r"^(ou_[A-Za-z0-9]{1,64})?$"
 
 
 class PersonConfig(Section):
@@ -29,6 +32,15 @@ class PersonConfig(Section):
         default_factory=list, description="'TOKENID:$argon2id$...' token hashes (or ${ENV})"
     )
     rooms: list[str] = Field(default_factory=list, description="rooms a controller answers for")
+    # How the chat robots reach this person (a robot can only ping someone in its group).
+    mobile: str = Field(
+        "",
+        pattern=MOBILE,
+        description="phone number: DingTalk @mobile, WeCom mentioned_mobile_list",
+    )
+    wecom_userid: str = Field("", pattern=HANDLE, description="WeCom userid: <@userid>")
+    feishu_open_id: str = Field("", pattern=FEISHU_OPEN_ID, description="Feishu open_id (ou_...)")
+    feishu_user_id: str = Field("", pattern=HANDLE, description="Feishu user_id")
 
 
 class TeamConfig(Section):

@@ -129,7 +129,8 @@ class Config(Section):
             if notifier.id in notifier_ids:
                 out.append((("notifiers", i, "id"), f"duplicate notifier id {notifier.id!r}"))
             notifier_ids.add(notifier.id)
-        out.extend(self.escalation.problems(notifier_ids))
+        person_ids = {u.id for u in self.people.users}
+        out.extend(self.escalation.problems(notifier_ids, person_ids=person_ids))
         return out
 
     def ingest_sources(self) -> list[HttpIngestSource]:

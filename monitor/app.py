@@ -243,7 +243,7 @@ def build_service(
         pipeline.offload = offload
         service.on_teardown("detector-processes", offload.stop)
     service.alerting = Alerting(
-        config.notifiers, config.escalation, store, manager, clock, alert_metrics
+        config.notifiers, config.escalation, store, manager, clock, alert_metrics, config.people
     )
     service.on_teardown("notify", service.alerting.close)
     from monitor.web.admin import register_admin_routes

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 
 import orjson
 
 from alerts.notify.base import BODY_VERSION, Notification, Outcome, Request, judge_http, summary
+from alerts.notify.render import alert_link
 from config.notify import WebhookNotifier
 
 ALERT_FIELDS = (
@@ -27,6 +29,7 @@ class Webhook:
     """POST the notification as JSON to any receiver."""
 
     type = "webhook"
+    at_most_once = False  # receivers drop a repeat by its Idempotency-Key
 
     def __init__(self, cfg: WebhookNotifier) -> None:
         self.id = cfg.id
@@ -48,6 +51,10 @@ class Webhook:
                 "created_at": n.created_at,
                 "sent_at": now,
                 "alert": alert,
+                "late": n.late,
+                "mentions": [dict(m) for m in n.mentions],
+                "mention_all": n.mention_all,
+                "link": alert_link(self.cfg.console_url, str(n.alert.get("id", ""))),
             }
         )
 
@@ -65,5 +72,5 @@ class Webhook:
             headers[self.cfg.signature_header] = sign(self.cfg.secret, ts, body)
         return Request(self.cfg.url, body, headers)
 
-    def judge(self, status: int, body: bytes) -> Outcome:
-        return judge_http(status)
+    def judge(self, status: int, body: bytes, headers: Mapping[str, str]) -> Outcome:
+        return judge_http(status, headers)

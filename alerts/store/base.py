@@ -111,6 +111,18 @@ class AlertStore(Protocol):
         """Give a claim up (the step it guarded did not happen), so it can be claimed again."""
         ...
 
+    async def claim_with_items(
+        self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
+    ) -> bool:
+        """Claim a key and, only when it was free, store keyed items, all in one atomic step.
+
+        `items` are (kind, key, value) as for put_item. Either the claim and every item
+        are written, or nothing is (False: already claimed; StoreError: not written, or
+        unknown when the connection dropped -- a retry then finds the claim taken and the
+        items stored).
+        """
+        ...
+
     # -- generic records (audit log, dead letters, silences, feedback) --------
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000

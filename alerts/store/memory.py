@@ -118,6 +118,15 @@ class MemoryStore:
     async def release_claim(self, key: str) -> None:
         self._claims.pop(key, None)
 
+    async def claim_with_items(
+        self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
+    ) -> bool:
+        if not await self.claim(key, ttl):
+            return False
+        for kind, item_key, value in items:
+            self._items.setdefault(kind, {})[item_key] = dict(value)
+        return True
+
     async def append_record(
         self, kind: str, record: dict[str, Any], max_len: int = 100_000
     ) -> None:

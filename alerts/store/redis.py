@@ -43,6 +43,7 @@ from alerts.store.base import FeedItem, StoreConflict, StoreError
 from alerts.store.redis_scripts import (
     APPEND_FEED,
     APPEND_RECORD,
+    CLAIM_WITH_ITEMS,
     FIND_ALERT,
     GET_ALERT,
     PUT_ALERT,
@@ -85,6 +86,7 @@ class RedisStore:
         self._find_alert = resp.script(FIND_ALERT)
         self._append_feed = resp.script(APPEND_FEED)
         self._append_record = resp.script(APPEND_RECORD)
+        self._claim_with_items = resp.script(CLAIM_WITH_ITEMS)
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
         # copy of each alert seen here and reuse it while Redis holds the same version;
         # comments decode once each (keyed by their stored bytes).
@@ -392,6 +394,22 @@ class RedisStore:
 
     async def release_claim(self, key: str) -> None:
         await self._call("claim", lambda: self.resp.execute("DEL", self.key("claim", key)))
+
+    async def claim_with_items(
+        self, key: str, ttl: float, items: list[tuple[str, str, dict[str, Any]]]
+    ) -> bool:
+        keys: list[Arg] = [self.key("claim", key)]
+        args: list[Arg] = [max(1, int(ttl * 1000))]
+        index: dict[str, int] = {}
+        for kind, item_key, value in items:
+            if kind not in index:
+                keys.append(self.key("item", kind))
+                index[kind] = len(keys)
+            args.extend((index[kind], item_key, orjson.dumps(value)))
+        done = await self._call(
+            "claim_with_items", lambda: self._claim_with_items(keys=keys, args=args)
+        )
+        return bool(int(done))
 
     # -- generic records ------------------------------------------------------
     async def append_record(

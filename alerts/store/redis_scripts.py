@@ -26,7 +26,12 @@ if mode ~= 'keep' then
   if #ARGV > 9 then
     redis.call('RPUSH', KEYS[8], unpack(ARGV, 10))
   end
-  redis.call('LTRIM', KEYS[8], -tonumber(ARGV[9]), -1)
+  local keep = tonumber(ARGV[9])
+  if keep > 0 then
+    redis.call('LTRIM', KEYS[8], -keep, -1)
+  else
+    redis.call('DEL', KEYS[8])  -- LTRIM -0 is refused: "-0" is not an integer to Redis
+  end
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
@@ -103,5 +108,18 @@ return seq
 APPEND_RECORD = """
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return 1
+"""
+
+# KEYS: claim, then the item hashes.  ARGV: px, then per item: its hash's index into KEYS,
+# field, JSON.  The claim and the items are written together or not at all, so a step
+# claimed is a step whose sends are queued.  Returns 1 when claimed, 0 when taken.
+CLAIM_WITH_ITEMS = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return 0
+end
+for i = 2, #ARGV, 3 do
+  redis.call('HSET', KEYS[tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2])
+end
 return 1
 """

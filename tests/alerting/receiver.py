@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +58,25 @@ class Capture:
         return self.got
 
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@asynccontextmanager
+async def serve(handle: Handler) -> AsyncIterator[str]:
+    """Serve POSTs to any path on a free loopback port; yield the base URL."""
+    app = web.Application(client_max_size=4 * 1024 * 1024)
+    app.router.add_post("/{tail:.*}", handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
 @asynccontextmanager
 async def capture_server(path: str = "/hook") -> AsyncIterator[Capture]:
     """Serve a Capture on a free loopback port; `capture.url` is the full URL of `path`."""
@@ -77,15 +96,6 @@ async def capture_server(path: str = "/hook") -> AsyncIterator[Capture]:
             cap.changed.set()
         return web.Response(status=status, body=cap.reply, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", handle)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    cap.url = f"http://127.0.0.1:{port}{path}"
-    try:
+    async with serve(handle) as base:
+        cap.url = base + path
         yield cap
-    finally:
-        await runner.cleanup()

@@ -31,8 +31,17 @@ AM_CONFIG = """
 route:
   receiver: blackhole
   group_wait: 1h
+  routes:
+    - matchers: ['acknowledged="true"']
+      receiver: acknowledged
 receivers:
   - name: blackhole
+  - name: acknowledged
+inhibit_rules:
+  # an acknowledged alert of a room quiets that room's info alerts
+  - source_matchers: ['acknowledged="true"']
+    target_matchers: ['severity="info"']
+    equal: [room]
 """
 
 pytestmark = pytest.mark.prometheus
@@ -131,24 +140,52 @@ async def test_alertmanager_shows_our_alert_then_its_resolution(alertmanager: st
         [got] = found
         assert got["labels"] == {
             "alertname": "viewer_crash", "room": "room-a", "severity": "critical",
-            "alert_id": "a1", "team": "operations",
+            "alert_id": "a1", "team": "operations", "acknowledged": "false",
         }  # fmt: skip
-        assert got["annotations"]["summary"] == alert["summary"]  # Chinese, and English beside it
+        # worded by severity, the plan's own summary beside it
+        assert got["annotations"]["summary"].startswith("严重告警：在线人数骤降（直播间 room-a）")
+        assert got["annotations"]["description"] == alert["summary"]
         assert got["annotations"]["summary_en"] == (
-            "online viewers fell from 1500 to 600 within 30s (-60%)"
+            "Critical: viewer_crash in room room-a:"
+            " online viewers fell from 1500 to 600 within 30s (-60%)"
         )
         assert got["annotations"]["reason"] == "first_fire"
         assert got["status"]["state"] == "active"
+        assert got["receivers"] == [{"name": "blackhole"}]
         assert got["generatorURL"] == "http://console/#alert-a1"
         # Active until now + 4 x resend_every (60 s): the escalator re-sends it before then.
         ends = datetime.fromisoformat(got["endsAt"].replace("Z", "+00:00")).timestamp()
         assert 200 < ends - time.time() <= 240
-        resolved = dict(alert, state="resolved", resolved_at=time.time())
-        await d.submit(Notification("k2:am", "am", Reason.RESOLVED, 0, "resolved", now, resolved))
+        # An info alert in the same room, then the critical one is acknowledged by zhang.
+        info = dict(alert, id="a2", plan_id="chat_quiet", severity="info")
+        await d.submit(Notification("k0:am", "am", Reason.FIRST_FIRE, 1, "at once", now, info))
+        acked = dict(alert, state="acknowledged", acked_at=time.time(), acked_by="zhang",
+                     history=[{"ts": now, "action": "acknowledged", "actor": "zhang"}])  # fmt: skip
+        await d.submit(Notification("k3:am", "am", Reason.REFRESH, 1, "acknowledged", now, acked))
+        active: list[dict[str, Any]] = []
         for _ in range(100):
-            if not await am_alerts(alertmanager, active="true"):
+            active = await am_alerts(alertmanager, active="true")
+            if [
+                a["labels"].get("acknowledged") for a in active if a["labels"]["alert_id"] == "a1"
+            ] == ["true"]:
                 break
             await asyncio.sleep(0.05)
-        assert await am_alerts(alertmanager, active="true") == []
+        [mine] = [a for a in active if a["labels"]["alert_id"] == "a1"]
+        assert mine["labels"]["acknowledged"] == "true"
+        assert mine["annotations"]["acknowledged_by"] == "zhang"
+        assert mine["receivers"] == [{"name": "acknowledged"}]  # routed by the label
+        # the inhibit rule keyed on the label quiets the room's info alert
+        [quiet] = await am_alerts(alertmanager, inhibited="true", active="false")
+        assert quiet["labels"]["alert_id"] == "a2" and quiet["status"]["state"] == "suppressed"
+        resolved = dict(acked, state="resolved", resolved_at=time.time())
+        await d.submit(Notification("k2:am", "am", Reason.RESOLVED, 0, "resolved", now, resolved))
+        for _ in range(100):
+            left = await am_alerts(alertmanager, active="true")
+            if all(a["labels"]["alert_id"] != "a1" for a in left):
+                break
+            await asyncio.sleep(0.05)
+        assert [a["labels"]["alert_id"] for a in await am_alerts(alertmanager, active="true")] == [
+            "a2"
+        ]
     finally:
         await d.close()

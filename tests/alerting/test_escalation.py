@@ -181,10 +181,15 @@ async def test_two_escalators_sharing_a_store_send_each_step_once(rig: Rig) -> N
     )  # fmt: skip
     await open_alert(rig)
     rig.clock.advance(40)
-    # the outage collapsed level 1 into level 2: one step, sent by exactly one of the two
-    assert await rig.escalator.check() + await other.check() == 1
-    await rig.settle(0, 1)
-    assert rig.reasons(rig.boss) == [("escalation", 2)] and rig.sup.got == []
+    # both levels came due during the outage: each sent once, in order, by one of the two
+    assert await rig.escalator.check() + await other.check() == 2
+    assert await rig.escalator.check() + await other.check() == 0
+    await rig.settle(1, 1)
+    assert rig.reasons(rig.sup) == [("escalation", 1)]
+    assert rig.reasons(rig.boss) == [("escalation", 2)]
+    late = rig.sup.got[0].json()
+    assert late["late"] == 30.0 and "late by 30s" in late["detail"]  # due at the deadline
+    assert rig.boss.got[0].json()["late"] == 0.0  # level 2 fell due just now
 
 
 async def test_silenced_alerts_wait_and_escalate_once_the_silence_ends(rig: Rig) -> None:
@@ -240,20 +245,28 @@ async def test_alertmanager_keeps_getting_an_open_alert_until_it_is_resolved() -
             assert await one.check() + await two.check() == 1
             assert await one.check() + await two.check() == 0  # once per period
             await manager.acknowledge(alert.id, "zhang")  # acknowledged is still open
+            assert await two.check() + await one.check() == 1  # the acknowledgement, at once
+            assert await two.check() + await one.check() == 0
             clock.advance(60)
             assert await two.check() + await one.check() == 1
-            await am.wait_for(3)
+            await am.wait_for(4)
             reasons = [r.json()[0]["annotations"]["reason"] for r in am.got]
-            assert reasons == ["first_fire", "refresh", "refresh"]
-            assert 235 < seconds_until(am.got[2].json()[0]["endsAt"]) <= 240
+            assert reasons == ["first_fire", "refresh", "refresh", "refresh"]
+            acked, ended = am.got[2].json()
+            assert acked["labels"]["acknowledged"] == "true"
+            assert acked["annotations"]["acknowledged_by"] == "zhang"
+            assert ended["labels"] == {**acked["labels"], "acknowledged": "false"}
+            assert seconds_until(ended["endsAt"]) <= 1  # the unacknowledged one ends now
+            assert 235 < seconds_until(am.got[3].json()[0]["endsAt"]) <= 240
             await manager.resolve(alert.id, "zhang")
             clock.advance(600)
             await one.check()
             await two.check()
-            await am.wait_for(4)
-            last = am.got[3].json()[0]
+            await am.wait_for(5)
+            [last] = am.got[4].json()
             assert last["annotations"]["reason"] == "resolved"
+            assert last["labels"]["acknowledged"] == "true"  # the label set that was active
             assert last["endsAt"] == rfc3339(clock.now() - 600)
-            assert len(am.got) == 4  # nothing after the resolution
+            assert len(am.got) == 5  # nothing after the resolution
         finally:
             await dispatcher.close()

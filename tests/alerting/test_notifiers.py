@@ -130,13 +130,18 @@ async def test_feishu_signs_in_the_body_and_wecom_sends_markdown() -> None:
     fb = f.json()
     mac = hmac.new(f"{fb['timestamp']}\nfsecret".encode(), b"", hashlib.sha256).digest()
     assert fb["sign"] == base64.b64encode(mac).decode()
-    assert fb["msg_type"] == "text" and "告警已恢复" in fb["content"]["text"]
-    assert SUMMARY_LINE in fb["content"]["text"]
+    assert fb["msg_type"] == "interactive"
+    card = fb["card"]
+    assert "告警已恢复" in card["header"]["title"]["content"]
+    assert card["header"]["template"] == "green"  # resolved
+    assert SUMMARY_LINE in card["elements"][0]["content"] + "\n"
     assert w.query["key"] == "abc"
     wb = w.json()
-    assert wb["msgtype"] == "markdown" and "重复提醒" in wb["markdown"]["content"]
-    assert "<@139>" in wb["markdown"]["content"]
-    assert SUMMARY_LINE in wb["markdown"]["content"]
+    # a fixed mobile to ping: WeCom pings mobiles only from a text message
+    assert wb["msgtype"] == "text" and "重复提醒" in wb["text"]["content"]
+    assert wb["text"]["mentioned_mobile_list"] == ["139"]
+    assert "<@139>" not in wb["text"]["content"]
+    assert SUMMARY_LINE in wb["text"]["content"] + "\n"
 
 
 async def test_alertmanager_body_includes_resolved_alerts() -> None:

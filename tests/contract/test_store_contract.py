@@ -394,6 +394,34 @@ async def test_claim_race_has_one_winner(make_store: StoreFactory) -> None:
     assert wins.count(True) == 1
 
 
+async def test_claim_with_items_writes_the_items_only_with_the_claim(
+    make_store: StoreFactory,
+) -> None:
+    stores = [await make_store() for _ in range(3)]
+    items: list[tuple[str, str, dict[str, Any]]] = [
+        ("notify_outbox", "k:a", {"key": "k:a", "who": "张三"}),
+        ("notify_outbox", "k:b", {"key": "k:b"}),
+        ("escalation", "a1", {"next": 2}),
+    ]
+    wins = await asyncio.gather(
+        *(s.claim_with_items("step", 10, [(k, f"{key}", {**v, "by": i}) for k, key, v in items])
+          for i, s in enumerate(stores))
+    )  # fmt: skip
+    assert wins.count(True) == 1
+    winner = wins.index(True)
+    outbox = await stores[0].get_items("notify_outbox")
+    assert outbox == {
+        "k:a": {"key": "k:a", "who": "张三", "by": winner},
+        "k:b": {"key": "k:b", "by": winner},
+    }
+    assert await stores[1].get_items("escalation") == {"a1": {"next": 2, "by": winner}}
+    # taken: nothing is written again
+    assert await stores[2].claim_with_items("step", 10, [("escalation", "a1", {"x": 1})]) is False
+    assert (await stores[2].get_items("escalation"))["a1"]["by"] == winner
+    assert await stores[0].claim_with_items("empty", 10, []) is True
+    assert await stores[0].claim("empty", 10) is False
+
+
 async def test_records_are_ordered_and_bounded(store: AlertStore) -> None:
     for i in range(12):
         await store.append_record("audit", {"i": i, "who": "张三"}, max_len=5)
