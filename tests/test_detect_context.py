@@ -100,7 +100,19 @@ def test_any_spacing_and_case_of_a_pinyin_spelling_is_caught(
 
 @pytest.mark.parametrize(
     "text",
-    ["这个菜可以加微辣吗", "牙刷单卖吗", "刷子单支多少钱", "这个能去死皮吗", "加味"],
+    [
+        "这个菜可以加微辣吗",
+        "牙刷单卖吗",
+        "刷子单支多少钱",
+        "这个能去死皮吗",
+        "加味",
+        "我在南京东路",
+        "张家口发货吗",
+        "北京东方红",
+        "明治维新的书",
+        "卫星导航的手表",
+        "象牙海岸的咖啡",
+    ],
 )
 def test_look_alikes_inside_ordinary_words_stay_clean(detector: LexiconDetector, text: str) -> None:
     assert cats(detector, text) == set()

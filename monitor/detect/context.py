@@ -19,6 +19,8 @@ from importlib import resources
 
 import rjieba
 
+# jieba's tags for place, person, organisation and other proper names.
+PROPER_NAMES = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})
 ORDINARY_FREQ = 2000  # a common word's count in jieba's dictionary
 # Characters that make grammar, not meaning: a dictionary word that straddles a hit only
 # through them (不去 across 去死 in 不去死) says nothing about the hit.
@@ -88,16 +90,9 @@ def _dictionary() -> None:
         rjieba.add_word(word, ORDINARY_FREQ, "n")
 
 
-@lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[tuple[str, int, int], ...]:
     """Return the dictionary words of a text with their spans (no HMM guesses)."""
-    _dictionary()
-    out = []
-    pos = 0
-    for word in rjieba.cut(text, False):
-        out.append((word, pos, pos + len(word)))
-        pos += len(word)
-    return tuple(out)
+    return tuple((word, a, b) for (word, _), a, b in segment_tagged(text))
 
 
 def inside_ordinary_word(
@@ -105,22 +100,25 @@ def inside_ordinary_word(
     start: int,
     end: int,
     other_term: Callable[[str, int, int], bool],
-    written_differs: bool = False,
+    sound_alike: bool = False,
 ) -> bool:
     """Return True when a dictionary word straddles or strictly contains text[start:end].
 
     `other_term(word, a, b)` says whether the word at a..b holds a listed term other than
-    the hit itself; such a word is no alibi. A sound-alike hit (`written_differs`) that is
-    itself a dictionary word is that word (耍单, 佳味), not the term it sounds like.
+    the hit itself; such a word is no alibi. A sound-alike hit (`sound_alike`) that is a
+    dictionary word or lies inside one is that word (加味, 张家口, 卫星), not the term it
+    sounds like.
     """
-    for word, a, b in segment(text):
+    for (word, tag), a, b in segment_tagged(text):
         if b <= start or a >= end or len(word) < 2:
             continue
         if a == start and b == end:
-            return written_differs  # the hit is a word of its own
+            return sound_alike  # the hit is a word of its own
         if a <= start and end <= b:
             # A longer dictionary word may be the sensitive compound itself (枪支弹药), so
             # only the shipped ordinary compounds clear a term inside them (去死皮).
+            if sound_alike or tag in PROPER_NAMES:
+                return True  # 南京东路 is a road, not 京东
             return word in ordinary_words() and not other_term(word, a, b)
         if a < start < b <= end:
             outside = text[a:start]
@@ -165,7 +163,7 @@ def is_claim(text: str, start: int, end: int) -> bool:
     return True
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def segment_tagged(text: str) -> tuple[tuple[tuple[str, str], int, int], ...]:
     """Return the words of a text with their part-of-speech tags and spans."""
     _dictionary()

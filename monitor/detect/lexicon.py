@@ -290,7 +290,10 @@ class CompiledLexicon:
             return False
         # Only two-character terms turn up by accident across ordinary words (牙刷单卖);
         # a longer one is meant, even where jieba's dictionary lacks it (小红书|上 read 小红|书上).
-        if hit.end - hit.start != 2 or not _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end):
+        # A sound-alike of any length is checked: it is ordinary text far more often
+        # (张家口 for 加扣, 明治维新 for 微信).
+        size = hit.end - hit.start
+        if (size != 2 and not hit.homophone) or not _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end):
             return True
 
         def other_term(word: str, a: int, b: int) -> bool:
@@ -304,7 +307,7 @@ class CompiledLexicon:
             )
 
         return not inside_ordinary_word(
-            collapsed, hit.start, hit.end, other_term, written_differs=hit.homophone
+            collapsed, hit.start, hit.end, other_term, sound_alike=hit.homophone
         )
 
     def _bounded(self, text: str, hit: Hit) -> bool:
