@@ -293,7 +293,8 @@ class CompiledLexicon:
         # A sound-alike of any length is checked: it is ordinary text far more often
         # (张家口 for 加扣, 明治维新 for 微信).
         size = hit.end - hit.start
-        if (size != 2 and not hit.homophone) or not _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end):
+        hanzi = _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end)
+        if (size != 2 and not hit.homophone) or not hanzi:
             return True
 
         def other_term(word: str, a: int, b: int) -> bool:
