@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
@@ -74,6 +75,36 @@ class KeepTable(dict[int, int]):
         return cp
 
 
+class WidthTable(dict[int, str]):
+    """A translate table that erases characters folding to exactly one character.
+
+    What is left marks a deleted character ('d') or one that expands ('m'): a text that
+    translates to '' maps onto its base view index for index.
+    """
+
+    def __init__(
+        self, fold: FoldTable, kept: str = "", deleted: str = "d", expanded: str = "m"
+    ) -> None:
+        super().__init__()
+        self._fold = fold
+        self._marks = (kept, deleted, expanded)
+
+    def __missing__(self, cp: int) -> str:
+        value = self._fold[cp]
+        kept, deleted, expanded = self._marks
+        if value is None:
+            mark = deleted
+        else:
+            mark = kept if isinstance(value, int) or len(value) == 1 else expanded
+        if len(self) < _MAX_CACHE:
+            self[cp] = mark
+        return mark
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
 def collapse(text: str) -> str:
     """Return `text` with runs of one character collapsed (加加微微信 -> 加微信)."""
     # Most comments repeat no character at all; the regex is slow to find that out.
@@ -117,6 +148,8 @@ class Normalizer:
             char, _, digit = line.partition("\t")
             self.digits[ord(char)] = ord(digit)
         self._pinyin_table = KeepTable(self.pinyin)
+        self._width = WidthTable(self.fold)
+        self._kept = WidthTable(self.fold, kept="\x01", deleted="\x00", expanded="\x01")
         self._digit_table = KeepTable(self.digits)
 
     def base(self, text: str) -> str:
@@ -139,6 +172,10 @@ class Normalizer:
 
     def base_offsets(self, text: str) -> list[int]:
         """Return, for each base-view index, the index of the original char it came from."""
+        marks = text.translate(self._width)
+        if "m" not in marks:  # only deletions: keep the indexes of the other characters
+            keep = text.translate(self._kept).encode("latin-1")
+            return list(compress(range(len(text)), keep))
         out: list[int] = []
         fold = self.fold
         for i, ch in enumerate(text):
@@ -155,8 +192,14 @@ class Normalizer:
             return ""
         return chr(value) if isinstance(value, int) else value
 
+    def one_to_one(self, text: str) -> bool:
+        """Return True when every character of `text` folds to exactly one character."""
+        return not text.translate(self._width)
+
     def span_mapper(self, text: str, base: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping collapsed-view spans of `text` to original spans."""
+        if len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
+            return _same_span  # most comments: nothing deleted, expanded or repeated
         offsets = self.base_offsets(text)
         runs = [m.start() for m in _RUN.finditer(base)]
         total = len(base)
@@ -170,6 +213,8 @@ class Normalizer:
 
     def base_span_mapper(self, text: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping base-view spans of `text` to original spans."""
+        if self.one_to_one(text):
+            return _same_span
         offsets = self.base_offsets(text)
         return lambda start, end: (offsets[start], offsets[end - 1] + 1)
 
