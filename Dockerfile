@@ -12,6 +12,8 @@ COPY pyproject.toml README.md ./
 COPY monitor ./monitor
 COPY alerts ./alerts
 COPY config ./config
+# The evaluation sets `roomwatch eval` reads (monitor/detect/eval_data links to data/).
+COPY data ./data
 RUN pip wheel --wheel-dir /wheels .
 
 # Stage 2: a slim runtime with only the installed wheels, running as a non-root user.

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from alerts.model import Signal, SignalKind
+from alerts.model import DERIVED_SOURCE, Signal, SignalKind
 from alerts.summary import Description
 from config import plans as cfg
 
@@ -423,7 +423,7 @@ class Absence:
         return _AbsenceState()
 
     def update(self, state: _AbsenceState, signal: Signal) -> bool:
-        if not self.sel.match(signal):
+        if signal.source == DERIVED_SOURCE or not self.sel.match(signal):
             return False
         state.last = signal.ts if state.last is None else max(state.last, signal.ts)
         return True

@@ -25,6 +25,11 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
 
+# The source of signals roomwatch derives itself (a room's unanswered questions, ...): they
+# say nothing about whether the room's own data still arrives.
+DERIVED_SOURCE = "roomwatch"
+
+
 class SignalKind(StrEnum):
     COMMENT = "comment"  # every viewer comment, flagged or not (rates, ratios)
     SENSITIVE = "sensitive"  # a comment or speech that hit a lexicon category

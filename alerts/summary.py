@@ -43,6 +43,8 @@ METRICS: dict[Lang, dict[str, str]] = {
         "gmv": "成交额",
         "followers": "粉丝数",
         "gifts_value": "礼物价值",
+        "questions_open": "未回复提问数",
+        "questions_oldest_open_seconds": "最久未回复提问等待秒数",
     },
     "en": {
         "online_viewers": "online viewers",
@@ -51,6 +53,8 @@ METRICS: dict[Lang, dict[str, str]] = {
         "gmv": "GMV",
         "followers": "followers",
         "gifts_value": "gift value",
+        "questions_open": "unanswered questions",
+        "questions_oldest_open_seconds": "seconds the oldest unanswered question waited",
     },
 }
 # Keyword categories (config/roomwatch.yaml detection.categories) and the complaint

@@ -17,6 +17,7 @@ from config.notify import EscalationConfig, NotifierConfig
 from config.people import PeopleConfig, people_problems
 from config.plans import PlansConfig
 from config.sources import HttpIngestSource, SourceConfig
+from config.supervision import ReplyAccount, SupervisionConfig
 
 ROOM_ID = r"^[A-Za-z0-9_.:\-]{1,64}$"
 
@@ -69,6 +70,10 @@ class RoomConfig(Section):
     id: str = Field(pattern=ROOM_ID)
     name: str = ""
     platform: Literal["douyin", "bilibili", "tiktok", "inhouse", "simulated"] = "inhouse"
+    # The room's own accounts: their comments are replies to viewers' questions.
+    reply_accounts: list[ReplyAccount] = Field(default_factory=list)
+    # Notifier ids told of this room's broadcast reviews (besides supervision.review.notify).
+    review_notify: list[str] = Field(default_factory=list)
 
 
 class Config(Section):
@@ -83,6 +88,7 @@ class Config(Section):
     people: PeopleConfig = PeopleConfig()
     notifiers: list[NotifierConfig] = Field(default_factory=list)
     escalation: EscalationConfig = EscalationConfig()
+    supervision: SupervisionConfig = SupervisionConfig()
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -131,6 +137,33 @@ class Config(Section):
             notifier_ids.add(notifier.id)
         person_ids = {u.id for u in self.people.users}
         out.extend(self.escalation.problems(notifier_ids, person_ids=person_ids))
+        out.extend(self._supervision_problems(notifier_ids))
+        return out
+
+    def _supervision_problems(
+        self, notifier_ids: set[str]
+    ) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return review notifiers that do not exist or cannot carry a review."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        kinds = {n.id: n.type for n in self.notifiers}
+        person_ids = {p.id for p in self.people.users}
+        named: list[tuple[tuple[str | int, ...], str]] = [
+            (("supervision", "review", "notify", j), nid)
+            for j, nid in enumerate(self.supervision.review.notify)
+        ]
+        for i, room in enumerate(self.rooms):
+            named += [
+                (("rooms", i, "review_notify", j), n) for j, n in enumerate(room.review_notify)
+            ]
+            for j, acct in enumerate(room.reply_accounts):
+                if acct.person and acct.person not in person_ids:
+                    where: tuple[str | int, ...] = ("rooms", i, "reply_accounts", j, "person")
+                    out.append((where, f"unknown user {acct.person!r}"))
+        for path, nid in named:
+            if nid not in notifier_ids:
+                out.append((path, f"unknown notifier {nid!r}"))
+            elif kinds.get(nid) == "alertmanager":
+                out.append((path, "alertmanager notifiers carry alerts, not reviews"))
         return out
 
     def ingest_sources(self) -> list[HttpIngestSource]:

@@ -35,6 +35,7 @@ from monitor.metrics import CallbackGauges, ServiceMetrics
 from monitor.negative_ratio import NegativeRatio
 from monitor.offload import DetectorProcesses
 from monitor.pipeline import Pipeline
+from monitor.supervision.service import Supervision
 from monitor.web.ingest import IngestEndpoint
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class Service:
     cluster: ClusterParts | None = None  # set in cluster mode (monitor/cluster)
     jobs: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     alerting: Alerting | None = None  # escalation ladders and notifiers
+    supervision: Supervision | None = None  # questions, broadcasts and their reviews
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _teardown: list[tuple[str, Teardown]] = field(default_factory=list)
 
@@ -87,6 +89,8 @@ class Service:
     async def start(self) -> None:
         """Start the pipeline workers, the ticker and every collector."""
         await self.alert_metrics.sync(self.store)
+        if self.supervision is not None:
+            await self.supervision.resume()
         if (offload := self.pipeline.offload) is not None:
             try:
                 await offload.start()
@@ -113,6 +117,21 @@ class Service:
                 raise
             except Exception:
                 log.exception("plan tick failed")
+
+    async def settle(self, within: float = 10.0) -> bool:
+        """Wait until every event taken so far has been processed; False when time ran out.
+
+        On the Redis store that means written to its stream, read and acknowledged (drills,
+        replay and tests that look at the results right after handing events in).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if (cluster := self.cluster) is not None:
+            while cluster.router.pending or await cluster.backlog.unprocessed():
+                if loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(0.02)
+        return await self.pipeline.drain(max(0.0, deadline - loop.time()))
 
     async def readiness(self) -> dict[str, bool]:
         try:
@@ -246,6 +265,8 @@ def build_service(
         config.notifiers, config.escalation, store, manager, clock, alert_metrics, config.people
     )
     service.on_teardown("notify", service.alerting.close)
+    service.supervision = build_supervision(service)
+    pipeline.watcher = service.supervision
     from monitor.web.admin import register_admin_routes
 
     service.route_plugins.append(register_admin_routes(manager, service.alerting.dispatcher))
@@ -277,6 +298,21 @@ def build_service(
     for name, step in platform.teardown:
         service.on_teardown(name, step)
     return service
+
+
+def build_supervision(service: Service) -> Supervision:
+    """Return the questions and broadcasts part; reviews are announced through the notifiers."""
+    from monitor.detect.questions import classify_question
+
+    dispatcher = service.alerting.dispatcher if service.alerting is not None else None
+    return Supervision(
+        service.config,
+        service.store,
+        service.clock,
+        service.registry,
+        classify_question,
+        dispatcher.submit if dispatcher is not None else None,
+    )
 
 
 def _attach_redis_parts(service: Service) -> None:

@@ -56,6 +56,14 @@ class Intake(Protocol):
     def refusal(self, room: str | None = None, *, count: bool = True) -> str | None: ...
 
 
+class Watcher(Protocol):
+    """Sees every processed event with its flags, and is ticked (monitor.supervision)."""
+
+    def observe(self, event: AnyEvent, flags: list[Signal]) -> None: ...
+
+    async def tick(self, now: float, rooms: Collection[str] | None) -> list[Signal]: ...
+
+
 class Pipeline:
     """Carry events from the sources to the alert manager, one at a time, in order."""
 
@@ -89,6 +97,7 @@ class Pipeline:
         self._accepting = True
         self.router: Intake | None = None
         self.offload: DetectorProcesses | None = None  # detection in child processes
+        self.watcher: Watcher | None = None  # questions and broadcasts (monitor.supervision)
         self._events = LabelCache(metrics.events)
         self._source_lag = LabelCache(metrics.source_lag)
         self._comments = LabelCache(metrics.comments)
@@ -312,6 +321,8 @@ class Pipeline:
         elif isinstance(event, MetricEvent) and event.name in ROOM_GAUGE_NAMES:
             self._room_gauge[(event.room, event.name)].set(event.value)
             self.room_values[(event.room, event.name)] = event.value
+        if self.watcher is not None:
+            self.watcher.observe(event, flags)
         writes: list[asyncio.Task[None]] = []
         for flag in flags:
             self._flags[(flag.room, flag.kind.value, flag.category)].inc()
@@ -339,6 +350,10 @@ class Pipeline:
         rooms = self.tick_rooms() if self.tick_rooms is not None else None
         for trigger in self.engine.tick(self._clock.now(), rooms):
             await self._manager.handle(trigger)
+        if self.watcher is not None:
+            for signal in await self.watcher.tick(self._clock.now(), rooms):
+                for trigger in self.engine.observe(signal):
+                    await self._manager.handle(trigger)
         holds = {p.id: p.resolve_hold for p in self.engine.plans}
         await self._manager.tick(holds.get, rooms)
 

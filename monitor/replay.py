@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import aiohttp
 import orjson
@@ -23,11 +23,14 @@ from prometheus_client import CollectorRegistry
 from alerts.clock import ManualClock
 from alerts.manager import AlertChange
 from alerts.model import alert_to_dict
+from alerts.store.base import AlertStore
 from config.loader import default_config_path
 from config.schema import Config
 from monitor.cli import EXTRA_COMMANDS, _load
 from monitor.collectors.recording import BadLine, Pacer, RecordedEvent, read_recording
 from monitor.events import event_to_dict
+
+DRILLS = default_config_path().parent / "drills"  # shipped with the package
 
 POST_BATCH = 500  # events per ingest request when several are due at once
 MAX_TICKS_PER_GAP = 10_000  # a long silence in a recording is jumped, not ticked through
@@ -41,6 +44,7 @@ class ReplayReport:
     events: int = 0
     skipped: int = 0
     alerts: list[dict[str, object]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # broadcasts reviewed
 
 
 async def replay_in_process(
@@ -51,12 +55,14 @@ async def replay_in_process(
     *,
     as_json: bool = False,
     tail: float = 0.0,
+    store: AlertStore | None = None,
 ) -> ReplayReport:
     """Run the recording through a pipeline built from `config`; print alert changes.
 
     Only the rooms the recording mentions are watched (a configured room with no events
     would look dead). `tail` keeps the clock running that many recorded seconds past the
-    last event so that clears and auto-resolves show.
+    last event so that clears and auto-resolves show (and ended broadcasts' reviews are
+    built). `store` keeps what the replay stored (alerts, reviews) for the caller.
     """
     from monitor.app import build_service  # the composition root; imported late for the CLI
 
@@ -65,7 +71,7 @@ async def replay_in_process(
     rooms = frozenset(r.id for r in config.rooms)
     seen = await recorded_rooms(path, rooms)
     watched = config.model_copy(update={"rooms": [r for r in config.rooms if r.id in seen]})
-    service = build_service(watched, clock=clock, registry=CollectorRegistry())
+    service = build_service(watched, clock=clock, registry=CollectorRegistry(), store=store)
     first_ts: list[float] = []
 
     async def on_change(change: AlertChange) -> None:
@@ -105,6 +111,8 @@ async def replay_in_process(
         if last_tick is not None and tail > 0:
             until = clock.now() + tail
             await _tick_until(service.pipeline.tick, clock, last_tick, until, interval)
+        if service.supervision is not None:
+            report.reviews = list(service.supervision.built)
     finally:
         await service.store.close()
     return report
@@ -208,11 +216,28 @@ def _skip(report: ReplayReport, bad: BadLine) -> None:
     print(f"replay: {bad} (skipped)", file=sys.stderr)
 
 
+def drill_path(name: str) -> Path:
+    """Return the file `name` names: a path, or else a drill shipped in config/drills/."""
+    path = Path(name)
+    if path.is_file() or path.parent != Path("."):
+        return path
+    shipped = DRILLS / (name if name.endswith(".jsonl") else f"{name}.jsonl")
+    return shipped if shipped.is_file() else path
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Run `roomwatch replay`."""
-    path = Path(args.file)
+    if args.list_drills:
+        for drill in sorted(DRILLS.glob("*.jsonl")):
+            print(drill.stem)
+        return 0
+    if not args.file:
+        print("replay: name a JSONL file or a shipped drill (--list-drills)", file=sys.stderr)
+        return 2
+    path = drill_path(args.file)
     if not path.is_file():
-        print(f"replay: cannot read {path}", file=sys.stderr)
+        shipped = ", ".join(sorted(d.stem for d in DRILLS.glob("*.jsonl"))) or "none"
+        print(f"replay: cannot read {path} (shipped drills: {shipped})", file=sys.stderr)
         return 2
     if args.speed < 0:
         print("replay: --speed must be 0 (as fast as possible) or more", file=sys.stderr)
@@ -250,7 +275,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `replay` subcommand."""
     p = sub.add_parser("replay", help="replay a JSONL recording of events (drills)")
-    p.add_argument("file", help="JSONL file, one event (docs/events.md) per line")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="JSONL file, one event (docs/events.md) per line, or the name of a shipped drill",
+    )
+    p.add_argument("--list-drills", action="store_true", help="list the shipped drills")
     p.add_argument(
         "--speed", type=float, default=1.0, help="time scale: 2 = twice as fast, 0 = no waiting"
     )

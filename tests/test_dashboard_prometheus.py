@@ -160,11 +160,27 @@ async def drive_scenario(run: RunningService, http: aiohttp.ClientSession) -> di
     async with http.post(url, json={"action": "deleted"}) as r:
         assert r.status == 200, await r.text()
     await _act(http, run.base, alert["id"], "resolve")
+    await _answer_a_question(http, run.base, alert["room"])
     batch = b'{"kind": "comment", "room": "room-b", "text": "hi"}\n{"kind": "nope"}\nnot json\n'
     headers = {"Authorization": f"Bearer {INGEST_TOKEN}", "Content-Type": "application/x-ndjson"}
     async with http.post(f"{run.base}/api/v1/ingest", data=batch, headers=headers) as r:
         assert r.status in (200, 207, 400), await r.text()
     return alert
+
+
+async def _answer_a_question(http: aiohttp.ClientSession, base: str, room: str) -> None:
+    """Mark one of the simulator's viewer questions answered (the answer-time panels)."""
+    for _ in range(300):
+        async with http.get(f"{base}/api/v1/rooms/{room}/questions") as r:
+            assert r.status == 200, await r.text()
+            questions = (await r.json())["questions"]
+        if questions:
+            url = f"{base}/api/v1/rooms/{room}/questions/{questions[0]['id']}/answered"
+            async with http.post(url) as r:
+                assert r.status == 200, await r.text()
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the simulator asked no question in {room}")
 
 
 async def _check_all(

@@ -349,3 +349,20 @@ async def test_truncated_and_stalled_uploads() -> None:
     labels = {"room": "room-a", "source": "shop", "kind": "comment"}
     assert service.registry.get_sample_value("roomwatch_events_total", labels) == 1
     assert rejected_total(service, "shop", "bad_body") == 2  # the cut and the stalled body
+
+
+async def test_a_gzip_body_is_limited_by_its_inflated_size() -> None:
+    import gzip
+
+    service = make_service()
+    inflated = b"[" + b" " * 3_000_000 + b"]"
+    bomb = gzip.compress(inflated)
+    assert len(bomb) < 4096  # within max_body_bytes on the wire
+    headers = {**SHOP, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    async with client(service) as (http, _):
+        async with http.post(URL, data=bomb, headers=headers) as r:
+            assert r.status == 413
+            assert "once decompressed" in (await r.json())["error"]
+        small = gzip.compress(orjson.dumps([comment()]))
+        async with http.post(URL, data=small, headers=headers) as r:
+            assert r.status == 200 and (await r.json())["accepted"] == 1

@@ -22,6 +22,7 @@ class Reason(StrEnum):
     REPEAT = "repeat"
     RESOLVED = "resolved"
     REFRESH = "refresh"  # still open: re-sent so Alertmanager keeps it active
+    REVIEW = "review"  # a broadcast's review is ready (the "alert" is the review's summary)
 
 
 REASON_ZH = {
@@ -30,6 +31,7 @@ REASON_ZH = {
     Reason.REPEAT: "重复提醒",
     Reason.RESOLVED: "告警已恢复",
     Reason.REFRESH: "告警仍未恢复",
+    Reason.REVIEW: "直播复盘",
 }
 STATE_ZH = {"firing": "未确认", "acknowledged": "已确认未处理", "resolved": "已恢复"}
 SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}

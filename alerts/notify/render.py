@@ -50,6 +50,9 @@ def late_text(n: Notification) -> str:
 
 def title(n: Notification) -> str:
     a = n.alert
+    if n.reason is Reason.REVIEW:
+        room_name = a.get("labels", {}).get("room_name", "")
+        return f"【{REASON_ZH[n.reason]}】{room_name} · {a.get('room', '')}"
     level = f" L{n.level}" if n.level and n.reason is not Reason.RESOLVED else ""
     late = "·补发" if late_text(n) else ""
     return f"【{REASON_ZH[n.reason]}{level}{late}】{a.get('plan_name', '')} · {a.get('room', '')}"
@@ -58,6 +61,8 @@ def title(n: Notification) -> str:
 def body_lines(n: Notification) -> list[str]:
     """Return the message's fields as markdown list lines (Chinese)."""
     a = n.alert
+    if n.reason is Reason.REVIEW:  # a review's summary lines, its link among them
+        return [f"- {line}" for line in n.detail.splitlines()]
     lines = [
         f"- 直播间: {a.get('room', '')}",
         f"- 级别: {severity_zh(a)}",

@@ -201,6 +201,13 @@ class StreamBacklog:
             self._metrics.stream_backlog.labels(room).set(self._polled.get(room, 0))
         self._shown = set(owned)
 
+    async def unprocessed(self) -> int:
+        """Return the entries of every room's stream not yet acknowledged (read from Redis now)."""
+        reply: Any = await self._backlog(
+            keys=[stream_key(self._prefix, r) for r in self._rooms], args=[GROUP]
+        )
+        return sum(int(n) for n in reply)
+
     async def trim(self) -> int:
         """Trim the owned rooms' streams below what the group has not acknowledged."""
         rooms = sorted(self._leases.owned)

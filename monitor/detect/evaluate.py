@@ -13,7 +13,7 @@ from pathlib import Path
 
 from monitor.detect.detector import LexiconDetector
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = Path(__file__).resolve().parent / "eval_data"  # data/ of the checkout, packaged
 
 
 @dataclass

@@ -18,7 +18,7 @@ from monitor.access.sessions import SessionStore
 from monitor.exposition import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from monitor.exposition import render as render_metrics
 from monitor.roomstats import SAMPLE_EVERY, RoomStats
-from monitor.web import api, auth, feed, feedback, people, reports, sockets
+from monitor.web import api, auth, feed, feedback, people, questions, reports, reviews, sockets
 from monitor.web.auth import ACCESS, Access, auth_middleware
 from monitor.web.keys import ROOM_STATS, SERVICE
 from monitor.web.util import error_response, json_response
@@ -114,7 +114,7 @@ def build_web_app(service: Service) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", console)
     app.router.add_get("/login", login_page)
-    for module in (auth, api, feed, feedback, people, reports):
+    for module in (auth, api, feed, feedback, people, reports, questions, reviews):
         module.register(app)
     app.router.add_static("/static", STATIC)
     for register in service.route_plugins:

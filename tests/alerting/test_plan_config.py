@@ -35,6 +35,7 @@ def test_the_demo_loads_every_shipped_plan() -> None:
         "stream_down",
         "collector_dead",
         "repeat_offender",
+        "questions_unanswered",
     }
     kinds = {p.when.type for p in config.plans.items}
     assert {"count", "ratio", "rate", "threshold", "absence", "any"} <= kinds

@@ -64,7 +64,7 @@ class Running:
                 {"kind": "comment", "room": room, "text": f"加我微信{tag}{i}", "user": f"u{tag}{i}"}
             )
             await self.service.emit(event)
-        await self.service.pipeline.drain(5.0)
+        assert await self.service.settle(10.0)
 
     async def session(self, user: str) -> aiohttp.ClientSession:
         http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))

@@ -55,7 +55,8 @@ setLang(LANG);
 const LABELS = {
   zh: {
     signal: {sensitive: '敏感评论', negative: '负面评论', comment: '评论', activity: '互动事件', metric: '指标读数', stream: '推流状态', any: '事件'},
-    metric: {online_viewers: '在线人数', likes_total: '点赞总数', comment_rate: '评论速率', gmv: '成交额', followers: '粉丝数', gifts_value: '礼物价值'},
+    metric: {online_viewers: '在线人数', likes_total: '点赞总数', comment_rate: '评论速率', gmv: '成交额', followers: '粉丝数', gifts_value: '礼物价值',
+      questions_open: '未回复提问数', questions_oldest_open_seconds: '最久未回复提问等待秒数'},
     category: {contact_diversion: '站外导流', fraud: '诈骗/刷单/赌博', abuse: '辱骂', prohibited: '违禁品', ad_law: '广告法极限词',
       fake: '假货', refund: '退款', quality: '质量问题', delivery: '物流发货', price: '价格', attitude: '服务态度', scam: '被骗', general: '一般负面'},
     op: {'<': '低于', '<=': '不高于', '>': '高于', '>=': '不低于', '==': '等于', '!=': '不等于'},
@@ -63,7 +64,8 @@ const LABELS = {
   },
   en: {
     signal: {sensitive: 'sensitive comments', negative: 'negative comments', comment: 'comments', activity: 'room events', metric: 'metric readings', stream: 'stream updates', any: 'events'},
-    metric: {online_viewers: 'online viewers', likes_total: 'total likes', comment_rate: 'comment rate', gmv: 'GMV', followers: 'followers', gifts_value: 'gift value'},
+    metric: {online_viewers: 'online viewers', likes_total: 'total likes', comment_rate: 'comment rate', gmv: 'GMV', followers: 'followers', gifts_value: 'gift value',
+      questions_open: 'unanswered questions', questions_oldest_open_seconds: 'seconds the oldest unanswered question waited'},
     category: {contact_diversion: 'contact diversion', fraud: 'fraud/fake orders/gambling', abuse: 'abuse', prohibited: 'prohibited goods', ad_law: 'advertising-law terms',
       fake: 'fake goods', refund: 'refund', quality: 'quality', delivery: 'delivery', price: 'price', attitude: 'service attitude', scam: 'scam', general: 'general complaint'},
     op: {'<': 'below', '<=': 'at most', '>': 'above', '>=': 'at least', '==': 'at', '!=': 'not'},

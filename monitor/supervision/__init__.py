@@ -1,0 +1,1 @@
+"""Supervision: viewer questions answered in time, broadcasts as sessions, reviews, evaluations."""

@@ -1,0 +1,102 @@
+"""The built wheel works on its own: installed in a fresh venv outside the checkout.
+
+Builds the wheel, installs it into a new virtual environment in a temp dir, and from
+there runs `roomwatch demo` (until /healthz answers), `detect`, `eval`, `check-config`
+and `replay` of a shipped drill. Nothing may be read from, or written into, the checkout
+or the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# pip resolves the dependencies against the package index: 30-60 s on a quiet machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], **kw: object) -> str:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kw)  # type: ignore[call-overload]
+    assert done.returncode == 0, f"{cmd} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return str(done.stdout)
+
+
+def tree(root: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime for p in root.rglob("*") if "__pycache__" not in p.parts}
+
+
+def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    dist = tmp_path / "dist"
+    # The checkout's venv has the build backend (dev extra): no isolated build env to make.
+    build = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist), str(ROOT)]
+    run([sys.executable, "-m", "pip", *build], tmp_path, env)
+    (wheel,) = dist.glob("roomwatch-*.whl")
+    venv = tmp_path / "venv"
+    # A venv of its own, without pip (the checkout's pip installs into it: --python).
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path, env)
+    python, roomwatch = venv / "bin" / "python", venv / "bin" / "roomwatch"
+    install = ["--python", str(python), "install", "-q", str(wheel)]
+    run([sys.executable, "-m", "pip", *install], tmp_path, env)
+    work = tmp_path / "work"
+    work.mkdir()
+    where = "import monitor, pathlib; print(pathlib.Path(monitor.__file__).parents[1])"
+    site = Path(run([str(python), "-c", where], work, env).strip())
+    assert ROOT not in site.parents and site != ROOT, site
+    packaged = {p: tree(site / p) for p in ("monitor", "alerts", "config")}
+    checkout = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+    demo_config = site / "config" / "roomwatch.yaml"
+    assert run([str(roomwatch), "check-config", str(demo_config)], work, env).strip() == "OK"
+    detected = run(
+        [str(roomwatch), "detect"], work, env, input='{"room": "r", "text": "加我微信领红包"}\n'
+    )
+    assert '"sensitive":[{' in detected.replace(" ", "")
+    report = run([str(roomwatch), "eval"], work, env)
+    assert "sensitive categories" in report and "negative sentiment" in report
+    assert "incident-drill" in run([str(roomwatch), "replay", "--list-drills"], work, env)
+    replayed = run([str(roomwatch), "replay", "incident-drill", "--speed", "0"], work, env)
+    assert "alert(s) raised" in replayed and " 0 alert(s)" not in replayed, replayed
+
+    port = free_port()
+    log = (tmp_path / "demo.log").open("wb")
+    demo = subprocess.Popen(
+        [str(roomwatch), "demo", "--port", str(port)], cwd=work, env=env, stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        healthy = False
+        while time.monotonic() < deadline and demo.poll() is None and not healthy:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    healthy = r.status == 200
+            except OSError:
+                time.sleep(0.2)
+        assert healthy, (tmp_path / "demo.log").read_text(errors="replace")
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        code = demo.wait(30)
+        log.close()
+    assert code == 0, (tmp_path / "demo.log").read_text(errors="replace")
+
+    # Nothing was written into the installed package or the checkout.
+    assert {p: tree(site / p) for p in ("monitor", "alerts", "config")} == packaged
+    after = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert after == checkout
