@@ -20,6 +20,11 @@ RUN pip wheel --wheel-dir /wheels .
 FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
+# A CJK font (Noto Sans CJK): a headless browser or report renderer in the image draws
+# Chinese text instead of empty boxes (the console's own tests need it too).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 roomwatch \
     && useradd --system --uid 10001 --gid roomwatch --home-dir /home/roomwatch \
        --create-home --shell /usr/sbin/nologin roomwatch

@@ -114,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
     import monitor.detect.cli  # adds `detect` and `eval` to EXTRA_COMMANDS
-    import monitor.replay  # noqa: F401  (adds `replay` to EXTRA_COMMANDS)
+    import monitor.replay  # adds `replay` to EXTRA_COMMANDS
+    import monitor.state_export  # noqa: F401  (adds `export-state` to EXTRA_COMMANDS)
     from monitor.access import cli as access_cli
 
     for register in [access_cli.register, *EXTRA_COMMANDS]:

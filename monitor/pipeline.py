@@ -18,6 +18,7 @@ from alerts.manager import AlertManager
 from alerts.model import Signal, SignalKind
 from alerts.plans import PlanEngine
 from alerts.store.base import StoreError
+from monitor.detect.allowlist import ScopedAllowlist
 from monitor.detect.base import Detector, observe
 from monitor.detect.detector import detection_job, to_signals
 from monitor.events import AnyEvent, CommentEvent, MetricEvent
@@ -96,6 +97,8 @@ class Pipeline:
         self._negative_ratio = negative_ratio
         self._accepting = True
         self.router: Intake | None = None
+        # Room-scoped allowlist terms from the store (the console's); swapped whole.
+        self.allowlist: ScopedAllowlist | None = None
         self.offload: DetectorProcesses | None = None  # detection in child processes
         self.watcher: Watcher | None = None  # questions and broadcasts (monitor.supervision)
         self._events = LabelCache(metrics.events)
@@ -313,6 +316,8 @@ class Pipeline:
                 log.exception("detection failed on event %s", event.id)
                 flags = []
             self._metrics.detection_latency.observe(time.perf_counter() - started)
+        if flags and self.allowlist is not None:
+            flags = self.allowlist.filter(flags)
         if isinstance(event, CommentEvent):
             self._comments[(event.room,)].inc()
             if self._negative_ratio is not None:

@@ -17,6 +17,18 @@ import random
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sentiment_phrases import (
+    IMPLICIT,
+    NEGATED_PRAISE,
+    NEUTRAL_QUESTIONS,
+    QUESTION_COMPLAINTS,
+    SLANG,
+)
+from sentiment_phrases import (
+    SARCASM as SARCASM_FACT,
+)
+
 OUT = Path(__file__).resolve().parent.parent / "data" / "sentiment"
 SEED = 20240611
 HELDOUT_BUCKETS = 5  # one bucket in five of the core phrases is held out
@@ -389,6 +401,41 @@ def generate() -> tuple[list[str], list[str]]:
             add(1, "general", frame.replace("{q}", q), ["", *OPEN_NEG[:6]], END_NEUTRAL, 2)
     for core in WORRY_POS:
         add(0, "worry", core, OPEN_POS, END_POS + END_NEUTRAL, 8)
+    # The hard kinds (scripts/sentiment_phrases.py): plain endings, so the fact carries the label.
+    for phrases in IMPLICIT.values():
+        for core in phrases:
+            add(1, "implicit", core, OPEN_NEG[:12] + OPEN_ANY, END_NEUTRAL + END_NEG[:8], 7)
+    for core in SARCASM_FACT:
+        add(
+            1,
+            "sarcasm",
+            core,
+            ["", "", "", "呵呵，", "哇，", "家人们，"],
+            [*END_NEUTRAL, "😅", "🙂"],
+            7,
+        )
+    for core in QUESTION_COMPLAINTS:
+        add(
+            1,
+            "question_complaint",
+            core,
+            ["", "", "主播", "客服", "请问", "我想问问"],
+            ["", "？", "??", "！"],
+            6,
+        )
+    for core in SLANG:
+        add(1, "slang", core, OPEN_NEG[:12] + OPEN_ANY, END_NEUTRAL + END_NEG[:8], 6)
+    for core in NEUTRAL_QUESTIONS:
+        add(
+            0,
+            "question",
+            core,
+            ["", "", "主播", "请问", "想问下", "这个{p}", "姐妹们"],
+            ["", "？", "?", "呀", "啊"],
+            6,
+        )
+    for core in NEGATED_PRAISE:
+        add(0, "negated", core, OPEN_POS, END_POS + END_NEUTRAL, 7)
     train, heldout = [], []
     for text, (label, category, core) in rows.items():
         text = fill(rng, text)

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from tests.demo_service import RunningService, fast_demo_config, running_service
 from tests.prometheus_server import Prometheus, free_port, prometheus_scraping
+from tests.support import wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from gen_dashboard import CLUSTER_ROW
@@ -138,18 +139,26 @@ async def webhook_receiver() -> AsyncIterator[tuple[str, list[bytes]]]:
         await runner.cleanup()
 
 
-async def drive_scenario(run: RunningService, http: aiohttp.ClientSession) -> dict[str, Any]:
+async def drive_scenario(
+    run: RunningService, http: aiohttp.ClientSession, prom: Prometheus
+) -> dict[str, Any]:
     """Take one alert through escalation, ack, a handled comment and resolve."""
     await _login(http, run.base)
     alert = await _wait_for_alert(http, run.base)
-    # Let Prometheus scrape the alert's zero-valued series, and the 2 s ack deadline pass
-    # so the ladder escalates, before the controller responds.
-    for _ in range(100):
-        await asyncio.sleep(0.1)
+
+    async def escalated() -> bool:
         current = await run.service.store.get_alert(alert["id"])
-        if current is not None and current.escalation_level >= 1:
-            break
-    await asyncio.sleep(1.5)
+        return current is not None and current.escalation_level >= 1
+
+    async def zero_scraped() -> bool:
+        expr = f'roomwatch_time_to_acknowledge_seconds_count{{room="{alert["room"]}"}}'
+        return bool(await prom.query(expr))
+
+    # The 2 s ack deadline passes so the ladder escalates, and Prometheus scrapes the alert's
+    # zero-valued acknowledgement series, before the controller responds: increase() then
+    # sees the step from 0 to 1.
+    await wait_for(escalated, 10, "the ladder's first escalation")
+    await wait_for(zero_scraped, 10, "a scrape of the zero-valued acknowledgement series")
     await _act(http, run.base, alert["id"], "ack")
     # The simulator keeps grouping comments in (the oldest are trimmed past 200): take a
     # comment the alert holds now, not one from when it was created.
@@ -232,7 +241,7 @@ async def _check_stack(tmp_path: Path, config: Path, *, cluster: bool) -> None:
         prometheus_scraping(tmp_path, run.base.removeprefix("http://")) as prom,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
     ):
-        alert = await drive_scenario(run, http)
+        alert = await drive_scenario(run, http, prom)
         rooms = await prom.api("label/room/values", **{"match[]": "roomwatch_negative_ratio"})
         assert sorted(rooms) == ["room-a", "room-b", "room-c"]
         variables = {**BUILTINS, "datasource": "roomwatch-prometheus", "room": alert["room"]}

@@ -35,6 +35,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
         ("有优惠券吗", "discount"),
         ("包邮不", "shipping"),  # no question mark, final 不
         ("辣不辣", "product"),  # A-not-A
+        ("是现货还是预售", "stock"),  # A or B
     ],
 )
 def test_questions_get_their_topic(text: str, topic: str) -> None:
@@ -50,6 +51,10 @@ def test_questions_get_their_topic(text: str, topic: str) -> None:
         "为什么还不退款？",
         "说好的包邮呢",
         "是不是骗人的",
+        "面料又薄又透？",  # a bad fact with a question mark
+        "我的退款呢？",
+        "还是算了吧",  # 还是 that does not offer a choice
+        "质量真好，洗一次就破了？",  # sarcasm
         "怎么这么好看",  # rhetorical
         "这也太便宜了吧",
         "主播吃饭了吗",  # chatty

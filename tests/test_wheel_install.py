@@ -9,6 +9,7 @@ or the installed package.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,6 +33,23 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], **kw: object) -> str:
     return str(done.stdout)
 
 
+def copy_tracked_files(target: Path) -> Path:
+    """Copy the files git tracks (as they are in the work tree; links stay links)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        src, dst = ROOT / name, target / name
+        if not src.is_symlink() and not src.exists():
+            continue  # deleted in the work tree
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            dst.symlink_to(os.readlink(src))
+        else:
+            shutil.copy2(src, dst)
+    return target
+
+
 def tree(root: Path) -> dict[str, float]:
     return {str(p): p.stat().st_mtime for p in root.rglob("*") if "__pycache__" not in p.parts}
 
@@ -40,8 +58,9 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     dist = tmp_path / "dist"
+    source = copy_tracked_files(tmp_path / "src")  # the build writes build/ and egg-info
     # The checkout's venv has the build backend (dev extra): no isolated build env to make.
-    build = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist), str(ROOT)]
+    build = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist), str(source)]
     run([sys.executable, "-m", "pip", *build], tmp_path, env)
     (wheel,) = dist.glob("roomwatch-*.whl")
     venv = tmp_path / "venv"

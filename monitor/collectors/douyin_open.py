@@ -208,7 +208,13 @@ class DouyinOpenEndpoint:
             return events
         keyed = [e for e in events if not e.id.startswith("rw-")]
         ttl = self._dedup_ttl
-        won = await asyncio.gather(*(self._claims.claim(self._key(e), ttl) for e in keyed))
+        won = await asyncio.gather(
+            *(self._claims.claim(self._key(e), ttl) for e in keyed), return_exceptions=True
+        )
+        if failed := [r for r in won if isinstance(r, BaseException)]:
+            # Give back the claims that were made: the redelivery must find them free.
+            await self._release([e for e, r in zip(keyed, won, strict=True) if r is True])
+            raise failed[0]
         taken = {e.id for e, ok in zip(keyed, won, strict=True) if not ok}
         return [e for e in events if e.id not in taken]
 

@@ -16,35 +16,42 @@ from importlib import resources
 
 import ahocorasick_rs
 
+from monitor.detect.gate import CueSet
+
 TOPICS = ("price", "size", "stock", "shipping", "after_sales", "usage", "product", "discount")
 MAX_CHARS = 200  # a question is short; longer input is read up to here
 
 # Does the comment ask at all? (Anything not matching is not a question: fast path.)
-_ASKS = re.compile(
-    r"[?？]|吗|么|嘛|呢|多少|多钱|几|什么|谁|还是|(.)不\1|不[啊呀呢]?$|没[啊呀]?$|啥|怎么|怎样|咋|哪|如何|是否|多久|多大|多长|多重|多高|多宽|"
+_ASKS = (
+    r"[?？]|吗|么|嘛|呢|多少|多钱|几|什么|谁|(?<![我你他她也])还是(?!算|喜欢|觉得|更|最|去年|那|主播|挺|很|太|好|要|得)|(?P<a>.)不(?P=a)|不[啊呀呢]?$|没[啊呀]?$|啥|怎么|怎样|咋|哪|如何|是否|多久|多大|多长|多重|多高|多宽|"
     r"有没有|能不能|可不可以|可以不|是不是|会不会|要不要|用不用|行不行|好不好|够不够|贵不贵|"
-    r"有木有|有无|请问|问下|问一下|想问|求问|求链接|求尺码|有货没|还有没|能.{0,4}不[?？]?$|"
+    r"有木有|有无|请问|[发说讲介]一下|讲讲|问下|问一下|想问|求问|求链接|求尺码|有货没|还有没|能.{0,4}不[?？]?$|"
     r"[有能会可行要是]没有?$|[有能会可行要是]不$"
 )
 # A complaint phrased as a question is negative sentiment, not a question to answer.
-_COMPLAINT = re.compile(
+COMPLAINT_QUESTION = (
     r"怎么还|咋还|为什么还|为啥还|为什么不|为啥不|为什么没|为啥没|凭什么|到底|难道|"
     r"什么时候才|啥时候才|还要等多久|还要多久|都.{0,4}[天周月]了|[几好]天了|这么久|这么慢|"
     r"怎么回事|咋回事|什么情况|啥情况|搞什么|搞啥|什么鬼|啥玩意|什么玩意|有病|"
     r"为什么|为啥|查不到|怎么.{0,6}不[到了上动回发]|"
-    r"骗|坑|垃圾|差评|投诉|举报|退钱|假货|破|烂|坏了(?!怎么|咋|能|可以|包|找)|发霉|霉味|臭|恶心|没人[管理回]|不理|不回|"
+    r"骗|坑|垃圾|差评|投诉|举报|退钱|假货(?!的话|吧|吗)|破(?:了|洞|成|的)|烂|坏了(?!怎么|咋|能|可以|包|找|保|去哪)|发霉|霉味|臭|恶心|没人[管理回]|不理|不回|"
     r"还没[发到收回退寄]|还不[发到退回]|一直不|一直没|不给|拒绝|耍|忽悠|智商税|"
     r"怎么[这那]么(?:差|慢|贵|薄|小|臭|难)|咋[这那]么(?:差|慢|贵|薄|小|臭|难)|"
     r"是不是(?:骗|假|坑|二手|翻新|旧)|有没有人管|管不管|能不能(?:快点|靠谱)|"
-    r"不是说.{0,8}吗|说好的.{0,8}呢|说好的.{0,8}吗"
+    r"不是说.{0,8}吗|说好的.{0,8}呢|说好的.{0,8}吗|有人(?:处理|管|回|负责|理)|谁(?:来)?(?:负责|管|赔)|"
+    r"人呢|我的.{1,6}呢|机器人|有没有人|怎么又|又是|也能叫|驳回|内定|用不了|还要我|"
+    r"态度差|一般般|被拒|好意思|就是你们?说的|良心(?:不|会|呢|何在|被)|[管这]叫|这也叫|谁(?:穿|用|吃)得[下了]|能不能别|别再|是几个意思|什么意思|算什么|亏心|还想不想|看我好欺负|"
+    r"给人(?:吃|用|穿)的|怎么给我|怎么(?:有|是).{0,6}(?:痕迹|旧的|坏的|破的|脏的|二手)|"
+    r"[申请等催拍下单付款]了.{0,3}[0-9一二三四五六七八九十两几好半]+(?:天|周|个?星期|个?月)"
 )
 # Rhetorical or chatty: asks, but nobody needs to answer.
-_RHETORICAL = re.compile(
+_RHETORICAL = (
     r"有人吗|在吗|在不在|谁懂|还有谁|是我一个人|只有我|就我|谁不|谁能不|不香吗|不好吗|"
     r"[这那咋怎][么样]*(?:也太|这么|那么|好)(?:好看|美|漂亮|便宜|划算|值|香|可爱|帅|会|厉害|甜|绝)|"
     r"也太.{1,4}了吧|太.{1,4}了吧|是魔鬼吗|是仙女吗|什么神仙|哪来的神仙|怎么做到的|"
     r"吃饭了吗|吃了吗|下播|开播|几点播|主播[几多]大|主播多高|主播.{0,3}(?:哪里人|哪儿人|结婚|男朋友|女朋友|单身|名字|叫什么|几岁)|"
-    r"今天穿的|背景音乐|什么歌|bgm|好不好看|美不美|好看吗|好看不|漂亮吗|"
+    r"今天穿的|背景音乐|什么歌|bgm|什么手机|用的手机|直播设备|麦克风|"
+    r"好不好看|美不美|好看吗|好看不|漂亮吗|"
     r"你们说呢|对吧|是吧|懂吗|知道吗|信吗|敢信|真的假的|不会吧|我没看错吧|"
     r"买了吗|抢到了吗|抢到没|你们买了|有没有姐妹|有没有家人|有谁买"
 )
@@ -80,6 +87,19 @@ _STATEMENT = re.compile(
 )
 
 
+QUESTION_PATTERNS = {
+    "asks": (_ASKS, "", ""),
+    "complaint": (COMPLAINT_QUESTION, "", ""),
+    "rhetorical": (_RHETORICAL, "", ""),
+}
+QUESTION_CUES = CueSet(QUESTION_PATTERNS)
+
+
+def asks(text: str) -> bool:
+    """Return True when a comment asks something (a question mark, particle or word)."""
+    return "asks" in QUESTION_CUES.matches(text[:MAX_CHARS].lower())
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionVerdict:
     """A viewer question the room should answer: its topic and a confidence in 0..1."""
@@ -91,9 +111,30 @@ class QuestionVerdict:
 def classify_question(text: str) -> QuestionVerdict | None:
     """Return the question's topic when the comment is a question to answer, else None."""
     t = text[:MAX_CHARS].strip().lower()
-    if len(t) < 2 or _ASKS.search(t) is None:
+    if len(t) < 2:
         return None
-    if _COMPLAINT.search(t) is not None or _RHETORICAL.search(t) is not None:
+    found = _cues().matches(t)
+    if "implicit" in found or "sarcasm" in found or "praise_negated" in found:
+        return None  # 面料又薄又透？ states a bad fact: a complaint, not a question to answer
+    return classify_found(t, found)
+
+
+def _cues() -> CueSet:
+    """Return the sentiment cue set (question cues included): one scan finds both kinds."""
+    global _SENTIMENT_CUES
+    if _SENTIMENT_CUES is None:
+        from monitor.detect.sentiment_cues import SENTIMENT_CUES  # imports this module
+
+        _SENTIMENT_CUES = SENTIMENT_CUES
+    return _SENTIMENT_CUES
+
+
+_SENTIMENT_CUES: CueSet | None = None
+
+
+def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:
+    """Return the verdict on a lower-cased comment whose QUESTION_CUES matches are known."""
+    if "asks" not in found or "complaint" in found or "rhetorical" in found:
         return None
     scores: dict[str, float] = {}
     try:
@@ -108,10 +149,10 @@ def classify_question(text: str) -> QuestionVerdict | None:
         return None
     topic = max(scores, key=lambda k: (scores[k], -_PRIORITY[k]))
     strength = scores[topic]
-    asks = 1.0
+    asking = 1.0
     if _STATEMENT.search(t) is not None and not t.endswith(("?", "？", "吗")):
-        asks -= 0.5
-    score = min(1.0, 0.25 * asks + 0.25 * min(strength, 3.0))
+        asking -= 0.5  # 已下单, 我买了好几件: a statement that happens to hold a question word
+    score = min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0))
     if score < 0.5:
         return None
     return QuestionVerdict(topic, round(score, 3))

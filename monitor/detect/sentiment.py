@@ -17,6 +17,7 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from monitor.detect.lexicon import Hit
+from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +151,10 @@ class SentimentScorer:
         complaint_bonus: float = 2.5,
         inquiry_penalty: float = 1.5,
         prior: float = -1.0,
+        cues: CueWeights = DEFAULT_WEIGHTS,
     ) -> None:
         self.model = model
+        self.cues = cues
         # The model is trained on balanced classes; most live comments are not negative,
         # so weak evidence (看我) must not tip a comment over: shift the log-odds.
         self.prior = prior
@@ -170,11 +173,24 @@ class SentimentScorer:
         """Return the verdict on one comment from its views and complaint hits."""
         if self.model is not None and use_model:
             logit = self.model.logit(model_text(base, original)) + self.prior
+            shift, asking = cue_shift(original, self.cues)
+            # A cue reads what the n-grams can't: sarcasm is made of praise words, a neutral
+            # question of complaint words. Past a cue the model's opinion is bounded.
+            if shift > 0.0:
+                logit = max(logit, self.cues.model_floor) + shift
+            elif shift < 0.0:
+                logit = min(logit, self.cues.model_ceiling) + shift
         else:
             logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
+            shift, asking = 0.0, True
         affirmed = [h for h in complaints if not is_negated(collapsed, h)]
         # An asking comment is an inquiry (什么时候发货, 是正品吗) unless it is rhetorical.
-        question = is_question(collapsed, original) and _RHETORICAL.search(collapsed) is None
+        question = (
+            asking
+            and is_question(collapsed, original)
+            and _RHETORICAL.search(collapsed) is None
+            and shift <= 0.0
+        )
         if question:
             logit -= self.inquiry_penalty
         elif affirmed:

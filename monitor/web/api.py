@@ -20,6 +20,8 @@ OVERVIEW_ENTRIES = 1_000  # distinct room sets kept before stale ones are droppe
 ROOMS_OVERVIEW: web.AppKey[OverviewCache] = web.AppKey("rooms_overview")
 
 ACTIONS = {"ack": "acknowledge", "unack": "unacknowledge", "resolve": "resolve"}
+FLAGS_PAGE = 2_000  # feed seqs read at a time, newest first, looking for flags
+FLAGS_PAGES = 10  # pages read at most (a console's rooms may have been quiet a while)
 
 
 def _split(request: web.Request, name: str) -> list[str] | None:
@@ -134,6 +136,34 @@ async def comment_action(request: web.Request) -> web.Response:
     return json_response(alert_to_dict(updated))
 
 
+async def recent_flags(request: web.Request) -> web.Response:
+    """Return the newest flagged comments of the user's rooms (newest first) from the feed log.
+
+    `before` is the feed seq to look back from (a console passes the hello frame's
+    `after`, so nothing is shown twice); by default the newest seq this instance saw.
+    """
+    service = request.app[SERVICE]
+    rooms = request.app[ACCESS].directory.rooms_of(current_user(request))
+    limit = int_query(request, "limit", 50, 1, 500)
+    head = max(service.feed.head, 0)
+    before = int_query(request, "before", head, 0, 2**62)
+    found: list[dict[str, Any]] = []
+    top = before
+    for _ in range(FLAGS_PAGES):
+        if top <= 0 or len(found) >= limit:
+            break
+        low = max(0, top - FLAGS_PAGE)
+        items = await service.store.read_feed(low, rooms=rooms, limit=FLAGS_PAGE)
+        page = [
+            {"seq": i.seq, "room": i.room, "ts": i.ts, **i.data}
+            for i in items
+            if i.type == "flag" and i.seq <= top
+        ]
+        found.extend(reversed(page))
+        top = low
+    return json_response({"flags": found[:limit], "before": before})
+
+
 class OverviewCache:
     """Rooms overview bodies by the rooms they show, served again for OVERVIEW_TTL seconds.
 
@@ -196,3 +226,4 @@ def register(app: web.Application) -> None:
     app.router.add_post("/api/v1/alerts/{alert_id}/comments/{event_id}", comment_action)
     app.router.add_post("/api/v1/alerts/{alert_id}/{action}", alert_action)
     app.router.add_get("/api/v1/rooms", rooms)
+    app.router.add_get("/api/v1/flags", recent_flags)

@@ -18,7 +18,18 @@ from monitor.access.sessions import SessionStore
 from monitor.exposition import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from monitor.exposition import render as render_metrics
 from monitor.roomstats import SAMPLE_EVERY, RoomStats
-from monitor.web import api, auth, feed, feedback, people, questions, reports, reviews, sockets
+from monitor.web import (
+    allowlist,
+    api,
+    auth,
+    feed,
+    feedback,
+    people,
+    questions,
+    reports,
+    reviews,
+    sockets,
+)
 from monitor.web.auth import ACCESS, Access, auth_middleware
 from monitor.web.keys import ROOM_STATS, SERVICE
 from monitor.web.util import error_response, json_response
@@ -63,12 +74,16 @@ async def login_page(request: web.Request) -> web.FileResponse:
 
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
-    """Refresh the people directory and sample room figures while the app runs."""
+    """Refresh the people directory and allowlist, and sample room figures, while the app runs."""
     access, stats = app[ACCESS], app[ROOM_STATS]
     try:
         await access.directory.refresh()
     except Exception:
         log.exception("cannot read people from the store; using the config only")
+    try:
+        await allowlist.rebuild(app)
+    except Exception:
+        log.exception("cannot read allowlist terms from the store; retried shortly")
 
     async def loop() -> None:
         since_refresh = 0.0
@@ -80,10 +95,11 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
                 since_refresh = 0.0
                 try:
                     await access.directory.refresh()
+                    await allowlist.rebuild(app)  # terms and team rooms changed elsewhere
                 except asyncio.CancelledError:
                     raise
                 except Exception:
-                    log.warning("people refresh from the store failed", exc_info=True)
+                    log.warning("people or allowlist refresh from the store failed", exc_info=True)
 
     task = asyncio.create_task(loop(), name="web-background")
     yield
@@ -114,7 +130,7 @@ def build_web_app(service: Service) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", console)
     app.router.add_get("/login", login_page)
-    for module in (auth, api, feed, feedback, people, reports, questions, reviews):
+    for module in (auth, api, feed, feedback, allowlist, people, reports, questions, reviews):
         module.register(app)
     app.router.add_static("/static", STATIC)
     for register in service.route_plugins:

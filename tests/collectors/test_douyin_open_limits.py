@@ -18,6 +18,8 @@ import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 
+from alerts.store.base import StoreError
+from alerts.store.memory import MemoryStore
 from alerts.store.redis import RedisStore
 from config.loader import load_config_text
 from monitor.app import build_service
@@ -254,3 +256,31 @@ async def test_slow_headers_and_bodies_are_cut_and_a_hang_up_is_not_an_error(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
     assert not any(" 500 " in r.getMessage() for r in caplog.records)
+
+
+class FlakyClaims(MemoryStore):
+    """A store whose claim of one msg_id fails, as a Redis connection lost mid-batch does."""
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        if key.endswith(":dyo:bad"):
+            raise StoreError("redis claim failed: connection lost")
+        return await super().claim(key, ttl)
+
+
+async def test_a_claim_that_fails_midway_gives_back_the_claims_already_made() -> None:
+    claims = FlakyClaims()
+    h = Harness(claims=claims)
+    await h.server.start()
+    try:
+        body = comments("ok1", "bad", "ok2")
+        url = f"{h.server.base}/cb/douyin"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, data=body, headers=signed(body)) as r:
+                assert r.status == 503
+            assert h.events == []
+            # The redelivery of the two good ids is processed: their claims were given back.
+            body = comments("ok1", "ok2")
+            async with http.post(url, data=body, headers=signed(body)) as r:
+                assert r.status == 200 and (await r.json())["accepted"] == 2
+    finally:
+        await h.server.kill()

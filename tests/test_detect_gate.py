@@ -1,0 +1,85 @@
+"""Anchored phrase regexes find what the plain regexes find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.detect.gate import CueSet, anchors, split_alternatives
+from monitor.detect.sentiment_cues import SENTIMENT_CUES, SENTIMENT_PATTERNS
+
+PATTERNS = {
+    "stuck": (r"[停卡躺]在.{0,4}(?:不动|没动)|一动不动", "", ""),
+    "smell": (r"一股.{0,3}[味气]|霉味", r"(?<![不没])", r"(?![吗])"),
+    "plain": (r"透光|透肉|不好用", "", ""),
+    "ask": (r"[?？]|吗$|(?P<a>.)不(?P=a)", "", ""),
+}
+CUES = CueSet(PATTERNS)
+ALPHABET = "停卡躺在不动没一股味气霉透光肉好用吗？?辣是的了"
+
+
+def plain(text: str, patterns: dict[str, tuple[str, str, str]] = PATTERNS) -> set[str]:
+    return {
+        name
+        for name, (p, prefix, suffix) in patterns.items()
+        if re.search(f"{prefix}(?:{p}){suffix}", text)
+    }
+
+
+def test_split_alternatives_keeps_groups_classes_and_escapes_whole() -> None:
+    assert split_alternatives(r"a|b(c|d)|[|x]|\|y|(?:p|q)r") == [
+        "a", "b(c|d)", "[|x]", r"\|y", "(?:p|q)r",
+    ]  # fmt: skip
+
+
+def test_anchors_are_the_longest_mandatory_literals() -> None:
+    assert anchors(r"一股.{0,5}[味气]") == {"一股"}
+    assert anchors(r"透(?:光|肉)") == {"透光", "透肉"}
+    assert anchors(r"(?:说好的|说是).{1,9}结果") == {"结果"}
+    assert anchors(r"[停卡]在") == {"停在", "卡在"}
+    assert anchors(r".{0,3}") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("快递停在杭州不动了", {"stuck"}),
+        ("一股霉味", {"smell"}),
+        ("不一股味", set()),  # the negator prefix holds
+        ("一股味吗", {"ask"}),  # the suffix holds, 吗 at the end asks
+        ("辣不辣", {"ask"}),
+        ("不好用？", {"plain", "ask"}),
+        ("主播好", set()),
+    ],
+)
+def test_cue_set_matches_what_the_plain_regexes_match(text: str, names: set[str]) -> None:
+    assert CUES.matches(text) == names == plain(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=16))
+def test_exact_matches_equal_the_plain_regexes_and_the_fast_scan_never_invents(
+    text: str,
+) -> None:
+    exact = CUES.exact_matches(text)
+    assert exact == plain(text)
+    assert CUES.matches(text) <= exact
+
+
+SHIPPED_ALPHABET = "不没好用看真棒，。?？吗了天都还在一股味透光说好的结果主播几大退款发货怎么为什么"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SHIPPED_ALPHABET, max_size=24) | st.text(max_size=24))
+def test_shipped_cues_find_exactly_what_their_plain_regexes_find(text: str) -> None:
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    assert SENTIMENT_CUES.exact_matches(text) == plain(text, SENTIMENT_PATTERNS)
+    assert SENTIMENT_CUES.matches(text) <= SENTIMENT_CUES.exact_matches(text)
+
+
+def test_a_broken_pattern_fails_at_build_time() -> None:
+    with pytest.raises(re.error):
+        CueSet({"bad": (r"(unclosed", "", "")})

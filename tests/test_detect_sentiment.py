@@ -1,0 +1,108 @@
+"""Negative sentiment on the hard kinds: bad facts, sarcasm, question kinds, negated praise."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from config.loader import default_config_path, load_config
+from monitor.detect.detector import LexiconDetector
+from monitor.detect.sentiment_cues import SENTIMENT_CUES, CueWeights, cue_shift
+
+CONFIG = load_config(default_config_path())
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+
+
+def negative(detector: LexiconDetector, text: str) -> bool:
+    verdict = detector.analyze(text, "comment").sentiment
+    assert verdict is not None
+    return verdict.negative
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这条裙子透得能看见肚脐",  # a bad fact, no complaint word
+        "拆开箱子一股霉味",
+        "包裹在转运中心躺了四天",
+        "这颜色穿上显黑又显老",
+        "主播说的加厚，摸着跟纸一样",  # sarcasm: the claim, then the fact
+        "质量真棒，洗一次就裂了",
+        "客服是不是都下班了，问了一天没人回？",  # a complaint phrased as a question
+        "这就是你们说的羊绒？",
+        "不好用，白买了",  # praise negated
+        "踩雷了家人们",  # slang
+    ],
+)
+def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> None:
+    assert negative(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退款一般几天到账",  # neutral questions that name refunds, sizes and shipping
+        "不合适能换码吗",
+        "偏远地区几天能到",
+        "会不会起球呀",
+        "一点都不显胖，很喜欢",  # praise that uses negation
+        "没有色差，跟直播间一样",
+        "不要太好看",
+        "挑不出毛病",
+        "主播晚上好",  # chatter and plain praise
+        "面料摸着很舒服",
+    ],
+)
+def test_neutral_questions_and_negated_praise_are_not_negative(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert not negative(detector, text)
+
+
+def test_each_cue_moves_the_log_odds_its_own_way() -> None:
+    weights = CueWeights()
+    assert cue_shift("收到一股怪味")[0] == weights.implicit
+    assert cue_shift("真耐用，第二天就断了")[0] >= weights.sarcasm
+    assert cue_shift("一点都不扎")[0] == weights.negated_praise
+    assert cue_shift("一点都不舒服")[0] == weights.praise_negated
+    shift, asking = cue_shift("怎么还没发货？")
+    assert asking and shift == weights.complaint_question
+    shift, asking = cue_shift("几天能发货？")
+    assert asking and shift == weights.neutral_question
+    assert cue_shift("主播好") == (0.0, False)
+
+
+def cue(name: str, text: str) -> bool:
+    return name in SENTIMENT_CUES.matches(text)
+
+
+def test_a_negator_before_or_a_particle_after_a_bad_fact_is_not_one() -> None:
+    assert cue("implicit", "漏水了") and not cue("implicit", "不漏水")
+    assert not cue("implicit", "漏水吗") and not cue("implicit", "显胖不")
+    assert not cue("implicit", "发错了怎么办")
+    assert cue("negated_praise", "吃了不上火") and not cue("negated_praise", "不亏心吗")
+    assert cue("praise_negated", "不好看") and not cue("praise_negated", "不要太好看")
+    assert not cue("praise_negated", "不满意可以退吗")
+    assert not cue("sarcasm", "发货超快，隔天就到")  # praise, then more praise
+
+
+def test_spam_comments_get_no_cue_from_the_model_path(detector: LexiconDetector) -> None:
+    # Spam is not a customer's sentiment: a contact diversion stays out of negative even
+    # when it carries a bad-fact cue, unless the complaint lexicon affirms it.
+    verdict = detector.analyze("一股霉味 加微信 abc12345678", "comment").sentiment
+    assert verdict is not None and verdict.score < 0.5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_cues_never_fail_and_stay_bounded(text: str) -> None:
+    shift, _ = cue_shift(text)
+    w = CueWeights()
+    low = w.negated_praise + min(w.neutral_question, 0.0)
+    high = w.implicit + w.sarcasm + w.praise_negated + w.complaint_question
+    assert low <= shift <= high
