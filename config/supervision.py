@@ -51,6 +51,12 @@ class SupervisionConfig(Section):
     reply_window: float = Field(
         600.0, gt=0, le=86_400, description="a reply answers questions at most this old"
     )
+    rejoin_within: float = Field(
+        120.0,
+        ge=0,
+        le=3_600,
+        description="a stream live again this soon after it ended goes on as the same broadcast",
+    )
     expire_after: float = Field(
         1_800.0, gt=0, le=86_400, description="an open question this old is missed"
     )

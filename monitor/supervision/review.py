@@ -8,6 +8,7 @@ defines every figure.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from typing import Any
@@ -126,8 +127,10 @@ def _people(
 
 
 def _series(b: Broadcast, end: float) -> dict[str, list[Any]]:
-    # One point per bucket from the start to the end, empty buckets included.
-    n = max([int(max(0.0, end - b.started_at) // b.bucket) + 1, *(k + 1 for k in b.buckets)])
+    # One point per bucket from the start to the end, empty buckets included (a bucket
+    # that would start at the very end is left out: it would draw a drop to zero).
+    span = math.ceil(max(0.0, end - b.started_at) / b.bucket)
+    n = max([span, 1, *(k + 1 for k in b.buckets)])
     minutes = b.bucket / 60.0
     out: dict[str, list[Any]] = {
         k: []

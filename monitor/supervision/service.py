@@ -61,6 +61,8 @@ class Supervision:
         self.questions = QuestionBook(self.settings, classify, accounts)
         self.live: dict[str, Broadcast] = {}
         self._ended: list[Broadcast] = []  # waiting for their review to be built
+        # Ended by the platform, kept for `rejoin_within` seconds in case it goes live again.
+        self._ending: dict[str, tuple[Broadcast, float]] = {}
         self._checkpointed: dict[str, float] = {}
         self._dirty: set[str] = set()
         self.built: list[dict[str, Any]] = []  # reviews built by this instance, newest last
@@ -104,9 +106,9 @@ class Supervision:
         """Fold one processed event (and its flags) into questions and the live broadcast."""
         if isinstance(event, StreamEvent):
             if event.status is StreamStatus.LIVE:
-                self.start(event.room, "platform", event.ts)
+                self._stream_live(event.room, event.ts)
             elif event.status is StreamStatus.ENDED:
-                self.end(event.room, "platform", event.ts)
+                self._stream_ended(event.room, event.ts)
             return
         broadcast = self.live.get(event.room)
         account = isinstance(event, CommentEvent) and self.questions.is_account(
@@ -124,6 +126,28 @@ class Supervision:
             self.questions.on_comment(event, negative, account)
         elif isinstance(event, SpeechEvent):
             self.questions.on_speech(event)
+
+    def _stream_live(self, room: str, ts: float) -> None:
+        """The platform says live: the broadcast that ended moments ago goes on, or one starts."""
+        ending = self._ending.pop(room, None)
+        if ending is not None and ts - ending[1] <= self.settings.rejoin_within:
+            self.live.setdefault(room, ending[0])
+            self._dirty.add(room)
+            return
+        if ending is not None:
+            self._finish(ending[0], ending[1], "platform")
+        self.start(room, "platform", ts)
+
+    def _stream_ended(self, room: str, ts: float) -> None:
+        """The platform says ended: the broadcast ends unless it is live again soon after
+        (a dropped stream the host restarts is the same broadcast)."""
+        b = self.live.pop(room, None)
+        if b is None:
+            return
+        if self.settings.rejoin_within <= 0:
+            self._finish(b, ts, "platform")
+        else:
+            self._ending[room] = (b, ts)
 
     def start(self, room: str, by: str, ts: float) -> tuple[Broadcast, bool]:
         """Start a room's broadcast; returns it and False when one was already live."""
@@ -143,14 +167,21 @@ class Supervision:
         return b, True
 
     def end(self, room: str, by: str, ts: float) -> Broadcast | None:
-        """End a room's live broadcast (its review is built on the next tick)."""
+        """End a room's broadcast now (its review is built on the next tick)."""
         b = self.live.pop(room, None)
         if b is None:
-            return None
+            ending = self._ending.pop(room, None)
+            if ending is None:
+                return None
+            b, ts = ending[0], ending[1]
+            by = "platform"
+        return self._finish(b, ts, by)
+
+    def _finish(self, b: Broadcast, ts: float, by: str) -> Broadcast:
         b.ended_at = max(ts, b.started_at)
         b.ended_by = by
         self._ended.append(b)
-        self._dirty.discard(room)
+        self._dirty.discard(b.room)
         return b
 
     def mark(self, room: str, qid: str, answered: bool, by: str) -> dict[str, Any]:
@@ -167,6 +198,10 @@ class Supervision:
 
     async def tick(self, now: float, rooms: Collection[str] | None = None) -> list[Signal]:
         """Build due reviews, checkpoint live broadcasts; return the backlog signals."""
+        for room, (b, ended) in list(self._ending.items()):
+            if now - ended > self.settings.rejoin_within:
+                del self._ending[room]
+                self._finish(b, ended, "platform")
         await self._build_due(now)
         await self._checkpoint(now)
         signals = []

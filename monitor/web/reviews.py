@@ -6,8 +6,10 @@ month per person); their data comes from the API below, for the rooms the reader
 
 from __future__ import annotations
 
-import time
+import asyncio
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -74,7 +76,7 @@ async def download_review(request: web.Request) -> web.Response:
         raise bad_request("lang: must be zh or en")
     name = f"roomwatch-review-{review['id']}.html".replace(":", "_")
     return web.Response(
-        text=review_html(review, lang),
+        text=await asyncio.to_thread(review_html, review, lang),  # reads the static files
         content_type="text/html",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -84,7 +86,10 @@ async def evaluation(request: web.Request) -> web.Response:
     """The month per person: JSON or CSV. Controllers see their own row only."""
     s = supervision_of(request)
     user = current_user(request)
-    month = request.query.get("month") or time.strftime("%Y-%m", time.localtime(s.clock.now()))
+    zone = ZoneInfo(s.settings.timezone)
+    month = request.query.get("month") or datetime.fromtimestamp(s.clock.now(), zone).strftime(
+        "%Y-%m"
+    )
     fmt = request.query.get("format", "json")
     if fmt not in ("json", "csv"):
         raise bad_request("format: must be json or csv")
