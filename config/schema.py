@@ -6,10 +6,12 @@ cross-field rules are checked in Config's validator.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from config.base import Section
 from config.detection import DetectionConfig
@@ -27,6 +29,33 @@ class ServerConfig(Section):
     port: int = Field(8080, ge=0, le=65535)
     metrics_public: bool = True
     language: Literal["zh", "en"] = "zh"
+    # TLS termination (docs/security.md): requests from these addresses or networks may
+    # say who the client is (X-Forwarded-For) and that it used HTTPS (X-Forwarded-Proto).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    secure_cookies: bool = False  # always mark the session cookie Secure
+    # Other origins (scheme://host[:port]) whose pages may act and open the feed.
+    allowed_origins: list[str] = Field(default_factory=list)
+    metrics_token: str = ""  # when set, /metrics needs "Authorization: Bearer <it>" (${ENV})
+    metrics_listen: str = Field("", pattern=r"^$|^[A-Za-z0-9_.:\-\[\]]*:[0-9]{1,5}$")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for i, item in enumerate(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"[{i}] {item!r} is not an address or network") from None
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for i, item in enumerate(value):
+            if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", item):
+                raise ValueError(f"[{i}] {item!r} is not scheme://host[:port]")
+        return value
+
     # A connection must send a complete request head within header_timeout of opening (or
     # of its previous answer), and a request body must arrive within body_timeout.
     header_timeout: float = Field(15.0, gt=0, le=3600)

@@ -268,6 +268,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     summary = f"replayed {report.events} events, skipped {report.skipped} lines"
     if not args.url:
         summary += f", {created} alert(s) raised"
+        for review in report.reviews:  # broadcasts that ended (docs/supervision.md)
+            f = review["figures"]
+            summary += (
+                f"\nreview {review['id']}: {f['comments']} comments, {f['alerts']} alert(s), "
+                f"{f['questions_answered']}/{f['questions']} questions answered "
+                f"({f['questions_in_time']} in time)"
+            )
     print(summary, file=sys.stderr if args.json else sys.stdout)
     return 0
 

@@ -12,7 +12,7 @@ from aiohttp import web, web_log
 from aiohttp.web_request import BaseRequest
 
 from monitor.app import Service
-from monitor.web.app import build_web_app
+from monitor.web.app import build_metrics_app, build_web_app
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,22 @@ async def serve(
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    runners = [runner]
+    if listen := service.config.server.metrics_listen:
+        metrics_host, _, metrics_port = listen.rpartition(":")
+        metrics_runner = web.AppRunner(
+            build_metrics_app(service),
+            handle_signals=False,
+            keepalive_timeout=service.config.server.header_timeout,
+        )
+        runners.append(metrics_runner)
+        try:
+            await metrics_runner.setup()
+            await web.TCPSite(metrics_runner, metrics_host.strip("[]"), int(metrics_port)).start()
+        except OSError:
+            for each in runners:
+                await each.cleanup()
+            raise
     addresses = runner.addresses
     bound = int(addresses[0][1]) if addresses else port
     await service.start()
@@ -70,7 +86,8 @@ async def serve(
         await stop.wait()
     finally:
         log.info("stopping: closing HTTP, draining the pipeline")
-        await runner.cleanup()
+        for each in runners:
+            await each.cleanup()
         await service.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -108,6 +109,7 @@ class Directory:
     _by_token_id: dict[str, tuple[str, str]] = field(default_factory=dict)
     _plain_tokens: dict[str, str] = field(default_factory=dict)
     _loaded_at: float = 0.0
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # told of any change
 
     def __post_init__(self) -> None:
         self._configured = {u.id: _cfg(u) for u in self.config.users}
@@ -127,11 +129,16 @@ class Directory:
             else:
                 merged_teams[tid] = item
         new_people = {uid: person_from_dict(d) for uid, d in merged.items()}
+        new_teams = {tid: team_from_dict(d) for tid, d in merged_teams.items()}
+        changed = new_people != self.people or new_teams != self.teams
         if new_people != self.people:
             self._token_cache.clear()
             self._index_tokens(new_people)
         self.people = new_people
-        self.teams = {tid: team_from_dict(d) for tid, d in merged_teams.items()}
+        self.teams = new_teams
+        if changed:
+            for listener in self.listeners:
+                listener()
 
     def _with_config_secrets(self, uid: str, item: dict[str, Any]) -> dict[str, Any]:
         """Return a stored person with the config's secrets applied (the config wins)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from alerts.clock import Clock
@@ -35,6 +36,7 @@ class SessionStore:
         self.ttl = ttl
         self._cache: dict[str, Session] = {}
         self._reloaded = 0.0
+        self.listeners: list[Callable[[], None]] = []  # told when a session ends here
 
     async def create(self, user: str) -> str:
         sid = secrets.token_urlsafe(32)
@@ -61,9 +63,29 @@ class SessionStore:
             return None
         return session
 
+    async def reload(self) -> None:
+        """Re-read every session from the store (ended or created on other instances)."""
+        self._reloaded = time.monotonic()
+        items = await self._store.get_items(SESSION_KIND)
+        self._cache = {k: Session(str(v["user"]), float(v["expires"])) for k, v in items.items()}
+
+    def alive(self, key: str) -> bool:
+        """Return True when the session with this store key exists and has not expired."""
+        session = self._cache.get(key)
+        return session is not None and session.expires > self._clock.now()
+
+    @staticmethod
+    def key(sid: str) -> str:
+        return _key(sid)
+
+    def _ended(self) -> None:
+        for listener in self.listeners:
+            listener()
+
     async def end(self, sid: str) -> None:
         self._cache.pop(_key(sid), None)
         await self._store.delete_item(SESSION_KIND, _key(sid))
+        self._ended()
 
     async def end_user(self, user: str) -> None:
         """End every session of a user (password changed, user removed)."""
@@ -71,6 +93,7 @@ class SessionStore:
             if value.get("user") == user:
                 self._cache.pop(key, None)
                 await self._store.delete_item(SESSION_KIND, key)
+        self._ended()
 
     async def _prune(self) -> None:
         now = self._clock.now()

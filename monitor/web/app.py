@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,7 +32,15 @@ from monitor.web import (
     sockets,
 )
 from monitor.web.auth import ACCESS, Access, auth_middleware
+from monitor.web.guard import (
+    GUARD,
+    Guard,
+    add_security_headers,
+    guard_middleware,
+    json_body_middleware,
+)
 from monitor.web.keys import ROOM_STATS, SERVICE
+from monitor.web.revocation import FEED_GRANTS, FeedGrants
 from monitor.web.util import error_response, json_response
 
 if TYPE_CHECKING:
@@ -59,6 +68,12 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
+    if token := service.config.server.metrics_token:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            refused = error_response(401, "metrics: send Authorization: Bearer <metrics_token>")
+            refused.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return refused
     body = await asyncio.get_running_loop().run_in_executor(None, render_metrics, service.registry)
     resp = web.Response(body=body)
     resp.headers["Content-Type"] = METRICS_CONTENT_TYPE
@@ -101,17 +116,36 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
                 except Exception:
                     log.warning("people or allowlist refresh from the store failed", exc_info=True)
 
-    task = asyncio.create_task(loop(), name="web-background")
+    tasks = [
+        asyncio.create_task(loop(), name="web-background"),
+        asyncio.create_task(app[FEED_GRANTS].run(), name="feed-access-checks"),
+    ]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def build_metrics_app(service: Service) -> web.Application:
+    """Return an app serving only /metrics, for `server.metrics_listen`."""
+    app = web.Application()
+    app[SERVICE] = service
+    app.on_response_prepare.append(add_security_headers)
+    app.router.add_get("/metrics", metrics)
+    return app
 
 
 def build_web_app(service: Service) -> web.Application:
     """Return the aiohttp app serving every HTTP route of the service."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[auth_middleware])
+    app = web.Application(
+        client_max_size=MAX_BODY,
+        middlewares=[guard_middleware, auth_middleware, json_body_middleware],
+    )
     app[SERVICE] = service
+    app[GUARD] = Guard.from_config(service.config.server, auth.self_authenticating)
+    app.on_response_prepare.append(add_security_headers)
     sockets.install(app)
     config = service.config
     app[ACCESS] = Access(
@@ -123,11 +157,14 @@ def build_web_app(service: Service) -> web.Application:
             str(path) for src in config.sources if (path := getattr(src, "callback_path", None))
         ),
     )
+    access = app[ACCESS]
+    app[FEED_GRANTS] = FeedGrants(access.directory, access.sessions)
     app[ROOM_STATS] = RoomStats(service.negative_ratio.counts, service.pipeline.room_values)
     app.cleanup_ctx.append(_background)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
+    if not config.server.metrics_listen:  # else served on its own address (runner)
+        app.router.add_get("/metrics", metrics)
     app.router.add_get("/", console)
     app.router.add_get("/login", login_page)
     for module in (auth, api, feed, feedback, allowlist, people, reports, questions, reviews):

@@ -55,6 +55,7 @@ class Access:
 ACCESS = web.AppKey("access", Access)
 USER = web.RequestKey("user", Person)
 AUTH_VIA = web.RequestKey("auth_via", str)
+CREDENTIAL = web.RequestKey("credential", str)  # the session's store key, or the token
 AUDITED = web.RequestKey("audited", bool)
 
 
@@ -106,15 +107,23 @@ def require_role(request: web.Request, *roles: str) -> Person:
     return user
 
 
+def self_authenticating(request: web.Request) -> bool:
+    """Return True for endpoints that check their own credentials (machine traffic)."""
+    path = request.path
+    return path in request.app[ACCESS].self_auth or any(
+        path.startswith(p) for p in SELF_AUTH_PREFIXES
+    )
+
+
 def _is_open(request: web.Request) -> bool:
     path = request.path
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return True
     if path == "/metrics":
-        return bool(request.app[SERVICE].config.server.metrics_public)
-    return path in request.app[ACCESS].self_auth or any(
-        path.startswith(p) for p in SELF_AUTH_PREFIXES
-    )
+        # With a metrics token the handler checks it; else public, or a login like any page.
+        server = request.app[SERVICE].config.server
+        return bool(server.metrics_public or server.metrics_token)
+    return self_authenticating(request)
 
 
 class TokenThrottled(Exception):
@@ -130,7 +139,7 @@ def client_address(request: web.Request) -> str:
     return address_key(request.remote)
 
 
-async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str] | None:
+async def _authenticate(request: web.Request, access: Access) -> tuple[Person, str, str] | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         # Wrong tokens are counted per address: guessing (at most one hash check a guess,
@@ -139,16 +148,17 @@ async def _authenticate(request: web.Request, access: Access) -> tuple[Person, s
         key = f"token|{address}"
         if (wait := access.throttle.address_wait(key, TOKEN_ADDRESS_LIMIT)) > 0:
             raise TokenThrottled(wait)
-        person = await access.directory.check_token(header[7:].strip())
+        token = header[7:].strip()
+        person = await access.directory.check_token(token)
         if person is None:
             access.throttle.failed(key)
             access.failures.record("token", "unknown token", address=address)
-        return (person, "token") if person else None
+        return (person, "token", token) if person else None
     sid = request.cookies.get(COOKIE)
     if sid:
         session = await access.sessions.lookup(sid)
         if session is not None and (person := access.directory.get(session.user)):
-            return person, "session"
+            return person, "session", access.sessions.key(sid)
     return None
 
 
@@ -171,7 +181,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if request.path == "/" or (request.method == "GET" and request.path.endswith(".html")):
             raise web.HTTPFound("/login")
         return error_response(401, "authentication required: log in or send a bearer token")
-    person, via = found
+    person, via, request[CREDENTIAL] = found
     request[USER], request[AUTH_VIA] = person, via
     for prefix, methods, roles in ROLE_RULES:
         if request.path.startswith(prefix) and (methods is None or request.method in methods):
@@ -234,7 +244,7 @@ async def login(request: web.Request) -> web.Response:
         sid,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        secure=request.secure or request.app[SERVICE].config.server.secure_cookies,
         max_age=int(access.sessions.ttl),
         path="/",
     )

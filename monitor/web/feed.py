@@ -24,8 +24,9 @@ from aiohttp import WSMsgType, web
 from alerts.store.base import AlertStore, StoreError
 from monitor.feed import FeedHub, FeedSubscription, encode_item
 from monitor.web import sockets
-from monitor.web.auth import ACCESS, current_user
+from monitor.web.auth import ACCESS, AUTH_VIA, CREDENTIAL, current_user
 from monitor.web.keys import SERVICE
+from monitor.web.revocation import FEED_GRANTS, Grant
 from monitor.web.util import bad_request
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
     # Subscribe before replaying, so nothing appended during the replay is missed;
     # the seq check below drops what the replay already sent.
     sub = service.feed.subscribe(rooms)
+    # Logout, expiry, deletion or a change of rooms revokes the grant and wakes the loop.
+    grant = Grant(user.id, request[AUTH_VIA], request[CREDENTIAL], user.role, rooms, wake=sub.wake)
+    grants = request.app[FEED_GRANTS]
+    grants.add(grant)
     reader = asyncio.create_task(_drain_client(ws))
     try:
         if after < 0:
@@ -82,7 +87,7 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         )
         sent = _Sent(after)
         await _replay(ws, service.store, sent, rooms)
-        await _live(ws, service.feed, sub, reader, sent, heartbeat, service.clock.now)
+        await _live(ws, service.feed, sub, reader, sent, heartbeat, service.clock.now, grant)
     except (TimeoutError, ConnectionError):
         pass
     except StoreError as exc:
@@ -92,6 +97,7 @@ async def feed(request: web.Request) -> web.WebSocketResponse:
         with contextlib.suppress(Exception):
             await ws.close(code=TRY_AGAIN, message=b"store unavailable: reconnect with ?after")
     finally:
+        grants.discard(grant)
         service.feed.unsubscribe(sub)
         if not ws.closed:
             with contextlib.suppress(Exception):
@@ -171,15 +177,21 @@ async def _live(
     sent: _Sent,
     heartbeat: float,
     now: Callable[[], float],
+    grant: Grant,
 ) -> None:
     next_beat = time.monotonic() + heartbeat
     reader.add_done_callback(lambda _: sub.wake.set())  # the client left: stop waiting
     while not ws.closed and not reader.done():
+        if grant.code:
+            await ws.close(code=grant.code, message=grant.reason.encode())
+            return
         if not sub.items and not sub.lagged:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(0.0, next_beat - time.monotonic())):
                     await sub.wake.wait()
         sub.wake.clear()
+        if grant.code:
+            continue  # closed at the top, before anything more is sent
         if sub.items:
             # One deadline for the batch (a timer per frame costs more than the frame).
             async with asyncio.timeout(SEND_TIMEOUT):

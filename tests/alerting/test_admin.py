@@ -100,7 +100,9 @@ async def test_silences_over_rest_with_clear_errors() -> None:
         for body, field in bad:
             async with http.post(f"{base}/api/v1/silences", json=body) as r:
                 assert r.status == 400 and (await r.json())["field"] == field, body
-        async with http.post(f"{base}/api/v1/silences", data=b"[1,") as r:
+        async with http.post(
+            f"{base}/api/v1/silences", data=b"[1,", headers={"Content-Type": "application/json"}
+        ) as r:
             assert r.status == 400
         body = {"room": "r1", "duration": 600, "comment": "主管静音"}
         async with http.post(f"{base}/api/v1/silences", json=body) as r:

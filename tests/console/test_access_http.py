@@ -85,7 +85,8 @@ async def test_supervisor_sees_team_rooms_and_admin_all(running: Running) -> Non
 async def test_login_logout_throttle_and_bad_input(running: Running) -> None:
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         url = f"{running.base}/api/v1/login"
-        async with http.post(url, data=b"not json") as r:
+        json_type = {"Content-Type": "application/json"}
+        async with http.post(url, data=b"not json", headers=json_type) as r:
             assert r.status == 400 and "body" in (await r.json())["error"]
         async with http.post(url, json={"user": "ctl-a"}) as r:
             assert r.status == 400 and (await r.json())["error"].startswith("password")

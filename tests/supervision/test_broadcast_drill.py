@@ -209,3 +209,11 @@ async def test_the_monthly_page_sums_the_reviews(tmp_path: Path) -> None:
         r["people"]["demo"]["questions_answered"] for r in reviews
     )
     assert demo["alerts_acked"] == sum(r["people"]["demo"]["alerts_acked"] for r in reviews)
+
+
+def test_the_replay_command_names_the_review(capsys: pytest.CaptureFixture[str]) -> None:
+    from monitor.cli import main
+
+    assert main(["replay", str(DRILL), "--speed", "0", "--tail", "200"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("review room-a-") and "9/10 questions answered (6 in time)" in last
