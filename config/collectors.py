@@ -74,6 +74,44 @@ class DouyinSource(WsSourceBase):
     signer: SignerConfig
 
 
+class TikTokSource(WsSourceBase):
+    """TikTok LIVE webcast push WebSocket for one room (same signer contract as Douyin)."""
+
+    type: Literal["tiktok"]
+    room_id: str = Field(pattern=r"^[0-9]{1,32}$", description="TikTok's numeric room id")
+    push_url: str = "wss://webcast16-ws-useast1a.tiktok.com/webcast/im/push/v2/"
+    signer: SignerConfig
+    diamond_value: float = Field(0.09, ge=0, le=100, description="yuan per gift diamond")
+
+
+class StaticTicket(Section):
+    """A Kuaishou ticket obtained elsewhere (tokens expire; refresh it)."""
+
+    kind: Literal["static"]
+    url: str = Field(min_length=1)
+    token: str = Field(min_length=1)
+    live_stream_id: str = Field(min_length=1)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+TokenHookConfig = Annotated[StaticTicket | CommandSigner | HttpSigner, Field(discriminator="kind")]
+
+
+class KuaishouSource(WsSourceBase):
+    """Kuaishou web live WebSocket for one room; the token comes from a hook."""
+
+    type: Literal["kuaishou"]
+    principal_id: str = Field(
+        pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="the anchor's id (live.kuaishou.com/u/<id>)"
+    )
+    live_stream_id: str = Field("", description="passed to the hook; the hook's answer wins")
+    token_hook: TokenHookConfig
+    gift_values: dict[int, float] = Field(
+        default_factory=dict, description="gift id -> yuan (feeds carry ids, not prices)"
+    )
+    heartbeat_interval: float = Field(20.0, gt=0, le=600)
+
+
 class DouyinOpenSource(Section):
     """Douyin Open Platform live-data push callbacks (POST endpoint on our server)."""
 
@@ -173,6 +211,17 @@ class GenericWsSource(WsSourceBase):
     heartbeat_interval: float = Field(30.0, gt=0, le=600)
     allowed_rooms: list[str] = Field(default_factory=list, description="empty = every room")
     mapping: MappingConfig = MappingConfig()
+    preset: Literal["", "douyin_barrage_grab"] = Field(
+        "", description="a capture tool's JSON, decoded without a mapping (mapping.room_map used)"
+    )
+
+    @model_validator(mode="after")
+    def _preset_or_mapping(self) -> GenericWsSource:
+        if self.preset and (self.mapping.kinds or self.mapping.fields):
+            raise ValueError("preset and mapping.kinds/fields exclude each other")
+        if self.preset and not self.room and not self.mapping.room_map:
+            raise ValueError("a preset needs room or mapping.room_map")
+        return self
 
     @property
     def rooms(self) -> list[str]:
@@ -194,7 +243,7 @@ class ReplaySource(Section):
 
     type: Literal["replay"]
     id: str
-    platform: Literal["douyin", "bilibili", "generic"]
+    platform: Literal["douyin", "bilibili", "bilibili_open", "tiktok", "kuaishou", "generic"]
     path: str = Field(min_length=1)
     room: str = Field(pattern=ROOM_ID)
     speed: float = Field(1.0, ge=0, le=1000)

@@ -98,7 +98,9 @@ class ClusterConfig(Section):
 class RoomConfig(Section):
     id: str = Field(pattern=ROOM_ID)
     name: str = ""
-    platform: Literal["douyin", "bilibili", "tiktok", "inhouse", "simulated"] = "inhouse"
+    platform: Literal["douyin", "bilibili", "tiktok", "kuaishou", "inhouse", "simulated"] = (
+        "inhouse"
+    )
     # The room's own accounts: their comments are replies to viewers' questions.
     reply_accounts: list[ReplyAccount] = Field(default_factory=list)
     # Notifier ids told of this room's broadcast reviews (besides supervision.review.notify).

@@ -13,7 +13,9 @@ from config.collectors import (
     DouyinOpenSource,
     DouyinSource,
     GenericWsSource,
+    KuaishouSource,
     ReplaySource,
+    TikTokSource,
 )
 
 
@@ -47,6 +49,8 @@ SourceConfig = Annotated[
     | HttpIngestSource
     | DouyinSource
     | DouyinOpenSource
+    | TikTokSource
+    | KuaishouSource
     | BilibiliSource
     | BilibiliOpenSource
     | GenericWsSource

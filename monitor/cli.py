@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check_config)
 
     import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
+    import monitor.decode  # adds `decode` to EXTRA_COMMANDS
     import monitor.detect.cli  # adds `detect` and `eval` to EXTRA_COMMANDS
     import monitor.replay  # adds `replay` to EXTRA_COMMANDS
     import monitor.state_export  # noqa: F401  (adds `export-state` to EXTRA_COMMANDS)

@@ -163,6 +163,12 @@ class ServiceMetrics:
             ["source", "reason"],
             registry=registry,
         )
+        self.source_ignored = Counter(
+            "roomwatch_source_ignored_total",
+            "Platform messages of known types that carry nothing roomwatch uses (not errors).",
+            ["source"],
+            registry=registry,
+        )
         self.source_lag = Gauge(
             "roomwatch_source_lag_seconds",
             "Age of the newest event a source delivered, at delivery.",

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m grpc_tools.protoc -I monitor/collectors/proto \
   --python_out=monitor/collectors/proto --pyi_out=monitor/collectors/proto \
-  monitor/collectors/proto/webcast.proto
+  monitor/collectors/proto/*.proto

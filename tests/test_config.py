@@ -70,7 +70,8 @@ def issues_of(text: str, env: dict[str, str] | None = None) -> list[str]:
 
 def test_every_schema_error_is_reported_with_its_key_path_and_line() -> None:
     tags = (
-        "simulator, http_ingest, douyin, douyin_open, bilibili, bilibili_open, generic_ws, replay"
+        "simulator, http_ingest, douyin, douyin_open, tiktok, kuaishou, bilibili, bilibili_open,"
+        " generic_ws, replay"
     )
     assert issues_of(BROKEN) == sorted(
         [

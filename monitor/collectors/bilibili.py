@@ -56,6 +56,11 @@ def wbi_sign(params: dict[str, Any], img_key: str, sub_key: str, now: int) -> di
     return signed
 
 
+def heartbeat_packet() -> bytes:
+    """Return op 2 with the body the web client sends (`{}`); only sent after op 8 code 0."""
+    return pack(OP_HEARTBEAT, b"{}", ver=VER_RAW)
+
+
 def auth_packet(body: dict[str, Any] | str) -> bytes:
     """Return the op7 auth packet for a body (a dict, or an auth body passed through)."""
     raw = body.encode() if isinstance(body, str) else orjson.dumps(body)
@@ -95,8 +100,10 @@ class BilibiliCollector(WsCollector):
         self.uid, self.buvid, self.sessdata, self.ws_scheme = uid, buvid, sessdata, ws_scheme
         self._hosts_tried = 0
 
+    heartbeat_after_auth = True
+
     def heartbeat_frame(self) -> bytes:
-        return pack(OP_HEARTBEAT, b"", ver=VER_RAW)
+        return heartbeat_packet()
 
     def _headers(self) -> dict[str, str]:
         cookies = [f"buvid3={self.buvid}"] if self.buvid else []
@@ -199,8 +206,10 @@ class BilibiliOpenCollector(WsCollector):
         self._beat: asyncio.Task[None] | None = None
         self._links_tried = 0
 
+    heartbeat_after_auth = True
+
     def heartbeat_frame(self) -> bytes:
-        return pack(OP_HEARTBEAT, b"", ver=VER_RAW)
+        return heartbeat_packet()
 
     async def call(
         self, http: aiohttp.ClientSession, path: str, payload: dict[str, Any]

@@ -128,6 +128,8 @@ class BilibiliDecoder:
             code = body.get("code") if isinstance(body, dict) else None
             if code != 0:
                 out.close = Disconnect(rebootstrap=True, reason=f"auth rejected (code {code})")
+            else:
+                out.authenticated = True
         elif packet.op == OP_MESSAGE:
             if packet.ver in (VER_ZLIB, VER_BROTLI):
                 if depth >= MAX_DEPTH:

@@ -1,4 +1,4 @@
-"""Bilibili commands (web and open platform) mapped to Events.
+"""Bilibili web commands mapped to Events (open-platform ones: bilibili_open_commands).
 
 Commands are positional and drift over time: every field is read defensively, a missing
 or null part (such as a DANMU_MSG without a medal) degrades the event, it never raises.
@@ -11,9 +11,19 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
+from monitor.collectors.bilibili_open_commands import GUARD_NAMES, OpenPlatformCommands
+from monitor.collectors.bilibili_values import (
+    GOLD_PER_YUAN,
+    at,
+    extra_id,
+    key,
+    num,
+    pb_body,
+    sub,
+    ts,
+)
 from monitor.collectors.common import BAD_EVENT, Decoded, Disconnect, SourceStats, clip, clip_id
+from monitor.collectors.proto import bilibili_pb2 as bpb
 from monitor.events import (
     AnyEvent,
     CommentEvent,
@@ -27,64 +37,62 @@ from monitor.events import (
     new_event_id,
 )
 
-GOLD_PER_YUAN = 1000.0
 INTERACT_ENTER, INTERACT_FOLLOW = 1, 2
 
+# Commands that carry nothing roomwatch uses: counted as ignored, never as errors. Guard
+# purchases come as GUARD_BUY; USER_TOAST_MSG(_V2) repeats them, so it is ignored here.
+IGNORED = frozenset(
+    {
+        "STOP_LIVE_ROOM_LIST",
+        "ENTRY_EFFECT",
+        "ENTRY_EFFECT_MUST_RECEIVE",
+        "ONLINE_RANK_V2",
+        "ONLINE_RANK_V3",
+        "ONLINE_RANK_TOP3",
+        "NOTICE_MSG",
+        "WIDGET_BANNER",
+        "WIDGET_GIFT_STAR_PROCESS",
+        "HOT_RANK_CHANGED",
+        "HOT_RANK_CHANGED_V2",
+        "HOT_RANK_SETTLEMENT",
+        "HOT_RANK_SETTLEMENT_V2",
+        "ROOM_REAL_TIME_MESSAGE_UPDATE",
+        "COMBO_SEND",
+        "DM_INTERACTION",
+        "USER_TOAST_MSG",
+        "USER_TOAST_MSG_V2",
+        "SUPER_CHAT_MESSAGE_JPN",
+        "SUPER_CHAT_MESSAGE_DELETE",
+        "LIKE_INFO_V3_NOTICE",
+        "GIFT_STAR_PROCESS",
+        "AREA_RANK_CHANGED",
+        "RANK_CHANGED",
+        "RANK_CHANGED_V2",
+        "ROOM_CHANGE",
+        "LOG_IN_NOTICE",
+        "GUARD_HONOR_THOUSAND",
+        "PK_BATTLE_PROCESS",
+        "PK_BATTLE_PROCESS_NEW",
+        "PK_BATTLE_START",
+        "PK_BATTLE_END",
+        "PK_BATTLE_SETTLE",
+        "PK_BATTLE_SETTLE_V2",
+        "POPULARITY_RED_POCKET_START",
+        "POPULARITY_RED_POCKET_NEW",
+        "POPULARITY_RED_POCKET_WINNER_LIST",
+        "LIVE_INTERACTIVE_GAME",
+        "TRADING_SCORE",
+        "VOICE_JOIN_LIST",
+        "VOICE_JOIN_ROOM_COUNT_INFO",
+        "COMMON_NOTICE_DANMAKU",
+        "PREPARING_FANS_MEDAL",
+        "LIVE_OPEN_PLATFORM_SUPER_CHAT_DEL",
+        "LIVE_OPEN_PLATFORM_DM_MIRROR",
+    }
+)
 
-def _at(seq: Any, *path: int) -> Any:
-    """Return seq[i][j]... or None when any step is missing or not a list."""
-    for i in path:
-        if not isinstance(seq, list) or i >= len(seq):
-            return None
-        seq = seq[i]
-    return seq
 
-
-def _dict(obj: Any, key: str) -> dict[str, Any]:
-    value = obj.get(key) if isinstance(obj, dict) else None
-    return value if isinstance(value, dict) else {}
-
-
-def _num(value: Any, default: float = 0.0) -> float:
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return default
-    return default
-
-
-def _key(prefix: str, value: Any) -> str:
-    """Return a dedup id from a platform id, or "" (a fresh id) when there is none."""
-    v = clip_id(value, 100)
-    return f"{prefix}{v}" if v else ""
-
-
-def _extra_id(meta: Any) -> str:
-    """Return info[0][15].extra.id_str (extra is a JSON string), or ""."""
-    extra = meta.get("extra") if isinstance(meta, dict) else None
-    if isinstance(extra, str):
-        try:
-            extra = orjson.loads(extra)
-        except orjson.JSONDecodeError:
-            return ""
-    value = extra.get("id_str") if isinstance(extra, dict) else None
-    return value if isinstance(value, str) else ""
-
-
-def _ts(value: Any) -> float:
-    """Read a platform timestamp in s or ms; fall back to now."""
-    t = _num(value)
-    if t > 1e11:
-        t /= 1000.0
-    return t if t > 0 else time.time()
-
-
-class CommandMapper:
+class CommandMapper(OpenPlatformCommands):
     """Map one decoded command dict to Events of one room."""
 
     def __init__(self, *, room: str, source: str, stats: SourceStats) -> None:
@@ -93,7 +101,10 @@ class CommandMapper:
             "DANMU_MSG": self._danmu,
             "SUPER_CHAT_MESSAGE": self._super_chat,
             "SEND_GIFT": self._gift,
+            "SEND_GIFT_V2": self._gift_v2,
+            "GUARD_BUY": self._guard_buy,
             "INTERACT_WORD": self._interact,
+            "INTERACT_WORD_V2": self._interact_v2,
             "ONLINE_RANK_COUNT": self._rank_count,
             "WATCHED_CHANGE": self._watched,
             "LIKE_INFO_V3_UPDATE": self._like_total,
@@ -102,14 +113,8 @@ class CommandMapper:
             "PREPARING": self._preparing,
             "WARNING": self._warning,
             "CUT_OFF": self._cut_off,
-            "LIVE_OPEN_PLATFORM_DM": self._open_dm,
-            "LIVE_OPEN_PLATFORM_SEND_GIFT": self._open_gift,
-            "LIVE_OPEN_PLATFORM_LIKE": self._open_like,
-            "LIVE_OPEN_PLATFORM_LIVE_ROOM_ENTER": self._open_enter,
-            "LIVE_OPEN_PLATFORM_SUPER_CHAT": self._open_super_chat,
-            "LIVE_OPEN_PLATFORM_LIVE_START": self._live,
-            "LIVE_OPEN_PLATFORM_LIVE_END": self._preparing,
-        }
+            "CUT_OFF_V2": self._cut_off,
+        } | self.open_handlers()
 
     def map(self, command: dict[str, Any], out: Decoded) -> None:
         raw = command.get("cmd")
@@ -123,6 +128,10 @@ class CommandMapper:
             out.close = Disconnect(rebootstrap=True, reason="open platform ended the push")
             return
         handler = self._handlers.get(cmd)
+        if handler is None and cmd in IGNORED:
+            out.controls += 1
+            self.stats.ignore(cmd)
+            return
         if handler is None:
             out.errors += 1
             self.stats.unknown(cmd)
@@ -138,39 +147,39 @@ class CommandMapper:
         else:
             out.controls += 1
 
-    def _common(self, ts: float, event_id: str = "") -> dict[str, Any]:
+    def common(self, t: float, event_id: str = "") -> dict[str, Any]:
         return {
             "room": self.room,
-            "ts": ts,
+            "ts": t,
             "id": event_id or new_event_id(),
             "source": self.source,
         }
 
     def _danmu(self, c: dict[str, Any]) -> list[AnyEvent]:
         info = c.get("info")
-        text = _at(info, 1)
+        text = at(info, 1)
         if not isinstance(text, str) or not text:
             raise ValueError("DANMU_MSG without text")
-        uid, uname = _at(info, 2, 0), _at(info, 2, 1)
-        ts_ms = _at(info, 0, 4)
-        id_str = _extra_id(_at(info, 0, 15))
-        rnd = _at(info, 0, 5)
-        key = id_str or f"{uid}:{ts_ms}:{rnd}:{zlib.crc32(text.encode()):x}"
+        uid, uname = at(info, 2, 0), at(info, 2, 1)
+        ts_ms = at(info, 0, 4)
+        id_str = extra_id(at(info, 0, 15))
+        rnd = at(info, 0, 5)
+        dm_key = id_str or f"{uid}:{ts_ms}:{rnd}:{zlib.crc32(text.encode()):x}"
         return [
             CommentEvent(
-                **self._common(_ts(ts_ms), f"bl:dm:{key}"[:128]),
+                **self.common(ts(ts_ms), f"bl:dm:{dm_key}"[:128]),
                 text=clip(text),
-                user=clip_id(uid),
+                user=_viewer(uid, at(info, 0, 7)),
                 nickname=clip_id(uname),
             )
         ]
 
     def _super_chat(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        user = _dict(d, "user_info")
+        d = sub(c, "data")
+        user = sub(d, "user_info")
         return [
             CommentEvent(
-                **self._common(_ts(d.get("start_time")), _key("bl:sc:", d.get("id"))),
+                **self.common(ts(d.get("start_time")), key("bl:sc:", d.get("id"))),
                 text=clip(str(d.get("message", ""))) or "(super chat)",
                 user=clip_id(d.get("uid")),
                 nickname=clip_id(user.get("uname")),
@@ -178,53 +187,96 @@ class CommandMapper:
         ]
 
     def _gift(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
+        d = sub(c, "data")
         gold = d.get("coin_type") == "gold"
-        value = _num(d.get("total_coin")) / GOLD_PER_YUAN if gold else 0.0
-        key = d.get("tid") or d.get("rnd") or ""
+        value = num(d.get("total_coin")) / GOLD_PER_YUAN if gold else 0.0
+        gift_key = d.get("tid") or d.get("rnd") or ""
         return [
             GiftEvent(
-                **self._common(_ts(d.get("timestamp")), _key("bl:gift:", key)),
+                **self.common(ts(d.get("timestamp")), key("bl:gift:", gift_key)),
                 gift=clip_id(d.get("giftName")) or "gift",
-                count=max(0, int(_num(d.get("num"), 1))),
+                count=max(0, int(num(d.get("num"), 1))),
                 value=value,
                 user=clip_id(d.get("uid")),
                 nickname=clip_id(d.get("uname")),
             )
         ]
 
-    def _interact(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        kind = d.get("msg_type")
-        common = self._common(_ts(d.get("timestamp")))
-        user, nick = clip_id(d.get("uid")), clip_id(d.get("uname"))
+    def _gift_v2(self, c: dict[str, Any]) -> list[AnyEvent]:
+        m = pb_body(sub(c, "data"), bpb.SendGiftV2)
+        out: list[AnyEvent] = []
+        for g in m.gift_list:
+            value = g.total_coin / GOLD_PER_YUAN if g.coin_type == "gold" else 0.0
+            out.append(
+                GiftEvent(
+                    **self.common(ts(g.timestamp), key("bl:gift:", g.tid)),
+                    gift=clip_id(g.gift_name) or f"gift-{g.gift_id}",
+                    count=max(0, min(g.num, 10**9)),
+                    value=max(0.0, value),
+                    user=_viewer(m.uid, ""),
+                    nickname=clip_id(m.uname),
+                )
+            )
+        return out
+
+    def _guard_buy(self, c: dict[str, Any]) -> list[AnyEvent]:
+        d = sub(c, "data")
+        count = max(1, int(num(d.get("num"), 1)))
+        level = int(num(d.get("guard_level")))
+        guard_key = f"{d.get('uid')}:{d.get('start_time')}:{level}"
+        return [
+            GiftEvent(
+                **self.common(ts(d.get("start_time")), key("bl:guard:", guard_key)),
+                gift=clip_id(d.get("gift_name")) or GUARD_NAMES.get(level, f"guard-{level}"),
+                count=count,
+                value=num(d.get("price")) * count / GOLD_PER_YUAN,
+                user=clip_id(d.get("uid")),
+                nickname=clip_id(d.get("username")),
+            )
+        ]
+
+    def _interact_v2(self, c: dict[str, Any]) -> list[AnyEvent]:
+        m = pb_body(sub(c, "data"), bpb.InteractWordV2)
+        when = m.timestamp or (m.trigger_time // 1_000_000_000 if m.trigger_time else 0)
+        eid = f"bl:iw:{m.trigger_time}:{m.uid}" if m.trigger_time else ""
+        return self._interaction(m.msg_type, self.common(ts(when), eid), m.uid, m.uname)
+
+    def _interaction(
+        self, kind: Any, common: dict[str, Any], uid: Any, uname: Any
+    ) -> list[AnyEvent]:
+        user, nick = _viewer(uid, ""), clip_id(uname)
         if kind == INTERACT_ENTER:
             return [MemberEvent(**common, user=user, nickname=nick)]
         if kind == INTERACT_FOLLOW:
             return [FollowEvent(**common, user=user, nickname=nick)]
         return []
 
+    def _interact(self, c: dict[str, Any]) -> list[AnyEvent]:
+        d = sub(c, "data")
+        common = self.common(ts(d.get("timestamp")))
+        return self._interaction(d.get("msg_type"), common, d.get("uid"), d.get("uname"))
+
     def _metric(self, name: str, value: float) -> MetricEvent:
-        return MetricEvent(**self._common(time.time()), name=name, value=value)
+        return MetricEvent(**self.common(time.time()), name=name, value=value)
 
     def _rank_count(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        out: list[AnyEvent] = [self._metric("high_energy_users", _num(d.get("count")))]
+        d = sub(c, "data")
+        out: list[AnyEvent] = [self._metric("high_energy_users", num(d.get("count")))]
         if "online_count" in d:
-            out.append(self._metric("online_viewers", _num(d.get("online_count"))))
+            out.append(self._metric("online_viewers", num(d.get("online_count"))))
         return out
 
     def _watched(self, c: dict[str, Any]) -> list[AnyEvent]:
-        return [self._metric("watched_total", _num(_dict(c, "data").get("num")))]
+        return [self._metric("watched_total", num(sub(c, "data").get("num")))]
 
     def _like_total(self, c: dict[str, Any]) -> list[AnyEvent]:
-        return [self._metric("likes_total", _num(_dict(c, "data").get("click_count")))]
+        return [self._metric("likes_total", num(sub(c, "data").get("click_count")))]
 
     def _like_click(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
+        d = sub(c, "data")
         return [
             LikeEvent(
-                **self._common(time.time()),
+                **self.common(time.time()),
                 count=1,
                 user=clip_id(d.get("uid")),
                 nickname=clip_id(d.get("uname")),
@@ -232,11 +284,11 @@ class CommandMapper:
         ]
 
     def _live(self, c: dict[str, Any]) -> list[AnyEvent]:
-        return [StreamEvent(**self._common(time.time()), status=StreamStatus.LIVE)]
+        return [StreamEvent(**self.common(time.time()), status=StreamStatus.LIVE)]
 
     def _preparing(self, c: dict[str, Any]) -> list[AnyEvent]:
         return [
-            StreamEvent(**self._common(time.time()), status=StreamStatus.ENDED, reason="preparing")
+            StreamEvent(**self.common(time.time()), status=StreamStatus.ENDED, reason="preparing")
         ]
 
     def _warning(self, c: dict[str, Any]) -> list[AnyEvent]:
@@ -247,67 +299,13 @@ class CommandMapper:
         msg = clip(str(c.get("msg", "")), 100)
         return [
             StreamEvent(
-                **self._common(time.time()), status=StreamStatus.ENDED, reason=f"cut_off: {msg}"
+                **self.common(time.time()), status=StreamStatus.ENDED, reason=f"cut_off: {msg}"
             )
         ]
 
-    def _open_dm(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        text = d.get("msg")
-        if not isinstance(text, str) or not text:
-            raise ValueError("open DM without msg")
-        return [
-            CommentEvent(
-                **self._common(_ts(d.get("timestamp")), _key("blo:", d.get("msg_id"))),
-                text=clip(text),
-                user=clip_id(d.get("open_id")),
-                nickname=clip_id(d.get("uname")),
-            )
-        ]
 
-    def _open_super_chat(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        return [
-            CommentEvent(
-                **self._common(_ts(d.get("timestamp")), _key("blo:sc:", d.get("message_id"))),
-                text=clip(str(d.get("message", ""))) or "(super chat)",
-                user=clip_id(d.get("open_id")),
-                nickname=clip_id(d.get("uname")),
-            )
-        ]
-
-    def _open_gift(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        num = max(0, int(_num(d.get("gift_num"), 1)))
-        value = _num(d.get("price")) * num / GOLD_PER_YUAN if d.get("paid") else 0.0
-        return [
-            GiftEvent(
-                **self._common(_ts(d.get("timestamp")), _key("blo:", d.get("msg_id"))),
-                gift=clip_id(d.get("gift_name")) or "gift",
-                count=num,
-                value=value,
-                user=clip_id(d.get("open_id")),
-                nickname=clip_id(d.get("uname")),
-            )
-        ]
-
-    def _open_like(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        return [
-            LikeEvent(
-                **self._common(_ts(d.get("timestamp")), _key("blo:", d.get("msg_id"))),
-                count=max(0, int(_num(d.get("like_count"), 1))),
-                user=clip_id(d.get("open_id")),
-                nickname=clip_id(d.get("uname")),
-            )
-        ]
-
-    def _open_enter(self, c: dict[str, Any]) -> list[AnyEvent]:
-        d = _dict(c, "data")
-        return [
-            MemberEvent(
-                **self._common(_ts(d.get("timestamp"))),
-                user=clip_id(d.get("open_id")),
-                nickname=clip_id(d.get("uname")),
-            )
-        ]
+def _viewer(uid: Any, crc: Any) -> str:
+    """Return a user id; guests (uid 0) stay apart by the packet's per-viewer hash."""
+    if uid not in (None, 0, "0", ""):
+        return clip_id(uid)
+    return f"anon:{clip_id(crc, 32)}" if isinstance(crc, str) and crc else ""

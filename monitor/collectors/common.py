@@ -35,6 +35,7 @@ class SourceStats:
         self.restarts = 0
         self.connects = 0
         self.unknown_methods: set[str] = set()
+        self.ignored: dict[str, int] = {}
 
     def connected(self, up: bool) -> None:
         if up:
@@ -59,6 +60,13 @@ class SourceStats:
             self.unknown_methods.add(method[:64])
             log.info("source %s: unknown message type %r (counted, skipped)", self.name, method)
         self.error(UNKNOWN_TYPE)
+
+    def ignore(self, method: str) -> None:
+        """Count a message type we know and choose not to decode (never an error)."""
+        key = method[:64]
+        if key in self.ignored or len(self.ignored) < 256:
+            self.ignored[key] = self.ignored.get(key, 0) + 1
+        self._m.source_ignored.labels(self.name).inc()
 
     def delivered(self, event: AnyEvent) -> None:
         self._m.source_lag.labels(self.name).set(max(0.0, time.time() - event.ts))
@@ -168,6 +176,7 @@ class Decoded:
     errors: int = 0
     controls: int = 0  # frames understood that carry no events (acks, heartbeat replies)
     heartbeat_reply: bool = False
+    authenticated: bool = False  # the platform accepted our auth (heartbeats may start)
     close: Disconnect | None = None
 
     @classmethod

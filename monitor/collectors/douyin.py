@@ -6,15 +6,14 @@ service) turns the unsigned push URL into a signed one, or a pre-signed URL is u
 
 from __future__ import annotations
 
-import asyncio
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiohttp
-import orjson
 
 from monitor.collectors.douyin_codec import DouyinPushDecoder, heartbeat_frame
+from monitor.collectors.hooks import HookError, post_json, run_command, string_map
 from monitor.collectors.wsbase import Target, WsCollector
 
 PUSH_PARAMS = {
@@ -32,6 +31,10 @@ PUSH_PARAMS = {
     "aid": "6383",
     "live_id": "1",
     "did_rule": "3",
+    "sub_room_id": "",
+    "sub_channel_id": "",
+    "device_type": "",
+    "ac": "",
     "endpoint": "live_pc",
     "support_wrds": "1",
     "im_path": "/webcast/im/fetch/",
@@ -41,8 +44,7 @@ PUSH_PARAMS = {
 }
 
 
-class SignError(RuntimeError):
-    """The signer failed or answered something unusable; the collector retries later."""
+SignError = HookError  # the signer failed or answered something unusable
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +59,10 @@ class UrlSigner(Protocol):
     async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl: ...
 
 
-def _parse_signed(raw: bytes, who: str) -> SignedUrl:
-    try:
-        obj = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise SignError(f"{who}: answer is not JSON") from None
-    if not isinstance(obj, dict) or not isinstance(obj.get("url"), str) or not obj["url"]:
+def _signed(obj: dict[str, Any], who: str) -> SignedUrl:
+    if not isinstance(obj.get("url"), str) or not obj["url"]:
         raise SignError(f'{who}: answer needs {{"url": "...", "headers": {{...}}}}')
-    headers = obj.get("headers") or {}
-    if not isinstance(headers, dict):
-        raise SignError(f"{who}: headers must be an object")
-    return SignedUrl(obj["url"], {str(k): str(v) for k, v in headers.items()})
+    return SignedUrl(obj["url"], string_map(obj, "headers", who))
 
 
 class PresignedUrl:
@@ -87,22 +82,8 @@ class CommandSigner:
         self.argv, self.timeout = argv, timeout
 
     async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl:
-        proc = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        request = orjson.dumps({"url": unsigned_url, "params": params})
-        try:
-            out, err = await asyncio.wait_for(proc.communicate(request), self.timeout)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise SignError(f"sign command timed out after {self.timeout:g}s") from None
-        if proc.returncode != 0:
-            raise SignError(f"sign command exited {proc.returncode}: {err[:200]!r}")
-        return _parse_signed(out, "sign command")
+        request = {"url": unsigned_url, "params": params}
+        return _signed(await run_command(self.argv, request, self.timeout), "sign command")
 
 
 class HttpSigner:
@@ -112,19 +93,9 @@ class HttpSigner:
         self.endpoint, self.token, self.timeout = endpoint, token, timeout
 
     async def sign(self, unsigned_url: str, params: dict[str, str]) -> SignedUrl:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        timeout = aiohttp.ClientTimeout(total=self.timeout)
-        async with aiohttp.ClientSession(timeout=timeout) as http:
-            try:
-                async with http.post(
-                    self.endpoint, json={"url": unsigned_url, "params": params}, headers=headers
-                ) as resp:
-                    body = await resp.read()
-                    if resp.status != 200:
-                        raise SignError(f"sign service -> HTTP {resp.status}")
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                raise SignError(f"sign service unreachable: {exc}") from None
-        return _parse_signed(body, "sign service")
+        request = {"url": unsigned_url, "params": params}
+        answer = await post_json(self.endpoint, self.token, request, self.timeout)
+        return _signed(answer, "sign service")
 
 
 MIN_HEARTBEAT = 1.0  # seconds: a server asking for less is not obeyed below this

@@ -62,13 +62,15 @@ def _answer(status: int, message: str, **extra: object) -> web.Response:
     return web.json_response({"err_no": status, "err_msg": message, **extra}, status=status)
 
 
+# The headers the platform signs, as documented; anything else (a reverse proxy's
+# X-Forwarded-For, X-Real-IP, X-Request-Id) is not part of the signature.
+SIGNED_HEADERS = ("x-msg-type", "x-nonce-str", "x-roomid", "x-timestamp")
+
+
 def open_signature(headers: Mapping[str, str], body: bytes, secret: str) -> str:
-    """Return the x-signature of a callback: sorted x-* headers, raw body, secret; MD5; base64."""
-    items = sorted(
-        (k.lower(), v)
-        for k, v in headers.items()
-        if k.lower().startswith("x-") and k.lower() != "x-signature"
-    )
+    """Return a callback's x-signature: documented headers sorted, body, secret; MD5; base64."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    items = [(k, lowered[k]) for k in SIGNED_HEADERS if k in lowered]
     text = "&".join(f"{k}={v}" for k, v in items).encode() + body + secret.encode()
     return base64.b64encode(hashlib.md5(text).digest()).decode()
 

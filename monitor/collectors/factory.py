@@ -15,9 +15,12 @@ from config.collectors import (
     DouyinOpenSource,
     DouyinSource,
     GenericWsSource,
+    KuaishouSource,
     MappingConfig,
     PresignedSigner,
     ReplaySource,
+    StaticTicket,
+    TikTokSource,
     WsSourceBase,
 )
 from config.collectors import CommandSigner as CommandSignerConfig
@@ -37,8 +40,20 @@ from monitor.collectors.douyin import (
 from monitor.collectors.douyin_codec import DouyinPushDecoder
 from monitor.collectors.douyin_open import Claims, Commit, DouyinOpenEndpoint
 from monitor.collectors.generic_ws import FieldMapping, GenericJsonDecoder, GenericWsCollector
+from monitor.collectors.kuaishou import (
+    CommandTokenHook,
+    HttpTokenHook,
+    KuaishouCollector,
+    Ticket,
+    TokenHook,
+)
+from monitor.collectors.kuaishou import StaticTicket as StaticTicketHook
+from monitor.collectors.kuaishou_codec import KuaishouDecoder
+from monitor.collectors.presets import BarrageGrabDecoder
 from monitor.collectors.record import FrameRecorder
 from monitor.collectors.replay import ReplayCollector
+from monitor.collectors.tiktok import TikTokCollector
+from monitor.collectors.tiktok_codec import TikTokPushDecoder
 from monitor.collectors.wsbase import FrameDecoder, Timing
 from monitor.metrics import ServiceMetrics
 
@@ -93,13 +108,23 @@ def field_mapping(m: MappingConfig, room: str) -> FieldMapping:
     )
 
 
-def signer_for(src: DouyinSource) -> UrlSigner:
+def signer_for(src: DouyinSource | TikTokSource) -> UrlSigner:
     cfg = src.signer
     if isinstance(cfg, PresignedSigner):
         return PresignedUrl(cfg.url, dict(cfg.headers))
     if isinstance(cfg, CommandSignerConfig):
         return CommandSigner(list(cfg.argv), cfg.timeout)
     return HttpSigner(cfg.endpoint, cfg.token, cfg.timeout)
+
+
+def token_hook_for(src: KuaishouSource) -> TokenHook:
+    cfg = src.token_hook
+    if isinstance(cfg, StaticTicket):
+        ticket = Ticket(cfg.url, cfg.token, cfg.live_stream_id, dict(cfg.headers))
+        return StaticTicketHook(ticket)
+    if isinstance(cfg, CommandSignerConfig):
+        return CommandTokenHook(list(cfg.argv), cfg.timeout)
+    return HttpTokenHook(cfg.endpoint, cfg.token, cfg.timeout)
 
 
 def decoder_for(
@@ -114,8 +139,12 @@ def decoder_for(
     """Return the decoder of a platform's raw frames (used live and by replay)."""
     if platform == "douyin":
         return DouyinPushDecoder(room=room, source=source, stats=stats)
-    if platform == "bilibili":
+    if platform in ("bilibili", "bilibili_open"):
         return BilibiliDecoder(CommandMapper(room=room, source=source, stats=stats), stats)
+    if platform == "tiktok":
+        return TikTokPushDecoder(room=room, source=source, stats=stats)
+    if platform == "kuaishou":
+        return KuaishouDecoder(room=room, source=source, stats=stats)
     return GenericJsonDecoder(field_mapping(mapping, room), source=source, stats=stats, rooms=rooms)
 
 
@@ -144,6 +173,31 @@ def build_platform_sources(
                     signer=signer_for(src),
                     user_unique_id=src.user_unique_id,
                     **_common(src, stats, dec, base),
+                )
+            )
+        elif isinstance(src, TikTokSource):
+            stats = SourceStats(src.id, metrics)
+            tdec = TikTokPushDecoder(room=src.room, source=src.id, stats=stats)
+            tdec.diamond_value = src.diamond_value
+            out.collectors.append(
+                TikTokCollector(
+                    room_id=src.room_id,
+                    push_url=src.push_url,
+                    signer=signer_for(src),
+                    **_common(src, stats, tdec, base),
+                )
+            )
+        elif isinstance(src, KuaishouSource):
+            stats = SourceStats(src.id, metrics)
+            kdec = KuaishouDecoder(
+                room=src.room, source=src.id, stats=stats, gift_values=dict(src.gift_values)
+            )
+            out.collectors.append(
+                KuaishouCollector(
+                    principal_id=src.principal_id,
+                    live_stream_id=src.live_stream_id,
+                    hook=token_hook_for(src),
+                    **_common(src, stats, kdec, base),
                 )
             )
         elif isinstance(src, BilibiliSource):
@@ -180,9 +234,13 @@ def build_platform_sources(
         elif isinstance(src, GenericWsSource):
             stats = SourceStats(src.id, metrics)
             allowed = frozenset(src.allowed_rooms) or rooms
-            gdec = GenericJsonDecoder(
+            gdec: FrameDecoder = GenericJsonDecoder(
                 field_mapping(src.mapping, src.room), source=src.id, stats=stats, rooms=allowed
             )
+            if src.preset == "douyin_barrage_grab":
+                gdec = BarrageGrabDecoder(
+                    room=src.room, room_map=dict(src.mapping.room_map), source=src.id, stats=stats
+                )
             out.collectors.append(
                 GenericWsCollector(
                     url=src.url,

@@ -67,6 +67,9 @@ class SessionEnded(Exception):
 class WsCollector(ABC):
     """A collector that keeps one WebSocket to a platform open for one room."""
 
+    # Platforms that drop a client heartbeating before its auth is accepted (Bilibili).
+    heartbeat_after_auth = False
+
     def __init__(
         self,
         *,
@@ -90,6 +93,7 @@ class WsCollector(ABC):
         self._last_hb_reply = 0.0
         self._ending: Disconnect | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._authed = asyncio.Event()
 
     @abstractmethod
     async def bootstrap(self, http: aiohttp.ClientSession) -> Target:
@@ -172,12 +176,15 @@ class WsCollector(ABC):
             if target.auth is not None:
                 await self._send(ws, target.auth)
             self._last_hb_reply = asyncio.get_running_loop().time()
-            beat = asyncio.create_task(self._heartbeats(ws))
+            self._authed.clear()
+            tasks = [asyncio.create_task(self._heartbeats(ws))]
+            if callable(getattr(self.decoder, "flush_due", None)):
+                tasks.append(asyncio.create_task(self._flush_due(emit)))
             try:
-                return await self._read(ws, emit, beat)
+                return await self._read(ws, emit, tasks[0])
             finally:
                 # Not suppress(CancelledError): a cancel of this task landing here must survive.
-                await stop_tasks([beat])
+                await stop_tasks(tasks)
 
     async def end_session(self, why: Disconnect) -> None:
         """End the current connection from outside the read loop (expired bootstrap session)."""
@@ -197,6 +204,8 @@ class WsCollector(ABC):
                     await self._send(ws, reply)
                 if result.heartbeat_reply:
                     self._last_hb_reply = asyncio.get_running_loop().time()
+                if result.authenticated:
+                    self._authed.set()
                 if result.close is not None:
                     await ws.close()
                     return result.close
@@ -236,10 +245,21 @@ class WsCollector(ABC):
         else:
             await ws.send_str(frame)
 
+    async def _flush_due(self, emit: Emit) -> None:
+        """Deliver what the decoder held back and is now due (finished gift streaks)."""
+        flush = self.decoder.flush_due  # type: ignore[attr-defined]
+        while True:
+            await asyncio.sleep(HEARTBEAT_POLL)
+            for event in flush():
+                await self.deliver(event, emit)
+
     async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         loop = asyncio.get_running_loop()
         limit = self.timing.heartbeat_timeout
         sent_at = float("-inf")
+        if self.heartbeat_after_auth:
+            await self._authed.wait()
+            self._last_hb_reply = loop.time()
         while not ws.closed:
             if loop.time() - sent_at >= self.heartbeat_interval():
                 frame = self.heartbeat_frame()

@@ -109,6 +109,9 @@ class FakeBilibili(FakeServer):
         self.fail_danmu_info = 0  # answer this many getDanmuInfo calls with -352
         self.auths: list[bytes] = []
         self.heartbeats = 0
+        self.heartbeat_bodies: set[bytes] = set()
+        self.early_heartbeats = 0  # heartbeats sent before the auth reply (connection dropped)
+        self.auth_reply_delay = 0.2
         self.authed = 0
         self.danmu_info_calls = 0
         self.open_calls: list[str] = []
@@ -204,6 +207,16 @@ class FakeBilibili(FakeServer):
             await ws.close(code=1008)
             return ws
         self.auths.append(packets[0].body)
+        # Like the real server, take a moment to answer the auth; a client heartbeating before
+        # the answer is dropped.
+        try:
+            early = await ws.receive(timeout=self.auth_reply_delay)
+        except TimeoutError:
+            early = None
+        if early is not None:
+            self.early_heartbeats += 1
+            await ws.close(code=1008)
+            return ws
         await ws.send_bytes(pack(OP_AUTH_REPLY, orjson.dumps({"code": self.auth_reply_code})))
         if self.auth_reply_code != 0:
             await ws.close()
@@ -222,6 +235,7 @@ class FakeBilibili(FakeServer):
                 for p in iter_packets(msg.data):
                     if p.op == OP_HEARTBEAT:
                         self.heartbeats += 1
+                        self.heartbeat_bodies.add(p.body)
                         if self.answer_heartbeats:
                             # pack_len covers the popularity only; the echo rides after it.
                             reply = pack(OP_HEARTBEAT_REPLY, struct.pack(">I", 1)) + p.body

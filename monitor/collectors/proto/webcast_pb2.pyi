@@ -230,3 +230,39 @@ class ControlMessage(_message.Message):
     common: Common
     status: int
     def __init__(self, common: _Optional[_Union[Common, _Mapping]] = ..., status: _Optional[int] = ...) -> None: ...
+
+class FansclubMessage(_message.Message):
+    __slots__ = ("common", "type", "content", "user")
+    COMMON_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    common: Common
+    type: int
+    content: str
+    user: User
+    def __init__(self, common: _Optional[_Union[Common, _Mapping]] = ..., type: _Optional[int] = ..., content: _Optional[str] = ..., user: _Optional[_Union[User, _Mapping]] = ...) -> None: ...
+
+class RoomStatsMessage(_message.Message):
+    __slots__ = ("common", "display_short", "display_middle", "display_long", "display_value", "display_version", "incremental", "is_hidden", "total", "display_type")
+    COMMON_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_SHORT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_MIDDLE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_LONG_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_VALUE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    INCREMENTAL_FIELD_NUMBER: _ClassVar[int]
+    IS_HIDDEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    common: Common
+    display_short: str
+    display_middle: str
+    display_long: str
+    display_value: int
+    display_version: int
+    incremental: bool
+    is_hidden: bool
+    total: int
+    display_type: int
+    def __init__(self, common: _Optional[_Union[Common, _Mapping]] = ..., display_short: _Optional[str] = ..., display_middle: _Optional[str] = ..., display_long: _Optional[str] = ..., display_value: _Optional[int] = ..., display_version: _Optional[int] = ..., incremental: _Optional[bool] = ..., is_hidden: _Optional[bool] = ..., total: _Optional[int] = ..., display_type: _Optional[int] = ...) -> None: ...
