@@ -76,15 +76,24 @@ def synthetic_terms(n: int, rng: random.Random) -> list[str]:
 
 
 def rate(label: str, n: int, fn: Callable[[], object], repeat: int = 3) -> float:
-    """Run fn `repeat` times; print and return the best comments per second."""
-    best = float("inf")
+    """Run fn `repeat` times; print and return the best comments per second.
+
+    Beside wall-clock time, the process's CPU time: on a shared machine other processes
+    stretch the wall clock, while CPU time counts only this (single-threaded) work.
+    """
+    best = best_cpu = float("inf")
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
         best = min(best, time.perf_counter() - started)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
     per_s = n / best
-    print(f"  {label:<44}{per_s:>12,.0f} comments/s  ({best * 1e6 / n:6.2f} us each)")
+    per_cpu_s = n / best_cpu if best_cpu > 0 else float("inf")
+    print(
+        f"  {label:<48}{per_s:>10,.0f} comments/s wall ({best * 1e6 / n:6.2f} us), "
+        f"{per_cpu_s:>10,.0f} per CPU-second"
+    )
     return per_s
 
 
@@ -169,9 +178,9 @@ def main() -> int:
 
     rate("raw ahocorasick_rs scan (reference)", n, reference)
     rate("normalization (base, collapsed, pinyin views)", n, normalization)
-    rate("lexicon scan (2 automata, allowlist, spans)", n, lexicon_scan)
+    rate("lexicon scan (3 automata, allowlist, context)", n, lexicon_scan)
     rate("sentiment (model + complaint rules)", n, sentiment_only)
-    rate("all together (analyze: + contact rules, window)", n, everything)
+    rate("all together (analyze: + contact, links, split)", n, everything)
     flagged = sum(1 for t in texts if analyze(t).sensitive)
     print(f"  comments with a sensitive finding: {flagged / n:.2%}")
     return 0

@@ -34,6 +34,9 @@ class KeywordCategory(Section):
     actions: list[Action] = Field(default_factory=lambda: _default_actions())
     homophones: bool = False  # also match through the pinyin view (薇信 -> 微信)
     contact: bool = False  # numbers and IDs near contact cues are reported in this category
+    # Terms count only when used as claims (advertising law: 最 before an adjective, not
+    # 最喜欢 or 最后; 第一 after 销量, not 第一个 or 第一时间).
+    claims_only: bool = False
 
     @model_validator(mode="after")
     def _has_scope(self) -> KeywordCategory:

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.loader import default_config_path, load_config
+from monitor.detect.context import segment
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.normalize import default_normalizer
 
@@ -66,7 +67,16 @@ def test_separators_width_and_repeats_never_hide_a_term(
     text = before + evaded + after
     analysis = DETECTOR.analyze(text, "comment", user="", ts=0.0)
     evidence = [e for f in analysis.sensitive for e in f.evidence]
-    assert evidence, f"{term!r} hidden in {text!r}"
+    if not evidence:
+        # Only the context check may drop it: a two-character term that an ordinary word
+        # straddles in the normalized text (刷刷 单色 reads 刷|单色).
+        collapsed = NORM.views(text).collapsed
+        at = collapsed.find(term)
+        assert len(term) == 2 and at >= 0, f"{term!r} hidden in {text!r}"
+        words = segment(collapsed)
+        crossing = [w for w, a, b in words if len(w) >= 2 and (a < at < b or a < at + 2 < b)]
+        assert crossing, (text, words)
+        return
     start = len(before)
     end = start + len(evaded)
     # Some evidence covers the evaded term (a repeat run may extend into the filler).

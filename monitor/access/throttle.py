@@ -1,12 +1,14 @@
 """Throttle failed logins and tokens per client address and per user, in bounded memory.
 
-Two tables, each bounded:
+Three tables, each bounded:
 - addresses (IPv6 by /64): ADDRESS_LIMIT failures in WINDOW refuse that address, for
   every user. Checked first, so a stranger guessing at a known user is stopped here.
-- users, only ones the directory knows (a junk name never takes a slot, so junk cannot
-  push out the record of the user under attack): past USER_FREE failures, attempts for
-  that user are spaced (1, 2, 4 ... USER_MAX_DELAY seconds after the last failure). The
-  user is slowed, never locked out: strangers cannot deny a known user their login.
+- users: past USER_FREE failures, attempts for that user are spaced (1, 2, 4 ...
+  USER_MAX_DELAY seconds after the last failure). The user is slowed, never locked out:
+  strangers cannot deny a known user their login.
+  Known users have a table only the directory's people reach (junk names cannot push out
+  the record of the user under attack); unknown names get the same answers from a table
+  of their own that evicts freely.
 A full address table first drops expired records, then the lightest of its oldest few and
 never one at the limit, so an address that is guessing hard stays tracked however many
 others come and go.
@@ -57,9 +59,10 @@ class Throttle:
         self._clock = clock
         self._addresses: dict[str, _Record] = {}
         self._users: dict[str, _Record] = {}
+        self._strangers: dict[str, _Record] = {}  # unknown names: same answers, evictable
 
     def __len__(self) -> int:
-        return len(self._addresses) + len(self._users)
+        return len(self._addresses) + len(self._users) + len(self._strangers)
 
     def address_wait(self, address: str, limit: int = ADDRESS_LIMIT) -> float:
         """Return seconds until this address may try again (0: it may now)."""
@@ -70,19 +73,27 @@ class Throttle:
 
     def user_wait(self, user: str) -> float:
         """Return seconds until this user's next attempt is let through (0: now)."""
-        rec = self._live(self._users, user)
+        rec = self._live(self._users, user) or self._live(self._strangers, user)
         if rec is None or rec.count < USER_FREE:
             return 0.0
         delay = min(2.0 ** (rec.count - USER_FREE), USER_MAX_DELAY)
         return max(0.0, rec.last + delay - self._clock())
 
-    def failed(self, address: str, user: str | None = None) -> None:
-        """Count a failure from `address`; `user` only when the directory knows them."""
+    def failed(self, address: str, user: str | None = None, *, known: bool = True) -> None:
+        """Count a failure from `address` and for `user` (known: the directory has them)."""
         now = self._clock()
         self._count(self._addresses, address, now, MAX_ADDRESSES)
-        if user is not None:
+        if user is None:
+            return
+        if known:
             # Bounded by the directory's size: only known users reach this table.
             self._count(self._users, user, now, None)
+        else:
+            # Unknown names are slowed the same way, so a 429 does not tell who exists;
+            # their table is bounded and evicts freely (it protects no account).
+            if user not in self._strangers and len(self._strangers) >= MAX_ADDRESSES:
+                del self._strangers[next(iter(self._strangers))]
+            self._count(self._strangers, user, now, None)
 
     def succeeded(self, user: str) -> None:
         self._users.pop(user, None)

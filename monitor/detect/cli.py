@@ -135,6 +135,29 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0 if not errors or not args.strict else 1
 
 
+class _Categories:
+    """What a labeled set asks of the detector: the categories one text is flagged in."""
+
+    def __init__(self, detector: LexiconDetector) -> None:
+        self.detector = detector
+
+    def categories(self, text: str, scope: str, user: str, ts: float) -> set[str]:
+        return {f.category for f in self.detector.analyze(text, scope, user, ts).sensitive}
+
+
+def labeled_sets(data: Path, extra: list[str], blind: bool) -> list[Path]:
+    """Return the labeled sets `eval` scores: the development set, the blind set, extras."""
+    found = [data / "detect" / "dev.tsv"]
+    if blind:
+        found.append(data / "blind" / "sensitive.tsv")
+    return [p for p in found if p.exists()] + [Path(x) for x in extra]
+
+
+def is_blind(path: Path) -> bool:
+    """Return True for a blind set: scored for figures only, its rows never printed."""
+    return "blind" in path.resolve().parent.parts
+
+
 def _is_negative(detector: LexiconDetector) -> Callable[[str], bool]:
     def is_negative(text: str) -> bool:
         verdict = detector.analyze(text, "comment").sentiment
@@ -146,12 +169,25 @@ def _is_negative(detector: LexiconDetector) -> Callable[[str], bool]:
 def cmd_eval(args: argparse.Namespace) -> int:
     from monitor.detect.evaluate import DATA, evaluate, render, review_false_positives
     from monitor.detect.evaluate_classifiers import report_all
+    from monitor.detect.labeled import LabeledSetError, read_rows, score
+    from monitor.detect.labeled import render as render_labeled
 
     detector = _detector(args.config)
     if detector is None:
         return 2
-    print(render(evaluate(detector, Path(args.data) if args.data else DATA), args.verbose))
     data = Path(args.data) if args.data else DATA
+    if not args.sets_only:
+        print(render(evaluate(detector, data), args.verbose))
+    for path in labeled_sets(data, args.set, args.blind):
+        try:
+            rows = read_rows(path)
+        except (OSError, LabeledSetError) as exc:
+            print(f"roomwatch eval: {exc}", file=sys.stderr)
+            return 2
+        report = score(rows, _Categories(detector), str(path))
+        print(render_labeled(report, args.verbose and not is_blind(path)))
+    if args.sets_only:
+        return 0
     print(report_all(_is_negative(detector), data, blind=args.blind))
     reviews = review_false_positives(detector)
     if reviews is not None:
@@ -172,7 +208,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("eval", help="precision, recall and F1 per category on the labeled sets")
     p.add_argument("--config", default=None)
     p.add_argument("--data", default=None, help="folder with detect/ and sentiment/ sets")
-    p.add_argument("--verbose", action="store_true", help="list misses and false positives")
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list misses and false positives (never for a blind set)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="also score this labeled set (label, category, kind, scope, text); repeatable",
+    )
+    p.add_argument(
+        "--sets-only", action="store_true", help="score only the labeled sets (with kinds)"
+    )
     p.add_argument("--blind", action="store_true", help="also the frozen blind sets in data/blind/")
     p.set_defaults(func=cmd_eval)
 

@@ -12,6 +12,22 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 PHONE = re.compile(r"1[3-9]\d{9}")
+# Words before a number that make it an order, tracking or product number, not a contact.
+ORDER_CONTEXT = re.compile(
+    r"(?:订单|单号|运单|快递|物流|尾号|编号|货号|型号|条码|序号|批号|订单号|取件码|验货码)[是为:：]?$"
+)
+_TLD = (
+    "com|cn|net|org|top|xyz|vip|shop|store|site|club|link|info|io|me|cc|tv|ly|to|gl|app|co"
+    "|biz|wang|ink|fun|online|live|tk|la|im|gd|su"
+)
+# A URL, a bare domain, a short link; the dot may be typed as 。．点 or 'dot' to evade.
+LINK = re.compile(
+    r"(?:https?://|www\.)[^\s，,。]+"
+    r"|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}"
+    rf"|(?<![a-z0-9@.-])[a-z0-9][a-z0-9-]{{0,62}}(?:[.。．][a-z0-9][a-z0-9-]{{0,62}})*?"
+    rf"\s?(?:[.。．点]|dot)\s?(?:{_TLD})(?![a-z0-9])(?:/[\x21-\x7e]*)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +38,22 @@ class ContactToken:
     value: str
     start: int
     end: int
+
+
+_LINK_HINT = re.compile(r"[.。．@点/]|dot", re.IGNORECASE)
+
+
+def links(text: str) -> list[tuple[str, int, int]]:
+    """Return the URLs, domains and short links in a text, with their spans."""
+    if _LINK_HINT.search(text) is None:
+        return []  # no dot, no @, no slash: most comments with a digit or a letter
+    out = []
+    for m in LINK.finditer(text):
+        value = m.group()
+        if value[0].isdigit() and not any(c.isalpha() and c.isascii() for c in value[:-3]):
+            continue  # 3点cn is a time of day, 3.com nobody types
+        out.append((value, m.start(), m.end()))
+    return out
 
 
 class ContactRules:
@@ -43,6 +75,10 @@ class ContactRules:
         out = []
         for m in self._token.finditer(digits):
             value = m.group()
+            if len(set(value)) == 1:
+                continue  # 扣666666 and 11111 are cheers and votes, not numbers
+            if ORDER_CONTEXT.search(digits, max(0, m.start() - 6), m.start()):
+                continue  # an order, tracking or tail number the buyer quotes
             if value[0].isdigit():
                 kind = "phone" if PHONE.fullmatch(value) else "qq" if len(value) <= 11 else "number"
             elif not any(c.isdigit() for c in value):

@@ -13,14 +13,16 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
-from monitor.detect.contact import ContactRules, UserWindow
+from monitor.detect.contact import ContactRules, UserWindow, links
 from monitor.detect.lexicon import CompiledLexicon
 from monitor.detect.normalize import Normalizer, default_normalizer
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer
 from monitor.detect.source import LexiconLoadError, LexiconSource
+from monitor.detect.split import SplitWindow
 from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
 log = logging.getLogger(__name__)
+NEAR = 3  # characters between a one-character cue and its number
 _MAYBE_TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 
 
@@ -51,7 +53,7 @@ class SensitiveFinding:
     category: str
     severity: Severity
     evidence: tuple[Evidence, ...]
-    via: str = "lexicon"  # lexicon | contact | window
+    via: str = "lexicon"  # lexicon | contact | window | link | split
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class LexiconDetector:
         )
         w = config.window
         self.window = UserWindow(w.messages, w.seconds, w.max_users)
+        self.split = SplitWindow(w.messages, w.seconds, w.max_users)
         scfg = config.sentiment
         if scfg.enabled and model is None:
             model = LinearModel.load_or_none(scfg.model or None)
@@ -172,6 +175,7 @@ class LexiconDetector:
         found: dict[str, list[Evidence]] = {}
         via: dict[str, str] = {}
         cue = False
+        near: list[tuple[int, int]] = []
         if result is not None:
             for hit in result.deny:
                 cat = hit.term.category
@@ -179,12 +183,29 @@ class LexiconDetector:
                     ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
                     found.setdefault(cat, []).append(ev)
                     via[cat] = "lexicon"
-            cue = bool(result.cues)
+            # A one-character cue (薇, 扣) counts only right before a number in the same
+            # comment: alone it is too common to open the window (扣子, 维修).
+            for hit in result.cues:
+                if len(hit.term.text) > 1:
+                    cue = True
+                else:
+                    near.append((hit.orig_start, hit.orig_end))
+        if user and scope == "comment":
+            joined = self.split.add(user, ts, views.collapsed)
+            if joined is not None:
+                self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
         contact = self.contact_category
         if contact is not None and scope in self._scopes[contact.id]:
             cue = cue or contact.id in found
-            if cue or not _MAYBE_TOKEN_CHARS.isdisjoint(views.base):
-                self._contact(text, views.base, user, ts, cue, found, via, contact.id)
+            latin = not _MAYBE_TOKEN_CHARS.isdisjoint(views.base)
+            if latin:
+                for value, start, end in links(text):
+                    found.setdefault(contact.id, []).append(
+                        Evidence(contact.id, f"link:{value}", start, end)
+                    )
+                    via.setdefault(contact.id, "link")
+            if cue or near or latin:
+                self._contact(text, views.base, user, ts, cue, near, found, via, contact.id)
         sensitive = [
             SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
             for cat, evs in found.items()
@@ -200,6 +221,25 @@ class LexiconDetector:
                     hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
         return Analysis(sensitive, verdict)
 
+    def _split(
+        self,
+        joined: str,
+        offset: int,
+        text: str,
+        scope: str,
+        found: dict[str, list[Evidence]],
+        via: dict[str, str],
+    ) -> None:
+        """Flag what a run of short comments spells together (the new hits only)."""
+        result = self.lexicon.scan(joined, self.normalizer.views(joined))
+        if result is None:
+            return
+        for hit in result.deny:
+            cat = hit.term.category
+            if hit.orig_start < offset < hit.orig_end and scope in self._scopes.get(cat, ()):
+                found.setdefault(cat, []).append(Evidence(cat, hit.term.text, 0, len(text)))
+                via.setdefault(cat, "split")
+
     def _contact(
         self,
         text: str,
@@ -207,6 +247,7 @@ class LexiconDetector:
         user: str,
         ts: float,
         cue: bool,
+        near: list[tuple[int, int]],
         found: dict[str, list[Evidence]],
         via: dict[str, str],
         category: str,
@@ -216,7 +257,7 @@ class LexiconDetector:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)
         else:
             joined, any_cue, offset = digits, cue, 0
-        if not any_cue or not self.rules.maybe(joined):
+        if not (any_cue or near) or not self.rules.maybe(joined):
             return
         spans = None
         for token in self.rules.tokens(joined):
@@ -225,6 +266,8 @@ class LexiconDetector:
             if spans is None:
                 spans = self.normalizer.base_span_mapper(text)
             start, end = spans(max(token.start, offset) - offset, token.end - offset)
+            if not any_cue and not any(a <= start <= b + NEAR for a, b in near):
+                continue
             ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
             found.setdefault(category, []).append(ev)
             via.setdefault(category, "window" if token.start < offset else "contact")

@@ -1,8 +1,12 @@
-"""The compiled lexicon: every term of every category on two Aho-Corasick automata.
+"""The compiled lexicon: every term of every category on three Aho-Corasick automata.
 
 One automaton reads the collapsed view (literal terms, allowlist, contact cues and
 complaint terms together, so they cost one scan); a second reads the pinyin view for
-categories that match homophones. Spans come back in the original text.
+categories that match homophones; a third reads the transliteration view (Latin letters
+as pinyin syllables) of the few texts with Latin runs. Term spellings come from pypinyin,
+which reads a character by its word (银行 hang). A term written A&B is a pair: it hits
+when every part is in the text. Hits are then checked against word boundaries (context.py)
+on the texts that hit. Spans come back in the original text.
 """
 
 from __future__ import annotations
@@ -10,13 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any, cast
 
 import ahocorasick_rs
+from pypinyin import lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
+from monitor.detect.context import inside_ordinary_word, is_claim
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
+from monitor.detect.translit import SoundView, Transliterator
 
 _ASCII_LETTER = re.compile(r"[a-z]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_HANZI_ONLY = re.compile(r"[\u3400-\u9fff]+")
 # Characters too common to be a deliberate homophone substitute (因为信任 is not 微信).
 STOP_CHARS = frozenset(
     "为的是了在有不一我你他她它们这那就也都和与及或未位于以之其而且把被让给对从向到很太又再"
@@ -25,6 +35,10 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+PAIR_MARK = "&"
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+# Characters with more than one reading: only terms with one need pypinyin's word context.
+_POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
 
 class Role(IntEnum):
@@ -32,6 +46,7 @@ class Role(IntEnum):
     ALLOW = 1  # an ordinary word that cancels hits inside it
     CUE = 2  # a contact cue: enables number rules; flagged only when spelled by homophone
     COMPLAINT = 3  # a complaint term for sentiment
+    PART = 4  # one part of a pair term (中奖&客服): the pair hits when every part does
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +60,7 @@ class Term:
     edge_left: str  # "a" when it starts with an ASCII letter, "0" with a digit, "" otherwise
     edge_right: str
     by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
+    pair: int = -1  # PART: which pair it belongs to
 
 
 @dataclass(slots=True)
@@ -55,6 +71,7 @@ class Hit:
     start: int
     end: int
     homophone: bool = False
+    latin: bool = False  # found in the transliteration view
     orig_start: int = -1
     orig_end: int = -1
 
@@ -75,8 +92,13 @@ def _sounds_alike(term: Term) -> bool:
     need three; a cue is matched by sound only when its file marks it with a leading '~'.
     """
     if term.role is Role.DENY:
-        return len(term.canonical) >= 3
+        return len(term.canonical) >= 3 or term.by_sound
     return term.by_sound
+
+
+def _marked(text: str) -> list[str]:
+    """Return the characters pypinyin has no reading for, each marked as kept as written."""
+    return ["\0" + c for c in text]
 
 
 def _edge(ch: str) -> str:
@@ -95,29 +117,50 @@ class CompiledLexicon:
         normalizer: Normalizer,
         entries: list[tuple[str, Role, str]],
         homophone_categories: frozenset[str],
+        claim_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
+        self.claim_categories = claim_categories
         self.terms: list[Term] = []
         self.skipped: list[str] = []
-        seen: dict[tuple[str, Role, str], None] = {}
+        self.pairs: list[Term] = []  # the whole pair term, by pair index
+        self._pair_parts: list[int] = []  # how many parts each pair has
+        seen: dict[tuple[str, Role, str, int, bool], None] = {}
+        expanded: list[tuple[str, Role, str, int]] = []
         for text, role, category in entries:
+            if role is Role.DENY and PAIR_MARK in text.strip(PAIR_MARK):
+                parts = [p for p in text.split(PAIR_MARK) if p]
+                canon = [normalizer.canonical(p) for p in parts]
+                if not all(canon):
+                    self.skipped.append(text)
+                    continue
+                pair = len(self.pairs)
+                self.pairs.append(
+                    Term(text, "".join(canon), Role.DENY, category, "", "", pair=pair)
+                )
+                self._pair_parts.append(len(set(canon)))
+                expanded += [(p, Role.PART, category, pair) for p in dict.fromkeys(parts)]
+            else:
+                expanded.append((text, role, category, -1))
+        for text, role, category, pair in expanded:
             canonical = normalizer.canonical(text)
             if not canonical or any(ord(c) >= PUA_BASE for c in canonical):
                 self.skipped.append(text)  # only separators: nothing to match
                 continue
-            key = (canonical, role, category)
+            key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK))
             if key in seen:
                 continue
             seen[key] = None
             self.terms.append(
                 Term(
-                    text.removeprefix(HOMOPHONE_MARK) if role is Role.CUE else text,
+                    text.removeprefix(HOMOPHONE_MARK),
                     canonical,
                     role,
                     category,
                     _edge(canonical[0]),
                     _edge(canonical[-1]),
-                    role is Role.CUE and text.startswith(HOMOPHONE_MARK),
+                    role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK),
+                    pair,
                 )
             )
         patterns = [t.canonical for t in self.terms]
@@ -132,7 +175,37 @@ class CompiledLexicon:
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
         self._pinyin = ahocorasick_rs.AhoCorasick(pinyin_patterns) if pinyin_patterns else None
+        # The transliteration automaton: every sensitive term of two or more units that has
+        # a Hanzi, in every category (a Latin spelling is deliberate, unlike a homophone),
+        # spelled both by the character table and by pypinyin (which reads 行 in 银行 as hang).
+        self.translit = Transliterator(normalizer.syllable_codes)
+        self._latin_ids: list[int] = []
+        latin_patterns: list[str] = []
+        for i, term in enumerate(self.terms):
+            if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
+                for spelled in self._spellings(term.canonical):
+                    if spelled != term.canonical and len(spelled) >= 2:
+                        self._latin_ids.append(i)
+                        latin_patterns.append(spelled)
+        self._latin = ahocorasick_rs.AhoCorasick(latin_patterns) if latin_patterns else None
         self.size = len(self.terms)
+
+    def _spellings(self, canonical: str) -> set[str]:
+        """Return a term's spellings in syllable codes (character table and pypinyin)."""
+        norm = self.normalizer
+        out = {canonical.translate(norm.pinyin)}
+        if _POLYPHONES.isdisjoint(canonical):
+            return out  # one reading per character: the table already has it
+        codes = norm.syllable_codes
+        items = lazy_pinyin(canonical, errors=cast(Any, _marked))
+        if len(items) == len(canonical):  # one item per character, as pypinyin promises
+            out.add(
+                "".join(
+                    orig if item.startswith("\0") or item not in codes else codes[item]
+                    for item, orig in zip(items, canonical, strict=True)
+                )
+            )
+        return out
 
     def scan(self, text: str, views: Views) -> ScanResult | None:
         """Return the hits in one text's views, or None when nothing matched at all."""
@@ -146,20 +219,34 @@ class CompiledLexicon:
             if self._pinyin is not None
             else []
         )
-        if not literal and not sounded:
+        latin_view: SoundView | None = None
+        latin: list[tuple[int, int, int]] = []
+        if self._latin is not None and not _LATIN.isdisjoint(views.collapsed):
+            latin_view = self.translit.view(views.collapsed, views.pinyin)
+            if latin_view is not None:
+                latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)
+        if not literal and not sounded and not latin:
             return None
         terms = self.terms
         allow: list[tuple[int, int]] = []
         candidates: list[Hit] = []
         result = ScanResult()
+        parts: dict[int, list[Hit]] = {}
         for idx, start, end in literal:
             term = terms[idx]
             if term.role is Role.ALLOW:
                 allow.append((start, end))
             elif term.role is Role.COMPLAINT:
                 result.complaints.append(Hit(term, start, end))
+            elif term.role is Role.PART:
+                parts.setdefault(term.pair, []).append(Hit(term, start, end))
             else:
                 candidates.append(Hit(term, start, end))
+        for pair, found in parts.items():
+            if len({h.term.canonical for h in found}) == self._pair_parts[pair]:
+                start = min(h.start for h in found)
+                end = max(h.end for h in found)
+                candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
         collapsed = views.collapsed
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
@@ -171,19 +258,58 @@ class CompiledLexicon:
             ):
                 continue
             candidates.append(Hit(term, start, end, homophone=True))
+        if latin_view is not None:
+            for idx, first, stop in latin:
+                term = terms[self._latin_ids[idx]]
+                if not latin_view.clean_around(first, stop - 1):
+                    continue
+                start, end = latin_view.start[first], latin_view.end[stop - 1]
+                candidates.append(Hit(term, start, end, homophone=True, latin=True))
         kept = [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
         if not kept:
             return result if result.complaints else None  # complaint spans are mapped lazily
         spans = self.normalizer.span_mapper(text, views.base)
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
-            if not self._bounded(text, hit):
+            if not self._bounded(text, hit) or not self._in_context(collapsed, hit, kept):
                 continue
-            if hit.term.role is Role.CUE and not hit.homophone:
-                result.cues.append(hit)
+            if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
+                result.cues.append(hit)  # a one-character sound-alike only enables number rules
             else:
                 result.deny.append(hit)
         return result
+
+    def _in_context(self, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
+        """Return False for a look-alike inside ordinary words or an ad term that is no claim."""
+        term = hit.term
+        if hit.latin or term.pair >= 0:
+            return True
+        if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
+            return True
+        if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
+            return False
+        # Only two-character terms turn up by accident across ordinary words (牙刷单卖);
+        # a longer one is meant, even where jieba's dictionary lacks it (小红书|上 read 小红|书上).
+        # A sound-alike of any length is checked: it is ordinary text far more often
+        # (张家口 for 加扣, 明治维新 for 微信).
+        size = hit.end - hit.start
+        hanzi = _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end)
+        if (size != 2 and not hit.homophone) or not hanzi:
+            return True
+
+        def other_term(word: str, a: int, b: int) -> bool:
+            return any(
+                h is not hit
+                and h.term.canonical != term.canonical
+                and (h.term.role is Role.DENY or len(h.term.canonical) > 1)
+                and a <= h.start
+                and h.end <= b
+                for h in kept
+            )
+
+        return not inside_ordinary_word(
+            collapsed, hit.start, hit.end, other_term, sound_alike=hit.homophone
+        )
 
     def _bounded(self, text: str, hit: Hit) -> bool:
         """Latin and digit edges must not touch the same class (sb in usb, 248 in 12481)."""

@@ -4,10 +4,13 @@ Every view is built from C-level calls (`str.translate`, one regex) so the hot p
 cheap; offset maps are computed only for comments that hit (a few percent).
 
 - base: NFKC-style folds, styled digits and letters, full width, case, traditional to
-  simplified, with separators, symbols, emoji and zero-width characters deleted.
+  simplified, symbols and emoji that stand for a word replaced by it (➕ -> 加, 🐧 -> 企鹅;
+  data/substitutions.tsv), the other separators, symbols, emoji and zero-width characters
+  deleted.
 - collapsed: base with runs of one character collapsed (加加微微信 -> 加微信).
 - pinyin: collapsed with every Hanzi replaced by a private-use code for its toneless
-  syllable (薇信 and 威信 read like 微信); same length as collapsed.
+  syllable (薇信 and 威信 read like 微信; -ing and -eng read like -in and -en, so 卫星
+  does too); same length as collapsed.
 - digits: base with Chinese numerals mapped to digits, for contact and number rules only.
 """
 
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
@@ -71,6 +75,36 @@ class KeepTable(dict[int, int]):
         return cp
 
 
+class WidthTable(dict[int, str]):
+    """A translate table that erases characters folding to exactly one character.
+
+    What is left marks a deleted character ('d') or one that expands ('m'): a text that
+    translates to '' maps onto its base view index for index.
+    """
+
+    def __init__(
+        self, fold: FoldTable, kept: str = "", deleted: str = "d", expanded: str = "m"
+    ) -> None:
+        super().__init__()
+        self._fold = fold
+        self._marks = (kept, deleted, expanded)
+
+    def __missing__(self, cp: int) -> str:
+        value = self._fold[cp]
+        kept, deleted, expanded = self._marks
+        if value is None:
+            mark = deleted
+        else:
+            mark = kept if isinstance(value, int) or len(value) == 1 else expanded
+        if len(self) < _MAX_CACHE:
+            self[cp] = mark
+        return mark
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
 def collapse(text: str) -> str:
     """Return `text` with runs of one character collapsed (加加微微信 -> 加微信)."""
     # Most comments repeat no character at all; the regex is slow to find that out.
@@ -93,18 +127,29 @@ class Normalizer:
 
     def __init__(self) -> None:
         self.fold = FoldTable(_data("fold.tsv"))
+        for line in _data("substitutions.tsv"):
+            symbol, _, meaning = line.partition("\t")
+            if len(symbol) == 1 and meaning:
+                self.fold[ord(symbol)] = meaning if len(meaning) != 1 else ord(meaning)
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
-        for line in _data("pinyin.tsv"):
-            syllable, _, chars = line.partition("\t")
-            code = PUA_BASE + len(self.syllables)
-            self.syllables.append(syllable)
-            self.pinyin.update(dict.fromkeys(map(ord, chars), code))
+        rows = [line.partition("\t")[::2] for line in _data("pinyin.tsv")]
+        self.syllables = [syllable for syllable, _ in rows]
+        known = set(self.syllables)
+        # Near-homophones read alike (卫星 like 微信): -ing and -eng share -in and -en's code.
+        self.syllable_codes: dict[str, str] = {}
+        for i, (syllable, chars) in enumerate(rows):
+            fuzzy = syllable[:-1] if syllable.endswith(("ing", "eng")) else syllable
+            index = self.syllables.index(fuzzy) if fuzzy != syllable and fuzzy in known else i
+            self.syllable_codes[syllable] = chr(PUA_BASE + index)
+            self.pinyin.update(dict.fromkeys(map(ord, chars), PUA_BASE + index))
         self.digits: dict[int, int] = {}
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
             self.digits[ord(char)] = ord(digit)
         self._pinyin_table = KeepTable(self.pinyin)
+        self._width = WidthTable(self.fold)
+        self._kept = WidthTable(self.fold, kept="\x01", deleted="\x00", expanded="\x01")
         self._digit_table = KeepTable(self.digits)
 
     def base(self, text: str) -> str:
@@ -127,6 +172,10 @@ class Normalizer:
 
     def base_offsets(self, text: str) -> list[int]:
         """Return, for each base-view index, the index of the original char it came from."""
+        marks = text.translate(self._width)
+        if "m" not in marks:  # only deletions: keep the indexes of the other characters
+            keep = text.translate(self._kept).encode("latin-1")
+            return list(compress(range(len(text)), keep))
         out: list[int] = []
         fold = self.fold
         for i, ch in enumerate(text):
@@ -143,8 +192,14 @@ class Normalizer:
             return ""
         return chr(value) if isinstance(value, int) else value
 
+    def one_to_one(self, text: str) -> bool:
+        """Return True when every character of `text` folds to exactly one character."""
+        return not text.translate(self._width)
+
     def span_mapper(self, text: str, base: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping collapsed-view spans of `text` to original spans."""
+        if len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
+            return _same_span  # most comments: nothing deleted, expanded or repeated
         offsets = self.base_offsets(text)
         runs = [m.start() for m in _RUN.finditer(base)]
         total = len(base)
@@ -158,6 +213,8 @@ class Normalizer:
 
     def base_span_mapper(self, text: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping base-view spans of `text` to original spans."""
+        if self.one_to_one(text):
+            return _same_span
         offsets = self.base_offsets(text)
         return lambda start, end: (offsets[start], offsets[end - 1] + 1)
 

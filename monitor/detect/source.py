@@ -131,7 +131,8 @@ class LexiconSource:
                 entries += [(t, Role.COMPLAINT, c) for c, t in read_complaints(self.folder / f)]
             entries += [(t, Role.COMPLAINT, "general") for t in cfg.negative_terms]
         homophones = frozenset(c.id for c in cfg.categories if c.homophones)
-        lexicon = CompiledLexicon(self.normalizer, entries, homophones)
+        claims = frozenset(c.id for c in cfg.categories if c.claims_only)
+        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims)
         if lexicon.skipped:
             log.warning("lexicon terms with nothing to match skipped: %s", lexicon.skipped[:10])
         return lexicon

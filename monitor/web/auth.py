@@ -221,7 +221,7 @@ async def login(request: web.Request) -> web.Response:
     address = client_address(request)
     # The address first: a stranger guessing is stopped before the user is even slowed.
     wait = access.throttle.address_wait(f"login|{address}")
-    if wait == 0 and (wait := access.throttle.user_wait(user_id)) > 0:
+    if wait == 0 and (wait := access.throttle.user_wait(user_id[:64])) > 0:
         access.throttle.failed(f"login|{address}")  # held against the address, not the user
     if wait > 0:
         access.failures.record("login", "throttled", user=user_id, address=address)
@@ -230,8 +230,8 @@ async def login(request: web.Request) -> web.Response:
         return refused
     person = await access.directory.check_password(user_id, password)
     if person is None:
-        known = user_id if access.directory.get(user_id) is not None else None
-        access.throttle.failed(f"login|{address}", known)
+        known = access.directory.get(user_id) is not None
+        access.throttle.failed(f"login|{address}", user_id[:64], known=known)
         access.failures.record("login", "bad user or password", user=user_id, address=address)
         return error_response(401, "wrong user or password")
     access.throttle.succeeded(person.id)

@@ -59,10 +59,10 @@ def test_junk_users_and_addresses_cannot_push_out_a_target_record() -> None:
     assert waiting > 0
     for i in range(th.MAX_ADDRESSES * 2):
         # Unknown user names are never tracked (user=None); each from a fresh address.
-        t.failed(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", None)
+        t.failed(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", f"junk-{i}", known=False)
     assert t.user_wait("ctl-a") == waiting  # still there
     assert t.address_wait("203.0.113.9") == 0  # 8 failures: under the address limit
-    assert len(t) <= th.MAX_ADDRESSES + 1  # bounded
+    assert len(t) <= 2 * th.MAX_ADDRESSES + 1  # bounded
 
 
 def test_a_busy_address_stays_tracked_when_the_table_is_full() -> None:
@@ -97,3 +97,17 @@ def test_ipv6_clients_are_throttled_by_their_64() -> None:
     assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9")
     assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
     assert address_key("127.0.0.1") == "127.0.0.1" and address_key(None) == "-"
+
+
+async def test_unknown_and_known_users_get_the_same_answers(running: Running) -> None:
+    url = f"{running.base}/api/v1/login"
+    seen = {}
+    async with aiohttp.ClientSession() as http:
+        for user in ("ctl-a", "no-such-user"):
+            statuses = []
+            for _ in range(th.USER_FREE + 1):
+                async with http.post(url, json={"user": user, "password": "guess"}) as r:
+                    statuses.append(r.status)
+            seen[user] = statuses
+    # Spaced after USER_FREE failures either way: a 429 does not tell who exists.
+    assert seen["ctl-a"] == seen["no-such-user"] == [401] * th.USER_FREE + [429]

@@ -1,0 +1,52 @@
+"""Messages split over several short comments (加 / 我 / 微 / 信), joined per user.
+
+Each user's run of consecutive short comments inside the window is kept; a longer comment
+ends the run. When a short comment arrives after others, the run is joined and scanned
+again for every category, and only hits that reach into earlier comments are new. A long
+comment costs one dictionary look-up.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+SHORT = 4  # characters in the collapsed view: what one piece of a split message looks like
+
+
+@dataclass(slots=True)
+class _Run:
+    ts: float
+    parts: list[str] = field(default_factory=list)
+
+
+class SplitWindow:
+    """The current run of short comments of each user."""
+
+    def __init__(self, messages: int = 5, seconds: float = 60.0, max_users: int = 50_000) -> None:
+        self._messages = messages
+        self._seconds = seconds
+        self._max_users = max_users
+        self._runs: OrderedDict[str, _Run] = OrderedDict()
+
+    def add(self, user: str, ts: float, collapsed: str) -> str | None:
+        """Record one comment; return the joined run ending with it when it has 2+ pieces."""
+        if not collapsed or len(collapsed) > SHORT:
+            self._runs.pop(user, None)  # a real sentence ends the run
+            return None
+        run = self._runs.get(user)
+        if run is None or ts - run.ts > self._seconds or ts < run.ts:
+            run = _Run(ts)
+            self._runs[user] = run
+            if len(self._runs) > self._max_users:
+                self._runs.popitem(last=False)  # evict the least recently active user
+        else:
+            self._runs.move_to_end(user)
+        run.ts = ts
+        run.parts.append(collapsed)
+        if len(run.parts) > self._messages:
+            del run.parts[0]
+        return "".join(run.parts) if len(run.parts) > 1 else None
+
+    def __len__(self) -> int:
+        return len(self._runs)

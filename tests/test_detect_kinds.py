@@ -1,0 +1,187 @@
+"""Evasion kinds: links, other platforms, symbol substitutions, styled digits after a cue,
+order numbers; and the labeled-set evaluation (recall per kind, negatives per kind)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.loader import default_config_path, load_config
+from monitor.detect.contact import links
+from monitor.detect.detector import LexiconDetector
+from monitor.detect.labeled import LabeledSetError, read_rows, render, score
+
+CONFIG = load_config(default_config_path())
+ROOMWATCH = [sys.executable, "-c", "import sys; from monitor.cli import main; sys.exit(main())"]
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+
+
+def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
+    return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "www.example.com/item",
+        "去 t.cn/A6xYz 领取",
+        "https://m.tb.cn/h.5abc 便宜",
+        "看这个 bit.ly/3abcd",
+        "官网 abc-shop.cn",
+        "taobao点com",
+        "shop dot com",
+        "邮箱 abc@qq.com",
+    ],
+)
+def test_links_and_domains_are_diversion(detector: LexiconDetector, text: str) -> None:
+    assert "contact_diversion" in cats(detector, text)
+    assert links(text), text
+
+
+@pytest.mark.parametrize("text", ["3.5cm的", "满199.00减", "今天3点cn", "iphone15.pro", "我的.com"])
+def test_numbers_with_dots_are_not_links(text: str) -> None:
+    assert links(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某宝上便宜一半",
+        "🍑宝同款",
+        "小红📕搜我",
+        "闲🐟上有",
+        "去绿色软件聊",
+        "pdd上十块钱",
+        "➕V领券",
+        "想要的➕🐧",
+    ],
+)
+def test_platforms_nicknames_emoji_and_symbols(detector: LexiconDetector, text: str) -> None:
+    assert "contact_diversion" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["微❶❸❽❶❷❸❹❺❻❼❽", "v ⑴⑵⑶⑷⑸⑹⑺⑻⑼", "微信 幺三八零零幺三八零零零"],
+)
+def test_styled_digits_after_a_cue(detector: LexiconDetector, text: str) -> None:
+    assert "contact_diversion" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "订单号123456789012微信上看不到",
+        "快递单号SF1234567890123微信通知了",
+        "扣6666666",
+        "口红的手机壳有iphone15的吗",
+        "微波炉能用吗",
+        "主播v领的有吗",
+    ],
+)
+def test_order_numbers_cheers_and_look_alikes_stay_clean(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert cats(detector, text) == set()
+
+
+SAMPLE = (
+    "# a small labeled set in the blind format\n"
+    "1\tcontact_diversion\tplain\tcomment\t加我微信\n"
+    "1\tcontact_diversion\tlink\tcomment\twww.example.com\n"
+    "1\tabuse\tsplit\tcomment\t傻\u241e逼\n"
+    "1\tfraud\tplain\tcomment\t这句不会被抓到的普通话\n"
+    "0\t-\thard_negative\tcomment\t微信支付可以吗\n"
+    "0\t-\thard_negative\tcomment\t加我微信\n"
+    "0\t-\tchatter\tcomment\t多少钱\n"
+)
+
+
+class FakeAnalyzer:
+    """Flags a text when it contains 微信, com or 逼 (a stand-in to test the tally)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, float]] = []
+
+    def categories(self, text: str, scope: str, user: str, ts: float) -> set[str]:
+        self.calls.append((text, user, ts))
+        if "微信支付" in text:
+            return set()
+        return (
+            {"contact_diversion"}
+            if "微信" in text or "com" in text
+            else ({"abuse"} if "逼" in text else set())
+        )
+
+
+def test_labeled_set_tallies_recall_per_kind_and_negatives_apart(tmp_path: Path) -> None:
+    path = tmp_path / "set.tsv"
+    path.write_text(SAMPLE, "utf-8")
+    fake = FakeAnalyzer()
+    report = score(read_rows(path), fake, "sample")
+    assert report.positives.rows == 4 and report.positives.flagged == 3
+    assert report.recall_by_kind["plain"].flagged == 1 and report.recall_by_kind["plain"].rows == 2
+    assert report.recall_by_kind["split"].rate == 1.0
+    assert report.negatives("hard_negative").flagged == 1
+    assert report.negatives("hard_negative").rows == 2
+    assert report.negatives("chatter").rate == 0.0
+    # The split row reached the analyzer as two comments of one user, in order.
+    split = [c for c in fake.calls if c[0] in ("傻", "逼")]
+    assert [c[0] for c in split] == ["傻", "逼"] and split[0][1] == split[1][1]
+    assert split[0][2] < split[1][2]
+    text = render(report)
+    assert "false positives on hard_negative: 1/2" in text and "chatter: 0/1" in text
+    assert "加我微信" not in text  # rows are shown only when asked
+    assert "加我微信" in render(report, show_rows=True)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("2\t-\tchatter\tcomment\t秘", "label"),
+        ("1\tpolitics\tplain\tcomment\t秘", "category"),
+        ("1\tabuse\tweird\tcomment\t秘", "kind"),
+        ("1\tabuse\tplain\ttitle\t秘", "scope"),
+        ("1\tabuse\tplain\tcomment", "$"),
+        ("1\tabuse\tplain\tcomment\t \u241e ", "text"),
+    ],
+)
+def test_malformed_rows_name_line_and_field(tmp_path: Path, line: str, field: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text("# header\n" + line + "\n", "utf-8")
+    with pytest.raises(LabeledSetError) as info:
+        read_rows(path)
+    assert info.value.line == 2 and info.value.field == field
+    assert "秘" not in str(info.value)  # the row's text is never echoed
+
+
+def test_eval_scores_an_extra_set_and_never_prints_blind_rows(tmp_path: Path) -> None:
+    blind = tmp_path / "blind"
+    blind.mkdir()
+    path = blind / "sensitive.tsv"
+    path.write_text(SAMPLE, "utf-8")
+    proc = subprocess.run(
+        [*ROOMWATCH, "eval", "--sets-only", "--verbose", "--set", str(path)],
+        capture_output=True,
+        timeout=120,
+        text=True,
+        check=True,
+    )
+    assert "recall by kind:" in proc.stdout and "false positives on hard_negative" in proc.stdout
+    assert "加我微信" not in proc.stdout  # a blind set's rows are never shown
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("1\tabuse\tplain\tcomment\n", "utf-8")
+    proc = subprocess.run(
+        [*ROOMWATCH, "eval", "--sets-only", "--set", str(bad)],
+        capture_output=True,
+        timeout=120,
+        text=True,
+    )
+    assert proc.returncode == 2 and "bad.tsv:1" in proc.stderr
