@@ -20,7 +20,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from monitor.events import GiftEvent
+from monitor.collectors.common import Decoded, SourceStats
+from monitor.events import AnyEvent, GiftEvent
 
 COMBO_IDLE = 4.0  # seconds without an update after which a streak is taken as finished
 MAX_OPEN = 10_000  # open streaks kept; past that the oldest is emitted early
@@ -71,3 +72,23 @@ class ComboTracker:
         out = [v.event for v in self._open.values()]
         self._open.clear()
         return out
+
+
+class StreakDecoder:
+    """What every decoder holding gift streaks shares: counted errors, quiet and open streaks."""
+
+    stats: SourceStats
+    combos: ComboTracker
+
+    def _error(self, out: Decoded, reason: str) -> Decoded:
+        out.errors += 1
+        self.stats.error(reason)
+        return out
+
+    def flush_due(self) -> list[AnyEvent]:
+        """Return gift streaks that have gone quiet (called by the collector's timer)."""
+        return list(self.combos.due())
+
+    def drain(self) -> list[AnyEvent]:
+        """Return every streak still open (end of a recording)."""
+        return list(self.combos.drain())

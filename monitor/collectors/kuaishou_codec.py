@@ -13,7 +13,7 @@ from typing import Any
 
 from google.protobuf.message import DecodeError
 
-from monitor.collectors.combos import ComboTracker
+from monitor.collectors.combos import ComboTracker, StreakDecoder
 from monitor.collectors.common import (
     DECOMPRESS,
     MALFORMED,
@@ -26,7 +26,6 @@ from monitor.collectors.common import (
 from monitor.collectors.proto import kuaishou_pb2 as ks
 from monitor.collectors.webcast_frames import gunzip
 from monitor.events import (
-    AnyEvent,
     CommentEvent,
     GiftEvent,
     LikeEvent,
@@ -101,7 +100,7 @@ def display_count(text: str) -> float | None:
     return value if 0 <= value < 1e13 else None
 
 
-class KuaishouDecoder:
+class KuaishouDecoder(StreakDecoder):
     """Decode Kuaishou frames into Events of one room; every failure is counted, none raised."""
 
     def __init__(
@@ -117,17 +116,6 @@ class KuaishouDecoder:
         self.gift_values = dict(gift_values or {})
         self.heartbeat_hint = 0.0
         self.combos = ComboTracker(now=now)
-
-    def flush_due(self) -> list[AnyEvent]:
-        return list(self.combos.due())
-
-    def drain(self) -> list[AnyEvent]:
-        return list(self.combos.drain())
-
-    def _error(self, out: Decoded, reason: str) -> Decoded:
-        out.errors += 1
-        self.stats.error(reason)
-        return out
 
     def decode(self, data: bytes | str) -> Decoded:
         out = Decoded.empty()

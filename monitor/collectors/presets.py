@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from monitor.collectors.combos import ComboTracker
+from monitor.collectors.combos import ComboTracker, StreakDecoder
 from monitor.collectors.common import BAD_EVENT, MALFORMED, Decoded, SourceStats, clip, clip_id
 from monitor.events import (
     AnyEvent,
@@ -47,7 +47,7 @@ def _int(value: Any) -> int:
     return 0
 
 
-class BarrageGrabDecoder:
+class BarrageGrabDecoder(StreakDecoder):
     """Decode DouyinBarrageGrab frames into Events; every failure is counted, none raised."""
 
     def __init__(
@@ -72,17 +72,6 @@ class BarrageGrabDecoder:
             8: self._share,
             9: self._end,
         }
-
-    def flush_due(self) -> list[AnyEvent]:
-        return list(self.combos.due())
-
-    def drain(self) -> list[AnyEvent]:
-        return list(self.combos.drain())
-
-    def _error(self, out: Decoded, reason: str) -> Decoded:
-        out.errors += 1
-        self.stats.error(reason)
-        return out
 
     def decode(self, data: bytes | str) -> Decoded:
         out = Decoded.empty()

@@ -15,7 +15,7 @@ from typing import Any
 from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as PbMessage
 
-from monitor.collectors.combos import ComboTracker
+from monitor.collectors.combos import ComboTracker, StreakDecoder
 from monitor.collectors.common import (
     DECOMPRESS,
     MALFORMED,
@@ -71,7 +71,7 @@ def ts_of(create_time: int, fallback_s: int = 0) -> float:
     return float(fallback_s) if fallback_s > 0 else time.time()
 
 
-class WebcastDecoder:
+class WebcastDecoder(StreakDecoder):
     """Decode push frames into Events of one room; every failure is counted, none raised."""
 
     prefix = "wc"
@@ -96,19 +96,6 @@ class WebcastDecoder:
     def handlers(self) -> dict[str, Handler]:
         """Return method -> (protobuf class, mapper)."""
         return {}
-
-    def _error(self, out: Decoded, reason: str) -> Decoded:
-        out.errors += 1
-        self.stats.error(reason)
-        return out
-
-    def flush_due(self) -> list[AnyEvent]:
-        """Return gift streaks that have gone quiet (called by the collector's timer)."""
-        return list(self.combos.due())
-
-    def drain(self) -> list[AnyEvent]:
-        """Return every streak still open (end of a recording)."""
-        return list(self.combos.drain())
 
     def decode(self, data: bytes | str) -> Decoded:
         out = Decoded.empty()
