@@ -36,7 +36,6 @@ STOP_CHARS = frozenset(
 
 HOMOPHONE_MARK = "~"
 PAIR_MARK = "&"
-_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 # Characters with more than one reading: only terms with one need pypinyin's word context.
 _POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
@@ -164,7 +163,6 @@ class CompiledLexicon:
                 )
             )
         patterns = [t.canonical for t in self.terms]
-        self._literal = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
@@ -174,7 +172,13 @@ class CompiledLexicon:
                 if spelled != term.canonical:
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
-        self._pinyin = ahocorasick_rs.AhoCorasick(pinyin_patterns) if pinyin_patterns else None
+        # Literal and pinyin patterns share one automaton, run once over "collapsed\0pinyin":
+        # a pinyin pattern holds a syllable code, so it can only match the second part, and
+        # a literal hit in the second part (Latin or digits kept by the pinyin view) repeats
+        # one in the first and is dropped. One pass instead of two for every comment.
+        self._n_literal = len(patterns)
+        both = patterns + pinyin_patterns
+        self._both = ahocorasick_rs.AhoCorasick(both) if both else None
         # The transliteration automaton: every sensitive term of two or more units that has
         # a Hanzi, in every category (a Latin spelling is deliberate, unlike a homophone),
         # spelled both by the character table and by pypinyin (which reads 行 in 银行 as hang).
@@ -209,24 +213,29 @@ class CompiledLexicon:
 
     def scan(self, text: str, views: Views) -> ScanResult | None:
         """Return the hits in one text's views, or None when nothing matched at all."""
-        literal = (
-            self._literal.find_matches_as_indexes(views.collapsed, overlapping=True)
-            if self._literal is not None
-            else []
-        )
-        sounded = (
-            self._pinyin.find_matches_as_indexes(views.pinyin, overlapping=True)
-            if self._pinyin is not None
+        collapsed = views.collapsed
+        size = len(collapsed)
+        found = (
+            self._both.find_matches_as_indexes(collapsed + "\0" + views.pinyin, overlapping=True)
+            if self._both is not None
             else []
         )
         latin_view: SoundView | None = None
         latin: list[tuple[int, int, int]] = []
-        if self._latin is not None and not _LATIN.isdisjoint(views.collapsed):
-            latin_view = self.translit.view(views.collapsed, views.pinyin)
+        if self._latin is not None and _ASCII_LETTER.search(collapsed) is not None:
+            latin_view = self.translit.view(collapsed, views.pinyin)
             if latin_view is not None:
                 latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)
-        if not literal and not sounded and not latin:
+        if not found and not latin:
             return None
+        n_literal = self._n_literal
+        literal = [hit for hit in found if hit[0] < n_literal and hit[2] <= size]
+        shift = size + 1
+        sounded = [
+            (idx - n_literal, start - shift, end - shift)
+            for idx, start, end in found
+            if idx >= n_literal
+        ]
         terms = self.terms
         allow: list[tuple[int, int]] = []
         candidates: list[Hit] = []
@@ -247,7 +256,6 @@ class CompiledLexicon:
                 start = min(h.start for h in found)
                 end = max(h.end for h in found)
                 candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
-        collapsed = views.collapsed
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]

@@ -19,10 +19,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import compress
+from typing import NamedTuple
 
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
@@ -113,9 +113,8 @@ def collapse(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
-@dataclass(frozen=True, slots=True)
-class Views:
-    """The views of one text that the matchers read."""
+class Views(NamedTuple):
+    """The views of one text that the matchers read (a tuple: built once per comment)."""
 
     base: str
     collapsed: str

@@ -16,6 +16,8 @@ from importlib import resources
 from itertools import chain, repeat
 from pathlib import Path
 
+import ahocorasick_rs
+
 from monitor.detect.lexicon import Hit
 from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
 
@@ -49,6 +51,7 @@ def _fold_number(m: re.Match[str]) -> str:
 
 
 _add = operator.add
+_first = operator.itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,12 @@ class LinearModel:
     def __init__(self, weights: dict[str, float], bias: float) -> None:
         self.weights = weights
         self.bias = bias
+        # Every n-gram of the model on one automaton: one pass over "^text$" finds the
+        # n-grams a text holds, with no string built or hashed per n-gram (the boundary
+        # marks alone are no unigram; the model reads unigrams of the text only).
+        grams = [g for g in weights if g and g not in ("^", "$") and len(g) <= 3]
+        self._values = [weights[g] for g in grams]
+        self._grams = ahocorasick_rs.AhoCorasick(grams) if grams else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LinearModel:
@@ -119,6 +128,16 @@ class LinearModel:
 
     def logit(self, text: str) -> float:
         """Return the raw score (log-odds of negative) of a model text."""
+        if self._grams is None:
+            return self.bias
+        try:
+            hits = self._grams.find_matches_as_indexes("^" + text + "$", overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder)
+            return self.reference_logit(text)
+        return self.bias + sum(map(self._values.__getitem__, map(_first, hits)))
+
+    def reference_logit(self, text: str) -> float:
+        """Return the same score n-gram by n-gram (the definition `logit` must agree with)."""
         t = "^" + text + "$"
         bigrams = list(map(_add, t, t[1:]))
         grams = chain(text, bigrams, map(_add, bigrams, t[2:]))
