@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -23,7 +25,7 @@ from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
 log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
-_MAYBE_TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 
 
 class LexiconMetrics:
@@ -56,11 +58,10 @@ class SensitiveFinding:
     via: str = "lexicon"  # lexicon | contact | window | link | split
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything detection says about one text."""
+class Analysis(NamedTuple):
+    """Everything detection says about one text (a tuple: one is built for every text)."""
 
-    sensitive: list[SensitiveFinding] = field(default_factory=list)
+    sensitive: list[SensitiveFinding]
     sentiment: Sentiment | None = None
 
 
@@ -197,7 +198,7 @@ class LexiconDetector:
         contact = self.contact_category
         if contact is not None and scope in self._scopes[contact.id]:
             cue = cue or contact.id in found
-            latin = not _MAYBE_TOKEN_CHARS.isdisjoint(views.base)
+            latin = _MAYBE_TOKEN.search(views.base) is not None
             if latin:
                 for value, start, end in links(text):
                     found.setdefault(contact.id, []).append(

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
+_ADJACENT = re.compile(r"(.)\1", re.S)
 _RUN = re.compile(r"(.)\1*", re.S)
 _MAX_CACHE = 300_000
 
@@ -107,8 +108,9 @@ def _same_span(start: int, end: int) -> tuple[int, int]:
 
 def collapse(text: str) -> str:
     """Return `text` with runs of one character collapsed (加加微微信 -> 加微信)."""
-    # Most comments repeat no character at all; the regex is slow to find that out.
-    if len(set(text)) == len(text):
+    # Most comments have no character twice in a row: a search finds that out in a third
+    # of a microsecond, where the substitution costs several.
+    if _ADJACENT.search(text) is None:
         return text
     return _REPEAT.sub(r"\1", text)
 
@@ -200,6 +202,8 @@ class Normalizer:
         if len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
             return _same_span  # most comments: nothing deleted, expanded or repeated
         offsets = self.base_offsets(text)
+        if _ADJACENT.search(base) is None:  # nothing collapsed: base and collapsed agree
+            return lambda start, end: (offsets[start], offsets[end - 1] + 1)
         runs = [m.start() for m in _RUN.finditer(base)]
         total = len(base)
 

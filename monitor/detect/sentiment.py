@@ -11,10 +11,10 @@ import math
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -39,6 +39,8 @@ RHETORICAL = (
 # One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
 _QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
 _RHETORICAL = re.compile("|".join(map(re.escape, RHETORICAL)))
+_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
+_NOT_NEGATING = re.compile("|".join(map(re.escape, NOT_NEGATING)))
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -54,9 +56,8 @@ _add = operator.add
 _first = operator.itemgetter(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Sentiment:
-    """The verdict on one comment."""
+class Sentiment(NamedTuple):
+    """The verdict on one comment (a tuple: one is built for every comment)."""
 
     negative: bool
     score: float
@@ -154,10 +155,12 @@ def is_question(collapsed: str, original: str) -> bool:
 
 def is_negated(collapsed: str, hit: Hit) -> bool:
     """Return True when a negator sits just before the complaint term (不难看)."""
-    window = collapsed[max(0, hit.start - 4) : hit.start]
-    if not window or any(x in collapsed[max(0, hit.start - 4) : hit.end] for x in NOT_NEGATING):
+    start = hit.start
+    window = max(0, start - 4)
+    # search(text, pos, endpos) finds a phrase lying wholly inside text[pos:endpos].
+    if start == 0 or _NOT_NEGATING.search(collapsed, window, hit.end) is not None:
         return False
-    return any(n in window for n in NEGATORS)
+    return _NEGATOR.search(collapsed, window, start) is not None
 
 
 class SentimentScorer:
