@@ -170,3 +170,43 @@ def test_allowlist_drops_only_hits_wholly_inside_an_allowed_word(
     # 微信支付 / 微信付款 are allowlisted; 加微信 overlaps them without lying inside, so it stays.
     assert "contact_diversion" in cats(detector, text)
     assert "contact_diversion" not in cats(detector, "可以用微信支付吗")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("加我彳散亻言", "contact_diversion"),  # 微信 split into components
+        ("私亻言我", "contact_diversion"),
+        ("卖亻方真木仓", "prohibited"),  # every character of 仿真枪 that has a split, split
+        ("吊刂单兼职", "fraud"),
+        ("你女马的", "abuse"),
+        ("加我徵信", "contact_diversion"),  # 徵 folds to 征, a look-alike of 微
+        ("傻🅱️", "abuse"),
+    ],
+)
+def test_look_alike_spellings_are_caught(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category in cats(detector, text)
+    ev = detector.analyze(text).sensitive[0].evidence[0]
+    assert ev.start >= 0 and ev.end <= len(text) and ev.end - ev.start >= 2
+
+
+@pytest.mark.parametrize("text", ["女子组冠军", "征信报告怎么查", "这个木仓库存", "我们是石马村的"])
+def test_look_alike_pieces_alone_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("这是最权威的品牌", True),
+        ("最安全的材质", True),
+        ("最后一分钟", False),
+        ("这个茶能降血压", True),
+        ("无任何副作用", True),
+        ("有湿疹的宝宝请先咨询医生", False),
+    ],
+)
+def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flagged: bool) -> None:
+    assert ("ad_law" in cats(detector, text, "speech")) is flagged

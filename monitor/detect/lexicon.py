@@ -35,6 +35,7 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
 # Characters with more than one reading: only terms with one need pypinyin's word context.
 _POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
@@ -163,6 +164,18 @@ class CompiledLexicon:
                 )
             )
         patterns = [t.canonical for t in self.terms]
+        # Look-alike spellings (亻言 for 信, 木仓 for 枪) of sensitive terms and of cues
+        # matched by sound, each standing for its term (data/lookalikes.tsv).
+        self._variant_of: list[int] = []
+        self._n_terms = len(patterns)
+        known = set(patterns)
+        for i, term in enumerate(self.terms):
+            if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
+                for spelled in self._lookalike_spellings(term.canonical):
+                    if spelled not in known:
+                        known.add(spelled)
+                        self._variant_of.append(i)
+                        patterns.append(spelled)
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
@@ -193,6 +206,19 @@ class CompiledLexicon:
                         latin_patterns.append(spelled)
         self._latin = ahocorasick_rs.AhoCorasick(latin_patterns) if latin_patterns else None
         self.size = len(self.terms)
+
+    def _lookalike_spellings(self, canonical: str) -> list[str]:
+        """Return a term's look-alike spellings: every mix of written and look-alike forms."""
+        table = self.normalizer.lookalikes
+        if len(canonical) < 2 or table.keys().isdisjoint(canonical):
+            return []
+        spelled = [""]
+        for ch in canonical:
+            forms = [ch, *table.get(ch, ())]
+            if len(spelled) * len(forms) > MAX_LOOKALIKES:
+                forms = forms[:1]  # enough spellings of this term: keep the rest as written
+            spelled = [a + b for a in spelled for b in forms]
+        return [self.normalizer.canonical(x) for x in spelled if x != canonical]
 
     def _spellings(self, canonical: str) -> set[str]:
         """Return a term's spellings in syllable codes (character table and pypinyin)."""
@@ -241,7 +267,12 @@ class CompiledLexicon:
         candidates: list[Hit] = []
         result = ScanResult()
         parts: dict[int, list[Hit]] = {}
+        n_terms = self._n_terms
         for idx, start, end in literal:
+            if idx >= n_terms:  # a look-alike spelling: checked like a sound-alike
+                term = terms[self._variant_of[idx - n_terms]]
+                candidates.append(Hit(term, start, end, homophone=True))
+                continue
             term = terms[idx]
             if term.role is Role.ALLOW:
                 allow.append((start, end))
@@ -251,10 +282,10 @@ class CompiledLexicon:
                 parts.setdefault(term.pair, []).append(Hit(term, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        for pair, found in parts.items():
-            if len({h.term.canonical for h in found}) == self._pair_parts[pair]:
-                start = min(h.start for h in found)
-                end = max(h.end for h in found)
+        for pair, part_hits in parts.items():
+            if len({h.term.canonical for h in part_hits}) == self._pair_parts[pair]:
+                start = min(h.start for h in part_hits)
+                end = max(h.end for h in part_hits)
                 candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]

@@ -144,6 +144,11 @@ class Normalizer:
             index = self.syllables.index(fuzzy) if fuzzy != syllable and fuzzy in known else i
             self.syllable_codes[syllable] = chr(PUA_BASE + index)
             self.pinyin.update(dict.fromkeys(map(ord, chars), PUA_BASE + index))
+        # Look-alike spellings of characters (亻言 for 信), for the lexicon's term spellings.
+        self.lookalikes: dict[str, tuple[str, ...]] = {}
+        for line in _data("lookalikes.tsv"):
+            char, _, forms = line.partition("\t")
+            self.lookalikes[char] = tuple(forms.split())
         self.digits: dict[int, int] = {}
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
