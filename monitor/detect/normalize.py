@@ -153,7 +153,11 @@ class Normalizer:
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
             self.digits[ord(char)] = ord(digit)
-        self._pinyin_table = KeepTable(self.pinyin)
+        # A plain dict holding every BMP character: str.translate looks a plain dict up
+        # directly, where a dict subclass (KeepTable) goes through a slot call per character.
+        # A character outside the table (planes 2+, rare) raises inside translate and is kept.
+        self._pinyin_table: dict[int, int] = {cp: cp for cp in range(0x10000)}
+        self._pinyin_table.update(self.pinyin)
         self._width = WidthTable(self.fold)
         self._kept = WidthTable(self.fold, kept="\x01", deleted="\x00", expanded="\x01")
         self._digit_table = KeepTable(self.digits)
