@@ -210,3 +210,18 @@ def test_look_alike_pieces_alone_stay_clean(detector: LexiconDetector, text: str
 )
 def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flagged: bool) -> None:
     assert ("ad_law" in cats(detector, text, "speech")) is flagged
+
+
+def test_the_hosts_speech_segments_share_a_contact_window() -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    first = parse_event({"kind": "speech", "room": "r7", "ts": 10.0, "text": "想要的家人加我微信"})
+    second = parse_event(
+        {"kind": "speech", "room": "r7", "ts": 14.0, "text": "一三八零零一三八零零零"}
+    )
+    other_room = parse_event(
+        {"kind": "speech", "room": "r8", "ts": 14.0, "text": "一三八零零一三八零零零"}
+    )
+    det.detect(first)
+    assert det.detect(other_room) == []  # another room's host said no cue
+    (sig,) = det.detect(second)
+    assert sig.category == "contact_diversion" and sig.user == "host"

@@ -26,6 +26,8 @@ from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
 _MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
+# Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
+_NUMERALS = re.compile("[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}")
 
 
 class LexiconMetrics:
@@ -205,7 +207,7 @@ class LexiconDetector:
                         Evidence(contact.id, f"link:{value}", start, end)
                     )
                     via.setdefault(contact.id, "link")
-            if cue or near or latin:
+            if cue or near or latin or _NUMERALS.search(views.base) is not None:
                 self._contact(text, views.base, user, ts, cue, near, found, via, contact.id)
         sensitive = [
             SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
@@ -318,7 +320,9 @@ def detection_job(event: AnyEvent) -> tuple[str, str, str, float] | None:
         key = f"{event.room}\x1f{event.user}" if event.user else ""
         return "comment", event.text, key, event.ts
     if isinstance(event, SpeechEvent):
-        return "speech", event.text, "", event.ts
+        # The host's speech arrives in recognizer segments: a cue in one segment and the
+        # number in the next are joined by the room's host window, like a viewer's comments.
+        return "speech", event.text, f"{event.room}\x1f\x00host", event.ts
     return None
 
 
