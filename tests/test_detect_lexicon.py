@@ -9,7 +9,7 @@ import pytest
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
-from monitor.events import parse_event
+from monitor.events import AnyEvent, parse_event
 
 CONFIG = load_config(default_config_path())
 
@@ -214,13 +214,13 @@ def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flag
 
 def test_the_hosts_speech_segments_share_a_contact_window() -> None:
     det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-    first = parse_event({"kind": "speech", "room": "r7", "ts": 10.0, "text": "想要的家人加我微信"})
-    second = parse_event(
-        {"kind": "speech", "room": "r7", "ts": 14.0, "text": "一三八零零一三八零零零"}
-    )
-    other_room = parse_event(
-        {"kind": "speech", "room": "r8", "ts": 14.0, "text": "一三八零零一三八零零零"}
-    )
+
+    def speech(room: str, ts: float, text: str) -> AnyEvent:
+        return parse_event({"kind": "speech", "room": room, "ts": ts, "text": text})
+
+    number = "一三八零零一三八零零零"
+    first, second = speech("r7", 10.0, "想要的家人加我微信"), speech("r7", 14.0, number)
+    other_room = speech("r8", 14.0, number)
     det.detect(first)
     assert det.detect(other_room) == []  # another room's host said no cue
     (sig,) = det.detect(second)
