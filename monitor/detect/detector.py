@@ -101,6 +101,7 @@ class LexiconDetector:
         self._severity = {c.id: Severity(c.severity) for c in config.categories}
         self._scopes = {c.id: frozenset(c.applies_to) for c in config.categories}
         self.contact_category = next((c for c in config.categories if c.contact), None)
+        self._contact_id = self.contact_category.id if self.contact_category else ""
         self.rules = ContactRules(
             config.contact.min_digits, config.contact.max_digits, config.contact.id_min_len
         )
@@ -197,18 +198,18 @@ class LexiconDetector:
             joined = self.split.add(user, ts, views.collapsed)
             if joined is not None:
                 self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
-        contact = self.contact_category
-        if contact is not None and scope in self._scopes[contact.id]:
-            cue = cue or contact.id in found
+        contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
+        if contact and scope in self._scopes[contact]:
+            cue = cue or contact in found
             latin = _MAYBE_TOKEN.search(views.base) is not None
             if latin:
                 for value, start, end in links(text):
-                    found.setdefault(contact.id, []).append(
-                        Evidence(contact.id, f"link:{value}", start, end)
+                    found.setdefault(contact, []).append(
+                        Evidence(contact, f"link:{value}", start, end)
                     )
-                    via.setdefault(contact.id, "link")
+                    via.setdefault(contact, "link")
             if cue or near or latin or _NUMERALS.search(views.base) is not None:
-                self._contact(text, views.base, user, ts, cue, near, found, via, contact.id)
+                self._contact(text, views.base, user, ts, cue, near, found, via, contact)
         sensitive = [
             SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
             for cat, evs in found.items()

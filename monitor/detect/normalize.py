@@ -27,6 +27,7 @@ from typing import NamedTuple
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
 _ADJACENT = re.compile(r"(.)\1", re.S)
+_PRIVATE_PLANES = re.compile("[\U000f0000-\U0010ffff]")
 _RUN = re.compile(r"(.)\1*", re.S)
 _MAX_CACHE = 300_000
 
@@ -56,11 +57,17 @@ class FoldTable(dict[int, int | str | None]):
                 self[int(key, 16)] = out if len(out) != 1 else ord(out)
 
     def __missing__(self, cp: int) -> int | str | None:
-        i = bisect.bisect_right(self._lo, cp) - 1
-        value = None if i >= 0 and cp <= self._hi[i] else cp
+        value = self.lookup(cp)
         if len(self) < _MAX_CACHE:
             self[cp] = value
         return value
+
+    def lookup(self, cp: int) -> int | str | None:
+        """Return what a code point folds to, without remembering it."""
+        if cp in self:
+            return dict.__getitem__(self, cp)
+        i = bisect.bisect_right(self._lo, cp) - 1
+        return None if i >= 0 and cp <= self._hi[i] else cp
 
 
 class KeepTable(dict[int, int]):
@@ -132,6 +139,18 @@ class Normalizer:
             symbol, _, meaning = line.partition("\t")
             if len(symbol) == 1 and meaning:
                 self.fold[ord(symbol)] = meaning if len(meaning) != 1 else ord(meaning)
+        # The same folds as a plain dict for planes 0-14 (str.translate looks a plain dict up
+        # directly; a dict subclass costs a slot call per character). Private-use planes 15
+        # and 16 are left out (131,072 entries): a text holding one is folded by `fold`.
+        self._fold_fast: dict[int, int | str | None] = {
+            cp: self.fold.lookup(cp) for cp in range(0x20000)
+        }
+        for key, value in list(self.fold.items()):
+            if 0x20000 <= key < 0xF0000:
+                self._fold_fast[key] = value
+        for lo, hi in zip(self.fold._lo, self.fold._hi, strict=True):
+            if 0x20000 <= lo and hi < 0xF0000:
+                self._fold_fast.update(dict.fromkeys(range(lo, hi + 1)))
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
         rows = [line.partition("\t")[::2] for line in _data("pinyin.tsv")]
@@ -168,7 +187,9 @@ class Normalizer:
 
     def views(self, text: str) -> Views:
         """Return the base, collapsed and pinyin views of a text."""
-        base = text.translate(self.fold)
+        base = text.translate(self._fold_fast)
+        if _PRIVATE_PLANES.search(base) is not None:  # planes 15-16: the lazy table decides
+            base = text.translate(self.fold)
         collapsed = collapse(base)
         return Views(base, collapsed, collapsed.translate(self._pinyin_table))
 
