@@ -149,7 +149,7 @@ class Normalizer:
             if 0x20000 <= key < 0xF0000:
                 self._fold_fast[key] = value
         for lo, hi in zip(self.fold._lo, self.fold._hi, strict=True):
-            if 0x20000 <= lo and hi < 0xF0000:
+            if lo >= 0x20000 and hi < 0xF0000:
                 self._fold_fast.update(dict.fromkeys(range(lo, hi + 1)))
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
