@@ -10,6 +10,9 @@ RANGE = "$__range"
 ROOM = 'room=~"$room"'
 # Every instance reports every open alert (resynced from the shared store): take the max.
 OPEN = "max by (room, plan, severity, state) (roomwatch_alerts_open)"
+# Time to acknowledge by room: a count and a sum (a room's percentiles would cost a
+# series per bucket and room; per-controller histograms carry the percentiles).
+ROOM_ACK = "roomwatch_room_time_to_acknowledge_seconds"
 # Panels in this row read metrics that exist only with the Redis store in cluster mode.
 CLUSTER_ROW = "Redis and several instances (cluster mode)"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_layout import RANGE, RATE, Layout, quantile
+from dashboard_layout import RANGE, RATE, ROOM_ACK, Layout, quantile
 
 
 def add_response_times(g: Layout) -> None:
@@ -24,12 +24,16 @@ def add_response_times(g: Layout) -> None:
         )
     g.add(
         "bargauge",
-        "Time to handle a flagged comment by category (p90 in range)",
+        "Time to handle a flagged comment by controller (p50 / p90 in range)",
         [
             (
-                quantile(0.9, "roomwatch_time_to_handle_comment_seconds", "category", RANGE),
-                "{{category}}",
-            )
+                quantile(0.5, "roomwatch_time_to_handle_comment_seconds", "controller", RANGE),
+                "p50 {{controller}}",
+            ),
+            (
+                quantile(0.9, "roomwatch_time_to_handle_comment_seconds", "controller", RANGE),
+                "p90 {{controller}}",
+            ),
         ],
         unit="s",
         options={"displayMode": "basic", "orientation": "horizontal"},
@@ -57,6 +61,18 @@ def add_response_times(g: Layout) -> None:
             )
         ],
         unit="percentunit",
+    )
+    g.add(
+        "table",
+        "Slowest rooms to acknowledge (mean in range, s, top 10)",
+        [
+            (
+                f"topk(10, sum by (room) (increase({ROOM_ACK}_sum[{RANGE}])) "
+                f"/ (sum by (room) (increase({ROOM_ACK}_count[{RANGE}])) > 0))",
+                "",
+            )
+        ],
+        unit="s",
     )
     g.add(
         "table",

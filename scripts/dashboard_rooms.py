@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_layout import OPEN, RANGE, RATE, ROOM, Layout, quantile
+from dashboard_layout import OPEN, RANGE, RATE, ROOM, ROOM_ACK, Layout
 
 
 def add_rooms_overview(g: Layout) -> None:
@@ -127,18 +127,18 @@ def add_room_detail(g: Layout) -> None:
         w=12,
     )
     g.add(
-        "table",
-        "Time to acknowledge in range (p50 / p90, s)",
+        "stat",
+        "Time to acknowledge in range (mean, s) and acknowledgements",
         [
             (
-                quantile(0.5, "roomwatch_time_to_acknowledge_seconds", "plan", RANGE, ROOM),
-                "p50 {{plan}}",
+                f"sum(increase({ROOM_ACK}_sum{{{ROOM}}}[{RANGE}])) "
+                f"/ sum(increase({ROOM_ACK}_count{{{ROOM}}}[{RANGE}]))",
+                "mean",
             ),
-            (
-                quantile(0.9, "roomwatch_time_to_acknowledge_seconds", "plan", RANGE, ROOM),
-                "p90 {{plan}}",
-            ),
+            (f"sum(increase({ROOM_ACK}_count{{{ROOM}}}[{RANGE}]))", "acknowledged"),
         ],
         w=12,
         unit="s",
+        description="Per-controller percentiles are in the row below; rooms keep a count and sum.",
+        options={"textMode": "value_and_name", "graphMode": "none"},
     )
