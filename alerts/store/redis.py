@@ -40,6 +40,7 @@ from alerts.model import (
     comment_to_dict,
 )
 from alerts.store.base import FeedItem, StoreConflict, StoreError
+from alerts.store.connect import RedisTarget
 from alerts.store.redis_scripts import (
     APPEND_FEED,
     APPEND_RECORD,
@@ -79,6 +80,8 @@ class RedisStore:
     ) -> None:
         self.client = client
         self.resp = resp
+        # Where further clients of the same Redis come from (stream reader, intake writer).
+        self.target = RedisTarget()
         self._p = prefix
         self._feed_capacity = feed_capacity
         self._put_alert = resp.script(PUT_ALERT)
@@ -100,11 +103,21 @@ class RedisStore:
     def from_url(
         cls, url: str, *, prefix: str = "roomwatch", feed_capacity: int = FEED_CAPACITY
     ) -> RedisStore:
-        """Build a store on a new connection pool; retries ride out a short Redis restart."""
+        """Build a store on one Redis URL (see from_target)."""
+        return cls.from_target(RedisTarget(url=url), prefix=prefix, feed_capacity=feed_capacity)
+
+    @classmethod
+    def from_target(
+        cls,
+        target: RedisTarget,
+        *,
+        prefix: str = "roomwatch",
+        feed_capacity: int = FEED_CAPACITY,
+    ) -> RedisStore:
+        """Build a store on new clients; retries ride out a short Redis restart or failover."""
         # A blocking pool: when every connection is busy (hundreds of consoles resuming at
         # once) a caller waits for one instead of failing with "too many connections".
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url,
+        client = target.redis(
             max_connections=POOL_SIZE,
             timeout=POOL_WAIT,
             socket_timeout=5.0,
@@ -113,9 +126,10 @@ class RedisStore:
             retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
             retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
         )
-        client = aioredis.Redis.from_pool(pool)
-        resp = RespClient.from_url(url, timeout=5.0, connect_timeout=2.0, retries=3)
-        return cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
+        resp = target.resp(timeout=5.0, connect_timeout=2.0, retries=3)
+        store = cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
+        store.target = target
+        return store
 
     def key(self, *parts: str) -> str:
         """Return a key under this store's prefix."""
@@ -138,6 +152,7 @@ class RedisStore:
     async def close(self) -> None:
         await self.resp.close()
         await self.client.aclose()
+        await self.target.close()
 
     # -- alerts ---------------------------------------------------------------
     def _alert_keys(self, alert_id: str) -> tuple[str, str, str]:
