@@ -48,6 +48,7 @@ from alerts.store.redis_scripts import (
     FIND_ALERT,
     GET_ALERT,
     PUT_ALERT,
+    RAISE_FEED_SEQ,
 )
 from alerts.store.resp import Arg, RespClient, RespConnectionError, RespError
 
@@ -90,6 +91,9 @@ class RedisStore:
         self._append_feed = resp.script(APPEND_FEED)
         self._append_record = resp.script(APPEND_RECORD)
         self._claim_with_items = resp.script(CLAIM_WITH_ITEMS)
+        self._raise_feed_seq = resp.script(RAISE_FEED_SEQ)
+        self.feed_seen = 0  # the highest feed seq this instance has appended or seen
+        resp.on_connect = self._on_connect
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
         # copy of each alert seen here and reuse it while Redis holds the same version;
         # comments decode once each (keyed by their stored bytes).
@@ -130,6 +134,16 @@ class RedisStore:
         store = cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
         store.target = target
         return store
+
+    def _on_connect(self) -> list[tuple[Arg, ...]]:
+        if not self.feed_seen:
+            return []
+        return [self._raise_feed_seq.args([self.key("feed", "seq")], [self.feed_seen])]
+
+    def saw_feed_seq(self, seq: int) -> None:
+        """Note a feed seq shown here (the counter never goes below it again, see above)."""
+        if seq > self.feed_seen:
+            self.feed_seen = seq
 
     def key(self, *parts: str) -> str:
         """Return a key under this store's prefix."""
@@ -366,8 +380,10 @@ class RedisStore:
         body = orjson.dumps({"ts": ts, "type": type, "room": room, "data": data})[1:]
         keys = [self.key("feed", "seq"), self.key("feed", "log"), self.key("feed", "room", room)]
         args: list[Arg] = [self._feed_capacity, body]
-        seq = await self._call("append_feed", lambda: self._append_feed(keys=keys, args=args))
-        return FeedItem(int(seq), ts, type, room, data)
+        seq = int(await self._call("append_feed", lambda: self._append_feed(keys=keys, args=args)))
+        if seq > self.feed_seen:
+            self.feed_seen = seq
+        return FeedItem(seq, ts, type, room, data)
 
     async def read_feed(
         self, after_seq: int, *, rooms: Iterable[str] | None = None, limit: int = 1000

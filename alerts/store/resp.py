@@ -194,6 +194,9 @@ class RespClient:
         self._connecting: asyncio.Future[_Connection] | None = None
         self._scripts: dict[str, bytes] = {}
         self._closed = False
+        # Commands every new connection runs after its scripts are loaded, before any other
+        # (the store raises its feed counter there after a failover: see RedisStore).
+        self.on_connect: Callable[[], Sequence[Sequence[Arg]]] | None = None
 
     @classmethod
     def from_url(
@@ -353,6 +356,11 @@ class RespClient:
                     raise RespConnectionError(
                         f"redis at {self._host}:{self._port} is a {found}, not the master"
                     )
+            for first in self.on_connect() if self.on_connect is not None else ():
+                try:
+                    await conn.send(_pack(first))
+                except RespError as exc:
+                    raise RespConnectionError(f"redis refused {first[0]!r}: {exc}") from exc
         except BaseException:
             conn.close()
             raise
