@@ -164,10 +164,11 @@ async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
 def build_store(config: Config) -> AlertStore:
     """Return the configured store: memory (embedded default) or Redis."""
     if config.store.kind == "redis":
+        from alerts.store.connect import RedisTarget
         from alerts.store.redis import RedisStore  # type: ignore[import-not-found, unused-ignore]
 
-        redis_store: AlertStore = RedisStore.from_url(
-            config.store.redis_url, prefix=config.store.key_prefix
+        redis_store: AlertStore = RedisStore.from_target(
+            RedisTarget.from_config(config.store), prefix=config.store.key_prefix
         )
         return redis_store
     return MemoryStore()
