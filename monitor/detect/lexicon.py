@@ -1,13 +1,13 @@
-"""The compiled lexicon: every term of every category on three Aho-Corasick automata.
+"""The compiled lexicon: every term of every category on two Aho-Corasick automata.
 
-One automaton reads the collapsed view (literal terms, allowlist, contact cues and
-complaint terms together, so they cost one scan); a second reads the pinyin view for
-categories that match homophones; a third reads the transliteration view (Latin letters
-as pinyin syllables) of the few texts with Latin runs. Term spellings come from pypinyin,
-which reads a character by its word (银行 hang). A term written A&B is a pair: it hits
-when every part is in the text. Hits are then checked against word boundaries (context.py)
-on the texts that hit. Spans come back in the original text.
-"""
+One automaton holds the literal patterns (terms, allowlist, contact cues and complaint
+terms, and the look-alike spellings of sensitive terms) and the sound patterns of
+categories that match homophones; it runs once over "collapsed\0pinyin", so every comment
+costs one scan. The other reads the transliteration view (Latin letters as pinyin
+syllables) of the few texts with Latin runs. Term spellings come from pypinyin, which
+reads a character by its word (银行 hang). A term written A&B is a pair: it hits when
+every part is in the text. Hits are then checked against word boundaries (context.py) on
+the texts that hit. Spans come back in the original text."""
 
 from __future__ import annotations
 
