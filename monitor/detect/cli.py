@@ -149,7 +149,10 @@ def labeled_sets(data: Path, extra: list[str], blind: bool) -> list[Path]:
     """Return the labeled sets `eval` scores: the development set, the blind set, extras."""
     found = [data / "detect" / "dev.tsv"]
     if blind:
+        # Each round of blind sets was written from the definitions alone, later rounds
+        # after the earlier ones had been scored (and so were no longer unseen).
         found.append(data / "blind" / "sensitive.tsv")
+        found.append(data / "blind" / "round2" / "sensitive.tsv")
     return [p for p in found if p.exists()] + [Path(x) for x in extra]
 
 
