@@ -19,6 +19,7 @@ from config.notify import EscalationConfig, NotifierConfig
 from config.people import PeopleConfig, people_problems
 from config.plans import PlansConfig
 from config.sources import HttpIngestSource, SourceConfig
+from config.store import StoreConfig
 from config.supervision import ReplyAccount, SupervisionConfig
 
 ROOM_ID = r"^[A-Za-z0-9_.:\-]{1,64}$"
@@ -37,6 +38,9 @@ class ServerConfig(Section):
     allowed_origins: list[str] = Field(default_factory=list)
     metrics_token: str = ""  # when set, /metrics needs "Authorization: Bearer <it>" (${ENV})
     metrics_listen: str = Field("", pattern=r"^$|^[A-Za-z0-9_.:\-\[\]]*:[0-9]{1,5}$")
+    # Response-time histograms (docs/metrics.md): `bounded` by controller and by room, a
+    # couple of series per room; `full` by room x plan x controller (a few rooms only).
+    metrics_response_detail: Literal["bounded", "full"] = "bounded"
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -60,12 +64,6 @@ class ServerConfig(Section):
     # of its previous answer), and a request body must arrive within body_timeout.
     header_timeout: float = Field(15.0, gt=0, le=3600)
     body_timeout: float = Field(30.0, gt=0, le=3600)
-
-
-class StoreConfig(Section):
-    kind: Literal["memory", "redis"] = "memory"
-    redis_url: str = ""
-    key_prefix: str = Field("roomwatch", pattern=r"^[A-Za-z0-9_:\-]{1,32}$")
 
 
 class PipelineConfig(Section):
@@ -149,7 +147,7 @@ class Config(Section):
                 if room_id not in known:
                     out.append((("sources", i, *path), f"unknown room {room_id!r}"))
         out.extend(people_problems(self.people, known))
-        if self.store.kind == "redis" and not self.store.redis_url:
+        if self.store.kind == "redis" and not (self.store.redis_url or self.store.sentinel):
             out.append((("store", "redis_url"), "is required when store.kind is redis"))
         if self.cluster.enabled and self.store.kind != "redis":
             out.append((("cluster", "enabled"), "needs store.kind redis (instances share Redis)"))

@@ -66,9 +66,15 @@ class RedisServer:
     """One redis-server child process with its own temp dir; stop/kill/restart keep the port."""
 
     def __init__(
-        self, *, appendonly: bool = False, port: int | None = None, appendfsync: str = "everysec"
+        self,
+        *,
+        appendonly: bool = False,
+        port: int | None = None,
+        appendfsync: str = "everysec",
+        extra: list[str] | None = None,
     ) -> None:
         self.port = port or free_port()
+        self.extra = list(extra or [])  # more redis-server arguments (--replicaof ...)
         self.appendonly = appendonly
         self.appendfsync = appendfsync
         self._tmp = tempfile.TemporaryDirectory(prefix="roomwatch-redis-")
@@ -95,6 +101,7 @@ class RedisServer:
             "--protected-mode", "no",
             "--loglevel", "warning",
             "--logfile", str(self.dir / "redis.log"),
+            *self.extra,
         ]  # fmt: skip
         self.proc = _SPAWNER.submit(_spawn, args).result()
         deadline = time.monotonic() + timeout

@@ -241,3 +241,33 @@ def test_check_config_console_script_in_a_subprocess() -> None:
         "environment variable ROOMWATCH_REDIS_URL is not set",
         "1 error(s)",
     ]
+
+
+def test_store_sentinel_and_tls_sections() -> None:
+    text = """\
+store:
+  kind: redis
+  sentinel: {master: main, sentinels: ["10.0.0.1:26379", "sentinel-2:26379"], password: pw}
+  tls: {enabled: true, ca_file: /etc/ca.crt, cert_file: /etc/c.crt, key_file: /etc/c.key}
+  wait_replicas: 1
+"""
+    config = load_config_text(text)
+    assert config.store.sentinel is not None
+    assert config.store.sentinel.addresses() == [("10.0.0.1", 26379), ("sentinel-2", 26379)]
+    assert config.store.tls.cert_file == "/etc/c.crt"
+    assert config.store.wait_replicas == 1
+
+
+def test_store_sentinel_mistakes_name_their_keys() -> None:
+    text = """\
+store:
+  kind: redis
+  redis_url: "redis://r:6379/0"
+  sentinel: {master: main, sentinels: ["nohost"], colour: red}
+  tls: {key_file: /etc/c.key}
+"""
+    issues = issues_of(text, {})
+    bad = "'nohost' is not host:port"
+    assert any("store.sentinel.sentinels: " in i and bad in i for i in issues)
+    assert any("store.sentinel.colour: " in i for i in issues)
+    assert any("store.tls: " in i and "key_file needs cert_file" in i for i in issues)

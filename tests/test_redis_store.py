@@ -60,3 +60,22 @@ async def test_prefixes_isolate_deployments(redis_url: str) -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_feed_seq_never_goes_back_after_redis_lost_its_newest_writes(
+    redis_factory: Callable[..., RedisServer],
+) -> None:
+    # A restart without persistence stands for a failover that lost the newest writes:
+    # seqs already shown must not be handed out again.
+    server = redis_factory()
+    store = RedisStore.from_url(server.url, prefix="t")
+    try:
+        for i in range(5):
+            last = await store.append_feed("flag", "room-a", float(i), {"i": i})
+        assert last.seq == 5
+        store.saw_feed_seq(7)  # an item another instance appended, seen on the feed bus
+        await asyncio.to_thread(server.restart, hard=True)
+        after = await store.append_feed("flag", "room-a", 9.0, {"i": 9})
+        assert after.seq == 8
+    finally:
+        await store.close()

@@ -40,6 +40,7 @@ from alerts.model import (
     comment_to_dict,
 )
 from alerts.store.base import FeedItem, StoreConflict, StoreError
+from alerts.store.connect import RedisTarget
 from alerts.store.redis_scripts import (
     APPEND_FEED,
     APPEND_RECORD,
@@ -47,6 +48,7 @@ from alerts.store.redis_scripts import (
     FIND_ALERT,
     GET_ALERT,
     PUT_ALERT,
+    RAISE_FEED_SEQ,
 )
 from alerts.store.resp import Arg, RespClient, RespConnectionError, RespError
 
@@ -79,6 +81,8 @@ class RedisStore:
     ) -> None:
         self.client = client
         self.resp = resp
+        # Where further clients of the same Redis come from (stream reader, intake writer).
+        self.target = RedisTarget()
         self._p = prefix
         self._feed_capacity = feed_capacity
         self._put_alert = resp.script(PUT_ALERT)
@@ -87,6 +91,9 @@ class RedisStore:
         self._append_feed = resp.script(APPEND_FEED)
         self._append_record = resp.script(APPEND_RECORD)
         self._claim_with_items = resp.script(CLAIM_WITH_ITEMS)
+        self._raise_feed_seq = resp.script(RAISE_FEED_SEQ)
+        self.feed_seen = 0  # the highest feed seq this instance has appended or seen
+        resp.on_connect = self._on_connect
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
         # copy of each alert seen here and reuse it while Redis holds the same version;
         # comments decode once each (keyed by their stored bytes).
@@ -100,11 +107,21 @@ class RedisStore:
     def from_url(
         cls, url: str, *, prefix: str = "roomwatch", feed_capacity: int = FEED_CAPACITY
     ) -> RedisStore:
-        """Build a store on a new connection pool; retries ride out a short Redis restart."""
+        """Build a store on one Redis URL (see from_target)."""
+        return cls.from_target(RedisTarget(url=url), prefix=prefix, feed_capacity=feed_capacity)
+
+    @classmethod
+    def from_target(
+        cls,
+        target: RedisTarget,
+        *,
+        prefix: str = "roomwatch",
+        feed_capacity: int = FEED_CAPACITY,
+    ) -> RedisStore:
+        """Build a store on new clients; retries ride out a short Redis restart or failover."""
         # A blocking pool: when every connection is busy (hundreds of consoles resuming at
         # once) a caller waits for one instead of failing with "too many connections".
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url,
+        client = target.redis(
             max_connections=POOL_SIZE,
             timeout=POOL_WAIT,
             socket_timeout=5.0,
@@ -113,9 +130,20 @@ class RedisStore:
             retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
             retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
         )
-        client = aioredis.Redis.from_pool(pool)
-        resp = RespClient.from_url(url, timeout=5.0, connect_timeout=2.0, retries=3)
-        return cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
+        resp = target.resp(timeout=5.0, connect_timeout=2.0, retries=3)
+        store = cls(client, resp, prefix=prefix, feed_capacity=feed_capacity)
+        store.target = target
+        return store
+
+    def _on_connect(self) -> list[tuple[Arg, ...]]:
+        if not self.feed_seen:
+            return []
+        return [self._raise_feed_seq.args([self.key("feed", "seq")], [self.feed_seen])]
+
+    def saw_feed_seq(self, seq: int) -> None:
+        """Note a feed seq shown here (the counter never goes below it again, see above)."""
+        if seq > self.feed_seen:
+            self.feed_seen = seq
 
     def key(self, *parts: str) -> str:
         """Return a key under this store's prefix."""
@@ -138,6 +166,7 @@ class RedisStore:
     async def close(self) -> None:
         await self.resp.close()
         await self.client.aclose()
+        await self.target.close()
 
     # -- alerts ---------------------------------------------------------------
     def _alert_keys(self, alert_id: str) -> tuple[str, str, str]:
@@ -351,8 +380,10 @@ class RedisStore:
         body = orjson.dumps({"ts": ts, "type": type, "room": room, "data": data})[1:]
         keys = [self.key("feed", "seq"), self.key("feed", "log"), self.key("feed", "room", room)]
         args: list[Arg] = [self._feed_capacity, body]
-        seq = await self._call("append_feed", lambda: self._append_feed(keys=keys, args=args))
-        return FeedItem(int(seq), ts, type, room, data)
+        seq = int(await self._call("append_feed", lambda: self._append_feed(keys=keys, args=args)))
+        if seq > self.feed_seen:
+            self.feed_seen = seq
+        return FeedItem(seq, ts, type, room, data)
 
     async def read_feed(
         self, after_seq: int, *, rooms: Iterable[str] | None = None, limit: int = 1000

@@ -104,6 +104,18 @@ end
 return seq
 """
 
+# KEYS: seq.  ARGV: the highest seq this instance has seen.  Run first on every new
+# connection: after a failover (or a restart) lost the newest INCRs, seqs already shown on
+# consoles are not handed out again.
+RAISE_FEED_SEQ = """
+local seen = tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or '0') < seen then
+  redis.call('SET', KEYS[1], seen)
+  return 1
+end
+return 0
+"""
+
 # KEYS: list.  ARGV: json, max_len
 APPEND_RECORD = """
 redis.call('RPUSH', KEYS[1], ARGV[1])

@@ -14,6 +14,11 @@ attempts (a command may run twice if the connection drops after Redis ran it, as
 redis-py's retries), and Lua scripts by SHA, loaded on every new connection and again
 on NOSCRIPT (after a SCRIPT FLUSH on a live connection, a script of a batch that met
 NOSCRIPT runs after the batch's later commands: the store batches only reads).
+
+With a resolver (alerts/store/connect.py: Redis Sentinel) each new connection asks it for
+the master's address and checks with ROLE that it reached the master; a reply saying the
+server was demoted (READONLY, UNBLOCKED, MASTERDOWN) drops the connection and counts as a
+connection failure, so the retry finds the promoted replica.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ import hashlib
 import ssl as ssl_module
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import hiredis
 from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection, parse_url
+from redis.exceptions import RedisError
 
 Arg = bytes | str | int | float
 
@@ -49,6 +55,13 @@ class RespError(Exception):
 
 class RespConnectionError(ConnectionError):
     """The connection to Redis failed, dropped or timed out before the reply came."""
+
+
+# Replies that mean the server is no longer the master (a failover demoted it): the
+# connection is dropped, so the next attempt asks the resolver (Sentinel) where it is now.
+_DEMOTED = ("READONLY", "UNBLOCKED", "MASTERDOWN")
+
+Resolver = Callable[[], Awaitable[tuple[str, int]]]
 
 
 class _Connection(asyncio.Protocol):
@@ -168,8 +181,12 @@ class RespClient:
         retries: int = 3,
         backoff_base: float = 0.05,
         backoff_cap: float = 1.0,
+        resolver: Resolver | None = None,
     ) -> None:
         self._host, self._port, self._path, self._ssl = host, port, path, ssl
+        # With a resolver (Sentinel), every new connection asks it for the master's address
+        # and checks with ROLE that the server it reached is the master.
+        self._resolver = resolver
         self._username, self._password, self._db = username, password, db
         self._timeout, self._connect_timeout = timeout, connect_timeout
         self._retries, self._backoff_base, self._backoff_cap = retries, backoff_base, backoff_cap
@@ -177,14 +194,22 @@ class RespClient:
         self._connecting: asyncio.Future[_Connection] | None = None
         self._scripts: dict[str, bytes] = {}
         self._closed = False
+        # Commands every new connection runs after its scripts are loaded, before any other
+        # (the store raises its feed counter there after a failover: see RedisStore).
+        self.on_connect: Callable[[], Sequence[Sequence[Arg]]] | None = None
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> RespClient:
-        """Build a client from a redis://, rediss:// or unix:// URL (user, password, db)."""
+    def from_url(
+        cls, url: str, *, tls: ssl_module.SSLContext | None = None, **kwargs: Any
+    ) -> RespClient:
+        """Build a client from a redis://, rediss:// or unix:// URL (user, password, db).
+
+        `tls`, when given, is used for the connection (whatever the scheme says).
+        """
         parsed = parse_url(url)
         kind = parsed.get("connection_class")
-        context: ssl_module.SSLContext | None = None
-        if kind is SSLConnection:
+        context: ssl_module.SSLContext | None = tls
+        if kind is SSLConnection and context is None:
             context = ssl_module.create_default_context()
             if str(parsed.get("ssl_cert_reqs", "required")).lower() in ("none", "optional"):
                 context.check_hostname = False
@@ -255,6 +280,10 @@ class RespClient:
                 out.append(await future)
             except RespError as exc:
                 out.append(exc)
+        for reply in out:
+            if isinstance(reply, RespError) and str(reply).startswith(_DEMOTED):
+                conn.close()
+                raise RespConnectionError(f"redis is not the master any more: {reply}")
         return out
 
     async def _connection(self) -> _Connection:
@@ -285,6 +314,12 @@ class RespClient:
     async def _open(self) -> _Connection:
         loop = asyncio.get_running_loop()
         factory = lambda: _Connection(self._timeout)  # noqa: E731
+        if self._resolver is not None:
+            try:
+                async with asyncio.timeout(self._connect_timeout):
+                    self._host, self._port = await self._resolver()
+            except (RedisError, OSError, TimeoutError) as exc:
+                raise RespConnectionError(f"no redis master: {exc or 'timed out'}") from exc
         try:
             if self._path is not None:
                 opening = loop.create_unix_connection(factory, self._path)
@@ -314,6 +349,18 @@ class RespClient:
                     await conn.send(_pack(command))
                 except RespError as exc:
                     raise RespConnectionError(f"redis refused {command[0]!r}: {exc}") from exc
+            if self._resolver is not None:
+                role = await conn.send(_pack(("ROLE",)))
+                if not role or role[0] != b"master":
+                    found = role[0].decode() if role else "unknown"
+                    raise RespConnectionError(
+                        f"redis at {self._host}:{self._port} is a {found}, not the master"
+                    )
+            for first in self.on_connect() if self.on_connect is not None else ():
+                try:
+                    await conn.send(_pack(first))
+                except RespError as exc:
+                    raise RespConnectionError(f"redis refused {first[0]!r}: {exc}") from exc
         except BaseException:
             conn.close()
             raise

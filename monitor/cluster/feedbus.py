@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from alerts.store.base import AlertStore, FeedItem, StoreError
+from alerts.store.redis import RedisStore
 from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.feed import FeedHub
@@ -68,6 +69,8 @@ class RedisFeedBus:
             self._seen.discard(self._seen_order.popleft())
         if self._max_seq is None or seq > self._max_seq:
             self._max_seq = seq
+            if isinstance(self._store, RedisStore):
+                self._store.saw_feed_seq(seq)
         return True
 
     def on_local(self, item: FeedItem) -> None:

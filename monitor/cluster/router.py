@@ -43,6 +43,10 @@ return #KEYS
 """
 
 
+class Unreplicated(Exception):
+    """Redis took the events but fewer replicas than store.wait_replicas confirmed them."""
+
+
 class StreamRouter:
     """Buffer events and write them to their rooms' streams in pipelined batches."""
 
@@ -58,8 +62,13 @@ class StreamRouter:
         service_metrics: ServiceMetrics,
         capacity: int = BUFFER,
         commit_timeout: float = COMMIT_TIMEOUT,
+        wait_replicas: int = 0,
+        wait_timeout: float = 0.5,
     ) -> None:
-        self._commit_timeout = commit_timeout
+        self._commit_timeout = commit_timeout + (wait_timeout if wait_replicas else 0.0)
+        self._resp = resp
+        self._wait_replicas = wait_replicas
+        self._wait_ms = max(1, int(wait_timeout * 1000))
         self._prefix = prefix
         self._backlog = backlog
         self._metrics = metrics
@@ -128,12 +137,12 @@ class StreamRouter:
             async with asyncio.timeout(self._commit_timeout):
                 while written < taken:
                     batch = events[written : min(taken, written + BATCH)]
-                    await self._write(batch)
+                    await self._write(batch, confirm=True)
                     written += len(batch)
         except BaseException as exc:
             # What was not written is not waiting to be written either.
             self._backlog.written(e.room for e in events[written:taken])
-            if not isinstance(exc, RedisError | RespError | OSError | TimeoutError):
+            if not isinstance(exc, RedisError | RespError | OSError | TimeoutError | Unreplicated):
                 raise
             self._metrics.redis_errors.labels("router").inc()
             problem = str(exc) or type(exc).__name__
@@ -180,11 +189,28 @@ class StreamRouter:
             self._buf.popleft()
         return len(batch)
 
-    async def _write(self, batch: Sequence[AnyEvent]) -> None:
+    async def _write(self, batch: Sequence[AnyEvent], *, confirm: bool = False) -> None:
         # One script call per batch: packing one command per event cost more CPU than
         # everything Redis does with them.
         keys = [stream_key(self._prefix, e.room) for e in batch]
-        await self._xadd_many(keys=keys, args=[event_to_json(e) for e in batch])
+        args = [event_to_json(e) for e in batch]
+        if confirm and self._wait_replicas:
+            # WAIT counts the replicas that hold this connection's writes, so it goes in
+            # the same write as the batch (a reconnect in between would confirm nothing).
+            script = self._xadd_many
+            replies = await self._resp.execute_many(
+                [script.args(keys, args), ("WAIT", self._wait_replicas, self._wait_ms)],
+                scripts=[script, None],
+            )
+            if int(replies[1]) < self._wait_replicas:
+                # In the stream, perhaps processed, but not confirmed: the caller answers
+                # 503 and the producer resends (at least once).
+                raise Unreplicated(
+                    f"{int(replies[1])} of {self._wait_replicas} replicas confirmed the events "
+                    f"within {self._wait_ms} ms (store.wait_replicas)"
+                )
+        else:
+            await self._xadd_many(keys=keys, args=args)
         self._backlog.written(e.room for e in batch)
         self._metrics.stream_written.inc(len(batch))
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from alerts.store.redis import RedisStore
-from alerts.store.resp import RespClient
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.feedbus import RedisFeedBus
 from monitor.cluster.handover import WindowHandover
@@ -84,7 +83,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         ttl=cfg.lease_ttl,
         metrics=metrics,
     )
-    reader = RespClient.from_url(service.config.store.redis_url, retries=0)
+    reader = store.target.resp(retries=0)
     service.on_teardown("cluster-reader", reader.close)
     consumer = RedisStreamConsumer(
         client,
@@ -105,8 +104,16 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         max_room=cfg.max_room_backlog,
         metrics=metrics,
     )
+    store_cfg = service.config.store
+    intake = store.resp
+    if store_cfg.wait_replicas:
+        # WAIT holds its connection until the replicas answer: not the store's connection.
+        intake = store.target.resp(timeout=5.0 + store_cfg.wait_timeout, retries=3)
+        service.on_teardown("cluster-intake", intake.close)
     router = StreamRouter(
-        store.resp,
+        intake,
+        wait_replicas=store_cfg.wait_replicas,
+        wait_timeout=store_cfg.wait_timeout,
         prefix=prefix,
         backlog=backlog,
         metrics=metrics,
@@ -139,9 +146,10 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
     service.on_teardown("cluster-router", router.flush)
     service.on_teardown("cluster-feed", bus.flush)
     log.info(
-        "cluster mode: instance %s, %d rooms, lease ttl %.1fs",
+        "cluster mode: instance %s, %d rooms, lease ttl %.1fs, redis: %s",
         instance_id,
         len(rooms),
         cfg.lease_ttl,
+        store.target.describe(),
     )
     return ClusterParts(instance_id, leases, consumer, router, bus, backlog)

@@ -1,0 +1,117 @@
+"""Redis Sentinel: the master dies under load, a replica is promoted, the instance follows it.
+
+A real master with two replicas and three sentinels, a real `roomwatch run` on
+`store.sentinel` with `store.wait_replicas: 1`, ingest under steady load while the master is
+killed with SIGKILL. The instance must answer 503 (never 200) while there is no master, take
+events again on the promoted replica by itself, and every event it answered 200 for must be
+processed: with WAIT a 200 means a replica held the event, and Sentinel promotes the
+replica with the most data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from alerts.store.connect import RedisTarget
+from alerts.store.redis import RedisStore
+from config.store import SentinelConfig
+from tests.cluster.support import cluster_yaml
+from tests.faults.instances import Instance
+from tests.faults.test_single_instance_durable import ROOMS, batch, post, processed_ids
+from tests.sentinel_servers import SentinelSetup
+from tests.support import wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def sentinel_yaml(setup: SentinelSetup, *, wait_replicas: int) -> str:
+    text = cluster_yaml("placeholder", rooms=ROOMS, cluster=False, lease_ttl=1.0)
+    sentinels = ", ".join(f'"{a}"' for a in setup.addresses)
+    store = (
+        f"sentinel: {{master: {setup.name}, sentinels: [{sentinels}]}}, "
+        f"wait_replicas: {wait_replicas}, wait_timeout: 1.0"
+    )
+    return text.replace('redis_url: "placeholder"', store)
+
+
+async def test_master_killed_under_load_the_instance_follows_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    setup = SentinelSetup(replicas=2)
+    instance: Instance | None = None
+    target = RedisTarget(sentinel=SentinelConfig(master=setup.name, sentinels=setup.addresses))
+    store: RedisStore | None = None
+    accepted: list[str] = []
+    statuses: Counter[int] = Counter()
+    after_kill: Counter[int] = Counter()
+    killed = asyncio.Event()
+    stop = asyncio.Event()
+    try:
+        await asyncio.to_thread(setup.start)
+        old = await asyncio.to_thread(setup.master_port)
+        instance = Instance(sentinel_yaml(setup, wait_replicas=1), tmp_path, "inst")
+        instance.start()
+        await asyncio.to_thread(instance.wait_healthy, 30.0)
+        async with aiohttp.ClientSession() as http:
+
+            async def load() -> None:
+                n = 0
+                while not stop.is_set():
+                    status, ids = await post(http, instance.url, batch(n, 40))
+                    statuses[status] += 1
+                    if killed.is_set():
+                        after_kill[status] += 1
+                    accepted.extend(ids)
+                    n += 40
+                    await asyncio.sleep(0.01)
+
+            loader = asyncio.create_task(load())
+            await wait_for(lambda: len(accepted) >= 2_000, 60, "load before the kill")
+            await asyncio.to_thread(setup.node(old).kill)
+            killed.set()
+            killed_at = time.monotonic()
+
+            async def promoted() -> bool:
+                return await asyncio.to_thread(setup.master_port) != old
+
+            await wait_for(promoted, 60, "the sentinels to promote a replica")
+            promoted_after = time.monotonic() - killed_at
+            before = len(accepted)
+            # The instance takes events again on the new master, on its own.
+            await wait_for(lambda: len(accepted) >= before + 1_000, 60, "200s after failover")
+            stop.set()
+            await loader
+        new = await asyncio.to_thread(setup.master_port)
+        assert await asyncio.to_thread(setup.role, setup.node(new)) == "master"
+        assert set(statuses) <= {200, 503}, statuses
+        assert after_kill[503] > 0, after_kill  # there was a window without a master
+
+        store = RedisStore.from_target(target, prefix="rw")
+
+        async def all_processed() -> bool:
+            return await processed_ids(store) >= set(accepted)
+
+        try:
+            await wait_for(all_processed, 90, "every accepted event to be processed")
+        except AssertionError:
+            missing = set(accepted) - await processed_ids(store)
+            raise AssertionError(
+                f"{len(missing)} of {len(accepted)} accepted events were lost "
+                f"(first {sorted(missing)[:5]})\n{instance.log()[-3000:]}"
+            ) from None
+        print(
+            f"accepted {len(accepted)} ({dict(statuses)}; after the kill {dict(after_kill)}), "
+            f"replica promoted {promoted_after:.1f}s after the kill, 0 lost"
+        )
+    finally:
+        if instance is not None:
+            await asyncio.to_thread(instance.stop)
+        if store is not None:
+            await store.close()
+        await asyncio.to_thread(setup.close)
