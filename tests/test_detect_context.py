@@ -112,6 +112,10 @@ def test_any_spacing_and_case_of_a_pinyin_spelling_is_caught(
         "明治维新的书",
         "卫星导航的手表",
         "象牙海岸的咖啡",
+        # Latin letters or digits later in the comment change nothing about the word.
+        "牙刷单卖吗 2支",
+        "明治维新的书abc",
+        "张家口发货吗 ok",
     ],
 )
 def test_look_alikes_inside_ordinary_words_stay_clean(detector: LexiconDetector, text: str) -> None:

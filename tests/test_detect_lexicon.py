@@ -170,3 +170,25 @@ def test_allowlist_drops_only_hits_wholly_inside_an_allowed_word(
     # 微信支付 / 微信付款 are allowlisted; 加微信 overlaps them without lying inside, so it stays.
     assert "contact_diversion" in cats(detector, text)
     assert "contact_diversion" not in cats(detector, "可以用微信支付吗")
+
+
+def test_sound_alike_matching_needs_three_syllables_for_deny_terms() -> None:
+    """Deny terms of three or more characters match by sound; two-character ones do not
+    (死我 for 私我 is ordinary text far more often than a diversion)."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="fraud", terms=["跑分群", "跑分平台", "私聊"], homophones=True),
+            KeywordCategory(id="plain", terms=["退款群"]),
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert "fraud" in cats(det, "进泡芬群赚钱")  # 跑分群, three syllables, by sound
+    assert "fraud" in cats(det, "泡芬平台日结")  # 跑分平台, four
+    assert "fraud" in cats(det, "跑分群")  # as written
+    assert "fraud" not in cats(det, "丝聊一下")  # 私聊 by sound: two syllables, not matched
+    assert "fraud" in cats(det, "私聊一下")
+    # A category without homophones matches only as written, whatever the length.
+    assert "plain" in cats(det, "进退款群")
+    assert "plain" not in cats(det, "进腿宽群")
