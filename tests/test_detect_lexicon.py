@@ -38,6 +38,8 @@ def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = ""
         ("企鹅 壹贰叁肆伍陆柒捌", "contact_diversion"),
         ("主播是傻逼", "abuse"),
         ("Ⓕⓤc⒦ you", "abuse"),
+        ("你是sb", "abuse"),  # a Latin term right after Chinese stands alone
+        ("sb", "abuse"),
         ("ＦＵＣＫ", "abuse"),
         ("傻@逼", "abuse"),
         ("下三滥", "abuse"),
@@ -68,6 +70,13 @@ def test_evasions_are_caught(detector: LexiconDetector, text: str, category: str
         "可以用微信支付吗",
         "第一次买，最喜欢这个颜色",
         "能开发票吗",
+        # A Latin term glued to letters on its left is part of another word.
+        "xsb",
+        "好xsb",
+        "absb好",
+        "hotel 12345678",
+        "cancall 12345678",
+        "myvx号",
     ],
 )
 def test_ordinary_chatter_stays_clean(detector: LexiconDetector, text: str) -> None:
