@@ -41,8 +41,18 @@ def _bytes(value: Arg) -> bytes:
     return str(value).encode()
 
 
+_KEY_AT_1 = frozenset(
+    name
+    for n in ("GET", "SET", "DEL", "HGET", "HSET", "HDEL", "HGETALL", "ZADD", "ZRANGE",
+              "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "LRANGE", "RPUSH", "XADD", "XACK", "INCR")
+    for name in (n, n.lower(), n.encode(), n.lower().encode())
+)  # fmt: skip
+
+
 def command_key(command: Sequence[Arg]) -> bytes | None:
     """Return the key that routes a command (its first key), or None for a keyless one."""
+    if command[0] in _KEY_AT_1:
+        return _bytes(command[1])
     name = _bytes(command[0]).upper()
     if name in (b"EVALSHA", b"EVAL", b"FCALL"):
         return _bytes(command[3]) if int(command[2]) > 0 else None
@@ -155,10 +165,18 @@ class ClusterRespClient:
             groups: dict[Address, list[int]] = {}
             for i in todo:
                 groups.setdefault(asking.get(i) or self._route(commands[i]), []).append(i)
-            sent = await asyncio.gather(
-                *(self._send(a, idx, commands, scripts, asking) for a, idx in groups.items()),
-                return_exceptions=True,
-            )
+            sent: list[Any]
+            if len(groups) == 1:  # the usual case: no task per group
+                [(address, idx)] = groups.items()
+                try:
+                    sent = [await self._send(address, idx, commands, scripts, asking)]
+                except (RespConnectionError, OSError) as exc:
+                    sent = [exc]
+            else:
+                sent = await asyncio.gather(
+                    *(self._send(a, idx, commands, scripts, asking) for a, idx in groups.items()),
+                    return_exceptions=True,
+                )
             again: list[int] = []
             stale = False
             for (address, idx), outcome in zip(groups.items(), sent, strict=True):
