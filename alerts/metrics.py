@@ -9,6 +9,12 @@ The escalation ladder counts `escalations` (alerts/escalation.py), the dispatche
 (alerts/notify/dispatch.py), and the response-time histograms are observed by
 alerts/response.py, since each of them alone knows the outcome. Each metric has exactly one
 writer, so nothing is counted twice.
+
+Response times come at one of two levels of detail (`server.metrics_response_detail`).
+`bounded`, the default, keeps them per controller and per room but not their product:
+histograms by controller, and a count and sum of acknowledgement time by room, so a scrape
+grows by two series per room. `full` adds room and plan (or category) to the controller
+histograms: eleven series per room x plan x controller, for a few rooms only.
 """
 
 from __future__ import annotations
@@ -16,16 +22,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
 
 from alerts.manager import AlertChange
 from alerts.model import Alert, AlertState
 from alerts.store.base import AlertStore
 
-# Eight buckets, not more: these histograms carry room x plan x controller labels, so each
-# bucket costs a series per combination on every scrape (bench/bench_metrics_scrape.py).
+# Eight buckets, not more: with the `full` detail these histograms carry room x plan x
+# controller labels, so each bucket costs a series per combination on every scrape
+# (bench/bench_metrics_scrape.py).
 RESPONSE_BUCKETS = (10, 30, 60, 120, 300, 600, 1800, 3600)
+
+ResponseDetail = Literal["bounded", "full"]
+# Labels of the per-person response-time histograms at each detail level.
+ACK_LABELS: dict[str, tuple[str, ...]] = {
+    "bounded": ("controller",),
+    "full": ("room", "plan", "controller"),
+}
+HANDLE_LABELS: dict[str, tuple[str, ...]] = {
+    "bounded": ("controller",),
+    "full": ("room", "category", "controller"),
+}
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +59,10 @@ class AlertMetrics:
         self,
         registry: CollectorRegistry,
         controllers_by_room: Mapping[str, Sequence[str]] | None = None,
+        detail: ResponseDetail = "bounded",
     ) -> None:
         self._controllers_by_room = dict(controllers_by_room or {})
+        self.detail: ResponseDetail = detail
         self._open_keys: set[tuple[str, str, str, str]] = set()
         # Open alerts by room and severity, kept with the gauge: the consoles' rooms
         # overview reads it on every poll instead of listing alerts from the store.
@@ -60,23 +81,29 @@ class AlertMetrics:
         )
         self.time_to_ack = Histogram(
             "roomwatch_time_to_acknowledge_seconds",
-            "From an alert firing to its acknowledgement.",
-            ["room", "plan", "controller"],
+            "From an alert firing to its acknowledgement, by who acknowledged it.",
+            ACK_LABELS[detail],
             buckets=RESPONSE_BUCKETS,
             registry=registry,
         )
         self.time_to_resolve = Histogram(
             "roomwatch_time_to_resolve_seconds",
-            "From an alert firing to its resolution.",
-            ["room", "plan", "controller"],
+            "From an alert firing to its resolution, by who resolved it.",
+            ACK_LABELS[detail],
             buckets=RESPONSE_BUCKETS,
             registry=registry,
         )
         self.time_to_handle = Histogram(
             "roomwatch_time_to_handle_comment_seconds",
-            "From a flagged comment to a controller handling it.",
-            ["room", "category", "controller"],
+            "From a flagged comment to a controller handling it, by who handled it.",
+            HANDLE_LABELS[detail],
             buckets=RESPONSE_BUCKETS,
+            registry=registry,
+        )
+        self.room_time_to_ack = Summary(
+            "roomwatch_room_time_to_acknowledge_seconds",
+            "From an alert firing to its acknowledgement, by room (count and sum).",
+            ["room"],
             registry=registry,
         )
         self.escalations = Counter(
@@ -195,11 +222,39 @@ class AlertMetrics:
         # Response-time and first-escalation series are created at zero when an alert
         # opens, so that increase() over a dashboard range sees the first occurrence.
         self.escalations.labels(alert.room, alert.plan_id, "1")
+        self.room_time_to_ack.labels(alert.room)
         for controller in self._controllers_by_room.get(alert.room, ()):
+            if self.detail == "bounded":
+                self.time_to_ack.labels(controller)
+                self.time_to_resolve.labels(controller)
+                self.time_to_handle.labels(controller)
+                continue
             self.time_to_ack.labels(alert.room, alert.plan_id, controller)
             self.time_to_resolve.labels(alert.room, alert.plan_id, controller)
             for category in {c.category or "none" for c in alert.comments}:
                 self.time_to_handle.labels(alert.room, category, controller)
+
+    def observe_ack(self, alert: Alert, controller: str, seconds: float) -> None:
+        """Record the time an alert took to be acknowledged."""
+        self.room_time_to_ack.labels(alert.room).observe(seconds)
+        if self.detail == "bounded":
+            self.time_to_ack.labels(controller).observe(seconds)
+        else:
+            self.time_to_ack.labels(alert.room, alert.plan_id, controller).observe(seconds)
+
+    def observe_resolve(self, alert: Alert, controller: str, seconds: float) -> None:
+        """Record the time an alert took to be resolved."""
+        if self.detail == "bounded":
+            self.time_to_resolve.labels(controller).observe(seconds)
+        else:
+            self.time_to_resolve.labels(alert.room, alert.plan_id, controller).observe(seconds)
+
+    def observe_handle(self, room: str, category: str, controller: str, seconds: float) -> None:
+        """Record the time a flagged comment waited to be handled."""
+        if self.detail == "bounded":
+            self.time_to_handle.labels(controller).observe(seconds)
+        else:
+            self.time_to_handle.labels(room, category, controller).observe(seconds)
 
     def _open(self, alert: Alert) -> Gauge:
         key = (alert.room, alert.plan_id, alert.severity.value, alert.state.value)

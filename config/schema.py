@@ -38,6 +38,9 @@ class ServerConfig(Section):
     allowed_origins: list[str] = Field(default_factory=list)
     metrics_token: str = ""  # when set, /metrics needs "Authorization: Bearer <it>" (${ENV})
     metrics_listen: str = Field("", pattern=r"^$|^[A-Za-z0-9_.:\-\[\]]*:[0-9]{1,5}$")
+    # Response-time histograms (docs/metrics.md): `bounded` by controller and by room, a
+    # couple of series per room; `full` by room x plan x controller (a few rooms only).
+    metrics_response_detail: Literal["bounded", "full"] = "bounded"
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -200,13 +200,17 @@ def build_service(
     metrics = ServiceMetrics(registry)
     metrics.init_sources(s.id for s in config.sources)
     # Response-time series start at zero for each room's controllers (not supervisors or
-    # admins, who rarely answer first), which keeps their number to rooms x controllers.
+    # admins, who rarely answer first).
     room_controllers: dict[str, list[str]] = {}
     for person in config.people.users:
         if person.role == "controller":
             for room_id in person.rooms:
                 room_controllers.setdefault(room_id, []).append(person.id)
-    alert_metrics = AlertMetrics(registry, controllers_by_room=room_controllers)
+    alert_metrics = AlertMetrics(
+        registry,
+        controllers_by_room=room_controllers,
+        detail=config.server.metrics_response_detail,
+    )
     alert_metrics.init_notifiers(n.id for n in config.notifiers)
     negative_ratio = NegativeRatio([r.id for r in config.rooms], clock)
     registry.register(

@@ -1,10 +1,20 @@
-"""Grafana's grid: place panels left to right, row by row (used by gen_dashboard.py)."""
+"""Grafana's grid and the query pieces every row shares (used by gen_dashboard.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 DS = {"type": "prometheus", "uid": "${datasource}"}
+RATE = "$__rate_interval"
+RANGE = "$__range"
+ROOM = 'room=~"$room"'
+# Every instance reports every open alert (resynced from the shared store): take the max.
+OPEN = "max by (room, plan, severity, state) (roomwatch_alerts_open)"
+# Time to acknowledge by room: a count and a sum (a room's percentiles would cost a
+# series per bucket and room; per-controller histograms carry the percentiles).
+ROOM_ACK = "roomwatch_room_time_to_acknowledge_seconds"
+# Panels in this row read metrics that exist only with the Redis store in cluster mode.
+CLUSTER_ROW = "Redis and several instances (cluster mode)"
 
 Panel = dict[str, Any]
 

@@ -109,7 +109,28 @@ def test_notifier_series_exist_at_zero() -> None:
 
 async def test_response_series_exist_at_zero_for_the_rooms_controllers() -> None:
     registry = CollectorRegistry()
-    metrics = AlertMetrics(registry, controllers_by_room={"room-a": ["li", "wang"]})
+    metrics = AlertMetrics(registry, controllers_by_room={"room-a": ["li"], "room-c": ["wang"]})
+    manager = AlertManager(MemoryStore(), ManualClock(1_000.0), [PLAN])
+    manager.subscribe(metrics.on_alert_change)
+    await manager.handle(_trigger("room-a", 1_000.0, "e1"))
+    await manager.handle(_trigger("room-b", 1_000.0, "e2"))
+    for name in (
+        "roomwatch_time_to_acknowledge_seconds_count",
+        "roomwatch_time_to_resolve_seconds_count",
+        "roomwatch_time_to_handle_comment_seconds_count",
+    ):
+        assert registry.get_sample_value(name, {"controller": "li"}) == 0
+        # wang's room has had no alert yet
+        assert registry.get_sample_value(name, {"controller": "wang"}) is None
+    room = "roomwatch_room_time_to_acknowledge_seconds_count"
+    assert registry.get_sample_value(room, {"room": "room-a"}) == 0
+    assert registry.get_sample_value(room, {"room": "room-b"}) == 0
+    assert registry.get_sample_value(room, {"room": "room-c"}) is None
+
+
+async def test_full_detail_series_exist_at_zero_by_room_plan_and_controller() -> None:
+    registry = CollectorRegistry()
+    metrics = AlertMetrics(registry, controllers_by_room={"room-a": ["li", "wang"]}, detail="full")
     manager = AlertManager(MemoryStore(), ManualClock(1_000.0), [PLAN])
     manager.subscribe(metrics.on_alert_change)
     await manager.handle(_trigger("room-a", 1_000.0, "e1"))

@@ -151,7 +151,7 @@ async def drive_scenario(
         return current is not None and current.escalation_level >= 1
 
     async def zero_scraped() -> bool:
-        expr = f'roomwatch_time_to_acknowledge_seconds_count{{room="{alert["room"]}"}}'
+        expr = f'roomwatch_room_time_to_acknowledge_seconds_count{{room="{alert["room"]}"}}'
         return bool(await prom.query(expr))
 
     # The 2 s ack deadline passes so the ladder escalates, and Prometheus scrapes the alert's

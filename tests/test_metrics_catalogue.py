@@ -13,7 +13,9 @@ from monitor.app import Service, build_service
 from monitor.metrics import CallbackGauges
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
-ROW = re.compile(r"^\| `([a-z_:]+)` \| (counter|gauge|histogram) \|([a-z_, ]*)\|")
+ROW = re.compile(r"^\| `([a-z_:]+)` \| (counter|gauge|histogram|summary) \|([a-z_, ]*)\|")
+# The response-time detail table: | value | ack and resolve | handle | answer | series |
+DETAIL = re.compile(r"^\| `(bounded|full)`[^|]*\|([a-z_, ]+)\|([a-z_, ]+)\|([a-z_, ]+)\|")
 
 
 def _documented() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -95,3 +97,31 @@ def test_names_follow_prometheus_conventions(monkeypatch: pytest.MonkeyPatch) ->
         if kind == "histogram":
             assert name.endswith("_seconds"), name
         assert not {"user", "nickname", "text", "event_id", "id"} & set(labels), name
+
+
+def _detail_table() -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if m := DETAIL.match(line):
+            out[m.group(1)] = [tuple(x.strip() for x in m.group(i).split(",")) for i in range(2, 5)]
+    return out
+
+
+@pytest.mark.parametrize("detail", ["bounded", "full"])
+def test_response_detail_levels_are_documented_with_their_labels(detail: str) -> None:
+    config = load_config(default_config_path())
+    config = config.model_copy(
+        update={"server": config.server.model_copy(update={"metrics_response_detail": detail})}
+    )
+    service = build_service(config)
+    families = {
+        c._name: tuple(c._labelnames)
+        for c in service.registry._collector_to_names
+        if isinstance(c, MetricWrapperBase)
+    }
+    ack, handle, answer = _detail_table()[detail]
+    assert families["roomwatch_time_to_acknowledge_seconds"] == ack
+    assert families["roomwatch_time_to_resolve_seconds"] == ack
+    assert families["roomwatch_time_to_handle_comment_seconds"] == handle
+    assert families["roomwatch_question_answer_seconds"] == answer
+    assert families["roomwatch_room_time_to_acknowledge_seconds"] == ("room",)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from alerts.metrics import RESPONSE_BUCKETS
+from alerts.metrics import RESPONSE_BUCKETS, ResponseDetail
 from monitor.metrics import CallbackGauges, LabelCache, LabelledValues
 from monitor.supervision.questions import Question, QuestionState
 
@@ -22,8 +22,15 @@ class SupervisionMetrics:
         live: Callable[[], LabelledValues],
         rooms: Iterable[str] = (),
         responders: Iterable[tuple[str, str]] = (),
+        *,
+        reply_rooms: Iterable[str] = (),
+        speech: bool = False,
+        detail: ResponseDetail = "bounded",
     ) -> None:
-        """`responders`: (room, responder) pairs whose answer-time series start at zero."""
+        """`responders`: (room, responder) pairs whose answer-time series start at zero;
+        `reply_rooms`: the rooms with reply accounts; `speech`: speech answers are on.
+        Answer times are by responder, and with the `full` detail by room and responder."""
+        self._by_room = detail == "full"
         self.asked = Counter(
             "roomwatch_questions_total",
             "Viewer questions detected, by room and topic.",
@@ -44,8 +51,8 @@ class SupervisionMetrics:
         )
         self.answer_seconds = Histogram(
             "roomwatch_question_answer_seconds",
-            "Seconds from a viewer question to its answer, by room and responder.",
-            ["room", "responder"],
+            "Seconds from a viewer question to its answer, by responder.",
+            ["room", "responder"] if self._by_room else ["responder"],
             buckets=RESPONSE_BUCKETS,
             registry=registry,
         )
@@ -87,13 +94,23 @@ class SupervisionMetrics:
         # Children looked up without labels()' checks and lock (one per question).
         self._asked = LabelCache(self.asked)
         self._answered = LabelCache(self.answered)
-        # Series that exist before the first answer let rate() and increase() see it.
+        # Series that exist before the first answer let rate() and increase() see it; only
+        # the ways a room can be answered (reply needs a reply account, speech the option).
         for room, responder in responders:
-            self.answer_seconds.labels(room, responder)
+            self._answer_child(room, responder)
+        reply = set(reply_rooms)
         for room in rooms:
             self.broadcasts.labels(room)
-            for via in ("reply", "console", "speech"):
-                self.answered.labels(room, via)
+            self.answered.labels(room, "console")
+            if room in reply:
+                self.answered.labels(room, "reply")
+            if speech:
+                self.answered.labels(room, "speech")
+
+    def _answer_child(self, room: str, responder: str) -> Histogram:
+        if self._by_room:
+            return self.answer_seconds.labels(room, responder)
+        return self.answer_seconds.labels(responder)
 
     def on_question(self, q: Question) -> None:
         """Count a question asked or closed."""
@@ -102,8 +119,6 @@ class SupervisionMetrics:
         elif q.state is QuestionState.ANSWERED:
             self._answered[(q.room, q.via.value if q.via else "console")].inc()
             if q.answer_seconds is not None:
-                self.answer_seconds.labels(q.room, q.closed_by or "unknown").observe(
-                    q.answer_seconds
-                )
+                self._answer_child(q.room, q.closed_by or "unknown").observe(q.answer_seconds)
         else:
             self.closed_unanswered.labels(q.room, q.state.value).inc()

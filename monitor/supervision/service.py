@@ -82,6 +82,9 @@ class Supervision:
             self._live_values,
             self._room_ids,
             sorted(responders),
+            reply_rooms=[r.id for r in config.rooms if r.reply_accounts],
+            speech=config.supervision.speech.enabled,
+            detail=config.server.metrics_response_detail,
         )
         self.questions.listeners.append(self.metrics.on_question)
 

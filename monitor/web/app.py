@@ -17,7 +17,7 @@ from monitor.access.directory import Directory
 from monitor.access.failures import AuthFailures
 from monitor.access.sessions import SessionStore
 from monitor.exposition import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from monitor.exposition import render as render_metrics
+from monitor.exposition import encode as encode_metrics
 from monitor.roomstats import SAMPLE_EVERY, RoomStats
 from monitor.web import (
     allowlist,
@@ -74,9 +74,15 @@ async def metrics(request: web.Request) -> web.Response:
             refused = error_response(401, "metrics: send Authorization: Bearer <metrics_token>")
             refused.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
             return refused
-    body = await asyncio.get_running_loop().run_in_executor(None, render_metrics, service.registry)
+    accept = request.headers.get("Accept-Encoding", "")
+    body, encoding = await asyncio.get_running_loop().run_in_executor(
+        None, encode_metrics, service.registry, accept
+    )
     resp = web.Response(body=body)
     resp.headers["Content-Type"] = METRICS_CONTENT_TYPE
+    resp.headers["Vary"] = "Accept-Encoding"
+    if encoding:
+        resp.headers["Content-Encoding"] = encoding
     return resp
 
 
