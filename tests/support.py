@@ -64,3 +64,31 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {within}s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+async def wait_while_progressing(
+    remaining: Callable[[], Awaitable[int]],
+    *,
+    stall: float,
+    within: float,
+    what: str = "the work",
+) -> None:
+    """Poll `remaining` until it is 0; fail when it stops falling for `stall` seconds.
+
+    For work whose speed depends on the machine (a backlog drained on a loaded runner):
+    something lost never moves, so it fails after `stall`, while a slow machine that keeps
+    making progress gets up to `within` seconds in all.
+    """
+    started = time.monotonic()
+    best = await remaining()
+    best_at = started
+    while best > 0:
+        now = time.monotonic()
+        if now - best_at > stall:
+            raise AssertionError(f"{what}: {best} left, none done in the last {stall:g}s")
+        if now - started > within:
+            raise AssertionError(f"{what}: {best} left after {within:g}s")
+        await asyncio.sleep(0.1)
+        left = await remaining()
+        if left < best:
+            best, best_at = left, time.monotonic()

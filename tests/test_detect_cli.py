@@ -136,3 +136,27 @@ def test_trainer_writes_a_model_that_separates_the_classes(tmp_path: Path) -> No
     )
     model = LinearModel.load(out)
     assert model.logit("质量太差") > 0 > model.logit("很好看")
+
+
+def test_eval_finds_every_development_set_and_every_blind_round(tmp_path: Path) -> None:
+    from monitor.detect.cli import labeled_sets
+    from monitor.detect.evaluate_classifiers import blind_sets
+
+    for name in ("detect/dev.tsv", "detect/dev2.tsv", "detect/sensitive.tsv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", "utf-8")
+    for name in ("blind/sensitive.tsv", "blind/round2/sensitive.tsv", "blind/round2/sentiment.tsv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", "utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in labeled_sets(tmp_path, [], False)] == [
+        "detect/dev.tsv",
+        "detect/dev2.tsv",
+    ]
+    assert [p.relative_to(tmp_path).as_posix() for p in labeled_sets(tmp_path, [], True)][2:] == [
+        "blind/sensitive.tsv",
+        "blind/round2/sensitive.tsv",
+    ]
+    assert blind_sets(tmp_path, "blind/sentiment.tsv") == (
+        "blind/sentiment.tsv",
+        "blind/round2/sentiment.tsv",
+    )

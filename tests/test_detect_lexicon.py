@@ -9,7 +9,7 @@ import pytest
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
-from monitor.events import parse_event
+from monitor.events import AnyEvent, parse_event
 
 CONFIG = load_config(default_config_path())
 
@@ -170,3 +170,58 @@ def test_allowlist_drops_only_hits_wholly_inside_an_allowed_word(
     # 微信支付 / 微信付款 are allowlisted; 加微信 overlaps them without lying inside, so it stays.
     assert "contact_diversion" in cats(detector, text)
     assert "contact_diversion" not in cats(detector, "可以用微信支付吗")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("加我彳散亻言", "contact_diversion"),  # 微信 split into components
+        ("私亻言我", "contact_diversion"),
+        ("卖亻方真木仓", "prohibited"),  # every character of 仿真枪 that has a split, split
+        ("吊刂单兼职", "fraud"),
+        ("你女马的", "abuse"),
+        ("加我徵信", "contact_diversion"),  # 徵 folds to 征, a look-alike of 微
+        ("傻🅱️", "abuse"),
+    ],
+)
+def test_look_alike_spellings_are_caught(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category in cats(detector, text)
+    ev = detector.analyze(text).sensitive[0].evidence[0]
+    assert ev.start >= 0 and ev.end <= len(text) and ev.end - ev.start >= 2
+
+
+@pytest.mark.parametrize("text", ["女子组冠军", "征信报告怎么查", "这个木仓库存", "我们是石马村的"])
+def test_look_alike_pieces_alone_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("这是最权威的品牌", True),
+        ("最安全的材质", True),
+        ("最后一分钟", False),
+        ("这个茶能降血压", True),
+        ("无任何副作用", True),
+        ("有湿疹的宝宝请先咨询医生", False),
+    ],
+)
+def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flagged: bool) -> None:
+    assert ("ad_law" in cats(detector, text, "speech")) is flagged
+
+
+def test_the_hosts_speech_segments_share_a_contact_window() -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+
+    def speech(room: str, ts: float, text: str) -> AnyEvent:
+        return parse_event({"kind": "speech", "room": room, "ts": ts, "text": text})
+
+    number = "一三八零零一三八零零零"
+    first, second = speech("r7", 10.0, "想要的家人加我微信"), speech("r7", 14.0, number)
+    other_room = speech("r8", 14.0, number)
+    det.detect(first)
+    assert det.detect(other_room) == []  # another room's host said no cue
+    (sig,) = det.detect(second)
+    assert sig.category == "contact_diversion" and sig.user == "host"

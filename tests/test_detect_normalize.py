@@ -100,3 +100,8 @@ def test_styled_digits_and_letters_fold() -> None:
     assert NORM.views("加加微微信信").collapsed == "加微信"
     assert NORM.base("五星紅旗") == "五星红旗"
     assert NORM.base("加\u200b微\u200d信❤️") == "加微信"
+
+
+def test_private_use_planes_are_deleted_like_every_separator() -> None:
+    assert NORM.views("加\U000f0001微\U0010fffd信").base == "加微信"
+    assert NORM.views("加🌸微\U000e0020信\U0002f800").base == "加微信" + NORM.base("\U0002f800")

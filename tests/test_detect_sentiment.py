@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
+from monitor.detect.sentiment import LinearModel
 from monitor.detect.sentiment_cues import SENTIMENT_CUES, CueWeights, cue_shift
 
 CONFIG = load_config(default_config_path())
@@ -106,3 +107,21 @@ def test_cues_never_fail_and_stay_bounded(text: str) -> None:
     low = w.negated_praise + min(w.neutral_question, 0.0)
     high = w.implicit + w.sarcasm + w.praise_negated + w.complaint_question
     assert low <= shift <= high
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="好差不是质量太了吗的快递退款^$?？0123456789ab哈\x01 ", max_size=30))
+def test_the_model_automaton_scores_like_the_n_grams(text: str) -> None:
+    model = _model()
+    assert model.logit(text) == pytest.approx(model.reference_logit(text), abs=1e-9)
+    assert LinearModel({}, 0.5).logit(text) == 0.5
+
+
+def _model() -> LinearModel:
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = LinearModel.load()
+    return _MODEL
+
+
+_MODEL: LinearModel | None = None

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 
 POLL_EVERY = 0.2  # seconds between backlog polls
 TRIM_EVERY = 1.0  # seconds between trims of the streams this instance owns
+FORGET_EVERY = 60.0  # seconds between sweeps of the owned streams' idle consumers
+# A consumer (one per instance id, so one per process that ever read the stream) with nothing
+# pending and idle this long is deleted from the group: restarts would otherwise pile them up.
+# One with entries pending is never deleted (its entries would lose their pending state).
+CONSUMER_IDLE = 600.0
 
 # KEYS: streams; ARGV[1]: group. Per stream: pending + lag of the group; where the group
 # does not exist yet or Redis cannot tell its lag, every entry in the stream.
@@ -75,6 +80,24 @@ end
 return out
 """
 
+# KEYS[1]: a stream; ARGV: group, this instance's consumer, min idle ms. Delete the group's
+# consumers other than this one with nothing pending and idle that long; return their names.
+_FORGET = """
+local out = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then return out end
+local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+if not ok then return out end
+for _, c in ipairs(consumers) do
+  local f = {}
+  for j = 1, #c, 2 do f[c[j]] = c[j + 1] end
+  if f['name'] ~= ARGV[2] and f['pending'] == 0 and f['idle'] >= tonumber(ARGV[3]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    out[#out + 1] = f['name']
+  end
+end
+return out
+"""
+
 
 class StreamBacklog:
     """Poll every room's unprocessed backlog; trim the owned rooms' streams; admit or refuse."""
@@ -114,6 +137,8 @@ class StreamBacklog:
         self._round = asyncio.Event()
         self._backlog = client.register_script(_BACKLOG)
         self._trim = client.register_script(_TRIM)
+        self._forget = client.register_script(_FORGET)
+        self._since_forget = 0.0
 
     def room(self, room: str) -> int:
         """Return a room's unprocessed entries (last poll + what this instance added since)."""
@@ -171,6 +196,10 @@ class StreamBacklog:
                 if since_trim >= TRIM_EVERY:
                     since_trim = 0.0
                     await self.trim()
+                self._since_forget += POLL_EVERY
+                if self._since_forget >= FORGET_EVERY:
+                    self._since_forget = 0.0
+                    await self.forget_idle_consumers()
                 if failing:
                     log.info("backlog poll reconnected to redis; %d events waiting", self.total)
                 failing = False
@@ -207,6 +236,20 @@ class StreamBacklog:
             keys=[stream_key(self._prefix, r) for r in self._rooms], args=[GROUP]
         )
         return sum(int(n) for n in reply)
+
+    async def forget_idle_consumers(self, idle: float = CONSUMER_IDLE) -> list[str]:
+        """Delete the owned streams' consumers that have nothing pending and sat idle."""
+        forgotten: list[str] = []
+        for room in sorted(self._leases.owned):
+            # One stream per call: the check and the delete are atomic, on one slot.
+            names: Any = await self._forget(
+                keys=[stream_key(self._prefix, room)],
+                args=[GROUP, self._leases.instance_id, int(idle * 1000)],
+            )
+            forgotten.extend(f"{room}/{n.decode() if isinstance(n, bytes) else n}" for n in names)
+        if forgotten:
+            log.info("forgot %d idle stream consumers", len(forgotten))
+        return forgotten
 
     async def trim(self) -> int:
         """Trim the owned rooms' streams below what the group has not acknowledged."""

@@ -50,7 +50,7 @@ class ClusterMetrics:
         self.stream_read = Counter(
             "roomwatch_stream_read_total",
             "Stream entries handed to the pipeline.",
-            ["how"],  # new | claimed
+            ["how"],  # new | claimed | retried
             registry=registry,
         )
         self.stream_acked = Counter(

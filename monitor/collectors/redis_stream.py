@@ -16,6 +16,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -35,10 +36,25 @@ log = logging.getLogger(__name__)
 
 GROUP = "roomwatch"
 FIELD = b"e"
-RETRY_IDLE = 30.0  # seconds an entry stays pending (failed on a store error) before a retry
+RETRY_IDLE = 30.0  # seconds before any entry pending this long is claimed again (safety net)
+RETRY_FIRST = 0.5  # seconds before an entry that failed on a store error is tried again
+RETRY_MAX = 8.0  # longest wait between tries of the same entry (doubling from RETRY_FIRST)
 DRAIN_WAIT = 1.5  # longest wait for a released room's in-flight events
 ACK_DELAY = 0.02  # seconds acks are gathered before one XACK round trip
 MAX_INFLIGHT = 5_000  # entries read but not yet processed, across this instance's rooms
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """An entry that failed on a store error, waiting to be tried again."""
+
+    room: str
+    key: str
+    entry_id: bytes
+    fields: dict[bytes, bytes]
+    epoch: int
+    tries: int
+    due: float
 
 
 def stream_key(prefix: str, room: str) -> str:
@@ -85,6 +101,10 @@ class RedisStreamConsumer:
         # Processed entries whose XACK is not sent yet: a claim must not hand them out again.
         self._unacked_ids: set[tuple[str, bytes]] = set()
         self._acks: dict[str, list[bytes]] = defaultdict(list)
+        # Entries that failed on a store error, kept to be tried again from memory while the
+        # same lease tenure holds their room: (room, key, id, fields, epoch, tries, due).
+        self._retries: list[_Retry] = []
+        self._retrying: set[tuple[str, bytes]] = set()
         self._ack_wake = asyncio.Event()
         self._reading = asyncio.Lock()
         self._last_retry = time.monotonic()
@@ -136,6 +156,8 @@ class RedisStreamConsumer:
             await self._claim(room, min_idle_ms=0)
             self._active[room] = leases.epoch(room)
         readable = sorted(owned & self._active.keys())
+        if self._retries:
+            await self._retry_due()
         if time.monotonic() - self._last_retry > RETRY_IDLE / 2:
             self._last_retry = time.monotonic()
             for room in readable:
@@ -213,14 +235,49 @@ class RedisStreamConsumer:
             start, entries = reply[0], reply[1]
             for entry_id, fields in entries:
                 busy = (key, entry_id) in self._inflight_ids or (key, entry_id) in self._unacked_ids
+                if min_idle_ms and (key, entry_id) in self._retrying:
+                    busy = True  # tried again from memory soon; a claim on gain takes it anyway
                 if busy or fields is None:
                     continue
                 await self._deliver(room, key, entry_id, fields, "claimed")
             if start in (b"0-0", "0-0"):
                 return
 
+    async def _retry_due(self) -> None:
+        """Hand failed entries whose wait is over to the pipeline again.
+
+        An entry that failed on a store error stays pending in Redis, but waiting for the
+        RETRY_IDLE claim would hold it for up to 45 s after the store is back; retried from
+        memory it is processed within RETRY_MAX of recovery. An entry whose room was lost
+        since is left to the claim of whoever owns the room now.
+        """
+        now = time.monotonic()
+        keep: list[_Retry] = []
+        due: list[_Retry] = []
+        for item in self._retries:
+            if self._active.get(item.room) != item.epoch:
+                # Lost (and maybe regained): the claim on gain hands it out again.
+                self._retrying.discard((item.key, item.entry_id))
+                continue
+            (due if item.due <= now else keep).append(item)
+        self._retries = keep
+        for item in due:
+            self._retrying.discard((item.key, item.entry_id))
+            if (item.key, item.entry_id) in self._inflight_ids:
+                continue
+            await self._deliver(
+                item.room, item.key, item.entry_id, item.fields, "retried", tries=item.tries
+            )
+
     async def _deliver(
-        self, room: str, key: str, entry_id: bytes, fields: dict[bytes, bytes], how: str
+        self,
+        room: str,
+        key: str,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        how: str,
+        *,
+        tries: int = 0,
     ) -> None:
         try:
             raw = fields.get(FIELD)
@@ -238,14 +295,29 @@ class RedisStreamConsumer:
         self._metrics.stream_read.labels(how).inc()
         self._inflight[room] += 1
         self._inflight_ids.add((key, entry_id))
-        await self._pipeline.submit(event, partial(self._done, room, key, entry_id))
+        done = partial(self._done, room, key, entry_id, fields, self._active.get(room, -1), tries)
+        await self._pipeline.submit(event, done)
 
-    def _done(self, room: str, key: str, entry_id: bytes, error: BaseException | None) -> None:
+    def _done(
+        self,
+        room: str,
+        key: str,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        epoch: int,
+        tries: int,
+        error: BaseException | None,
+    ) -> None:
         self._inflight[room] -= 1
         self._inflight_ids.discard((key, entry_id))
         if isinstance(error, StoreError | asyncio.CancelledError):
-            # Not durably processed: leave it pending; it is retried after RETRY_IDLE.
+            # Not durably processed: it stays pending in Redis, and is tried again from here.
             self._metrics.stream_retried.inc()
+            if isinstance(error, StoreError):
+                wait = min(RETRY_MAX, RETRY_FIRST * 2**tries)
+                due = time.monotonic() + wait
+                self._retries.append(_Retry(room, key, entry_id, fields, epoch, tries + 1, due))
+                self._retrying.add((key, entry_id))
             return
         self._acks[key].append(entry_id)
         self._unacked_ids.add((key, entry_id))

@@ -146,10 +146,12 @@ class _Categories:
 
 
 def labeled_sets(data: Path, extra: list[str], blind: bool) -> list[Path]:
-    """Return the labeled sets `eval` scores: the development set, the blind set, extras."""
-    found = [data / "detect" / "dev.tsv"]
+    """Return the labeled sets `eval` scores: the development sets, the blind sets (every
+    round: blind/sensitive.tsv, blind/round2/sensitive.tsv …), extras."""
+    found = sorted((data / "detect").glob("dev*.tsv"))
     if blind:
         found.append(data / "blind" / "sensitive.tsv")
+        found += sorted((data / "blind").glob("*/sensitive.tsv"))
     return [p for p in found if p.exists()] + [Path(x) for x in extra]
 
 

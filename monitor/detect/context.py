@@ -51,6 +51,8 @@ _CLAIM_BEFORE_DIYI = (
     "真正",
     "公认",
 )
+# Words after 最 that make a claim though jieba does not tag them adjectives.
+_CLAIM_AFTER_ZUI = ("权威", "安全", "有效", "专业", "正宗", "先进", "高端", "优质", "顶级", "齐全")
 _CLAIM_AFTER_DIYI = ("品牌", "名", "家", "好", "大", "的品", "款爆", "选择")
 WEAK_AD_TERMS = frozenset({"最", "最好", "第一", "唯一", "首个", "首选", "顶级", "首家"})
 SET_PHRASES = (
@@ -149,6 +151,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
     if term == "最好":
         return after[:1] in _CLAIM_AFTER_ZUIHAO
     if term == "最":
+        if after.startswith(_CLAIM_AFTER_ZUI):
+            return True  # 最权威, 最安全: jieba tags these nouns, yet they are claims
         # 最 + an adjective is a superlative claim; 最 + a verb or anything else is an adverb.
         for (word, tag), a, _ in segment_tagged(text):
             if a == start and len(word) > 1:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -23,7 +25,9 @@ from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
 log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
-_MAYBE_TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
+# Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
+_NUMERALS = re.compile("[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}")
 
 
 class LexiconMetrics:
@@ -56,11 +60,10 @@ class SensitiveFinding:
     via: str = "lexicon"  # lexicon | contact | window | link | split
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything detection says about one text."""
+class Analysis(NamedTuple):
+    """Everything detection says about one text (a tuple: one is built for every text)."""
 
-    sensitive: list[SensitiveFinding] = field(default_factory=list)
+    sensitive: list[SensitiveFinding]
     sentiment: Sentiment | None = None
 
 
@@ -98,6 +101,7 @@ class LexiconDetector:
         self._severity = {c.id: Severity(c.severity) for c in config.categories}
         self._scopes = {c.id: frozenset(c.applies_to) for c in config.categories}
         self.contact_category = next((c for c in config.categories if c.contact), None)
+        self._contact_id = self.contact_category.id if self.contact_category else ""
         self.rules = ContactRules(
             config.contact.min_digits, config.contact.max_digits, config.contact.id_min_len
         )
@@ -194,18 +198,18 @@ class LexiconDetector:
             joined = self.split.add(user, ts, views.collapsed)
             if joined is not None:
                 self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
-        contact = self.contact_category
-        if contact is not None and scope in self._scopes[contact.id]:
-            cue = cue or contact.id in found
-            latin = not _MAYBE_TOKEN_CHARS.isdisjoint(views.base)
+        contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
+        if contact and scope in self._scopes[contact]:
+            cue = cue or contact in found
+            latin = _MAYBE_TOKEN.search(views.base) is not None
             if latin:
                 for value, start, end in links(text):
-                    found.setdefault(contact.id, []).append(
-                        Evidence(contact.id, f"link:{value}", start, end)
+                    found.setdefault(contact, []).append(
+                        Evidence(contact, f"link:{value}", start, end)
                     )
-                    via.setdefault(contact.id, "link")
-            if cue or near or latin:
-                self._contact(text, views.base, user, ts, cue, near, found, via, contact.id)
+                    via.setdefault(contact, "link")
+            if cue or near or latin or _NUMERALS.search(views.base) is not None:
+                self._contact(text, views.base, user, ts, cue, near, found, via, contact)
         sensitive = [
             SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
             for cat, evs in found.items()
@@ -317,7 +321,9 @@ def detection_job(event: AnyEvent) -> tuple[str, str, str, float] | None:
         key = f"{event.room}\x1f{event.user}" if event.user else ""
         return "comment", event.text, key, event.ts
     if isinstance(event, SpeechEvent):
-        return "speech", event.text, "", event.ts
+        # The host's speech arrives in recognizer segments: a cue in one segment and the
+        # number in the next are joined by the room's host window, like a viewer's comments.
+        return "speech", event.text, f"{event.room}\x1f\x00host", event.ts
     return None
 
 

@@ -35,8 +35,8 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
-_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 # Characters with more than one reading: only terms with one need pypinyin's word context.
 _POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
@@ -164,7 +164,18 @@ class CompiledLexicon:
                 )
             )
         patterns = [t.canonical for t in self.terms]
-        self._literal = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+        # Look-alike spellings (亻言 for 信, 木仓 for 枪) of sensitive terms and of cues
+        # matched by sound, each standing for its term (data/lookalikes.tsv).
+        self._variant_of: list[int] = []
+        self._n_terms = len(patterns)
+        known = set(patterns)
+        for i, term in enumerate(self.terms):
+            if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
+                for spelled in self._lookalike_spellings(term.canonical):
+                    if spelled not in known:
+                        known.add(spelled)
+                        self._variant_of.append(i)
+                        patterns.append(spelled)
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
@@ -174,7 +185,13 @@ class CompiledLexicon:
                 if spelled != term.canonical:
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
-        self._pinyin = ahocorasick_rs.AhoCorasick(pinyin_patterns) if pinyin_patterns else None
+        # Literal and pinyin patterns share one automaton, run once over "collapsed\0pinyin":
+        # a pinyin pattern holds a syllable code, so it can only match the second part, and
+        # a literal hit in the second part (Latin or digits kept by the pinyin view) repeats
+        # one in the first and is dropped. One pass instead of two for every comment.
+        self._n_literal = len(patterns)
+        both = patterns + pinyin_patterns
+        self._both = ahocorasick_rs.AhoCorasick(both) if both else None
         # The transliteration automaton: every sensitive term of two or more units that has
         # a Hanzi, in every category (a Latin spelling is deliberate, unlike a homophone),
         # spelled both by the character table and by pypinyin (which reads 行 in 银行 as hang).
@@ -189,6 +206,19 @@ class CompiledLexicon:
                         latin_patterns.append(spelled)
         self._latin = ahocorasick_rs.AhoCorasick(latin_patterns) if latin_patterns else None
         self.size = len(self.terms)
+
+    def _lookalike_spellings(self, canonical: str) -> list[str]:
+        """Return a term's look-alike spellings: every mix of written and look-alike forms."""
+        table = self.normalizer.lookalikes
+        if len(canonical) < 2 or table.keys().isdisjoint(canonical):
+            return []
+        spelled = [""]
+        for ch in canonical:
+            forms = [ch, *table.get(ch, ())]
+            if len(spelled) * len(forms) > MAX_LOOKALIKES:
+                forms = forms[:1]  # enough spellings of this term: keep the rest as written
+            spelled = [a + b for a in spelled for b in forms]
+        return [self.normalizer.canonical(x) for x in spelled if x != canonical]
 
     def _spellings(self, canonical: str) -> set[str]:
         """Return a term's spellings in syllable codes (character table and pypinyin)."""
@@ -209,30 +239,40 @@ class CompiledLexicon:
 
     def scan(self, text: str, views: Views) -> ScanResult | None:
         """Return the hits in one text's views, or None when nothing matched at all."""
-        literal = (
-            self._literal.find_matches_as_indexes(views.collapsed, overlapping=True)
-            if self._literal is not None
-            else []
-        )
-        sounded = (
-            self._pinyin.find_matches_as_indexes(views.pinyin, overlapping=True)
-            if self._pinyin is not None
+        collapsed = views.collapsed
+        size = len(collapsed)
+        found = (
+            self._both.find_matches_as_indexes(collapsed + "\0" + views.pinyin, overlapping=True)
+            if self._both is not None
             else []
         )
         latin_view: SoundView | None = None
         latin: list[tuple[int, int, int]] = []
-        if self._latin is not None and not _LATIN.isdisjoint(views.collapsed):
-            latin_view = self.translit.view(views.collapsed, views.pinyin)
+        if self._latin is not None and _ASCII_LETTER.search(collapsed) is not None:
+            latin_view = self.translit.view(collapsed, views.pinyin)
             if latin_view is not None:
                 latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)
-        if not literal and not sounded and not latin:
+        if not found and not latin:
             return None
+        n_literal = self._n_literal
+        literal = [hit for hit in found if hit[0] < n_literal and hit[2] <= size]
+        shift = size + 1
+        sounded = [
+            (idx - n_literal, start - shift, end - shift)
+            for idx, start, end in found
+            if idx >= n_literal
+        ]
         terms = self.terms
         allow: list[tuple[int, int]] = []
         candidates: list[Hit] = []
         result = ScanResult()
         parts: dict[int, list[Hit]] = {}
+        n_terms = self._n_terms
         for idx, start, end in literal:
+            if idx >= n_terms:  # a look-alike spelling: checked like a sound-alike
+                term = terms[self._variant_of[idx - n_terms]]
+                candidates.append(Hit(term, start, end, homophone=True))
+                continue
             term = terms[idx]
             if term.role is Role.ALLOW:
                 allow.append((start, end))
@@ -242,12 +282,11 @@ class CompiledLexicon:
                 parts.setdefault(term.pair, []).append(Hit(term, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        for pair, found in parts.items():
-            if len({h.term.canonical for h in found}) == self._pair_parts[pair]:
-                start = min(h.start for h in found)
-                end = max(h.end for h in found)
+        for pair, part_hits in parts.items():
+            if len({h.term.canonical for h in part_hits}) == self._pair_parts[pair]:
+                start = min(h.start for h in part_hits)
+                end = max(h.end for h in part_hits)
                 candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
-        collapsed = views.collapsed
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]

@@ -11,10 +11,12 @@ import math
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
 from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick_rs
 
 from monitor.detect.lexicon import Hit
 from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
@@ -37,6 +39,8 @@ RHETORICAL = (
 # One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
 _QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
 _RHETORICAL = re.compile("|".join(map(re.escape, RHETORICAL)))
+_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
+_NOT_NEGATING = re.compile("|".join(map(re.escape, NOT_NEGATING)))
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -49,11 +53,11 @@ def _fold_number(m: re.Match[str]) -> str:
 
 
 _add = operator.add
+_first = operator.itemgetter(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Sentiment:
-    """The verdict on one comment."""
+class Sentiment(NamedTuple):
+    """The verdict on one comment (a tuple: one is built for every comment)."""
 
     negative: bool
     score: float
@@ -85,6 +89,12 @@ class LinearModel:
     def __init__(self, weights: dict[str, float], bias: float) -> None:
         self.weights = weights
         self.bias = bias
+        # Every n-gram of the model on one automaton: one pass over "^text$" finds the
+        # n-grams a text holds, with no string built or hashed per n-gram (the boundary
+        # marks alone are no unigram; the model reads unigrams of the text only).
+        grams = [g for g in weights if g and g not in ("^", "$") and len(g) <= 3]
+        self._values = [weights[g] for g in grams]
+        self._grams = ahocorasick_rs.AhoCorasick(grams) if grams else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LinearModel:
@@ -119,6 +129,16 @@ class LinearModel:
 
     def logit(self, text: str) -> float:
         """Return the raw score (log-odds of negative) of a model text."""
+        if self._grams is None:
+            return self.bias
+        try:
+            hits = self._grams.find_matches_as_indexes("^" + text + "$", overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder)
+            return self.reference_logit(text)
+        return self.bias + sum(map(self._values.__getitem__, map(_first, hits)))
+
+    def reference_logit(self, text: str) -> float:
+        """Return the same score n-gram by n-gram (the definition `logit` must agree with)."""
         t = "^" + text + "$"
         bigrams = list(map(_add, t, t[1:]))
         grams = chain(text, bigrams, map(_add, bigrams, t[2:]))
@@ -135,10 +155,12 @@ def is_question(collapsed: str, original: str) -> bool:
 
 def is_negated(collapsed: str, hit: Hit) -> bool:
     """Return True when a negator sits just before the complaint term (不难看)."""
-    window = collapsed[max(0, hit.start - 4) : hit.start]
-    if not window or any(x in collapsed[max(0, hit.start - 4) : hit.end] for x in NOT_NEGATING):
+    start = hit.start
+    window = max(0, start - 4)
+    # search(text, pos, endpos) finds a phrase lying wholly inside text[pos:endpos].
+    if start == 0 or _NOT_NEGATING.search(collapsed, window, hit.end) is not None:
         return False
-    return any(n in window for n in NEGATORS)
+    return _NEGATOR.search(collapsed, window, start) is not None
 
 
 class SentimentScorer:

@@ -246,3 +246,32 @@ async def test_events_accepted_but_not_yet_written_stay_counted_across_polls(
     backlog.written(["room-0"] * 5)
     await backlog.poll()
     assert backlog.room("room-0") == 5 and backlog.total == 5  # now counted by Redis alone
+
+
+async def test_idle_consumers_with_nothing_pending_are_forgotten(
+    client: aioredis.Redis,
+) -> None:
+    """Every restart leaves a consumer behind; those with nothing pending go, the rest stay."""
+    key = stream_key("rw", "room-0")
+    await client.xgroup_create(key, GROUP, id="0", mkstream=True)
+    ids = [await client.xadd(key, {b"e": b"{}"}) for _ in range(4)]
+    await client.xreadgroup(GROUP, "dead-done", {key: ">"}, count=2)
+    await client.xack(key, GROUP, *ids[:2])  # read and acknowledged: nothing pending
+    await client.xreadgroup(GROUP, "dead-pending", {key: ">"}, count=1)  # one left pending
+    await client.xreadgroup(GROUP, "me", {key: ">"}, count=1)
+    await client.xack(key, GROUP, ids[3])
+    backlog = StreamBacklog(
+        client,
+        prefix="rw",
+        rooms=["room-0"],
+        leases=SimpleNamespace(owned=frozenset({"room-0"}), instance_id="me"),  # type: ignore[arg-type]
+        max_total=1000,
+        max_room=1000,
+        metrics=ClusterMetrics(CollectorRegistry()),
+    )
+    assert await backlog.forget_idle_consumers(idle=60) == []  # none idle for a minute yet
+    forgotten = await backlog.forget_idle_consumers(idle=0)
+    assert forgotten == ["room-0/dead-done"]
+    names = {c["name"] for c in await client.xinfo_consumers(key, GROUP)}
+    assert names == {b"dead-pending", b"me"}  # its pending entry is still claimable
+    assert (await client.xpending(key, GROUP))["pending"] == 1

@@ -198,3 +198,31 @@ async def test_console_shows_why_and_categories_in_chinese_then_english(running:
             assert errors == []
         finally:
             await browser.close()
+
+
+async def test_a_console_whose_session_is_revoked_goes_to_the_login_page(
+    running: Running,
+) -> None:
+    """The feed closes with 4001 on logout elsewhere; the page signs in again, not retries."""
+    from playwright.async_api import async_playwright, expect
+
+    base = running.base
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
+            sockets: list[str] = []
+            page.on("websocket", lambda ws: sockets.append(ws.url))
+            await page.goto(f"{base}/login")
+            await page.fill("#user", "ctl-a")
+            await page.fill("#password", "pw-ctl-a")
+            await page.click("#submit")
+            await expect(page.locator("#status.live")).to_be_visible()
+            opened = len(sockets)
+            # Logged out from another tab: same cookie, the page itself does nothing.
+            r = await page.request.post(f"{base}/api/v1/logout", headers={"Origin": base})
+            assert r.status == 200
+            await expect(page).to_have_url(f"{base}/login", timeout=15_000)
+            assert len(sockets) == opened  # it did not try the revoked feed again
+        finally:
+            await browser.close()

@@ -1,6 +1,6 @@
 // roomwatch console: views, the live feed and start-up. Alerts: alerts.js; other views: pages.js.
 'use strict';
-const S = {me: null, alerts: new Map(), selected: null, cursor: 0, last: null, skew: 0, rooms: [],
+const S = {retries: 0, me: null, alerts: new Map(), selected: null, cursor: 0, last: null, skew: 0, rooms: [],
   flags: [], filterRoom: '', filterSev: '', tab: 'alerts', reportBy: 'controller', ws: null, loaded: false,
   detailOpen: false, allowDraft: null, allowInfo: null};
 
@@ -74,6 +74,7 @@ function connect() {
     if ((m.type === 'hello' || m.type === 'heartbeat') && m.ts) S.skew = m.ts - Date.now() / 1000;
     if (m.type === 'hello') {
       setStatus('live');
+      S.retries = 0;
       if (S.last === null) { S.last = m.after; await Promise.all([loadAlerts(), loadFlags(m.after)]); }
       return;
     }
@@ -87,7 +88,15 @@ function connect() {
       S.flags.unshift(m.data); S.flags.length = Math.min(S.flags.length, 50); renderFlags();
     }
   };
-  ws.onclose = () => { setStatus('down'); setTimeout(connect, 1000); };
+  ws.onclose = ev => {
+    setStatus('down');
+    // 4001: the session or token was revoked (logout, deletion, expiry): sign in again.
+    if (ev.code === 4001) { location.href = '/login' + returnHash(); return; }
+    // Anything else (a restart, a network drop, changed access): back off 1, 2, 4 … 30 s.
+    const wait = Math.min(30000, 1000 * 2 ** S.retries) * (0.75 + Math.random() / 2);
+    S.retries = Math.min(S.retries + 1, 5);
+    setTimeout(connect, wait);
+  };
 }
 function setStatus(s) {
   if (s) S.status = s;
