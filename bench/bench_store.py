@@ -89,6 +89,7 @@ async def commands(url: str, n: int) -> None:
 async def cluster_commands(n: int) -> None:
     from redis.asyncio.cluster import ClusterNode, RedisCluster
 
+    from alerts.store.resp_cluster import ClusterRespClient
     from tests.redis_cluster import RedisClusterNodes
 
     nodes = RedisClusterNodes(masters=3)
@@ -107,6 +108,28 @@ async def cluster_commands(n: int) -> None:
         print(
             f"redis-py RedisCluster on 3 masters, CPU us per command: GET one at a time {get:.1f}, "
             f"script {run:.1f}, GET 32 in flight {many:.1f}"
+        )
+        own = ClusterRespClient(nodes.startup_nodes[:1])
+        try:
+            own_script = own.script(SCRIPT)
+            get = await cpu_per_call(n, lambda: own.execute("GET", "k"))
+            run = await cpu_per_call(n, lambda: own_script(keys=["n"]))
+            started = time.process_time()
+            for _ in range(n // 32):
+                await asyncio.gather(*(own.execute("GET", "k") for _ in range(32)))
+            many = (time.process_time() - started) / (n // 32 * 32) * 1e6
+            batch = (
+                await cpu_per_call(
+                    n // 32, lambda: own.execute_many([("GET", f"{{r{i}}}k") for i in range(32)])
+                )
+                / 32
+            )
+        finally:
+            await own.close()
+        print(
+            f"roomwatch ClusterRespClient on 3 masters, CPU us per command: GET one at a time "
+            f"{get:.1f}, script {run:.1f}, GET 32 in flight {many:.1f}, "
+            f"32 GETs to all 3 masters in one call {batch:.1f}"
         )
     finally:
         await client.aclose()

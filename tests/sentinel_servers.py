@@ -64,7 +64,7 @@ class SentinelSetup:
         name: str = "rwmaster",
         replicas: int = 2,
         sentinels: int = 3,
-        down_after_ms: int = 1500,
+        down_after_ms: int = 2500,
         appendonly: bool = False,
     ) -> None:
         self.name = name

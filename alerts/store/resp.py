@@ -29,7 +29,7 @@ import ssl as ssl_module
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import hiredis
 from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection, parse_url
@@ -148,10 +148,22 @@ class _Connection(asyncio.Protocol):
         self._fail(RespConnectionError("redis client closed"))
 
 
+class ClusterClientLike(Protocol):
+    """What a Script needs of its client (RespClient, or the cluster client built on it)."""
+
+    async def execute_many(
+        self,
+        commands: Sequence[Sequence[Arg]],
+        *,
+        scripts: Sequence[Script | None] = (),
+        retry: bool = True,
+    ) -> list[Any]: ...
+
+
 class Script:
     """A Lua script run by its SHA1, loaded again when Redis answers NOSCRIPT."""
 
-    def __init__(self, client: RespClient, source: str) -> None:
+    def __init__(self, client: RespClient | ClusterClientLike, source: str) -> None:
         self.client = client
         self.source = source.encode()
         self.sha = hashlib.sha1(self.source).hexdigest()
@@ -228,8 +240,16 @@ class RespClient:
     def script(self, source: str) -> Script:
         """Return a script object; every new connection loads it before other commands."""
         script = Script(self, source)
-        self._scripts[script.sha] = script.source
+        self.load_on_connect(script)
         return script
+
+    def load_on_connect(self, script: Script) -> None:
+        """Load a script (made for this client or another) on every new connection."""
+        self._scripts[script.sha] = script.source
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._host, self._port
 
     async def execute(self, *args: Arg, retry: bool = True) -> Any:
         """Send one command and return its reply (an error reply raises RespError)."""
@@ -241,11 +261,13 @@ class RespClient:
         *,
         scripts: Sequence[Script | None] = (),
         retry: bool = True,
+        raise_errors: bool = True,
     ) -> list[Any]:
         """Send commands together and return their replies in order.
 
         `scripts[i]`, when given, is the script command i runs by SHA: on NOSCRIPT it is
-        loaded and the command sent again. The first error reply is raised.
+        loaded and the command sent again. The first error reply is raised, or with
+        raise_errors=False returned in its place (a RespError).
         """
         packed = [_pack(c) for c in commands]
         attempts = self._retries + 1 if retry else 1
@@ -264,8 +286,10 @@ class RespClient:
                 script = scripts[i] if i < len(scripts) else None
                 if script is not None and str(reply).startswith("NOSCRIPT"):
                     await self.execute("SCRIPT", "LOAD", script.source)
-                    replies[i] = await self.execute(*commands[i])
-                else:
+                    replies[i] = (await self.execute_many([commands[i]], raise_errors=False))[0]
+                    if raise_errors and isinstance(replies[i], RespError):
+                        raise replies[i]
+                elif raise_errors:
                     raise reply
         return replies
 
