@@ -151,6 +151,8 @@ def test_damaged_frames_are_counted() -> None:
         out = d.decode(data)
         assert out.errors == 1 and not out.events, name
     assert d.stats.errors["truncated"] == 1 and d.stats.errors["decompress"] == 1
+    # text, an unreadable frame, response or message: each counted under its reason
+    assert d.stats.errors["malformed"] == 4
 
 
 def collector(
