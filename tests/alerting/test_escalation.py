@@ -54,6 +54,28 @@ def test_ladder_steps_repeat_with_backoff_capped_and_bounded() -> None:
     assert ladder.next_step(1000.0, 4, 1300.0) is None
 
 
+def test_every_step_pings_its_levels_people_and_repeats_follow_the_last_level() -> None:
+    ladder = EscalationLadder(
+        LadderConfig.model_validate(
+            {
+                "id": "three",
+                "levels": [
+                    {"after": 0, "notify": ["sup"]},
+                    {"after": 30, "notify": ["sup"], "mention": ["team_supervisors"]},
+                    {"after": 90, "notify": ["boss"], "mention": ["everyone"], "people": ["li"]},
+                ],
+                "repeat": {"every": 60, "max_times": 1},
+            }
+        )
+    )
+    second, third, repeat = (ladder.step(1000.0, i) for i in (1, 2, 3))
+    assert second is not None and (second.mention, second.people) == (("team_supervisors",), ())
+    assert third is not None and (third.mention, third.people) == (("everyone",), ("li",))
+    # The repeat reminds the last level's people, a period after the last level's time.
+    assert repeat is not None and (repeat.at, repeat.notify) == (1150.0, ("boss",))
+    assert (repeat.mention, repeat.people) == (("everyone",), ("li",))
+
+
 def test_router_prefers_the_plan_then_routes_then_default() -> None:
     router = Router(EscalationConfig.model_validate(LADDERS))
     tech = Alert("1", "f", "r", "p", "n", Severity.CRITICAL, "", AlertState.FIRING, 0.0, 0.0)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import struct
+import zlib
 
+import brotli
 import orjson
 
 from monitor.collectors.bilibili_codec import (
+    MAX_INFLATED,
     OP_AUTH_REPLY,
     OP_HEARTBEAT_REPLY,
     OP_MESSAGE,
@@ -161,3 +164,55 @@ def test_dedup_ids_are_stable_for_the_same_danmu() -> None:
     b = d.decode(command(danmu("x", id_str="abc"))).events[0]
     assert a.id == b.id == "bl:dm:abc"
     assert orjson.loads(orjson.dumps({"id": a.id}))["id"] == "bl:dm:abc"
+
+
+def test_each_damage_is_counted_under_its_reason() -> None:
+    d = decoder()
+    cases = {
+        "malformed": [
+            "a text message",
+            struct.pack(">IHHII", 8, 16, 0, OP_MESSAGE, 1),  # pack_len shorter than its header
+            pack(OP_MESSAGE, b"[1, 2]", ver=0),  # JSON, but not a command object
+        ],
+        "truncated": [b""],
+    }
+    for reason, frames in cases.items():
+        for frame in frames:
+            before = d.stats.errors[reason]
+            out = d.decode(frame)
+            assert out.errors >= 1 and not out.events, frame
+            assert d.stats.errors[reason] == before + 1, (reason, frame)
+
+
+def nest(levels: int) -> bytes:
+    data = command(danmu("深处"))
+    for _ in range(levels):
+        data = pack(OP_MESSAGE, zlib.compress(data), ver=VER_ZLIB)
+    return data
+
+
+def test_batches_nest_three_deep_and_no_deeper() -> None:
+    d = decoder()
+    out = d.decode(nest(3))
+    assert [e.text for e in out.events if isinstance(e, CommentEvent)] == ["深处"]
+    out = d.decode(nest(4))
+    assert out.events == [] and d.stats.errors["malformed"] == 1
+
+
+def test_batches_that_inflate_past_the_limit_or_stop_short_are_refused() -> None:
+    d = decoder()
+    inner = command({"cmd": "DANMU_MSG", "info": ["x" * (MAX_INFLATED + 1024)]})
+    frames = [
+        pack(OP_MESSAGE, zlib.compress(inner, 1), ver=VER_ZLIB),
+        pack(OP_MESSAGE, brotli.compress(inner, quality=1), ver=VER_BROTLI),
+        pack(OP_MESSAGE, brotli.compress(command(danmu("半截")))[:-4], ver=VER_BROTLI),
+    ]
+    for n, frame in enumerate(frames, 1):
+        out = d.decode(frame)
+        assert out.events == [] and out.errors == 1
+        assert d.stats.errors["decompress"] == n
+
+
+def test_an_auth_reply_that_is_not_an_object_is_a_rejection() -> None:
+    out = decoder().decode(pack(OP_AUTH_REPLY, b"[0]"))
+    assert out.close is not None and out.close.rebootstrap and not out.authenticated
