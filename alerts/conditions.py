@@ -409,6 +409,7 @@ class Threshold:
 @dataclass(slots=True)
 class _AbsenceState:
     last: float | None = None
+    ended: bool = False  # the stream was reported ended (while_live conditions)
 
 
 class Absence:
@@ -416,19 +417,30 @@ class Absence:
 
     def __init__(self, c: cfg.AbsenceCondition) -> None:
         self.sel = Selector.of(c.signal)
-        self.kinds = self.sel.kinds
+        # while_live also follows the stream state, whatever signal it waits for.
+        self.kinds = self.sel.kinds | ({SignalKind.STREAM} if c.while_live else frozenset())
         self.c = c
 
     def new_state(self) -> _AbsenceState:
         return _AbsenceState()
 
     def update(self, state: _AbsenceState, signal: Signal) -> bool:
-        if signal.source == DERIVED_SOURCE or not self.sel.match(signal):
+        if signal.source == DERIVED_SOURCE:
             return False
+        seen = False
+        if self.c.while_live and signal.kind is SignalKind.STREAM:
+            ended = signal.name == "ended"
+            if state.ended and not ended:
+                state.last = signal.ts  # live again: the silence counts from now
+            seen, state.ended = state.ended != ended, ended
+        if not self.sel.match(signal):
+            return seen
         state.last = signal.ts if state.last is None else max(state.last, signal.ts)
         return True
 
     def holds(self, state: _AbsenceState, now: float) -> bool:
+        if state.ended:
+            return False
         return state.last is not None and now - state.last >= self.c.for_
 
     def explain(self, state: _AbsenceState, now: float) -> Description:
@@ -444,9 +456,11 @@ class Absence:
         return False
 
     def dump(self, state: _AbsenceState) -> Any:
-        return state.last
+        return [state.last, True] if state.ended else state.last
 
     def load(self, data: Any) -> _AbsenceState:
+        if isinstance(data, list):
+            return _AbsenceState(_opt(data[0]), bool(data[1]))
         return _AbsenceState(_opt(data))
 
     def start(self, state: _AbsenceState, now: float) -> None:
