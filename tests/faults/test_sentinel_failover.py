@@ -17,9 +17,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from redis.exceptions import RedisError
 
 from alerts.store.connect import RedisTarget
 from alerts.store.redis import RedisStore
+from alerts.store.resp import RespConnectionError
 from config.store import SentinelConfig
 from tests.cluster.support import cluster_yaml
 from tests.faults.instances import Instance
@@ -128,4 +130,49 @@ async def test_master_killed_under_load_the_instances_follow_and_lose_nothing(
             await asyncio.to_thread(inst.stop)
         if store is not None:
             await store.close()
+        await asyncio.to_thread(setup.close)
+
+
+async def test_a_coordinated_failover_demotes_the_live_master_and_clients_move() -> None:
+    # SENTINEL FAILOVER keeps the old master running and turns it into a replica: clients
+    # still connected to it get READONLY (or UNBLOCKED) and must go back to the sentinels.
+    setup = SentinelSetup(replicas=1)
+    target = RedisTarget(sentinel=SentinelConfig(master=setup.name, sentinels=setup.addresses))
+    resp = target.resp(retries=3, timeout=2.0, connect_timeout=1.0)
+    client = target.redis(socket_timeout=2.0)
+    try:
+        await asyncio.to_thread(setup.start)
+        old = await asyncio.to_thread(setup.master_port)
+        assert await resp.execute("SET", "k", "before") == b"OK"
+        assert await client.set("k2", "before")
+        with setup.sentinels[0].client() as s:
+            s.execute_command("SENTINEL", "FAILOVER", setup.name)
+
+        async def moved() -> bool:
+            return await asyncio.to_thread(setup.master_port) != old
+
+        await wait_for(moved, 60, "the coordinated failover")
+
+        async def demoted() -> bool:
+            return await asyncio.to_thread(setup.role, setup.node(old)) != "master"
+
+        # Until the sentinels turn the old master into a replica it still takes writes
+        # (two masters for a moment); docs/scaling.md says what that window can lose.
+        await wait_for(demoted, 60, "the old master to become a replica")
+
+        async def written(n: int) -> bool:
+            try:
+                ok = await resp.execute("SET", "k", f"after{n}") == b"OK"
+                return ok and bool(await client.set("k2", "after"))
+            except (RespConnectionError, RedisError):
+                return False
+
+        tries = iter(range(1_000_000))
+        await wait_for(lambda: written(next(tries)), 60, "writes on the new master")
+        new = await asyncio.to_thread(setup.master_port)
+        assert resp.address == ("127.0.0.1", new)
+    finally:
+        await resp.close()
+        await client.aclose()
+        await target.close()
         await asyncio.to_thread(setup.close)
