@@ -34,9 +34,19 @@ from config.notify import EscalationConfig, LadderConfig, LadderLevel, RepeatCon
 
 log = logging.getLogger(__name__)
 
+# A history code and its values (see STEP_CODES).
+Said = tuple[str, dict[str, str | int | float]]
+
 PROGRESS = "escalation"
 MARKS = "escalation_marks"  # steps taken whose history entry is still to be written
 CLAIM_TTL = 7 * 86_400.0
+# History codes of escalation steps (HistoryEntry.code), worded by the console per language:
+#   at_once      {level, severity}                      a plan that notifies on opening
+#   not_acked    {step, n, level, waited[, late]}       past the ack deadline
+#   not_resolved {step, n, level, by, since[, late]}    acknowledged, past the resolve deadline
+# `step` is "level" (n = the level) or "repeat" (n = which repeat); `late` is how long after
+# its time the step was taken, when that was LATE_AFTER or more.
+STEP_CODES = ("at_once", "not_acked", "not_resolved")
 AT_ONCE_ZH = {"critical": "严重告警立即通知", "warning": "警告立即通知", "info": "提示立即通知"}
 
 
@@ -285,14 +295,15 @@ class Escalator:
         if alert.severity.value in ladder.at_once and prog.fired != epoch:
             key = f"esc:{alert.id}:fire:{epoch}"
             sev = alert.severity.value
-            detail = f"{sev} plan: notify at once ({AT_ONCE_ZH.get(sev, '立即通知')})"
+            detail = f"level 1: {sev} plan: notify at once ({AT_ONCE_ZH.get(sev, '立即通知')})"
+            said: Said = ("at_once", {"level": 1, "severity": sev})
             lv = ladder.first_level()
             first = Step(
                 -1, now, 1, Reason.FIRST_FIRE, tuple(lv.notify), tuple(lv.mention),
                 tuple(lv.people),
             )  # fmt: skip
             prog.fired = epoch
-            if await self._take(alert, prog, first, key, detail, now):
+            if await self._take(alert, prog, first, key, detail, now, said):
                 taken += 1
             else:
                 await self._save(alert.id, prog)
@@ -308,8 +319,8 @@ class Escalator:
         for step in steps:
             key = f"esc:{alert.id}:{phase}:{breach:.3f}:{step.index}"
             prog.next = step.index + 1
-            detail = self._detail(alert, phase, step, now)
-            if await self._take(alert, prog, step, key, detail, now):
+            detail, said = self._detail(alert, phase, step, now)
+            if await self._take(alert, prog, step, key, detail, now, said):
                 taken += 1
         if steps:
             await self._save(alert.id, prog)
@@ -351,19 +362,27 @@ class Escalator:
                 sent += 1
         return sent
 
-    def _detail(self, alert: Alert, phase: str, step: Step, now: float) -> str:
+    def _detail(self, alert: Alert, phase: str, step: Step, now: float) -> tuple[str, Said]:
+        """Return a step's detail text (notifications, logs) and its history code and values."""
+        args: dict[str, str | int | float] = {"level": step.level}
         if phase == "ack":
-            waited = now - alert.started_at
-            why = f"not acknowledged for {waited:.0f}s (超过时限未确认)"
+            code = "not_acked"
+            args["waited"] = waited = round(now - alert.started_at)
+            why = f"not acknowledged for {waited}s (超过时限未确认)"
         else:
-            since = now - (alert.acked_at or alert.started_at)
-            why = f"acknowledged by {alert.acked_by} {since:.0f}s ago, not resolved (确认后未处理)"
+            code = "not_resolved"
+            args["since"] = since = round(now - (alert.acked_at or alert.started_at))
+            args["by"] = by = alert.acked_by or ""
+            why = f"acknowledged by {by} {since}s ago, not resolved (确认后未处理)"
         late = now - step.at
         if late >= LATE_AFTER:
+            args["late"] = round(late)
             why += f"; late by {late:.0f}s (延迟送达)"
         if step.reason is Reason.REPEAT:
-            return f"repeat {step.index - step.level + 1}: {why}"
-        return f"level {step.level}: {why}"
+            args["step"], args["n"] = "repeat", step.index - step.level + 1
+        else:
+            args["step"], args["n"] = "level", step.level
+        return f"{args['step']} {args['n']}: {why}", (code, args)
 
     async def _check_resolved(self, alert: Alert, prog: Progress) -> int:
         ladder = self._ladder(alert)
@@ -417,7 +436,14 @@ class Escalator:
         return True
 
     async def _take(
-        self, alert: Alert, prog: Progress, step: Step, key: str, detail: str, now: float
+        self,
+        alert: Alert,
+        prog: Progress,
+        step: Step,
+        key: str,
+        detail: str,
+        now: float,
+        said: Said,
     ) -> bool:
         """Take a ladder step: claim, queue its sends, save progress and note it, atomically."""
         before = prog.notified
@@ -427,6 +453,8 @@ class Escalator:
             "alert": alert.id,
             "level": step.level,
             "detail": detail,
+            "code": said[0],
+            "args": said[1],
             "at": now,
             "step": step.index,
         }
@@ -443,8 +471,13 @@ class Escalator:
         # In the order taken: steps of one check share a time, then go by step index.
         for key, mark in sorted(marks.items(), key=_mark_order):
             try:
+                args = mark.get("args")
                 await self._manager.escalate(
-                    str(mark["alert"]), int(mark["level"]), str(mark["detail"])
+                    str(mark["alert"]),
+                    int(mark["level"]),
+                    str(mark["detail"]),
+                    code=str(mark.get("code") or ""),
+                    args=args if isinstance(args, dict) else None,
                 )
                 await self._store.delete_item(MARKS, key)
             except StoreError:

@@ -307,15 +307,27 @@ class AlertManager:
         assert alert is not None
         return alert
 
-    async def escalate(self, alert_id: str, level: int, reason: str) -> Alert | None:
-        """Record that an escalation step was taken (level only grows); None when closed."""
+    async def escalate(
+        self,
+        alert_id: str,
+        level: int,
+        reason: str,
+        *,
+        code: str = "",
+        args: dict[str, str | int | float] | None = None,
+    ) -> Alert | None:
+        """Record that an escalation step was taken (level only grows); None when closed.
+
+        `reason` is the step's text ("level 2: not acknowledged for 300s …"); `code` and
+        `args` say the same for the console to word in its language.
+        """
 
         async def change() -> Alert | None:
             alert = await self._store.get_alert(alert_id)
             if alert is None or not alert.is_open:
                 return None
             now = self._clock.now()
-            entry = HistoryEntry(now, "escalated", "system", f"level {level}: {reason}")
+            entry = HistoryEntry(now, "escalated", "system", reason, code, dict(args or {}))
             updated = alert.evolve(
                 escalation_level=max(alert.escalation_level, level),
                 updated_at=now,

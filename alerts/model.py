@@ -89,6 +89,10 @@ class HistoryEntry:
     action: str
     actor: str = "system"
     detail: str = ""
+    # What `detail` says, for the console to word in its own language: a code from a fixed
+    # set (alerts/escalation.py's STEP_CODES) and its values. Empty for free-text details.
+    code: str = ""
+    args: dict[str, str | int | float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +269,7 @@ def alert_to_dict(a: Alert, *, comments: bool = True) -> dict[str, Any]:
         "resolve_deadline": a.resolve_deadline,
         "escalation_level": a.escalation_level,
         "condition_clear_since": a.condition_clear_since,
-        "history": [
-            {"ts": h.ts, "action": h.action, "actor": h.actor, "detail": h.detail}
-            for h in a.history
-        ],
+        "history": [_history_to_dict(h) for h in a.history],
         "version": a.version,
     }
     if comments:
@@ -304,13 +305,30 @@ def alert_from_dict(d: dict[str, Any], comments: tuple[FlaggedComment, ...] | No
         escalation_level=int(d.get("escalation_level", 0)),
         condition_clear_since=d.get("condition_clear_since"),
         comments=comments,
-        history=tuple(
-            HistoryEntry(float(h["ts"]), str(h["action"]), str(h["actor"]), str(h["detail"]))
-            for h in d.get("history", ())
-        ),
+        history=tuple(_history_from_dict(h) for h in d.get("history", ())),
         version=int(d.get("version", 1)),
     )
 
 
 def _description(raw: Any) -> dict[str, Any]:
     return dict(raw) if isinstance(raw, dict) else {}
+
+
+def _history_to_dict(h: HistoryEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"ts": h.ts, "action": h.action, "actor": h.actor, "detail": h.detail}
+    if h.code:
+        out["code"] = h.code
+        out["args"] = dict(h.args)
+    return out
+
+
+def _history_from_dict(h: dict[str, Any]) -> HistoryEntry:
+    args = h.get("args")
+    return HistoryEntry(
+        float(h["ts"]),
+        str(h["action"]),
+        str(h["actor"]),
+        str(h["detail"]),
+        str(h.get("code") or ""),
+        dict(args) if isinstance(args, dict) else {},
+    )

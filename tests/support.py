@@ -66,6 +66,18 @@ async def wait_for(
         await asyncio.sleep(0.02)
 
 
+async def notifications_settled(service: Service) -> bool:
+    """Return whether nothing more will be sent: no escalation step is due now (one that is,
+    is taken by this call) and every queued notification was answered or given up on.
+
+    Waiting for this, rather than for a while, is how a test shows no duplicate follows.
+    """
+    assert service.alerting is not None
+    if await service.alerting.escalator.check():
+        return False
+    return not await service.store.get_items("notify_outbox")
+
+
 async def wait_while_progressing(
     remaining: Callable[[], Awaitable[int]],
     *,

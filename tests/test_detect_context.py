@@ -112,6 +112,10 @@ def test_any_spacing_and_case_of_a_pinyin_spelling_is_caught(
         "明治维新的书",
         "卫星导航的手表",
         "象牙海岸的咖啡",
+        # Latin letters or digits later in the comment change nothing about the word.
+        "牙刷单卖吗 2支",
+        "明治维新的书abc",
+        "张家口发货吗 ok",
     ],
 )
 def test_look_alikes_inside_ordinary_words_stay_clean(detector: LexiconDetector, text: str) -> None:
@@ -236,3 +240,21 @@ def test_no_shipped_term_fires_inside_an_ordinary_word(detector: LexiconDetector
         if found:
             flagged[word] = sorted({t.text for t in hits})
     assert set(flagged) <= SENSITIVE_COMPOUNDS, flagged
+
+
+def test_an_ordinary_word_holding_another_listed_term_is_no_alibi() -> None:
+    """去死皮 (an ordinary compound) clears 去死 inside it, but not when the word also
+    holds another listed term (at its start, at its end, or one character long): then
+    each term counts."""
+    from config.detection import DetectionConfig, KeywordCategory
+
+    base_dir = load_config(default_config_path()).base_dir
+
+    def detector_of(**terms: list[str]) -> LexiconDetector:
+        categories = [KeywordCategory(id=c, terms=t) for c, t in terms.items()]
+        return LexiconDetector(DetectionConfig(categories=categories), base_dir)
+
+    text = "这个能去死皮吗"
+    assert cats(detector_of(abuse=["去死"]), text) == set()
+    assert cats(detector_of(abuse=["去死"], skin=["死皮"]), text) == {"abuse", "skin"}
+    assert "abuse" in cats(detector_of(abuse=["去死"], skin=["皮"]), text)

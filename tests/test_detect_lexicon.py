@@ -38,6 +38,8 @@ def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = ""
         ("企鹅 壹贰叁肆伍陆柒捌", "contact_diversion"),
         ("主播是傻逼", "abuse"),
         ("Ⓕⓤc⒦ you", "abuse"),
+        ("你是sb", "abuse"),  # a Latin term right after Chinese stands alone
+        ("sb", "abuse"),
         ("ＦＵＣＫ", "abuse"),
         ("傻@逼", "abuse"),
         ("下三滥", "abuse"),
@@ -68,6 +70,13 @@ def test_evasions_are_caught(detector: LexiconDetector, text: str, category: str
         "可以用微信支付吗",
         "第一次买，最喜欢这个颜色",
         "能开发票吗",
+        # A Latin term glued to letters on its left is part of another word.
+        "xsb",
+        "好xsb",
+        "absb好",
+        "hotel 12345678",
+        "cancall 12345678",
+        "myvx号",
     ],
 )
 def test_ordinary_chatter_stays_clean(detector: LexiconDetector, text: str) -> None:
@@ -170,6 +179,28 @@ def test_allowlist_drops_only_hits_wholly_inside_an_allowed_word(
     # 微信支付 / 微信付款 are allowlisted; 加微信 overlaps them without lying inside, so it stays.
     assert "contact_diversion" in cats(detector, text)
     assert "contact_diversion" not in cats(detector, "可以用微信支付吗")
+
+
+def test_sound_alike_matching_needs_three_syllables_for_deny_terms() -> None:
+    """Deny terms of three or more characters match by sound; two-character ones do not
+    (死我 for 私我 is ordinary text far more often than a diversion)."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="fraud", terms=["跑分群", "跑分平台", "私聊"], homophones=True),
+            KeywordCategory(id="plain", terms=["退款群"]),
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert "fraud" in cats(det, "进泡芬群赚钱")  # 跑分群, three syllables, by sound
+    assert "fraud" in cats(det, "泡芬平台日结")  # 跑分平台, four
+    assert "fraud" in cats(det, "跑分群")  # as written
+    assert "fraud" not in cats(det, "丝聊一下")  # 私聊 by sound: two syllables, not matched
+    assert "fraud" in cats(det, "私聊一下")
+    # A category without homophones matches only as written, whatever the length.
+    assert "plain" in cats(det, "进退款群")
+    assert "plain" not in cats(det, "进腿宽群")
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from alerts.model import AlertState
+from alerts.model import Alert, AlertState
 from config.loader import load_config_text
 from monitor.app import Service, build_service
 from monitor.web.app import build_web_app
-from tests.support import running
+from tests.support import running, wait_for
 
 CONFIG = """
 rooms: [{id: room-a}, {id: room-b}, {id: room-c}]
@@ -81,12 +81,12 @@ async def test_json_array_reaches_the_pipeline_and_raises_an_alert() -> None:
         async with http.post(URL, json=batch, headers=SHOP) as r:
             assert r.status == 200
             assert await r.json() == {"accepted": 3, "rejected": []}
-        for _ in range(100):
-            alerts = await service.store.list_alerts(states=[AlertState.FIRING])
-            if alerts:
-                break
-            await asyncio.sleep(0.05)
-        assert [a.room for a in alerts] == ["room-a"]
+
+        async def firing() -> list[Alert]:
+            return await service.store.list_alerts(states=[AlertState.FIRING])
+
+        await wait_for(firing, 5, "the alert")
+        assert [a.room for a in await firing()] == ["room-a"]
     labels = {"room": "room-a", "source": "shop", "kind": "comment"}
     assert service.registry.get_sample_value("roomwatch_events_total", labels) == 3
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 from pathlib import Path
@@ -15,7 +14,7 @@ from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.detect.detector import LexiconDetector
 from monitor.offload import DetectorProcesses, Job
-from tests.support import running
+from tests.support import running, wait_for
 
 CONFIG = """
 rooms: [{id: room-a}, {id: room-b}]
@@ -117,10 +116,8 @@ async def test_a_killed_child_is_replaced_and_no_event_goes_undetected(tmp_path:
         await service.pipeline.drain(10)
         alerts = await service.store.list_alerts()
         assert [a.plan_id for a in alerts] == ["burst"] and len(alerts[0].comments) == 3
-        for _ in range(100):  # the first restart comes after a second
-            if offload.restarts:
-                break
-            await asyncio.sleep(0.1)
+        # the first restart comes after a second
+        await wait_for(lambda: offload.restarts, 10, "the detector process to restart")
         assert offload.restarts == 1
         restarts = service.registry.get_sample_value("roomwatch_detector_process_restarts_total")
         assert restarts == 1.0

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from alerts.store.resp import RespClient, RespConnectionError, RespError
 from tests.redis_server import RedisServer, free_port
+from tests.support import wait_for
 
 pytestmark = pytest.mark.redis
 
@@ -605,7 +606,8 @@ async def test_cancelling_the_connecting_caller_spares_the_others(
         assert isinstance(joiner.exception(), RespConnectionError)
     finally:
         await client.close()
-        await asyncio.sleep(0.4)  # the watchdog drops the orphaned connection
+    # The watchdog drops the orphaned connection: the server sees every one of them close.
+    await wait_for(lambda: all(gone.is_set() for gone in silent_server.lost), 5, "closed")
 
 
 async def test_close_fails_later_calls(redis_url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alerts.tasks import stop_tasks
+from tests.support import wait_for
 
 
 async def test_a_task_that_loses_a_cancel_is_cancelled_again() -> None:
@@ -32,7 +33,8 @@ async def test_failed_and_finished_tasks_are_collected_quietly() -> None:
         raise ValueError("x")
 
     failed, done = asyncio.create_task(boom()), asyncio.create_task(asyncio.sleep(0))
-    await asyncio.sleep(0.01)
+    await asyncio.wait([failed, done], timeout=10)  # both have ended before stop_tasks sees them
+    assert failed.done() and done.done()
     await stop_tasks([failed, done])
     assert isinstance(failed.exception(), ValueError) and done.done()
 
@@ -50,7 +52,8 @@ async def test_the_callers_own_cancel_is_not_swallowed() -> None:
     child = asyncio.create_task(stubborn())
     await stubborn_started.wait()
     stopper = asyncio.create_task(stop_tasks([child]))
-    await asyncio.sleep(0.05)
+    # The stopper has cancelled the child and waits on its slow cleanup.
+    await wait_for(lambda: child.cancelling() > 0, 5, "the stopper to cancel the child")
     stopper.cancel()
     done, _ = await asyncio.wait([stopper], timeout=5)
     assert stopper in done and stopper.cancelled()

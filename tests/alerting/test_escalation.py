@@ -15,7 +15,7 @@ from alerts.clock import ManualClock
 from alerts.escalation import EscalationLadder, Escalator, Router
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
-from alerts.model import Alert, AlertState, Severity
+from alerts.model import Alert, AlertState, Severity, alert_from_dict, alert_to_dict
 from alerts.notify.alertmanager import rfc3339
 from alerts.notify.dispatch import Dispatcher
 from alerts.store.memory import MemoryStore
@@ -137,6 +137,17 @@ async def test_not_acked_escalates_level_1_then_2_then_repeats_until_acked(rig: 
     current = await rig.store.get_alert(alert.id)
     assert current is not None and current.escalation_level == 2
     assert [h.action for h in current.history].count("escalated") == 3
+    steps = [h for h in current.history if h.action == "escalated"]
+    # Each step once in its own words, and in a code the console words per language.
+    assert [h.detail.split(":")[0] for h in steps] == ["level 1", "level 2", "repeat 1"]
+    assert [(h.code, h.args["step"], h.args["n"], h.args["level"]) for h in steps] == [
+        ("not_acked", "level", 1, 1),
+        ("not_acked", "level", 2, 2),
+        ("not_acked", "repeat", 1, 2),
+    ]
+    assert [h.args["waited"] for h in steps] == [10, 40, 100]
+    stored = alert_from_dict(alert_to_dict(current))
+    assert stored.history == current.history  # code and values survive the store
 
 
 async def test_acked_but_not_resolved_escalates_and_resolution_is_notified(rig: Rig) -> None:

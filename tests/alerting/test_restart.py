@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import aiohttp
 import pytest
 from prometheus_client import CollectorRegistry
 
+from alerts.clock import ManualClock
 from alerts.model import AlertState
 from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
 from tests.alerting.receiver import capture_server
-from tests.support import grant_admin, running
+from tests.support import grant_admin, notifications_settled, running, wait_for
 
 pytestmark = pytest.mark.redis
 
@@ -47,26 +47,32 @@ async def test_deadline_passed_while_down_fires_at_start_and_nothing_repeats(
 ) -> None:
     async with capture_server() as sup, capture_server() as boss:
         text = CONFIG.replace("REDIS", redis_url).replace("SUP", sup.url).replace("BOSS", boss.url)
-        t0 = time.monotonic()
-        sup.t0 = boss.t0 = t0
-        first = build_service(load_config_text(text), registry=CollectorRegistry())
+        # Both instances read one controlled clock: time passes only when the test says so.
+        clock = ManualClock(time.time())
+        first = build_service(load_config_text(text), registry=CollectorRegistry(), clock=clock)
         async with running(first):
             for i in range(3):
                 event = {"kind": "comment", "room": "r1", "text": f"刷单{i}", "user": f"u{i}"}
-                await first.emit(parse_event(event))
-            await sup.wait_for(1, limit=3)
+                await first.emit(parse_event(event, now=clock.now()))
+
+            async def fired() -> bool:
+                return bool(await first.store.list_alerts())
+
+            await wait_for(fired, 10, "the alert")
             [alert] = await first.store.list_alerts()
-            await asyncio.sleep(max(0.0, t0 + 1.8 - time.monotonic()))
-        down_at = time.monotonic() - t0
+            clock.set(alert.started_at + 1.0)  # the ack deadline: level 1
+            await sup.wait_for(1, limit=10)
+            clock.set(alert.started_at + 1.8)
+            await wait_for(lambda: notifications_settled(first), 10, "level 1 delivered")
         assert [r.json()["level"] for r in sup.got] == [1] and boss.got == []
-        # level 2 falls due at about started + 3.0 s while no instance runs
-        await asyncio.sleep(max(0.0, alert.started_at + 3.4 - time.time()))
-        second = build_service(load_config_text(text), registry=CollectorRegistry())
+        # level 2 falls due at started + 3.0 s while no instance runs
+        clock.set(alert.started_at + 3.4)
+        second = build_service(load_config_text(text), registry=CollectorRegistry(), clock=clock)
         headers = await grant_admin(second)
         async with running(second) as base:
-            restarted = time.monotonic() - t0
-            [late] = await boss.wait_for(1, limit=3)
-            assert restarted <= late.at <= restarted + 0.8
+            [late] = await boss.wait_for(1, limit=10)
+            # decided at start: the clock has not moved since the restart
+            assert late.json()["created_at"] == clock.now() == alert.started_at + 3.4
             assert late.json()["reason"] == "escalation" and late.json()["level"] == 2
             async with aiohttp.ClientSession(headers=headers) as http:
                 for action in ("ack", "resolve"):
@@ -74,9 +80,9 @@ async def test_deadline_passed_while_down_fires_at_start_and_nothing_repeats(
                         assert r.status == 200
             await sup.wait_for(2, limit=3)
             await boss.wait_for(2, limit=3)
-            await asyncio.sleep(0.5)  # room for a duplicate to show up
+            # Nothing due and nothing queued: a duplicate would have arrived by now.
+            await wait_for(lambda: notifications_settled(second), 10, "the outbox to empty")
             stored = await second.store.get_alert(alert.id)
-        assert down_at < restarted
         assert [(r.json()["reason"], r.json()["level"]) for r in sup.got] == [
             ("escalation", 1),
             ("resolved", 0),

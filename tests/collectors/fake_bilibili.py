@@ -1,4 +1,19 @@
-"""A fake Bilibili live server: web API bootstrap, open-platform API, and the /sub WebSocket."""
+"""A fake Bilibili live server: web API bootstrap, open-platform API, and the /sub WebSocket.
+
+Real behaviours it reproduces:
+- web bootstrap: short room id -> long room id (`get_info`), the wbi keys from `nav`
+  (`code: -101` when not logged in, as for an anonymous client), `getDanmuInfo` refused
+  with `-403` on a wrong `w_rid` and `-352` when risk control answers;
+- open platform: HMAC-SHA256 signed calls (`4102 signature invalid`), a session that
+  expires (`7003` on a heartbeat), and the auth body the `start` call hands out;
+- /sub: the first packet must be OP_AUTH within the auth timeout (else close 1008), the
+  server takes a moment to answer it and drops a client that heartbeats before the answer,
+  an auth reply with a non-zero code closes, no heartbeat within the deadline closes, and a
+  heartbeat reply whose pack length covers the popularity only (the echo rides after it);
+- business packets as ver-0 JSON or batched in zlib (ver 2) or brotli (ver 3) packets.
+Not reproduced: per-client connection limits and a meaningful popularity figure;
+danmaku carry an `id_str` only when a test gives one.
+"""
 
 from __future__ import annotations
 

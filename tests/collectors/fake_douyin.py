@@ -1,4 +1,20 @@
-"""A fake Douyin webcast push server: PushFrame/gzip Response over WS, acks, hb, pings."""
+"""A fake Douyin webcast push server: PushFrame/gzip Response over WS, acks, hb, pings.
+
+Real behaviours it reproduces:
+- a PushFrame per push, its Response gzipped when the `compress_type: gzip` header says so;
+- `need_ack` frames whose ack must echo the frame's `log_id`: a large id, unrelated to the
+  small per-connection `seq_id` (an ack built from `seq_id` is wrong, and the fake's ids
+  differ so a test sees it);
+- message ids are the test's own: tests give each message its own `msg_id`, as the
+  platform does, and send one twice only to replay it on purpose (dedup);
+- `hb` frames from the client, WebSocket pings from the server, and a connection dropped
+  when a ping goes unanswered within the deadline;
+- a refused handshake answered with HTTP 200 and `handshake-status: 415` /
+  `handshake-msg: DEVICE_BLOCKED` headers instead of an upgrade.
+Not reproduced: any check of the connection URL's signature parameters, limits on
+connections per client, and redelivery of un-acked frames after a reconnect (tests push
+them again when they want that).
+"""
 
 from __future__ import annotations
 

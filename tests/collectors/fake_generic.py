@@ -1,4 +1,12 @@
-"""A fake JSON WebSocket stream (an in-house platform with its own field names)."""
+"""A fake JSON WebSocket stream (an in-house platform with its own field names).
+
+There is no one real service behind the generic source: it stands for an in-house push that
+sends one JSON object (or a list of them) per text frame, with field names the source's
+`fields` mapping renames. What it reproduces of any real WebSocket server: subscriptions
+sent by the client are recorded, WebSocket pings every 0.2 s with the connection dropped
+when pongs stop (aiohttp's heartbeat), and connections dropped on a kill and accepted again
+on restart (FakeServer). Ids, limits and error codes are whatever each test sends.
+"""
 
 from __future__ import annotations
 

@@ -120,3 +120,56 @@ async def test_i18n_js_renders_like_the_server_in_both_languages() -> None:
     readable = [pair for pair in want[:15] if all(pair)]
     assert len(readable) == 15  # every real kind reads in both languages
     assert want[-4:] == [["", ""]] * 4
+
+
+HISTORY = [
+    {"code": "at_once", "args": {"level": 1, "severity": "critical"}, "detail": "x"},
+    {"code": "not_acked", "args": {"step": "level", "n": 2, "level": 2, "waited": 300}},
+    {
+        "code": "not_resolved",
+        "args": {"step": "repeat", "n": 1, "level": 2, "by": "zhang", "since": 600, "late": 70},
+    },
+    {"code": "", "detail": "free text stays as it is"},
+    {"code": "a_code_from_a_newer_server", "args": {}, "detail": "level 3: shown as sent"},
+]
+
+
+async def test_escalation_history_reads_in_the_console_language() -> None:
+    from playwright.async_api import Route, async_playwright
+
+    from alerts.escalation import STEP_CODES
+
+    async def page_with_i18n(route: Route) -> None:
+        html = f"<!doctype html><html><head><script>{I18N_JS.read_text()}</script></head></html>"
+        await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page()
+            await page.route(ORIGIN, page_with_i18n)
+            await page.goto(ORIGIN)
+            got = {}
+            for lang in ("zh", "en"):
+                got[lang] = await page.evaluate(
+                    "([h, lang]) => { setLang(lang); return h.map(historyDetail); }",
+                    [HISTORY, lang],
+                )
+            known = await page.evaluate("Object.keys(STEP_TEXT.zh)")
+        finally:
+            await browser.close()
+    assert set(STEP_CODES) <= set(known)
+    assert got["zh"] == [
+        "第 1 级：严重预案，立即通知",
+        "第 2 级：超过 300 秒未确认",
+        "第 1 次重复提醒：zhang 已确认 600 秒，仍未处理（晚了 70 秒送达）",
+        "free text stays as it is",
+        "level 3: shown as sent",
+    ]
+    assert got["en"] == [
+        "level 1: critical plan, notify at once",
+        "level 2: not acknowledged for 300s",
+        "repeat 1: acknowledged by zhang 600s ago, not resolved (sent 70s late)",
+        "free text stays as it is",
+        "level 3: shown as sent",
+    ]

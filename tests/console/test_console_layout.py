@@ -104,6 +104,12 @@ async def test_layout_at_phone_tablet_and_desktop_in_both_languages(
 
     shots = screenshot_dir(tmp_path)
     await storm(run)
+    # Every open alert went unacknowledged past its deadline: escalated as the ladder writes it.
+    for alert in await run.service.store.list_alerts(rooms=["r1"]):
+        args: dict[str, str | int | float] = {"step": "level", "n": 1, "level": 1, "waited": 125}
+        await run.service.manager.escalate(
+            alert.id, 1, "level 1: not acknowledged for 125s", code="not_acked", args=args
+        )
     allowlist = Allowlist(run.service.store)
     await allowlist.add(new_term("微信支付", "team", team="team-a", by="sup-a", ts=run.clock.now()))
     await allowlist.add(new_term("id:wxid8888abc", "rooms", rooms=("r1",), by="sup-a", ts=1.0))
@@ -173,6 +179,12 @@ async def check_detail(page, viewport: dict[str, int], name: str) -> None:  # ty
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], f"{name}: {box}"
         assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], f"{name}: {box}"
         assert box["height"] >= (44 if viewport["width"] < 500 else 24), f"{name}: {box}"
+    # The escalation reads in the page's language.
+    zh = "-zh" in name
+    said = "第 1 级：超过 125 秒未确认" if zh else "level 1: not acknowledged for 125s"
+    assert said in await page.locator("#detail .timeline").inner_text(), name
+    last = await page.locator("#detail div.escalated").inner_text()
+    assert ("第 1 级：" if zh else "level 1: ") in last, f"{name}: {last}"
     # The spoofing nickname shows its override, visibly, instead of reading "admin".
     await page.locator("#detail .ctl").first.wait_for()
     assert await page.locator("#detail .ctl").first.inner_text() == "U+202E"

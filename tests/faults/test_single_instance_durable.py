@@ -145,13 +145,16 @@ async def test_redis_crash_answers_503_and_loses_no_accepted_event(
                 await asyncio.sleep(0.005)
 
         loader = asyncio.create_task(load())
-        await asyncio.sleep(1.0)
+        # Phases end on what happened in them, not after a while: accepted batches before
+        # the kill, refused ones while Redis is down, accepted ones again after the restart.
+        await wait_for(lambda: len(accepted) >= 600, 30, "batches accepted before the kill")
         await asyncio.to_thread(server.kill)
         redis_down.set()
-        await asyncio.sleep(2.0)
+        await wait_for(lambda: sum(during.values()) >= 20, 30, "answers while Redis is down")
         redis_down.clear()
         await asyncio.to_thread(server.start)
-        await asyncio.sleep(1.5)
+        before = len(accepted)
+        await wait_for(lambda: len(accepted) >= before + 600, 30, "batches accepted again")
         stop_load.set()
         await loader
         store = RedisStore.from_url(server.url, prefix="rw")

@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
-from tests.support import grant_admin, running
+from tests.support import grant_admin, notifications_settled, running, wait_for
 
 ROOMS = ("r1", "r2", "r3")
 # Seconds the receiver's port is closed (connection refused). CI compresses the outage to
@@ -114,8 +114,15 @@ async def test_receiver_down_for_minutes_then_every_notification_arrives_once() 
                 for i in range(3):
                     event = {"kind": "comment", "room": room, "text": f"刷单{i}", "user": f"u{i}"}
                     await service.emit(parse_event(event))
-            # Let every alert fire, escalate to level 2 and repeat once while the port is closed.
-            await asyncio.sleep(4.5)
+
+            # Every alert fires, escalates to level 2 and repeats once while the port is closed.
+            async def escalated_and_repeated() -> bool:
+                alerts = await service.store.list_alerts()
+                return len(alerts) == len(ROOMS) and all(
+                    [h.action for h in a.history].count("escalated") == 3 for a in alerts
+                )
+
+            await wait_for(escalated_and_repeated, 15, "level 2 and its one repeat everywhere")
             alerts = await service.store.list_alerts()
             assert sorted(a.room for a in alerts) == list(ROOMS)
             for alert in alerts:
@@ -136,7 +143,8 @@ async def test_receiver_down_for_minutes_then_every_notification_arrives_once() 
 
             with contextlib.suppress(TimeoutError):  # the checks below say what is missing
                 await asyncio.wait_for(all_arrived(), 20 + 2 * MAX_DELAY)
-            await asyncio.sleep(1.5)  # room for a duplicate to show up
+            # Nothing due and nothing queued: a duplicate would have arrived by now.
+            await wait_for(lambda: notifications_settled(service), 20, "the outbox to empty")
         finally:
             done.set()
             await watcher

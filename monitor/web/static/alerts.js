@@ -158,7 +158,8 @@ function timeline(a) {
         const n = a.comments.filter(c => c.ts <= created).length;
         if (n) what.append(` · ${n} ${t('commentsUnit')}`);
       }
-      if (h.detail && h.action !== 'created' && h.action !== 'reopened') { what.append(' · '); what.append(userText(h.detail, 'note')); }
+      const detail = historyDetail(h);
+      if (detail && h.action !== 'created' && h.action !== 'reopened') { what.append(' · '); what.append(userText(detail, 'note')); }
     }
     li.append(what); ul.append(li);
   }
@@ -178,7 +179,7 @@ function renderDetail() {
   body.append(meta);
   const esc = a.history.filter(x => x.action === 'escalated').pop();
   if (esc) {  // who was told and how, as far as the history says
-    const line = el('div', 'muted escalated', `${t('tl_escalated')} ${fmtTime(esc.ts)} · `); line.append(userText(esc.detail, 'note')); body.append(line);
+    const line = el('div', 'muted escalated', `${t('tl_escalated')} ${fmtTime(esc.ts)} · `); line.append(userText(historyDetail(esc), 'note')); body.append(line);
   }
   if (a.group_key) { const g = el('div', 'muted'); g.append(`${t('groupUser')} `, userText(a.group_key, 'nick')); body.append(g); }
   const why = alertSummary(a); if (why) body.append(el('p', 'summary', why));

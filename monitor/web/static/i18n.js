@@ -92,6 +92,32 @@ const LABELS = {
     stream: {0: 'down', 1: 'live'},
   },
 };
+// Escalation steps in an alert's history (HistoryEntry.code and .args; alerts/escalation.py's
+// STEP_CODES). Values are numbers and a console person's id; the result is shown as text.
+const STEP_TEXT = {
+  zh: {
+    step: a => (a.step === 'repeat' ? `第 ${num(a.n)} 次重复提醒` : `第 ${num(a.n)} 级`),
+    at_once: a => `第 ${num(a.level)} 级：${t(String(a.severity))}预案，立即通知`,
+    not_acked: a => `超过 ${num(a.waited)} 秒未确认`,
+    not_resolved: a => `${a.by} 已确认 ${num(a.since)} 秒，仍未处理`,
+    late: a => `（晚了 ${num(a.late)} 秒送达）`,
+  },
+  en: {
+    step: a => (a.step === 'repeat' ? `repeat ${num(a.n)}` : `level ${num(a.n)}`),
+    at_once: a => `level ${num(a.level)}: ${String(a.severity)} plan, notify at once`,
+    not_acked: a => `not acknowledged for ${num(a.waited)}s`,
+    not_resolved: a => `acknowledged by ${a.by} ${num(a.since)}s ago, not resolved`,
+    late: a => ` (sent ${num(a.late)}s late)`,
+  },
+};
+// The text of a history entry's detail: worded from its code when the console knows it.
+function historyDetail(h) {
+  const T = STEP_TEXT[LANG] || STEP_TEXT.zh, a = h.args || {};
+  if (!h.code || !Object.prototype.hasOwnProperty.call(T, h.code)) return h.detail || '';
+  if (h.code === 'at_once') return T.at_once(a);
+  const sep = LANG === 'zh' ? '：' : ': ';
+  return T.step(a) + sep + T[h.code](a) + (a.late ? T.late(a) : '');
+}
 const ZH_UNIT = {sensitive: '条', negative: '条', comment: '条'};  // other events count in 次
 const REQUIRED = {
   count: ['signal', 'n', 'window', 'min'], ratio: ['signal', 'of', 'n', 'total', 'pct', 'window', 'min_pct'],
