@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
 _MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
-_NUMERALS = re.compile("[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}")
+_NUMERALS = "[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}"
+_CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 class LexiconMetrics:
@@ -201,19 +203,26 @@ class LexiconDetector:
         contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
         if contact and scope in self._scopes[contact]:
             cue = cue or contact in found
-            latin = _MAYBE_TOKEN.search(views.base) is not None
+            # One search answers "neither a Latin letter, a digit nor a spelled number" for
+            # most comments; only a text with one of them pays for the second.
+            hint = _CONTACT_HINT.search(views.base) is not None
+            latin = hint and _MAYBE_TOKEN.search(views.base) is not None
             if latin:
                 for value, start, end in links(text):
                     found.setdefault(contact, []).append(
                         Evidence(contact, f"link:{value}", start, end)
                     )
                     via.setdefault(contact, "link")
-            if cue or near or latin or _NUMERALS.search(views.base) is not None:
+            if cue or near or hint:
                 self._contact(text, views.base, user, ts, cue, near, found, via, contact)
-        sensitive = [
-            SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
-            for cat, evs in found.items()
-        ]
+        sensitive = (
+            [
+                SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
+                for cat, evs in found.items()
+            ]
+            if found
+            else []
+        )
         verdict = None
         if self.sentiment is not None and scope == "comment":
             complaints = result.complaints if result is not None else []
@@ -223,7 +232,7 @@ class LexiconDetector:
                 spans = norm.span_mapper(text, views.base)
                 for hit in verdict.evidence:
                     hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
-        return Analysis(sensitive, verdict)
+        return _new_tuple(Analysis, (sensitive, verdict))
 
     def _split(
         self,

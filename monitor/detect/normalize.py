@@ -122,6 +122,9 @@ def collapse(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
+_new_tuple = tuple.__new__
+
+
 class Views(NamedTuple):
     """The views of one text that the matchers read (a tuple: built once per comment)."""
 
@@ -191,7 +194,8 @@ class Normalizer:
         if _PRIVATE_PLANES.search(base) is not None:  # planes 15-16: the lazy table decides
             base = text.translate(self.fold)
         collapsed = collapse(base)
-        return Views(base, collapsed, collapsed.translate(self._pinyin_table))
+        # tuple.__new__ directly: a NamedTuple's own __new__ is a Python-level call.
+        return _new_tuple(Views, (base, collapsed, collapsed.translate(self._pinyin_table)))
 
     def canonical(self, term: str) -> str:
         """Return the collapsed view of a pattern (patterns go through the same folds)."""

@@ -54,6 +54,7 @@ def _fold_number(m: re.Match[str]) -> str:
 
 _add = operator.add
 _first = operator.itemgetter(0)
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 class Sentiment(NamedTuple):
@@ -205,7 +206,8 @@ class SentimentScorer:
         else:
             logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
             shift, asking = 0.0, True
-        affirmed = [h for h in complaints if not is_negated(collapsed, h)]
+        # (a comprehension is a call of its own in Python 3.11: skip it when there is nothing)
+        affirmed = [h for h in complaints if not is_negated(collapsed, h)] if complaints else []
         # An asking comment is an inquiry (什么时候发货, 是正品吗) unless it is rhetorical.
         question = (
             asking
@@ -222,4 +224,5 @@ class SentimentScorer:
         score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
         negative = score >= self.threshold
         category = affirmed[0].term.category if affirmed else "general"
-        return Sentiment(negative, score, category, tuple(affirmed) if negative else ())
+        evidence = tuple(affirmed) if negative else ()
+        return _new_tuple(Sentiment, (negative, score, category, evidence))
