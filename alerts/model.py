@@ -35,7 +35,7 @@ class SignalKind(StrEnum):
     SENSITIVE = "sensitive"  # a comment or speech that hit a lexicon category
     NEGATIVE = "negative"  # a comment with negative sentiment
     METRIC = "metric"  # a named gauge reading (online_viewers, gmv, ...)
-    STREAM = "stream"  # stream state: value 1 live, 0 down
+    STREAM = "stream"  # stream state: value 1 live, 0 interrupted, -1 ended
     ACTIVITY = "activity"  # any other room event (gift, like, member, follow, speech)
 
 

@@ -96,8 +96,8 @@ OPS: dict[Lang, dict[str, str]] = {
     "en": {"<": "below", "<=": "at most", ">": "above", ">=": "at least", "==": "at", "!=": "not"},
 }
 STREAM_STATES: dict[Lang, dict[str, str]] = {
-    "zh": {"0": "中断", "1": "正常"},
-    "en": {"0": "down", "1": "live"},
+    "zh": {"-1": "已下播", "0": "中断", "1": "正常"},
+    "en": {"-1": "ended", "0": "down", "1": "live"},
 }
 # Counted in 条 (comments) or 次 (other events).
 _ZH_UNIT = {"sensitive": "条", "negative": "条", "comment": "条"}

@@ -59,7 +59,8 @@ class DropCondition(Section):
 
 
 class ThresholdCondition(Section):
-    """A metric (or the stream state, 1 live / 0 down) compares to `value` for `for_` seconds."""
+    """A metric (or the stream state, 1 live / 0 interrupted / -1 ended) compares to `value`
+    for `for_` seconds."""
 
     type: Literal["threshold"]
     signal: Literal["metric", "stream"] = "metric"
@@ -81,6 +82,9 @@ class AbsenceCondition(Section):
     type: Literal["absence"]
     signal: SignalName = "any"
     for_: float = Field(gt=0, le=86_400, alias="for")
+    # Count the silence only while the room's stream is not reported ended: after the
+    # host ends the broadcast, no events is what is expected.
+    while_live: bool = False
 
 
 class AllCondition(Section):

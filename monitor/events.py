@@ -45,7 +45,8 @@ class EventKind(StrEnum):
 class StreamStatus(StrEnum):
     LIVE = "live"
     PAUSED = "paused"
-    ENDED = "ended"
+    ENDED = "ended"  # the host ended the broadcast
+    CUT = "cut"  # the platform cut the stream (a violation, a suspension)
 
 
 class EventError(ValueError):
@@ -339,7 +340,7 @@ def parse_event(
             raise TypeError(status_raw)
         status = StreamStatus(status_raw)
     except (ValueError, TypeError):
-        raise EventError("status", "must be one of live, paused, ended") from None
+        raise EventError("status", "must be one of live, paused, ended, cut") from None
     return StreamEvent(**common, status=status, reason=_str(obj, "reason", required=False))
 
 

@@ -78,12 +78,40 @@ def test_styled_digits_after_a_cue(detector: LexiconDetector, text: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
+        "加我微信 abc123456",  # an ID after a WeChat cue
+        "v13800138000",  # the one-letter cue opens the number
+        "kou kou 12345678",  # a number glued to a Latin cue
+        "电话13800138000",
+        "手机号 价格私聊 13800138000",  # a price word only counts right before the number
+    ],
+)
+def test_contacts_next_to_the_cue_they_answer(detector: LexiconDetector, text: str) -> None:
+    assert "contact_diversion" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "订单号123456789012微信上看不到",
         "快递单号SF1234567890123微信通知了",
         "扣6666666",
         "口红的手机壳有iphone15的吗",
         "微波炉能用吗",
         "主播v领的有吗",
+        # Coupon, card, staff and tax numbers, with filler between the word and the number.
+        "订单号后六位889201，微信支付的",
+        "券码 6688 9900 1122 是微信里收到的吗",
+        "客服工号10086，电话里说可以退",
+        "发票税号91310000MA1FL12345，电话留的公司的",
+        # Prices beside a cue.
+        "价格12888的那款，电话里说有现货",
+        "满12000减800的券，手机号领的能用吗",
+        "总价 12999，手机号付款的",
+        # Product models: a phone cue asks for a number, not an ID; a product word is a model.
+        "vivo X100s，手机号码能改吗",
+        "索尼WH-1000XM5耳机有货吗，电话问过客服",
+        "再加我一件iPhone15ProMax的壳",
+        "戴森V12 Detect Slim还有吗",
     ],
 )
 def test_order_numbers_cheers_and_look_alikes_stay_clean(

@@ -155,9 +155,9 @@ LONG = "x" * 2001
         (ev("like", total="9"), "total", "must be an integer, got string"),
         (ev("follow", user={"name": 1}), "name", "must be a string, got integer"),
         (ev("member", text="hi"), "text", "unknown field for a member event"),
-        (ev("stream"), "status", "must be one of live, paused, ended"),
-        (ev("stream", status="down"), "status", "must be one of live, paused, ended"),
-        (ev("stream", status=0), "status", "must be one of live, paused, ended"),
+        (ev("stream"), "status", "must be one of live, paused, ended, cut"),
+        (ev("stream", status="down"), "status", "must be one of live, paused, ended, cut"),
+        (ev("stream", status=0), "status", "must be one of live, paused, ended, cut"),
         (ev("stream", status="live", reason=[]), "reason", "must be a string, got array"),
     ],
 )

@@ -132,7 +132,7 @@ async def test_per_event_errors_name_index_field_and_reason() -> None:
         5: ("$", "an event must be a JSON object, got string"),
         6: ("kind", "must be one of comment, metric, gift, like, follow, member, stream, speech"),
         7: ("count", "must be an integer, got boolean"),
-        8: ("status", "must be one of live, paused, ended"),
+        8: ("status", "must be one of live, paused, ended, cut"),
     }
     assert rejected_total(service, "shop", "unknown_room") == 1
     assert rejected_total(service, "shop", "invalid") == 7

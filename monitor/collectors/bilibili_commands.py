@@ -299,7 +299,7 @@ class CommandMapper(OpenPlatformCommands):
         msg = clip(str(c.get("msg", "")), 100)
         return [
             StreamEvent(
-                **self.common(time.time()), status=StreamStatus.ENDED, reason=f"cut_off: {msg}"
+                **self.common(time.time()), status=StreamStatus.CUT, reason=f"cut_off: {msg}"
             )
         ]
 

@@ -26,7 +26,7 @@ CONTROL = {
     1: (StreamStatus.PAUSED, "paused"),
     2: (StreamStatus.LIVE, "unpaused"),
     3: (StreamStatus.ENDED, "ended"),
-    4: (StreamStatus.ENDED, "suspended"),
+    4: (StreamStatus.CUT, "suspended"),
 }
 DIAMOND_VALUE = 0.09  # yuan per diamond: one coin bought, at the time of writing
 

@@ -117,7 +117,7 @@ class TrafficScript:
             return  # never stack an incident on a dead stream or a dead collector
         state.incident, state.until = kind, self.t + DURATION[kind]
         if kind == "stream_down":
-            out.append(self._stream(room, StreamStatus.ENDED, "推流中断"))
+            out.append(self._stream(room, StreamStatus.PAUSED, "推流中断"))
 
     def _room_step(self, room: str, out: list[AnyEvent]) -> None:
         state, rng = self._state[room], self._rng

@@ -25,6 +25,16 @@ class Detector(Protocol):
     def detect(self, event: AnyEvent) -> list[Signal]: ...
 
 
+# The stream state as a number for threshold conditions: 1 live, 0 interrupted (paused, or
+# cut by the platform), -1 ended by the host. "== 0" is trouble; a normal end is not.
+STREAM_VALUES = {
+    StreamStatus.LIVE: 1.0,
+    StreamStatus.PAUSED: 0.0,
+    StreamStatus.CUT: 0.0,
+    StreamStatus.ENDED: -1.0,
+}
+
+
 def observe(event: AnyEvent) -> Signal:
     """Return the observation every event yields, flagged or not."""
     if isinstance(event, CommentEvent):
@@ -47,7 +57,7 @@ def observe(event: AnyEvent) -> Signal:
             source=event.source,
         )
     if isinstance(event, StreamEvent):
-        value = 1.0 if event.status is StreamStatus.LIVE else 0.0
+        value = STREAM_VALUES[event.status]
         return Signal(
             event.room,
             event.ts,

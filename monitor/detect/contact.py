@@ -12,10 +12,27 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 PHONE = re.compile(r"1[3-9]\d{9}")
-# Words before a number that make it an order, tracking or product number, not a contact.
+# Words before a number (or the code it is part of) that make it an order, tracking,
+# coupon, card or staff number the buyer quotes, not a contact: 订单号后六位是889201.
 ORDER_CONTEXT = re.compile(
-    r"(?:订单|单号|运单|快递|物流|尾号|编号|货号|型号|条码|序号|批号|订单号|取件码|验货码)[是为:：]?$"
+    r"(?:订单|单号|运单|快递|物流|尾号|编号|货号|型号|条码|序号|批号|取件码|验货码|券码|优惠码"
+    r"|兑换码|卡号|会员号|工号|税号|流水号|交易号)(?:后[0-9几]位)?[是为:：]?$"
 )
+# A price, not a contact: 价格12888, 满12000减800, ¥19900, 12999元.
+PRICE_BEFORE = re.compile(r"(?:价格?|满|减|[¥￥$]|券后|合计|共计)[是为:：]?$")
+PRICE_AFTER = re.compile(r"(?:元|块|rmb|减|折)")
+# Cues that ask for a number only (a phone or QQ number); a Latin ID near one of these is a
+# product model or an account name (vivo X100s, 手机号码; WH-1000XM5, 电话).
+NUMBER_CUES = frozenset({"电话", "手机号", "号码", "tel", "call", "qq", "扣扣号", "企鹅", "koukou"})
+NUMBER_CUE = 1  # a number near the cue is a contact
+ID_CUE = 2  # a Latin ID near the cue is one too
+# Latin words of product names: an ID holding one is a model (iPhone15ProMax, mate60).
+PRODUCT_WORD = re.compile(
+    r"iphone|ipad|airpods|watch|pro|max|plus|mini|ultra|lite|mate|nova|vivo|oppo|redmi|galaxy"
+    r"|note|slim|detect|xbox|switch|macbook|surface|gt[0-9]"
+)
+_RUN_START = re.compile(r"[a-z0-9]+$")
+_PREFIXED_NUMBER = re.compile(r"[a-z]{1,8}[0-9]{5,}")
 _TLD = (
     "com|cn|net|org|top|xyz|vip|shop|store|site|club|link|info|io|me|cc|tv|ly|to|gl|app|co"
     "|biz|wang|ink|fun|online|live|tk|la|im|gd|su"
@@ -77,12 +94,24 @@ class ContactRules:
             value = m.group()
             if len(set(value)) == 1:
                 continue  # 扣666666 and 11111 are cheers and votes, not numbers
-            if ORDER_CONTEXT.search(digits, max(0, m.start() - 6), m.start()):
-                continue  # an order, tracking or tail number the buyer quotes
+            # The code a token is part of starts where its run of letters and digits does
+            # (91310000MA1FL12345 after 税号 is one code, however the tokens split it).
+            run = _RUN_START.search(digits, max(0, m.start() - 20), m.start())
+            start = run.start() if run is not None and run.group()[0].isdigit() else m.start()
+            if ORDER_CONTEXT.search(digits, max(0, start - 10), start):
+                continue  # an order, tracking, coupon or staff number the buyer quotes
             if value[0].isdigit():
+                if PRICE_BEFORE.search(digits, max(0, start - 4), start) or PRICE_AFTER.match(
+                    digits, m.end()
+                ):
+                    continue  # a price
                 kind = "phone" if PHONE.fullmatch(value) else "qq" if len(value) <= 11 else "number"
             elif not any(c.isdigit() for c in value):
                 continue  # a plain Latin word (hello, iphone) is not an ID
+            elif PRODUCT_WORD.search(value):
+                continue  # a product model (iphone15promax), not an account
+            elif _PREFIXED_NUMBER.fullmatch(value):
+                kind = "number"  # a number glued to letters (koukou12345678, qq12345678)
             else:
                 kind = "id"
             out.append(ContactToken(kind, value, m.start(), m.end()))
@@ -93,7 +122,7 @@ class ContactRules:
 class _Entry:
     ts: float
     digits: str
-    cue: bool
+    cue: int  # NUMBER_CUE | ID_CUE flags
 
 
 class UserWindow:
@@ -105,8 +134,8 @@ class UserWindow:
         self._max_users = max_users
         self._users: OrderedDict[str, deque[_Entry]] = OrderedDict()
 
-    def join(self, user: str, ts: float, digits: str, cue: bool) -> tuple[str, bool, int]:
-        """Add a comment; return (joined recent digit views, any cue, where this one starts)."""
+    def join(self, user: str, ts: float, digits: str, cue: int) -> tuple[str, int, int]:
+        """Add a comment; return (joined recent digit views, their cue flags, where it starts)."""
         entries = self._users.get(user)
         if entries is None:
             entries = deque(maxlen=self._messages)
@@ -118,7 +147,9 @@ class UserWindow:
         while entries and (ts - entries[0].ts > self._seconds or entries[0].ts > ts):
             entries.popleft()
         prefix = "".join(e.digits for e in entries)
-        any_cue = cue or any(e.cue for e in entries)
+        any_cue = cue
+        for e in entries:
+            any_cue |= e.cue
         entries.append(_Entry(ts, digits, cue))
         return prefix + digits, any_cue, len(prefix)
 

@@ -15,7 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
-from monitor.detect.contact import ContactRules, UserWindow, links
+from monitor.detect.contact import ID_CUE, NUMBER_CUE, NUMBER_CUES, ContactRules, UserWindow, links
 from monitor.detect.lexicon import CompiledLexicon
 from monitor.detect.normalize import Normalizer, default_normalizer
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer
@@ -180,7 +180,7 @@ class LexiconDetector:
         result = self.lexicon.scan(text, views)
         found: dict[str, list[Evidence]] = {}
         via: dict[str, str] = {}
-        cue = False
+        cue = 0  # NUMBER_CUE | ID_CUE
         near: list[tuple[int, int]] = []
         if result is not None:
             for hit in result.deny:
@@ -193,7 +193,7 @@ class LexiconDetector:
             # comment: alone it is too common to open the window (扣子, 维修).
             for hit in result.cues:
                 if len(hit.term.text) > 1:
-                    cue = True
+                    cue |= NUMBER_CUE if hit.term.canonical in NUMBER_CUES else NUMBER_CUE | ID_CUE
                 else:
                     near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
@@ -202,7 +202,8 @@ class LexiconDetector:
                 self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
         contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
         if contact and scope in self._scopes[contact]:
-            cue = cue or contact in found
+            if contact in found:
+                cue = NUMBER_CUE | ID_CUE
             # One search answers "neither a Latin letter, a digit nor a spelled number" for
             # most comments; only a text with one of them pays for the second.
             hint = _CONTACT_HINT.search(views.base) is not None
@@ -259,7 +260,7 @@ class LexiconDetector:
         base: str,
         user: str,
         ts: float,
-        cue: bool,
+        cue: int,
         near: list[tuple[int, int]],
         found: dict[str, list[Evidence]],
         via: dict[str, str],
@@ -279,7 +280,15 @@ class LexiconDetector:
             if spans is None:
                 spans = self.normalizer.base_span_mapper(text)
             start, end = spans(max(token.start, offset) - offset, token.end - offset)
-            if not any_cue and not any(a <= start <= b + NEAR for a, b in near):
+            if token.kind == "id":
+                if any(a == start for a, _ in near):
+                    # The one-letter cue opens the token (v13800138000): only digits may follow
+                    # (V12 Detect Slim is a model).
+                    if not token.value[1:].isdigit():
+                        continue
+                elif not any_cue & ID_CUE and not any(a < start <= b + NEAR for a, b in near):
+                    continue
+            elif not any_cue and not any(a <= start <= b + NEAR for a, b in near):
                 continue
             ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
             found.setdefault(category, []).append(ev)

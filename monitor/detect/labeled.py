@@ -139,7 +139,7 @@ def score(rows: list[Row], analyzer: Analyzer, name: str) -> LabeledReport:
     """Run every row through the analyzer and tally."""
     report = LabeledReport(name)
     for row in rows:
-        user = f"eval-{row.line}"
+        user = f"eval\x1f{name}\x1f{row.line}"  # a window per row of this set
         found: set[str] = set()
         for i, part in enumerate(row.parts):
             found |= analyzer.categories(part, row.scope, user, float(i))

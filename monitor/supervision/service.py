@@ -110,7 +110,7 @@ class Supervision:
         if isinstance(event, StreamEvent):
             if event.status is StreamStatus.LIVE:
                 self._stream_live(event.room, event.ts)
-            elif event.status is StreamStatus.ENDED:
+            elif event.status in (StreamStatus.ENDED, StreamStatus.CUT):
                 self._stream_ended(event.room, event.ts)
             return
         broadcast = self.live.get(event.room)

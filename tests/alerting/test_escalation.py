@@ -98,8 +98,8 @@ class Rig:
     boss: Capture
 
     async def settle(self, sup: int, boss: int) -> None:
-        await self.sup.wait_for(sup, limit=3)
-        await self.boss.wait_for(boss, limit=3)
+        await self.sup.wait_for(sup, limit=10)
+        await self.boss.wait_for(boss, limit=10)
 
     def reasons(self, cap: Capture) -> list[tuple[str, int]]:
         return [(r.json()["reason"], r.json()["level"]) for r in cap.got]

@@ -351,3 +351,55 @@ def test_count_window_matches_a_brute_force_count(times: list[float]) -> None:
         eng.observe(sig("sensitive", t))
         expected = sum(1 for x in times[: i + 1] if x > t - 30) >= 4
         assert eng.holding("p", "r") == expected
+
+
+def shipped_plan(name: str) -> Plan:
+    from pathlib import Path
+
+    import yaml
+
+    shipped = Path(__file__).parents[2] / "config" / "plans" / f"{name}.yaml"
+    [item] = yaml.safe_load(shipped.read_text())["plans"]
+    return Plan.from_config(PlanConfig.model_validate(item))
+
+
+def stream(t: float, status: str) -> Signal:
+    from monitor.detect.base import observe
+    from monitor.events import parse_event
+
+    event = {"kind": "stream", "room": "r", "id": f"s{t}", "ts": T0 + t, "status": status}
+    return observe(parse_event(event))
+
+
+def test_a_broadcast_the_host_ends_raises_neither_stream_down_nor_collector_dead() -> None:
+    eng = PlanEngine([shipped_plan("stream_down"), shipped_plan("collector_dead")], rooms=["r"])
+    eng.tick(T0)
+    eng.observe(stream(1, "live"))
+    eng.observe(sig("comment", 5))
+    eng.observe(stream(10, "ended"))  # the host says goodbye: silence is expected now
+    assert fired(eng.tick(T0 + 3600)) == []
+    # Live again the next day: the silence clock restarts from the live event.
+    eng.observe(stream(90_000, "live"))
+    assert fired(eng.tick(T0 + 90_029)) == []
+    [dead] = fired(eng.tick(T0 + 90_030))
+    assert dead.plan.id == "collector_dead"
+
+
+def test_an_interrupted_stream_raises_stream_down() -> None:
+    eng = PlanEngine([shipped_plan("stream_down")], rooms=["r"])
+    eng.observe(stream(0, "live"))
+    eng.observe(stream(5, "paused"))  # the push dropped: the platform pauses the room
+    assert fired(eng.tick(T0 + 14.9)) == []
+    [down] = fired(eng.tick(T0 + 15))
+    assert down.plan.id == "stream_down" and down.summary_data["value"] == 0
+    assert len(cleared(eng.observe(stream(20, "live")))) == 1
+
+
+def test_the_ended_flag_of_an_absence_survives_a_handover() -> None:
+    when = {"type": "absence", "for": 30, "while_live": True}
+    eng = PlanEngine([plan(when)], rooms=["r"])
+    eng.tick(T0)
+    eng.observe(stream(1, "ended"))
+    moved = PlanEngine([plan(when)], rooms=["r"])
+    assert moved.restore("r", eng.export("r")) == 1
+    assert fired(moved.tick(T0 + 600)) == []

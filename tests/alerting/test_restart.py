@@ -78,8 +78,8 @@ async def test_deadline_passed_while_down_fires_at_start_and_nothing_repeats(
                 for action in ("ack", "resolve"):
                     async with http.post(f"{base}/api/v1/alerts/{alert.id}/{action}") as r:
                         assert r.status == 200
-            await sup.wait_for(2, limit=3)
-            await boss.wait_for(2, limit=3)
+            await sup.wait_for(2, limit=10)
+            await boss.wait_for(2, limit=10)
             # Nothing due and nothing queued: a duplicate would have arrived by now.
             await wait_for(lambda: notifications_settled(second), 10, "the outbox to empty")
             stored = await second.store.get_alert(alert.id)

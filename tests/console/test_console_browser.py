@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -32,6 +33,14 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
 ]
+
+
+async def sign_in(page: Any, base: str, user: str, password: str) -> None:
+    """Log in on the console's login page."""
+    await page.goto(f"{base}/login")
+    await page.fill("#user", user)
+    await page.fill("#password", password)
+    await page.click("#submit")
 
 
 async def metric(http: aiohttp.ClientSession, base: str, line_start: str) -> float | None:
@@ -119,10 +128,7 @@ async def test_console_merges_grouped_comments_and_rereads_what_it_missed(
             page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{base}/login")
-            await page.fill("#user", "ctl-a")
-            await page.fill("#password", "pw-ctl-a")
-            await page.click("#submit")
+            await sign_in(page, base, "ctl-a", "pw-ctl-a")
             await expect(page.locator("#status.live")).to_be_visible()
 
             async def stored() -> Alert:
@@ -213,10 +219,7 @@ async def test_a_console_whose_session_is_revoked_goes_to_the_login_page(
             page = await browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 900})
             sockets: list[str] = []
             page.on("websocket", lambda ws: sockets.append(ws.url))
-            await page.goto(f"{base}/login")
-            await page.fill("#user", "ctl-a")
-            await page.fill("#password", "pw-ctl-a")
-            await page.click("#submit")
+            await sign_in(page, base, "ctl-a", "pw-ctl-a")
             await expect(page.locator("#status.live")).to_be_visible()
             opened = len(sockets)
             # Logged out from another tab: same cookie, the page itself does nothing.

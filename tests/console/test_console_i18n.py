@@ -84,20 +84,28 @@ SAMPLES: list[Description] = [
 ]
 
 
-async def test_i18n_js_renders_like_the_server_in_both_languages() -> None:
-    from playwright.async_api import Route, async_playwright
+async def page_with_i18n(browser: Any) -> Any:
+    """Open a page that holds nothing but i18n.js, for its functions to be called."""
+    from playwright.async_api import Route
 
-    async def page_with_i18n(route: Route) -> None:
+    async def serve(route: Route) -> None:
         html = f"<!doctype html><html><head><script>{I18N_JS.read_text()}</script></head></html>"
         await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    page = await browser.new_page()
+    await page.route(ORIGIN, serve)
+    return page
+
+
+async def test_i18n_js_renders_like_the_server_in_both_languages() -> None:
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = await browser.new_page()
+            page = await page_with_i18n(browser)
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.route(ORIGIN, page_with_i18n)
             await page.goto(ORIGIN)
             tables: dict[str, Any] = await page.evaluate("LABELS")
             got: list[list[str]] = await page.evaluate(
@@ -135,19 +143,14 @@ HISTORY = [
 
 
 async def test_escalation_history_reads_in_the_console_language() -> None:
-    from playwright.async_api import Route, async_playwright
+    from playwright.async_api import async_playwright
 
     from alerts.escalation import STEP_CODES
-
-    async def page_with_i18n(route: Route) -> None:
-        html = f"<!doctype html><html><head><script>{I18N_JS.read_text()}</script></head></html>"
-        await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = await browser.new_page()
-            await page.route(ORIGIN, page_with_i18n)
+            page = await page_with_i18n(browser)
             await page.goto(ORIGIN)
             got = {}
             for lang in ("zh", "en"):

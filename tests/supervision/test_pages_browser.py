@@ -68,6 +68,13 @@ async def test_review_evaluation_and_questions_pages(tmp_path: Path) -> None:
                 await expect(page.locator("#download")).to_be_visible()
                 wide = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
                 assert wide <= 1, f"review page scrolls sideways at {size}"
+                # Nor does any table inside it: on a phone a wide table is a card a row.
+                inner = await page.evaluate(
+                    "Math.max(...[...document.querySelectorAll('.scroll')]"
+                    ".map(s => s.scrollWidth - s.clientWidth))"
+                )
+                if size == "phone":
+                    assert inner <= 1, f"a review table scrolls sideways on a phone by {inner}px"
                 await page.screenshot(path=str(shots / f"review-{size}-zh.png"), full_page=True)
 
                 await page.goto(f"{base}/evaluation.html?month=2025-12")

@@ -80,7 +80,7 @@ const LABELS = {
     category: {contact_diversion: '站外导流', fraud: '诈骗/刷单/赌博', abuse: '辱骂', prohibited: '违禁品', ad_law: '广告法极限词',
       fake: '假货', refund: '退款', quality: '质量问题', delivery: '物流发货', price: '价格', attitude: '服务态度', scam: '被骗', general: '一般负面'},
     op: {'<': '低于', '<=': '不高于', '>': '高于', '>=': '不低于', '==': '等于', '!=': '不等于'},
-    stream: {0: '中断', 1: '正常'},
+    stream: {'-1': '已下播', 0: '中断', 1: '正常'},
   },
   en: {
     signal: {sensitive: 'sensitive comments', negative: 'negative comments', comment: 'comments', activity: 'room events', metric: 'metric readings', stream: 'stream updates', any: 'events'},
@@ -89,7 +89,7 @@ const LABELS = {
     category: {contact_diversion: 'contact diversion', fraud: 'fraud/fake orders/gambling', abuse: 'abuse', prohibited: 'prohibited goods', ad_law: 'advertising-law terms',
       fake: 'fake goods', refund: 'refund', quality: 'quality', delivery: 'delivery', price: 'price', attitude: 'service attitude', scam: 'scam', general: 'general complaint'},
     op: {'<': 'below', '<=': 'at most', '>': 'above', '>=': 'at least', '==': 'at', '!=': 'not'},
-    stream: {0: 'down', 1: 'live'},
+    stream: {'-1': 'ended', 0: 'down', 1: 'live'},
   },
 };
 // Escalation steps in an alert's history (HistoryEntry.code and .args; alerts/escalation.py's

@@ -78,11 +78,18 @@
     if (sub) c.append(el('small', null, sub));
     return c;
   }
+  // A table of more than four columns becomes one card a row on a phone (review.css):
+  // every cell carries its column's name to show beside the value.
   function table(cols, rows) {
-    const wrap = el('div', 'scroll'), tb = el('table', 'table'), head = el('tr');
+    const wrap = el('div', 'scroll'), tb = el('table', cols.length > 4 ? 'table cards' : 'table');
+    const head = el('tr', 'head');
     cols.forEach(c => head.append(el('th', null, c)));
     tb.append(head);
-    rows.forEach(r => { const tr = el('tr'); r.forEach(v => tr.append(el('td', null, v))); tb.append(tr); });
+    rows.forEach(r => {
+      const tr = el('tr');
+      r.forEach((v, i) => { const td = el('td', null, v); td.dataset.label = cols[i]; tr.append(td); });
+      tb.append(tr);
+    });
     wrap.append(tb);
     return wrap;
   }
