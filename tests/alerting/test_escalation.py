@@ -18,6 +18,7 @@ from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, Severity, alert_from_dict, alert_to_dict
 from alerts.notify.alertmanager import rfc3339
 from alerts.notify.dispatch import Dispatcher
+from alerts.notify.render import LATE_AFTER
 from alerts.store.memory import MemoryStore
 from config.notify import EscalationConfig, LadderConfig, NotifierConfig
 from tests.alerting.helpers import make_plan, trigger
@@ -189,6 +190,50 @@ async def test_acked_but_not_resolved_escalates_and_resolution_is_notified(rig: 
     assert rig.reasons(rig.sup) == [("escalation", 1), ("resolved", 0)]
     assert rig.boss.got == []  # boss was never paged, so is not told of the resolution
     assert await rig.escalator.check() == 0
+
+
+async def test_unresolved_steps_are_recorded_with_who_acknowledged_and_how_late(rig: Rig) -> None:
+    alert = await open_alert(rig)
+    rig.clock.advance(5)
+    await rig.manager.acknowledge(alert.id, "zhang")  # resolve deadline: 100 s from now
+    rig.clock.advance(130 + LATE_AFTER)  # level 1 fell due 35 s ago, level 2 LATE_AFTER ago
+    assert await rig.escalator.check() == 2
+    current = await rig.store.get_alert(alert.id)
+    assert current is not None
+    steps = [h for h in current.history if h.action == "escalated"]
+    # The console words these per language: the code and every value must be there.
+    assert [(h.code, h.args) for h in steps] == [
+        (
+            "not_resolved",
+            {"level": 1, "since": 135, "by": "zhang", "late": 35, "step": "level", "n": 1},
+        ),
+        (
+            "not_resolved",
+            {"level": 2, "since": 135, "by": "zhang", "late": 5, "step": "level", "n": 2},
+        ),
+    ]
+    assert steps[0].detail == (
+        "level 1: acknowledged by zhang 135s ago, not resolved (确认后未处理); "
+        "late by 35s (延迟送达)"
+    )
+
+
+async def test_resolving_an_alert_whose_ladder_does_not_tell_resolutions_takes_nothing(
+    rig: Rig,
+) -> None:
+    quiet = {**LADDERS, "ladders": [{**LADDERS["ladders"][0], "notify_resolved": False}]}
+    escalator = Escalator(
+        rig.store, rig.manager, rig.dispatcher, Router(EscalationConfig.model_validate(quiet)),
+        rig.clock, AlertMetrics(CollectorRegistry()),
+    )  # fmt: skip
+    alert = await open_alert(rig)
+    rig.clock.advance(10)
+    assert await escalator.check() == 1
+    await rig.manager.resolve(alert.id, "zhang")
+    assert await escalator.check() == 0  # and the next open alert is still checked
+    assert await rig.store.get_items("escalation") == {}
+    await rig.settle(1, 0)
+    assert rig.reasons(rig.sup) == [("escalation", 1)]
 
 
 async def test_critical_plans_notify_at_once_and_unack_restarts_the_clock(rig: Rig) -> None:
