@@ -20,7 +20,7 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
-from monitor.detect.context import inside_ordinary_word, is_claim
+from monitor.detect.context import asks, inside_ordinary_word, is_claim, negated, warned
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
 from monitor.detect.translit import SoundView, Transliterator
 
@@ -62,6 +62,11 @@ class Term:
     by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
     pair: int = -1  # PART: which pair it belongs to
 
+    @property
+    def latin_only(self) -> bool:
+        """Return True for initials and other terms of Latin letters only (tb, sb, jd)."""
+        return self.canonical.isascii() and self.canonical.isalpha()
+
 
 @dataclass(slots=True)
 class Hit:
@@ -101,6 +106,23 @@ def _marked(text: str) -> list[str]:
     return ["\0" + c for c in text]
 
 
+def _proper_name(text: str, start: int, end: int) -> bool:
+    """Return True when text[start:end] lies in one capitalized Latin word inside the text.
+
+    A name typed mid-sentence (Jiawei, Zhang Weixing, Dama de Noche) is capitalized on
+    purpose; a keyboard capitalizes only the first word of a message, so that one still counts.
+    """
+    a = start
+    while a > 0 and text[a - 1].isascii() and text[a - 1].isalpha():
+        a -= 1
+    b = end
+    while b < len(text) and text[b].isascii() and text[b].isalpha():
+        b += 1
+    if not text[:a].strip() or not text[start:end].isalpha():
+        return False
+    return text[a:b].istitle()
+
+
 def _edge(ch: str) -> str:
     if _ASCII_LETTER.match(ch):
         return "a"
@@ -118,9 +140,11 @@ class CompiledLexicon:
         entries: list[tuple[str, Role, str]],
         homophone_categories: frozenset[str],
         claim_categories: frozenset[str] = frozenset(),
+        negation_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
         self.claim_categories = claim_categories
+        self.negation_categories = negation_categories
         self.terms: list[Term] = []
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
@@ -285,6 +309,8 @@ class CompiledLexicon:
             else:
                 candidates.append(Hit(term, start, end))
         for pair, part_hits in parts.items():
+            if self.pairs[pair].category in self.negation_categories:
+                part_hits = [h for h in part_hits if not negated(collapsed, h.start)]
             if len({h.term.canonical for h in part_hits}) == self._pair_parts[pair]:
                 start = min(h.start for h in part_hits)
                 end = max(h.end for h in part_hits)
@@ -316,7 +342,7 @@ class CompiledLexicon:
         spans = self.normalizer.span_mapper(text, views.base)
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
-            if not self._bounded(text, hit) or not self._in_context(collapsed, hit, kept):
+            if not self._bounded(text, hit) or not self._in_context(text, collapsed, hit, kept):
                 continue
             if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
                 result.cues.append(hit)  # a one-character sound-alike only enables number rules
@@ -324,10 +350,19 @@ class CompiledLexicon:
                 result.deny.append(hit)
         return result
 
-    def _in_context(self, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
-        """Return False for a look-alike inside ordinary words or an ad term that is no claim."""
+    def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
+        """Return False for a look-alike inside ordinary words, an ad term that is no claim,
+        a term negated or warned against, a pair asked about, or a Latin spelling that is a
+        name."""
         term = hit.term
-        if hit.latin or term.pair >= 0:
+        if term.role is Role.DENY and term.category in self.negation_categories:
+            if negated(collapsed, hit.start, hit.end) or warned(text, hit.orig_start, hit.orig_end):
+                return False
+            if term.pair >= 0 and asks(text):
+                return False
+        if hit.latin:
+            return not _proper_name(text, hit.orig_start, hit.orig_end)
+        if term.pair >= 0:
             return True
         if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
             return True
@@ -364,6 +399,8 @@ class CompiledLexicon:
             before = fold(text[hit.orig_start - 1])
             if before and _edge(before[-1]) == term.edge_left:
                 return False
+            if before and term.latin_only and _edge(before[-1]) == "0":
+                return False  # a unit or a model after a number (2TB), not the initials
         if term.edge_right and hit.orig_end < len(text):
             after = fold(text[hit.orig_end])
             if after and _edge(after[0]) == term.edge_right:
