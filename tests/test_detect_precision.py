@@ -111,3 +111,15 @@ def test_pinyin_and_initials_typed_to_evade_stay_flagged(
     detector: LexiconDetector, text: str
 ) -> None:
     assert cats(detector, text) != set()
+
+
+@pytest.mark.parametrize("text", ["有迷换药吗", "卖仿真抢的私我", "管制道具有卖吗"])
+def test_prohibited_goods_are_read_by_sound(detector: LexiconDetector, text: str) -> None:
+    assert "prohibited" in cats(detector, text)
+
+
+@pytest.mark.parametrize("text", ["仿真墙纸有吗", "这个电机强度够吗", "收到的居然是高仿，要退货"])
+def test_sound_alikes_and_buyers_naming_a_fake_stay_clean(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert cats(detector, text) == set()
