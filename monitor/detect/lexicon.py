@@ -166,11 +166,24 @@ class CompiledLexicon:
                 expanded += [(p, Role.PART, category, pair) for p in dict.fromkeys(parts)]
             else:
                 expanded.append((text, role, category, -1))
+        part_of: dict[str, int] = {}  # a part word's canonical form -> its term index
+        self._part_pairs: dict[int, list[int]] = {}  # a part's term index -> its pairs
         for text, role, category, pair in expanded:
             canonical = normalizer.canonical(text)
             if not canonical or any(ord(c) >= PUA_BASE for c in canonical):
                 self.skipped.append(text)  # only separators: nothing to match
                 continue
+            if role is Role.PART:
+                # One pattern per part word, however many pairs share it (中奖 is in ten):
+                # the automaton reports every pattern at a position, duplicates included.
+                at = part_of.get(canonical)
+                if at is not None:
+                    if pair not in self._part_pairs[at]:
+                        self._part_pairs[at].append(pair)
+                    continue
+                part_of[canonical] = len(self.terms)
+                self._part_pairs[len(self.terms)] = [pair]
+                category = ""
             key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK))
             if key in seen:
                 continue
@@ -292,7 +305,7 @@ class CompiledLexicon:
         allow: list[tuple[int, int]] = []
         candidates: list[Hit] = []
         result = ScanResult()
-        parts: dict[int, list[Hit]] = {}
+        parts: list[tuple[int, int, int]] = []
         n_terms = self._n_terms
         for idx, start, end in literal:
             if idx >= n_terms:  # a look-alike spelling: checked like a sound-alike
@@ -305,16 +318,11 @@ class CompiledLexicon:
             elif term.role is Role.COMPLAINT:
                 result.complaints.append(Hit(term, start, end))
             elif term.role is Role.PART:
-                parts.setdefault(term.pair, []).append(Hit(term, start, end))
+                parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        for pair, part_hits in parts.items():
-            if self.pairs[pair].category in self.negation_categories:
-                part_hits = [h for h in part_hits if not negated(collapsed, h.start)]
-            if len({h.term.canonical for h in part_hits}) == self._pair_parts[pair]:
-                start = min(h.start for h in part_hits)
-                end = max(h.end for h in part_hits)
-                candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
+        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
+            self._pair_hits(collapsed, parts, candidates)
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
@@ -349,6 +357,26 @@ class CompiledLexicon:
             else:
                 result.deny.append(hit)
         return result
+
+    def _pair_hits(
+        self, collapsed: str, parts: list[tuple[int, int, int]], candidates: list[Hit]
+    ) -> None:
+        """Add a hit for every pair whose parts are all in the text (and not negated)."""
+        by_pair: dict[int, list[tuple[int, int, int]]] = {}
+        for part in parts:
+            for pair in self._part_pairs[part[0]]:
+                by_pair.setdefault(pair, []).append(part)
+        for pair, found in by_pair.items():
+            need = self._pair_parts[pair]
+            if len({idx for idx, _, _ in found}) != need:
+                continue
+            if self.pairs[pair].category in self.negation_categories:
+                found = [p for p in found if not negated(collapsed, p[1])]
+                if len({idx for idx, _, _ in found}) != need:
+                    continue
+            start = min(p[1] for p in found)
+            end = max(p[2] for p in found)
+            candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
 
     def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
         """Return False for a look-alike inside ordinary words, an ad term that is no claim,
