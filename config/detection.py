@@ -37,6 +37,10 @@ class KeywordCategory(Section):
     # Terms count only when used as claims (advertising law: 最 before an adjective, not
     # 最喜欢 or 最后; 第一 after 销量, not 第一个 or 第一时间).
     claims_only: bool = False
+    # A term right after a negator (不能治病, 不要私下转账, 不用付邮费) or in a clause that warns
+    # about it (让你加微信的都是骗子) is not said, and a pair asked about (退款是原路返回还是
+    # 转账) is a question, not the pitch.
+    negation: bool = False
 
     @model_validator(mode="after")
     def _has_scope(self) -> KeywordCategory:

@@ -164,6 +164,10 @@ def test_labeled_set_tallies_recall_per_kind_and_negatives_apart(tmp_path: Path)
     split = [c for c in fake.calls if c[0] in ("傻", "逼")]
     assert [c[0] for c in split] == ["傻", "逼"] and split[0][1] == split[1][1]
     assert split[0][2] < split[1][2]
+    # Rows of another set on the same line numbers read other users' windows.
+    other = FakeAnalyzer()
+    score(read_rows(path), other, "other")
+    assert not {c[1] for c in fake.calls} & {c[1] for c in other.calls}
     text = render(report)
     assert "false positives on hard_negative: 1/2" in text and "chatter: 0/1" in text
     assert "加我微信" not in text  # rows are shown only when asked

@@ -13,6 +13,7 @@ set phrases (最后, 最起码, 最好 + a verb: 'had better'), 第一 as an ord
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -54,6 +55,28 @@ _CLAIM_BEFORE_DIYI = (
 # Words after 最 that make a claim though jieba does not tag them adjectives.
 _CLAIM_AFTER_ZUI = ("权威", "安全", "有效", "专业", "正宗", "先进", "高端", "优质", "顶级", "齐全")
 _CLAIM_AFTER_DIYI = ("品牌", "名", "家", "好", "大", "的品", "款爆", "选择")
+# 第一名 of a draw (第一名中奖的是…) and 第一家 shop (第一家店) are ordinals.
+_ORDINAL_AFTER_DIYI = (
+    "名中",
+    "名幸",
+    "名拍",
+    "名下单",
+    "名抢",
+    "名的宝宝",
+    "名的家人",
+    "家店",
+    "家门店",
+)
+# A comparison among the shop's own goods (这三个颜色里白色最百搭, 我们家最便宜的这款), unless
+# the market is named (全网, 行业).
+_OWN_SCOPE = re.compile(
+    "我们店|我们家|店里|我家|直播间里|这几|这两|这三|这四|这些|里面|当中|之中|其中|颜色里|款里"
+)
+_MARKET_SCOPE = re.compile("全网|全国|行业|市场|世界|全球|同类|天下|网上|所有品牌|别家|外面")
+_OWN_OPTION_AFTER = re.compile("的?(?:颜色|色|尺码|码|链接|款式)")
+_PERSON = frozenset("我你他她咱")
+# Measure words after 唯一(一): 唯一一个, 唯一一次 (the collapsed view reads 唯一个).
+_COUNTERS = frozenset("个次件单波场条")
 WEAK_AD_TERMS = frozenset({"最", "最好", "第一", "唯一", "首个", "首选", "顶级", "首家"})
 SET_PHRASES = (
     "最后",
@@ -70,11 +93,62 @@ SET_PHRASES = (
     "最迟",
     "最好是",
     "最新款",
+    "最好的朋友",
+    "最好的闺蜜",
+    "最好的姐妹",
+    "最好的兄弟",
     "第一时间",
     "唯一要",
     "唯一的缺点",
     "唯一不足",
 )
+
+
+# A negator right before a term, at most a light verb between: 不能治病, 不用付邮费, 不会私下
+# 联系, 没有特效药, 别私聊我. Not 不 alone (不加微信也行 is still the cue) nor 无 (无抵押 is a
+# term).
+_NEGATOR = re.compile(
+    "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
+    "|不收|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非)"
+    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信)?$"
+)
+# A clause that warns about a scam: it names the scam and what the scammer tells you.
+_WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
+_TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
+_CLAUSE_MARK = re.compile(r"[，,。！!？?；;\n]")
+# A comment that asks: ends with a question particle or mark, or weighs two options.
+_ASKS = re.compile(r"(?:吗|呢|么|嘛|[?？])[\s~～。.!！]*$|还是")
+# Medical advice, not a claim: 降血糖要听医生的.
+_MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院")
+
+
+# A refusal right after a term: 微信转账我们不支持.
+_REFUSED_AFTER = re.compile(
+    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|是骗局|是诈骗)"
+)
+
+
+def negated(text: str, start: int, end: int = -1) -> bool:
+    """Return True when a negator sits right before text[start:] (不能|治病, not 有没有), or a
+    refusal right after text[:end] (微信转账|我们不支持)."""
+    if _NEGATOR.search(text, max(0, start - 6), start) is not None:
+        return True
+    return end >= 0 and _REFUSED_AFTER.match(text, end) is not None
+
+
+def warned(text: str, start: int, end: int) -> bool:
+    """Return True when the clause around text[start:end] warns against it (original text)."""
+    a = 0
+    for mark in _CLAUSE_MARK.finditer(text, 0, start):
+        a = mark.end()
+    after = _CLAUSE_MARK.search(text, end)
+    clause = text[a : after.start() if after is not None else len(text)]
+    return _WARNING.search(clause) is not None and _TOLD.search(clause) is not None
+
+
+def asks(text: str) -> bool:
+    """Return True when a text is a question (中奖了客服会联系吗, 原路返回还是转账)."""
+    return _ASKS.search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +212,14 @@ def inside_ordinary_word(
 def is_claim(text: str, start: int, end: int) -> bool:
     """Return True when an advertising-law hit at text[start:end] is used as a claim."""
     term = text[start:end]
+    if _MEDICAL_ADVICE.search(text, max(0, start - 8), end + 10):
+        return False  # 降血糖要听医生的
+    if "最" in term and "最低" not in term:
+        scope = text[max(0, start - 10) : start]
+        if _MARKET_SCOPE.search(text, max(0, start - 10), end) is None and (
+            _OWN_SCOPE.search(scope) is not None or _OWN_OPTION_AFTER.match(text, end)
+        ):
+            return False  # among the shop's own goods, not over the market
     if term not in WEAK_AD_TERMS:
         return True
     for phrase in SET_PHRASES:
@@ -147,10 +229,16 @@ def is_claim(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     before = text[max(0, start - 2) : start]
     if term in ("第一", "首个", "首家"):
-        return before in _CLAIM_BEFORE_DIYI or any(after.startswith(w) for w in _CLAIM_AFTER_DIYI)
+        if before in _CLAIM_BEFORE_DIYI:
+            return True
+        if text.startswith(_ORDINAL_AFTER_DIYI, end):
+            return False
+        return any(after.startswith(w) for w in _CLAIM_AFTER_DIYI)
     if term == "最好":
         return after[:1] in _CLAIM_AFTER_ZUIHAO
     if term == "最":
+        if before[-1:] in _PERSON:
+            return False  # 我最怕冷: a person's feeling, not the product's rank
         if after.startswith(_CLAIM_AFTER_ZUI):
             return True  # 最权威, 最安全: jieba tags these nouns, yet they are claims
         # 最 + an adjective is a superlative claim; 最 + a verb or anything else is an adverb.
@@ -163,6 +251,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
                 return tag[:1] in ("a", "z")
         return False
     if term == "唯一":
+        if after.lstrip("一")[:1] in _COUNTERS:
+            return False  # 唯一一个秒杀链接: a count, not 'the only one on the market'
         return not after.startswith(("要", "的缺", "不足", "一次"))
     return True
 

@@ -20,7 +20,7 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
-from monitor.detect.context import inside_ordinary_word, is_claim
+from monitor.detect.context import asks, inside_ordinary_word, is_claim, negated, warned
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
 from monitor.detect.translit import SoundView, Transliterator
 
@@ -62,6 +62,11 @@ class Term:
     by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
     pair: int = -1  # PART: which pair it belongs to
 
+    @property
+    def latin_only(self) -> bool:
+        """Return True for initials and other terms of Latin letters only (tb, sb, jd)."""
+        return self.canonical.isascii() and self.canonical.isalpha()
+
 
 @dataclass(slots=True)
 class Hit:
@@ -101,6 +106,23 @@ def _marked(text: str) -> list[str]:
     return ["\0" + c for c in text]
 
 
+def _proper_name(text: str, start: int, end: int) -> bool:
+    """Return True when text[start:end] lies in one capitalized Latin word inside the text.
+
+    A name typed mid-sentence (Jiawei, Zhang Weixing, Dama de Noche) is capitalized on
+    purpose; a keyboard capitalizes only the first word of a message, so that one still counts.
+    """
+    a = start
+    while a > 0 and text[a - 1].isascii() and text[a - 1].isalpha():
+        a -= 1
+    b = end
+    while b < len(text) and text[b].isascii() and text[b].isalpha():
+        b += 1
+    if not text[:a].strip() or not text[start:end].isalpha():
+        return False
+    return text[a:b].istitle()
+
+
 def _edge(ch: str) -> str:
     if _ASCII_LETTER.match(ch):
         return "a"
@@ -118,9 +140,11 @@ class CompiledLexicon:
         entries: list[tuple[str, Role, str]],
         homophone_categories: frozenset[str],
         claim_categories: frozenset[str] = frozenset(),
+        negation_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
         self.claim_categories = claim_categories
+        self.negation_categories = negation_categories
         self.terms: list[Term] = []
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
@@ -142,11 +166,24 @@ class CompiledLexicon:
                 expanded += [(p, Role.PART, category, pair) for p in dict.fromkeys(parts)]
             else:
                 expanded.append((text, role, category, -1))
+        part_of: dict[str, int] = {}  # a part word's canonical form -> its term index
+        self._part_pairs: dict[int, list[int]] = {}  # a part's term index -> its pairs
         for text, role, category, pair in expanded:
             canonical = normalizer.canonical(text)
             if not canonical or any(ord(c) >= PUA_BASE for c in canonical):
                 self.skipped.append(text)  # only separators: nothing to match
                 continue
+            if role is Role.PART:
+                # One pattern per part word, however many pairs share it (中奖 is in ten):
+                # the automaton reports every pattern at a position, duplicates included.
+                at = part_of.get(canonical)
+                if at is not None:
+                    if pair not in self._part_pairs[at]:
+                        self._part_pairs[at].append(pair)
+                    continue
+                part_of[canonical] = len(self.terms)
+                self._part_pairs[len(self.terms)] = [pair]
+                category = ""
             key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK))
             if key in seen:
                 continue
@@ -268,7 +305,7 @@ class CompiledLexicon:
         allow: list[tuple[int, int]] = []
         candidates: list[Hit] = []
         result = ScanResult()
-        parts: dict[int, list[Hit]] = {}
+        parts: list[tuple[int, int, int]] = []
         n_terms = self._n_terms
         for idx, start, end in literal:
             if idx >= n_terms:  # a look-alike spelling: checked like a sound-alike
@@ -281,14 +318,11 @@ class CompiledLexicon:
             elif term.role is Role.COMPLAINT:
                 result.complaints.append(Hit(term, start, end))
             elif term.role is Role.PART:
-                parts.setdefault(term.pair, []).append(Hit(term, start, end))
+                parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        for pair, part_hits in parts.items():
-            if len({h.term.canonical for h in part_hits}) == self._pair_parts[pair]:
-                start = min(h.start for h in part_hits)
-                end = max(h.end for h in part_hits)
-                candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
+        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
+            self._pair_hits(collapsed, parts, candidates)
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
@@ -316,7 +350,7 @@ class CompiledLexicon:
         spans = self.normalizer.span_mapper(text, views.base)
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
-            if not self._bounded(text, hit) or not self._in_context(collapsed, hit, kept):
+            if not self._bounded(text, hit) or not self._in_context(text, collapsed, hit, kept):
                 continue
             if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
                 result.cues.append(hit)  # a one-character sound-alike only enables number rules
@@ -324,10 +358,39 @@ class CompiledLexicon:
                 result.deny.append(hit)
         return result
 
-    def _in_context(self, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
-        """Return False for a look-alike inside ordinary words or an ad term that is no claim."""
+    def _pair_hits(
+        self, collapsed: str, parts: list[tuple[int, int, int]], candidates: list[Hit]
+    ) -> None:
+        """Add a hit for every pair whose parts are all in the text (and not negated)."""
+        by_pair: dict[int, list[tuple[int, int, int]]] = {}
+        for part in parts:
+            for pair in self._part_pairs[part[0]]:
+                by_pair.setdefault(pair, []).append(part)
+        for pair, found in by_pair.items():
+            need = self._pair_parts[pair]
+            if len({idx for idx, _, _ in found}) != need:
+                continue
+            if self.pairs[pair].category in self.negation_categories:
+                found = [p for p in found if not negated(collapsed, p[1])]
+                if len({idx for idx, _, _ in found}) != need:
+                    continue
+            start = min(p[1] for p in found)
+            end = max(p[2] for p in found)
+            candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
+
+    def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
+        """Return False for a look-alike inside ordinary words, an ad term that is no claim,
+        a term negated or warned against, a pair asked about, or a Latin spelling that is a
+        name."""
         term = hit.term
-        if hit.latin or term.pair >= 0:
+        if term.role is Role.DENY and term.category in self.negation_categories:
+            if negated(collapsed, hit.start, hit.end) or warned(text, hit.orig_start, hit.orig_end):
+                return False
+            if term.pair >= 0 and asks(text):
+                return False
+        if hit.latin:
+            return not _proper_name(text, hit.orig_start, hit.orig_end)
+        if term.pair >= 0:
             return True
         if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
             return True
@@ -364,6 +427,8 @@ class CompiledLexicon:
             before = fold(text[hit.orig_start - 1])
             if before and _edge(before[-1]) == term.edge_left:
                 return False
+            if before and term.latin_only and _edge(before[-1]) == "0":
+                return False  # a unit or a model after a number (2TB), not the initials
         if term.edge_right and hit.orig_end < len(text):
             after = fold(text[hit.orig_end])
             if after and _edge(after[0]) == term.edge_right:

@@ -132,7 +132,8 @@ class LexiconSource:
             entries += [(t, Role.COMPLAINT, "general") for t in cfg.negative_terms]
         homophones = frozenset(c.id for c in cfg.categories if c.homophones)
         claims = frozenset(c.id for c in cfg.categories if c.claims_only)
-        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims)
+        negation = frozenset(c.id for c in cfg.categories if c.negation)
+        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims, negation)
         if lexicon.skipped:
             log.warning("lexicon terms with nothing to match skipped: %s", lexicon.skipped[:10])
         return lexicon
