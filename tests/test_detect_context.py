@@ -16,17 +16,14 @@ from monitor.detect.lexicon import Role
 from monitor.detect.normalize import default_normalizer
 from monitor.detect.split import SplitWindow
 from monitor.detect.translit import Transliterator
+from tests.detect_support import cats, shipped_detector
 
 CONFIG = load_config(default_config_path())
 
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-
-
-def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
-    return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+    return shipped_detector()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from config.loader import default_config_path, load_config
 from monitor.detect.contact import links
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.labeled import LabeledSetError, read_rows, render, score
+from tests.detect_support import cats, shipped_detector
 
 CONFIG = load_config(default_config_path())
 ROOMWATCH = [sys.executable, "-c", "import sys; from monitor.cli import main; sys.exit(main())"]
@@ -20,11 +21,7 @@ ROOMWATCH = [sys.executable, "-c", "import sys; from monitor.cli import main; sy
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-
-
-def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
-    return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+    return shipped_detector()
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,14 @@ from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.events import AnyEvent, parse_event
+from tests.detect_support import cats, shipped_detector
 
 CONFIG = load_config(default_config_path())
 
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-
-
-def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
-    return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+    return shipped_detector()
 
 
 @pytest.mark.parametrize(

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from config.loader import default_config_path, load_config
 from monitor.detect.context import asks, negated, warned
 from monitor.detect.detector import LexiconDetector
+from tests.detect_support import cats, shipped_detector
 
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    config = load_config(default_config_path())
-    return LexiconDetector(config.detection, config.base_dir)
-
-
-def cats(det: LexiconDetector, text: str, scope: str = "comment") -> set[str]:
-    return {f.category for f in det.analyze(text, scope).sensitive}
+    return shipped_detector()
 
 
 @pytest.mark.parametrize(
