@@ -8,6 +8,7 @@ Redis Cluster.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,17 @@ from tests.faults.instances import MAIN
 from tests.redis_cluster import RedisClusterNodes
 
 P = "rw"
+
+
+async def roomwatch(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the roomwatch command in a process of its own."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", MAIN, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 async def write_old_layout(r: aioredis.Redis) -> dict[str, object]:
@@ -132,12 +144,7 @@ async def test_cli_moves_one_redis_to_a_cluster_and_run_refuses_old_keys(
         expect = await write_old_layout(old)
         single = tmp_path / "single.yaml"
         single.write_text(cluster_yaml(redis_url, prefix=P), encoding="utf-8")
-        run = subprocess.run(
-            [sys.executable, "-c", MAIN, "run", "--config", str(single), "--port", "0"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = await roomwatch("run", "--config", str(single), "--port", "0")
         assert run.returncode == 2
         assert "run `roomwatch migrate-keys --config " + str(single) in run.stderr
 
@@ -146,13 +153,11 @@ async def test_cli_moves_one_redis_to_a_cluster_and_run_refuses_old_keys(
             'redis_url: "x"', "cluster: {nodes: [" + ", ".join(f'"{n}"' for n in nodes) + "]}"
         )
         on_cluster.write_text(text, encoding="utf-8")
-        cmd = [sys.executable, "-c", MAIN, "migrate-keys", "--config", str(on_cluster)]
-        missing_from = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        cmd = ["migrate-keys", "--config", str(on_cluster)]
+        missing_from = await roomwatch(*cmd)
         assert missing_from.returncode == 1
         assert "--from URL" in missing_from.stderr
-        done = subprocess.run(
-            [*cmd, "--from", redis_url], capture_output=True, text=True, timeout=60
-        )
+        done = await roomwatch(*cmd, "--from", redis_url)
         assert done.returncode == 0, done.stderr
         assert "moved 6 alert keys" in done.stdout and "moved 1 streams" in done.stdout
         assert not await old_layout_present(old, P)
