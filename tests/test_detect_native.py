@@ -46,7 +46,10 @@ def python_views(norm: Normalizer, text: str) -> Views:
 def test_the_extension_is_built() -> None:
     # The README's install (pip with a C compiler, as .ci/run has) builds it; without it
     # detection still works, at about two thirds of the speed (docs/detection.md).
-    assert native.AVAILABLE, "monitor/detect/_native.c was not built: reinstall with gcc present"
+    assert native.AVAILABLE, (
+        "monitor/detect/_native.c is not built: run `.venv/bin/pip install -e .[dev]` "
+        "(it compiles the extension when gcc is present)"
+    )
     assert default_normalizer().views.__self__.__class__ is native.Folder  # type: ignore[attr-defined]
 
 
