@@ -115,9 +115,12 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
 
 def test_window_forgets_old_comments() -> None:
     det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-    det.analyze("加我手机号", "comment", user="u", ts=0.0)
-    assert not det.analyze("13800138000", "comment", user="u", ts=500.0).sensitive
-    assert det.analyze("13800138000", "comment", user="v", ts=0.0).sensitive == []
+    det.analyze("加我扣扣号", "comment", user="u", ts=0.0)
+    assert det.analyze("987654321", "comment", user="u", ts=10.0).sensitive  # in the window
+    det.analyze("加我扣扣号", "comment", user="w", ts=0.0)
+    # A QQ number needs its cue (a whole mobile number would not: see below).
+    assert not det.analyze("987654321", "comment", user="w", ts=500.0).sensitive
+    assert det.analyze("987654321", "comment", user="v", ts=0.0).sensitive == []
 
 
 def test_detect_builds_signals(detector: LexiconDetector) -> None:
@@ -348,3 +351,48 @@ def test_templates_sounds_and_symbols(
 )
 def test_template_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
     assert cats(detector, text, scope) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("⑬⑨①②③④⑤⑥⑦⑧ 薇", True),  # a whole mobile number needs no cue in a comment
+        ("有货 13912345678", True),
+        ("订单号13912345678还没发货", False),  # an order number by its words
+        ("快递单号 1391234567812 到哪了", False),  # longer than a mobile number
+        ("12888元的那款", False),
+    ],
+)
+def test_a_whole_mobile_number_in_a_comment_is_a_contact(
+    detector: LexiconDetector, text: str, flagged: bool
+) -> None:
+    assert ("contact_diversion" in cats(detector, text)) is flagged
+
+
+def test_the_host_reading_an_order_number_aloud_is_no_contact() -> None:
+    """The host says 订单号 in one segment and the number in the next: a bare number in
+    speech needs a cue."""
+    det = shipped_detector()
+    assert cats(det, "一三八零零一三八零零零是我随便说的", "speech", user="h") == set()
+    assert "contact_diversion" in cats(det, "加我 一三八零零一三八零零零", "speech", user="h2")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("私✉️我", "contact_diversion"),  # ✉ stands for 信
+        ("加我微✉️", "contact_diversion"),
+        ("加✈️聊", "contact_diversion"),  # ✈ for 飞机, Telegram
+        ("你个🐢儿子", "abuse"),
+        ("🌐赌带回本", "fraud"),
+    ],
+)
+def test_symbols_standing_for_syllables(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category in cats(detector, text)
+
+
+@pytest.mark.parametrize("text", ["纸飞机折法", "我坐✈️去的", "这个飞机模型多少钱"])
+def test_planes_are_planes(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()

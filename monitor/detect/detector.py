@@ -29,6 +29,10 @@ _MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
 _NUMERALS = "[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}"
 _CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
+# A whole mobile number (1[3-9] and nine digits) in a viewer's comment is a contact without a
+# cue: nobody types one in a live room for another reason (an order or tracking number is
+# told by its words, 订单号 13800138000).
+_BARE_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
@@ -215,7 +219,8 @@ class LexiconDetector:
                     )
                     via.setdefault(contact, "link")
             if cue or near or hint:
-                self._contact(text, views.base, user, ts, cue, near, found, via, contact)
+                bare = scope == "comment"
+                self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
         sensitive = (
             [
                 SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
@@ -265,13 +270,19 @@ class LexiconDetector:
         found: dict[str, list[Evidence]],
         via: dict[str, str],
         category: str,
+        bare: bool = False,
     ) -> None:
+        """Flag numbers and IDs near a cue; with `bare`, a whole mobile number needs none (a
+        viewer's comment; the host reads order numbers aloud in the segment after 订单号)."""
         digits = self.normalizer.digit_view(base)
         if user:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)
         else:
             joined, any_cue, offset = digits, cue, 0
-        if not (any_cue or near) or not self.rules.maybe(joined):
+        if not self.rules.maybe(joined):
+            return
+        bare = bare and _BARE_PHONE.search(joined) is not None
+        if not (any_cue or near or bare):
             return
         spans = None
         for token in self.rules.tokens(joined):
@@ -288,7 +299,11 @@ class LexiconDetector:
                         continue
                 elif not any_cue & ID_CUE and not any(a < start <= b + NEAR for a, b in near):
                     continue
-            elif not any_cue and not any(a <= start <= b + NEAR for a, b in near):
+            elif (
+                not any_cue
+                and not (bare and token.kind == "phone" and token.start >= offset)
+                and not any(a <= start <= b + NEAR for a, b in near)
+            ):
                 continue
             ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
             found.setdefault(category, []).append(ev)
