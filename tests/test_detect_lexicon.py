@@ -396,3 +396,32 @@ def test_symbols_standing_for_syllables(
 @pytest.mark.parametrize("text", ["纸飞机折法", "我坐✈️去的", "这个飞机模型多少钱"])
 def test_planes_are_planes(detector: LexiconDetector, text: str) -> None:
     assert cats(detector, text) == set()
+
+
+def test_a_term_with_groups_stands_for_every_spelling() -> None:
+    """(加|加个|加我的)(微信|qq) is six terms written next to each other; an empty
+    alternative leaves the group out."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="contact", terms=["(加|加个|加我的)(微信|qq)", "记下(我的|)号码"])
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    for text in ("加个微信", "加我的qq", "加微信", "记下我的号码", "记下号码"):
+        assert cats(det, text) == {"contact"}, text
+    for text in ("加个好友", "加我的", "微信", "记下我们的号码", "加一个微信"):
+        assert cats(det, text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("(加|加个(微信)", "unbalanced"), ("加个)微信", "unbalanced"), ("((加))微信", "nested")],
+)
+def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: str) -> None:
+    cfg = write_config(tmp_path, "苹果\n")
+    det = LexiconDetector(cfg, tmp_path)
+    (tmp_path / "words.txt").write_text(f"香蕉\n{line}\n", "utf-8")
+    assert det.reload() is False
+    assert "words.txt:2" in det.last_error and reason in det.last_error

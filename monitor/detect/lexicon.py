@@ -105,6 +105,19 @@ def _sounds_alike(term: Term) -> bool:
     return term.by_sound
 
 
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+def expand(text: str) -> list[str]:
+    """Return every spelling of a term with groups: (加|加个|加我的)(微信|v) is six terms,
+    each group one of its alternatives (an empty one: nothing), in place."""
+    if "(" not in text:
+        return [text]
+    pieces = _GROUP.split(text)  # literal, group, literal, group, ..., literal
+    choices = [[p] if i % 2 == 0 else p.split(ALT_MARK) for i, p in enumerate(pieces)]
+    return ["".join(parts) for parts in itertools.product(*choices)]
+
+
 def _marked(text: str) -> list[str]:
     """Return the characters pypinyin has no reading for, each marked as kept as written."""
     return ["\0" + c for c in text]
@@ -155,7 +168,8 @@ class CompiledLexicon:
         self._pair_parts: list[int] = []  # how many parts each pair has
         seen: dict[tuple[str, Role, str, int, bool, bool], None] = {}
         expanded: list[tuple[str, Role, str, int]] = []
-        for text, role, category in entries:
+        spellings = [(t, role, cat) for term, role, cat in entries for t in expand(term)]
+        for text, role, category in spellings:
             if role is Role.DENY and PAIR_MARK in text.strip(PAIR_MARK):
                 choices = [p.split(ALT_MARK) for p in text.split(PAIR_MARK) if p]
                 for parts in itertools.product(*choices):

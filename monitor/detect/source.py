@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from config.detection import DetectionConfig
-from monitor.detect.lexicon import ALT_MARK, PAIR_MARK, CompiledLexicon, Role
+from monitor.detect.lexicon import ALT_MARK, PAIR_MARK, CompiledLexicon, Role, expand
 from monitor.detect.normalize import Normalizer
 
 log = logging.getLogger(__name__)
 
 MAX_TERM_LEN = 64
+_GROUP_SYNTAX = re.compile(r"[^()]*(?:\([^()]*\)[^()]*)*")  # groups, none nested
 MAX_LINE_LEN = 512  # a pair with alternatives (A|B&C|D) is longer than one term
 MAX_PAIRS = 2000  # pairs one line of alternatives (A|B&C|D) may stand for
 COMPLAINT_CATEGORIES = frozenset(
@@ -58,15 +60,23 @@ def read_terms(path: Path) -> list[str]:
     for number, line in _lines(path):
         if "\t" in line:
             raise LexiconLoadError(path, "a word list has one term a line, no tabs", number)
-        words = line.replace(ALT_MARK, PAIR_MARK).split(PAIR_MARK)
+        check = line
+        if "(" in line or ")" in line:
+            if _GROUP_SYNTAX.fullmatch(line) is None:
+                raise LexiconLoadError(path, "unbalanced or nested '(' ')' in a term", number)
+            spelled = expand(line)
+            if len(spelled) > MAX_PAIRS:
+                raise LexiconLoadError(path, f"more than {MAX_PAIRS} spellings on one line", number)
+            check = max(spelled, key=len)  # each spelling is a term like any other
+        words = check.replace(ALT_MARK, PAIR_MARK).split(PAIR_MARK)
         if any(len(word) > MAX_TERM_LEN for word in words):
             raise LexiconLoadError(path, f"term longer than {MAX_TERM_LEN} characters", number)
-        if ALT_MARK in line:
-            if PAIR_MARK not in line.strip(PAIR_MARK):
+        if ALT_MARK in check:
+            if PAIR_MARK not in check.strip(PAIR_MARK):
                 raise LexiconLoadError(path, "alternatives ('|') only in a pair (A|B&C)", number)
             if not all(words):
                 raise LexiconLoadError(path, "an empty alternative in a pair", number)
-            if math.prod(len(p.split(ALT_MARK)) for p in line.split(PAIR_MARK)) > MAX_PAIRS:
+            if math.prod(len(p.split(ALT_MARK)) for p in check.split(PAIR_MARK)) > MAX_PAIRS:
                 raise LexiconLoadError(path, f"more than {MAX_PAIRS} pairs on one line", number)
         terms.append(line)
     return terms
