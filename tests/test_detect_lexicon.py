@@ -323,6 +323,9 @@ def test_bad_alternatives_name_the_file_and_line(tmp_path: Path, line: str, reas
         ("这个枕头能治颈椎病", "ad_law", "speech"),  # curative verb + condition
         ("吃了能提高孩子的记忆力", "ad_law", "speech"),
         ("有💚软件的找我", "contact_diversion", "comment"),  # 💚 stands for 绿色
+        ("拼多多搜同款更便宜", "contact_diversion", "comment"),
+        ("想要的加我个人微信", "contact_diversion", "speech"),  # fillers in a family of terms
+        ("大家记一下我的号码", "contact_diversion", "speech"),
         ("减20 加我 13912345678", "contact_diversion", "comment"),  # a mobile after 减: no price
     ],
 )
@@ -347,6 +350,9 @@ def test_templates_sounds_and_symbols(
         ("这个不能治疗失眠，只是助眠", "speech"),
         ("食盐里有亚铁氰化钾吗", "comment"),
         ("火药味太浓了", "comment"),
+        ("去年在拼多多买过一次，质量不如这个", "comment"),  # a past purchase
+        ("淘宝上也有你们的旗舰店吗", "comment"),  # the shop's own store elsewhere
+        ("大家可以去我们官网查防伪码", "speech"),
     ],
 )
 def test_template_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
