@@ -387,18 +387,24 @@ class CompiledLexicon:
     def _pair_hits(
         self, collapsed: str, parts: list[tuple[int, int, int]], candidates: list[Hit]
     ) -> None:
-        """Add a hit for every pair whose parts are all in the text (and not negated)."""
-        by_pair: dict[int, list[tuple[int, int, int]]] = {}
-        for part in parts:
-            for pair in self._part_pairs[part[0]]:
-                by_pair.setdefault(pair, []).append(part)
-        for pair, found in by_pair.items():
-            need = self._pair_parts[pair]
-            if len({idx for idx, _, _ in found}) != need:
+        """Add a hit for every pair whose parts are all in the text (and not negated).
+
+        Pairs are counted first (how many of their part words the text holds) and assembled
+        only when complete: most texts with two part words (客服 and 退款 in a refund question)
+        complete no pair."""
+        part_pairs = self._part_pairs
+        counts: dict[int, int] = {}
+        for idx in {part[0] for part in parts}:
+            for pair in part_pairs[idx]:
+                counts[pair] = counts.get(pair, 0) + 1
+        need = self._pair_parts
+        for pair, n in counts.items():
+            if n != need[pair]:
                 continue
+            found = [p for p in parts if pair in part_pairs[p[0]]]
             if self.pairs[pair].category in self.negation_categories:
                 found = [p for p in found if not negated(collapsed, p[1])]
-                if len({idx for idx, _, _ in found}) != need:
+                if len({idx for idx, _, _ in found}) != n:
                     continue
             start = min(p[1] for p in found)
             end = max(p[2] for p in found)
