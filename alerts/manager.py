@@ -164,7 +164,7 @@ class AlertManager:
         # again from a fresh read; an outcome that writes nothing is checked on one.
         current = self._store.peek_open(fp) if cached else None
         if current is None:
-            current, cached = await self._store.find_open(fp), False
+            current, cached = await self._store.find_open(fp, trigger.room), False
         now = self._clock.now()
         if not trigger.firing:
             if current is None or current.condition_clear_since is not None:
@@ -219,7 +219,7 @@ class AlertManager:
         if silence is not None:
             self.suppressed += 1
             return None
-        latest = await self._store.find_latest(fp)
+        latest = await self._store.find_latest(fp, trigger.room)
         summary = trigger.summary or f"{plan.name}"
         if latest is not None and latest.resolved_at is not None:
             since = now - latest.resolved_at

@@ -215,7 +215,7 @@ async def wait_only(batches: int) -> None:
     client = RespClient.from_url(master.url)
     script = client.script(_XADD_MANY)
     body = Batches(BATCH, 20, 0.0).next().decode()
-    keys = [f"w:in:r{i % 20}" for i in range(BATCH)]
+    keys = [f"w:{{r{i % 20}}}:in" for i in range(BATCH)]
     args = [body[:200]] * BATCH  # the size of an event's JSON
     try:
         while True:  # until the replica is in sync

@@ -147,8 +147,12 @@ class Config(Section):
                 if room_id not in known:
                     out.append((("sources", i, *path), f"unknown room {room_id!r}"))
         out.extend(people_problems(self.people, known))
-        if self.store.kind == "redis" and not (self.store.redis_url or self.store.sentinel):
-            out.append((("store", "redis_url"), "is required when store.kind is redis"))
+        store = self.store
+        if store.kind == "redis" and not (store.redis_url or store.sentinel or store.cluster):
+            why = "is required when store.kind is redis (or store.sentinel, or store.cluster)"
+            out.append((("store", "redis_url"), why))
+        if store.cluster is not None and store.kind != "redis":
+            out.append((("store", "cluster"), "needs store.kind: redis"))
         if self.cluster.enabled and self.store.kind != "redis":
             out.append((("cluster", "enabled"), "needs store.kind redis (instances share Redis)"))
         plan_ids: set[str] = set()

@@ -56,11 +56,36 @@ class SentinelConfig(Section):
         return out
 
 
+class RedisClusterConfig(Section):
+    """Run on Redis Cluster: keys are spread over its shards by room (docs/scaling.md)."""
+
+    nodes: list[str] = Field(min_length=1)  # host:port of some of its nodes (any will do)
+    username: str = ""  # ACL user; empty: default user
+    password: str = ""  # the nodes' password (${ENV})
+
+    @field_validator("nodes")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for i, item in enumerate(value):
+            if not _ADDRESS.match(item):
+                raise ValueError(f"[{i}] {item!r} is not host:port")
+        return value
+
+    def addresses(self) -> list[tuple[str, int]]:
+        """Return the nodes as (host, port) pairs."""
+        out = []
+        for item in self.nodes:
+            host, _, port = item.rpartition(":")
+            out.append((host.strip("[]"), int(port)))
+        return out
+
+
 class StoreConfig(Section):
     kind: Literal["memory", "redis"] = "memory"
     redis_url: str = ""
     key_prefix: str = Field("roomwatch", pattern=r"^[A-Za-z0-9_:\-]{1,32}$")
     sentinel: SentinelConfig | None = None  # instead of redis_url
+    cluster: RedisClusterConfig | None = None  # Redis Cluster, instead of redis_url
     tls: RedisTLS = RedisTLS()
     # Durability against a failover (docs/scaling.md): ingest answers 200 only once this
     # many replicas hold the events (WAIT), 503 when they do not within wait_timeout.
@@ -69,6 +94,17 @@ class StoreConfig(Section):
 
     @model_validator(mode="after")
     def _one_address(self) -> StoreConfig:
-        if self.sentinel is not None and self.redis_url:
-            raise ValueError("set redis_url or sentinel, not both")
+        given = [
+            name
+            for name, value in (
+                ("redis_url", self.redis_url),
+                ("sentinel", self.sentinel),
+                ("cluster", self.cluster),
+            )
+            if value
+        ]
+        if len(given) > 1:
+            raise ValueError(
+                f"set one of redis_url, sentinel and cluster, not {' and '.join(given)}"
+            )
         return self

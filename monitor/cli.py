@@ -77,6 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _load(args.config)
     if config is None:
         return 2
+    from monitor.migrate_keys import check_layout
+
+    refusal = asyncio.run(check_layout(config))
+    if refusal is not None:
+        print(f"roomwatch: {refusal.replace('<file>', args.config)}", file=sys.stderr)
+        return 2
     return _serve(config, args.port, args.host, banner=False)
 
 
@@ -115,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     import monitor.dead_letters  # adds `dead-letters` to EXTRA_COMMANDS
     import monitor.decode  # adds `decode` to EXTRA_COMMANDS
     import monitor.detect.cli  # adds `detect` and `eval` to EXTRA_COMMANDS
+    import monitor.migrate_keys  # adds `migrate-keys` to EXTRA_COMMANDS
     import monitor.replay  # adds `replay` to EXTRA_COMMANDS
     import monitor.state_export  # noqa: F401  (adds `export-state` to EXTRA_COMMANDS)
     from monitor.access import cli as access_cli

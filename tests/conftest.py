@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.redis_cluster import RedisClusterNodes
 from tests.redis_server import REDIS_SERVER, RedisServer
 
 pytest_plugins = ["tests.skip_guard"]
@@ -49,3 +50,23 @@ def redis_factory() -> Iterator[Callable[..., RedisServer]]:
     yield make
     for server in servers:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_session() -> Iterator[RedisClusterNodes]:
+    """A 3-master Redis Cluster shared by the session (tests that kill nodes start their own)."""
+    _need_redis()
+    nodes = RedisClusterNodes(masters=3)
+    try:
+        nodes.start()
+        yield nodes
+    finally:
+        nodes.close()
+
+
+@pytest.fixture
+def redis_cluster(redis_cluster_session: RedisClusterNodes) -> RedisClusterNodes:
+    """The shared cluster, every master flushed empty for this test."""
+    for node in redis_cluster_session.nodes:
+        node.command("FLUSHALL")
+    return redis_cluster_session

@@ -115,7 +115,8 @@ people:
             "c.yaml:7: sources[1].id: duplicate source id 'simulator'",
             "c.yaml:9: sources[3].token: token already used by another source",
             "c.yaml:12: people.users[0].rooms[0]: unknown room 'room-q'",
-            "c.yaml:1: store.redis_url: is required when store.kind is redis",
+            "c.yaml:1: store.redis_url: is required when store.kind is redis"
+            " (or store.sentinel, or store.cluster)",
         ]
     )
 
@@ -271,3 +272,54 @@ store:
     assert any("store.sentinel.sentinels: " in i and bad in i for i in issues)
     assert any("store.sentinel.colour: " in i for i in issues)
     assert any("store.tls: " in i and "key_file needs cert_file" in i for i in issues)
+
+
+def test_store_cluster_section() -> None:
+    text = """\
+store:
+  kind: redis
+  cluster: {nodes: ["10.0.0.1:7000", "redis-2:7001", "[::1]:7002"], password: pw}
+  tls: {enabled: true, ca_file: /etc/ca.crt}
+"""
+    config = load_config_text(text)
+    assert config.store.cluster is not None
+    assert config.store.cluster.addresses() == [
+        ("10.0.0.1", 7000),
+        ("redis-2", 7001),
+        ("::1", 7002),
+    ]
+    assert config.store.cluster.password == "pw"
+
+
+def test_store_cluster_mistakes_name_their_keys() -> None:
+    both = """\
+store:
+  kind: redis
+  redis_url: "redis://r:6379/0"
+  cluster: {nodes: ["r1:7000"]}
+"""
+    assert any(
+        "store: " in i
+        and "set one of redis_url, sentinel and cluster, not redis_url and cluster" in i
+        for i in issues_of(both, {})
+    )
+    bad = """\
+store:
+  kind: redis
+  cluster: {nodes: ["r1"], shards: 3}
+"""
+    issues = issues_of(bad, {})
+    assert any("store.cluster.nodes: " in i and "'r1' is not host:port" in i for i in issues)
+    assert any("store.cluster.shards: " in i for i in issues)
+    empty = """\
+store:
+  kind: redis
+  cluster: {nodes: []}
+"""
+    assert any("store.cluster.nodes: " in i for i in issues_of(empty, {}))
+    memory = """\
+store:
+  kind: memory
+  cluster: {nodes: ["r1:7000"]}
+"""
+    assert any("store.cluster: needs store.kind: redis" in i for i in issues_of(memory, {}))

@@ -63,8 +63,11 @@ class AlertStore(Protocol):
         """Return one alert by id."""
         ...
 
-    async def find_open(self, fingerprint: str) -> Alert | None:
-        """Return the open (not resolved) alert with this fingerprint, if any."""
+    async def find_open(self, fingerprint: str, room: str) -> Alert | None:
+        """Return the open (not resolved) alert with this fingerprint (of this room), if any.
+
+        A fingerprint belongs to one room; the room says where its index lives.
+        """
         ...
 
     def peek_open(self, fingerprint: str) -> Alert | None:
@@ -76,8 +79,8 @@ class AlertStore(Protocol):
         """
         ...
 
-    async def find_latest(self, fingerprint: str) -> Alert | None:
-        """Return the newest alert with this fingerprint, open or resolved."""
+    async def find_latest(self, fingerprint: str, room: str) -> Alert | None:
+        """Return the newest alert with this fingerprint (of this room), open or resolved."""
         ...
 
     async def list_alerts(

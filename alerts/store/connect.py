@@ -1,4 +1,4 @@
-"""Where the Redis store's connections go: one URL, or the master Redis Sentinel names.
+"""Where the Redis store's connections go: one URL, the master Sentinel names, or a cluster.
 
 Every part that talks to Redis builds its clients from one `RedisTarget`: the store's lean
 client (alerts/store/resp.py), the stream reader and the intake writer, and redis-py for
@@ -7,7 +7,9 @@ kinds ask the sentinels for the master's address on every new connection and dro
 connection whose server was demoted, so an instance follows a failover on its own; while
 there is no master every call fails (ingest answers 503) until the sentinels promote one.
 TLS (with a client certificate where the servers ask for one) applies to every connection,
-the sentinels' included.
+the sentinels' included. On Redis Cluster (`store.cluster`) the store's client is the
+slot-routing ClusterRespClient and redis-py's parts get its RedisCluster; both follow MOVED,
+ASK and a shard's failover on their own.
 """
 
 from __future__ import annotations
@@ -17,25 +19,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.connection import SSLConnection
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 
 from alerts.store.resp import RespClient
-from config.store import RedisTLS, SentinelConfig, StoreConfig
+from alerts.store.resp_cluster import ClusterRespClient
+from config.store import RedisClusterConfig, RedisTLS, SentinelConfig, StoreConfig
+
+# The redis-py client of the cluster parts: one server (or Sentinel's master), or a cluster.
+RedisClient = aioredis.Redis | RedisCluster
 
 
 @dataclass
 class RedisTarget:
-    """How to reach the store's Redis: `url`, or `sentinel` (then url is unused); TLS."""
+    """How to reach the store's Redis: `url`, `sentinel` or `cluster` (one of them); TLS."""
 
     url: str = ""
     sentinel: SentinelConfig | None = None
+    cluster: RedisClusterConfig | None = None
     tls: RedisTLS = field(default_factory=RedisTLS)
     _sentinels: Sentinel | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_config(cls, cfg: StoreConfig) -> RedisTarget:
-        return cls(url=cfg.redis_url, sentinel=cfg.sentinel, tls=cfg.tls)
+        return cls(url=cfg.redis_url, sentinel=cfg.sentinel, cluster=cfg.cluster, tls=cfg.tls)
+
+    @property
+    def sharded(self) -> bool:
+        """True on Redis Cluster (commands and scripts must keep to one slot)."""
+        return self.cluster is not None
 
     @property
     def uses_tls(self) -> bool:
@@ -46,6 +59,8 @@ class RedisTarget:
         if self.sentinel is not None:
             via = ", ".join(self.sentinel.sentinels)
             return f"sentinel master {self.sentinel.master!r} via {via}"
+        if self.cluster is not None:
+            return "redis cluster via " + ", ".join(self.cluster.nodes)
         return self.url.split("@")[-1]
 
     def ssl_context(self) -> ssl.SSLContext | None:
@@ -98,6 +113,24 @@ class RedisTarget:
 
     def resp(self, **kwargs: Any) -> RespClient:
         """Return a new lean client (one pipelined connection) to the master."""
+        if self.cluster is not None:
+            raise ValueError("on Redis Cluster use resp_any (one client per shard)")
+        return self._single_resp(**kwargs)
+
+    def resp_any(self, **kwargs: Any) -> RespClient | ClusterRespClient:
+        """Return a new lean client: RespClient, or on Redis Cluster ClusterRespClient."""
+        if self.cluster is None:
+            return self._single_resp(**kwargs)
+        cfg = self.cluster
+        return ClusterRespClient(
+            cfg.addresses(),
+            ssl=self.ssl_context(),
+            username=cfg.username or None,
+            password=cfg.password or None,
+            **kwargs,
+        )
+
+    def _single_resp(self, **kwargs: Any) -> RespClient:
         context = self.ssl_context()
         if self.sentinel is None:
             return RespClient.from_url(self.url, tls=context, **kwargs)
@@ -111,8 +144,10 @@ class RedisTarget:
             **kwargs,
         )
 
-    def redis(self, **kwargs: Any) -> aioredis.Redis:
-        """Return a redis-py client on the master (pool and retry settings in kwargs)."""
+    def redis(self, **kwargs: Any) -> RedisClient:
+        """Return a redis-py client on the master or the cluster (pool, retry in kwargs)."""
+        if self.cluster is not None:
+            return self._cluster_redis(**kwargs)
         if self.sentinel is None:
             extra: dict[str, Any] = {}
             if self.uses_tls:
@@ -135,6 +170,22 @@ class RedisTarget:
             **kwargs,
         )
         return client
+
+    def _cluster_redis(self, **kwargs: Any) -> RedisCluster:
+        assert self.cluster is not None
+        cfg = self.cluster
+        kwargs.pop("timeout", None)  # the cluster's pools are not blocking ones
+        kwargs.pop("retry_on_error", None)  # it retries connection errors after a new map
+        retry = kwargs.pop("retry", None)
+        if self.uses_tls:
+            kwargs.update(ssl=True, **self._ssl_kwargs())
+        return RedisCluster(
+            startup_nodes=[ClusterNode(h, p) for h, p in cfg.addresses()],
+            username=cfg.username or None,
+            password=cfg.password or None,
+            retry=retry,
+            **kwargs,
+        )
 
     async def close(self) -> None:
         """Close the connections to the sentinels (the clients close their own)."""

@@ -50,7 +50,7 @@ class MemoryStore:
     async def get_alert(self, alert_id: str) -> Alert | None:
         return self._alerts.get(alert_id)
 
-    async def find_open(self, fingerprint: str) -> Alert | None:
+    async def find_open(self, fingerprint: str, room: str = "") -> Alert | None:
         alert_id = self._open.get(fingerprint)
         return self._alerts.get(alert_id) if alert_id else None
 
@@ -58,7 +58,7 @@ class MemoryStore:
         alert_id = self._open.get(fingerprint)
         return self._alerts.get(alert_id) if alert_id else None
 
-    async def find_latest(self, fingerprint: str) -> Alert | None:
+    async def find_latest(self, fingerprint: str, room: str = "") -> Alert | None:
         alert_id = self._latest.get(fingerprint)
         return self._alerts.get(alert_id) if alert_id else None
 

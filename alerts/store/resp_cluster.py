@@ -11,8 +11,8 @@ served by its promoted replica once the cluster has failed over. Scripts are loa
 every node's connection. A command with several keys must keep them in one slot (a Lua
 script's keys included), as Redis itself requires.
 
-This is the routing layer for running the store on Redis Cluster (docs/scaling.md, "Redis
-Cluster"); the store's key layout does not use it yet.
+The store (alerts/store/redis.py) uses it when `store.cluster` is set; its key layout
+(alerts/store/keys.py) keeps every script on one slot.
 """
 
 from __future__ import annotations
@@ -62,6 +62,19 @@ def command_key(command: Sequence[Arg]) -> bytes | None:
     if name in (b"PING", b"INFO", b"WAIT", b"SCRIPT", b"CLUSTER", b"TIME", b"ROLE"):
         return None
     return _bytes(command[1]) if len(command) > 1 else None
+
+
+def slot_indexes(keys: Sequence[Arg]) -> list[list[int]]:
+    """Return the positions of `keys` grouped by their slot (in order of first appearance)."""
+    groups: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key_slot(_bytes(key)), []).append(i)
+    return list(groups.values())
+
+
+def group_by_slot(keys: Sequence[str]) -> list[list[str]]:
+    """Return `keys` grouped by their slot: each group may go into one command or script."""
+    return [[keys[i] for i in idx] for idx in slot_indexes(keys)]
 
 
 class ClusterRespClient:
@@ -153,6 +166,31 @@ class ClusterRespClient:
         retry: bool = True,
     ) -> list[Any]:
         """Send commands (to the nodes owning their slots) and return replies in order."""
+        return (await self._execute(commands, scripts, retry, None))[0]
+
+    async def execute_confirmed(
+        self,
+        commands: Sequence[Sequence[Arg]],
+        *,
+        scripts: Sequence[Script | None] = (),
+        replicas: int,
+        timeout_ms: int,
+    ) -> tuple[list[Any], int]:
+        """Send commands as execute_many, each node's with `WAIT replicas timeout_ms` after.
+
+        Returns the replies and the fewest replicas any node confirmed its writes to (WAIT
+        counts the replicas holding that connection's writes, so it rides in the same write).
+        """
+        return await self._execute(commands, scripts, True, (replicas, timeout_ms))
+
+    async def _execute(
+        self,
+        commands: Sequence[Sequence[Arg]],
+        scripts: Sequence[Script | None],
+        retry: bool,
+        wait: tuple[int, int] | None,
+    ) -> tuple[list[Any], int]:
+        confirmed = wait[0] if wait is not None else 0
         if self._closed:
             raise RespConnectionError("redis client closed")
         if all(s is None for s in self._slots):
@@ -169,12 +207,15 @@ class ClusterRespClient:
             if len(groups) == 1:  # the usual case: no task per group
                 [(address, idx)] = groups.items()
                 try:
-                    sent = [await self._send(address, idx, commands, scripts, asking)]
+                    sent = [await self._send(address, idx, commands, scripts, asking, wait)]
                 except (RespConnectionError, OSError) as exc:
                     sent = [exc]
             else:
                 sent = await asyncio.gather(
-                    *(self._send(a, idx, commands, scripts, asking) for a, idx in groups.items()),
+                    *(
+                        self._send(a, idx, commands, scripts, asking, wait)
+                        for a, idx in groups.items()
+                    ),
                     return_exceptions=True,
                 )
             again: list[int] = []
@@ -186,6 +227,9 @@ class ClusterRespClient:
                     stale = True
                     again.extend(idx)
                     continue
+                if wait is not None:
+                    waited = outcome.pop()
+                    confirmed = min(confirmed, waited if isinstance(waited, int) else 0)
                 for i, reply in zip(idx, outcome, strict=True):
                     asking.pop(i, None)
                     if isinstance(reply, RespError):
@@ -219,7 +263,7 @@ class ClusterRespClient:
         for reply in replies:
             if isinstance(reply, RespError):
                 raise reply
-        return replies
+        return replies, confirmed
 
     async def _send(
         self,
@@ -228,6 +272,7 @@ class ClusterRespClient:
         commands: Sequence[Sequence[Arg]],
         scripts: Sequence[Script | None],
         asking: dict[int, Address],
+        wait: tuple[int, int] | None = None,
     ) -> list[Any]:
         batch: list[Sequence[Arg]] = []
         batch_scripts: list[Script | None] = []
@@ -239,6 +284,10 @@ class ClusterRespClient:
             positions.append(len(batch))
             batch.append(commands[i])
             batch_scripts.append(scripts[i] if i < len(scripts) else None)
+        if wait is not None:
+            positions.append(len(batch))
+            batch.append(("WAIT", *wait))
+            batch_scripts.append(None)
         out = await self.node(address).execute_many(
             batch, scripts=batch_scripts, retry=False, raise_errors=False
         )

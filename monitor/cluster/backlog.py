@@ -19,11 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from alerts.store.connect import RedisClient
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
+from monitor.cluster.slots import PerKeyScript
 from monitor.collectors.redis_stream import GROUP, stream_key
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class StreamBacklog:
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        client: RedisClient,
         *,
         prefix: str,
         rooms: Iterable[str],
@@ -135,8 +136,8 @@ class StreamBacklog:
         self._unwritten_total = 0
         self._shown: set[str] = set()
         self._round = asyncio.Event()
-        self._backlog = client.register_script(_BACKLOG)
-        self._trim = client.register_script(_TRIM)
+        self._backlog = PerKeyScript(client, _BACKLOG)
+        self._trim = PerKeyScript(client, _TRIM)
         self._forget = client.register_script(_FORGET)
         self._since_forget = 0.0
 
@@ -217,9 +218,7 @@ class StreamBacklog:
         """Read every room's backlog from Redis."""
         self._next = defaultdict(int, {r: n for r, n in self._unwritten.items() if n})
         self._next_total = self._unwritten_total
-        reply: Any = await self._backlog(
-            keys=[stream_key(self._prefix, r) for r in self._rooms], args=[GROUP]
-        )
+        reply = await self._backlog([stream_key(self._prefix, r) for r in self._rooms], [GROUP])
         self._polled = {r: int(n) for r, n in zip(self._rooms, reply, strict=True)}
         self._polled_total = sum(self._polled.values())
         self._added, self._added_total = self._next, self._next_total
@@ -232,9 +231,7 @@ class StreamBacklog:
 
     async def unprocessed(self) -> int:
         """Return the entries of every room's stream not yet acknowledged (read from Redis now)."""
-        reply: Any = await self._backlog(
-            keys=[stream_key(self._prefix, r) for r in self._rooms], args=[GROUP]
-        )
+        reply = await self._backlog([stream_key(self._prefix, r) for r in self._rooms], [GROUP])
         return sum(int(n) for n in reply)
 
     async def forget_idle_consumers(self, idle: float = CONSUMER_IDLE) -> list[str]:
@@ -256,9 +253,7 @@ class StreamBacklog:
         rooms = sorted(self._leases.owned)
         if not rooms:
             return 0
-        reply: Any = await self._trim(
-            keys=[stream_key(self._prefix, r) for r in rooms], args=[GROUP]
-        )
+        reply = await self._trim([stream_key(self._prefix, r) for r in rooms], [GROUP])
         trimmed = sum(int(n) for n in reply)
         self._metrics.stream_trimmed.inc(trimmed)
         return trimmed

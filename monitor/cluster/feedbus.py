@@ -16,10 +16,10 @@ from collections import deque
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from alerts.store.base import AlertStore, FeedItem, StoreError
+from alerts.store.connect import RedisClient
 from alerts.store.redis import RedisStore
 from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
@@ -38,7 +38,7 @@ class RedisFeedBus:
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        client: RedisClient,
         *,
         prefix: str,
         instance_id: str,

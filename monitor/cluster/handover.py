@@ -1,7 +1,7 @@
 """Hand a room's plan windows to its next owner when the room moves gracefully.
 
 When an instance gives a room up (rebalancing, or stopping), it writes the room's windows
-(alerts.plans.PlanEngine.export) to `{prefix}:windows:{room}` before it deletes the
+(alerts.plans.PlanEngine.export) to `{prefix}:{<room>}:windows` before it deletes the
 lease; the next instance to acquire the lease takes the snapshot (GETDEL, so it is used
 once) into its engine before it reads any of the room's events. A condition half-way to
 firing therefore keeps its count, a silence clock keeps running, and a firing condition
@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from alerts.plans import PlanEngine
+from alerts.store.connect import RedisClient
+from alerts.store.keys import KeyLayout
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class WindowHandover:
     """Save a released room's windows to Redis; load them when the room is acquired."""
 
     def __init__(
-        self, client: aioredis.Redis, *, prefix: str, engine: PlanEngine, keep_for: float
+        self, client: RedisClient, *, prefix: str, engine: PlanEngine, keep_for: float
     ) -> None:
         self._client = client
         self._prefix = prefix
@@ -35,7 +36,7 @@ class WindowHandover:
         self._keep_ms = int(keep_for * 1000)
 
     def key(self, room: str) -> str:
-        return f"{self._prefix}:windows:{room}"
+        return KeyLayout(self._prefix).windows(room)
 
     async def save(self, rooms: list[str]) -> None:
         """Write the rooms' windows for their next owner (before their leases go)."""

@@ -3,7 +3,7 @@
 Instances announce themselves in a membership set (scored by Redis time + ttl). Each
 room's preferred owner is picked by rendezvous hashing over the live instances, so
 rooms spread evenly and move only when an instance joins or leaves. A lease is a key
-`{prefix}:lease:{room}` holding the owner's id with a TTL; the owner renews it every
+`{prefix}:{<room>}:lease` holding the owner's id with a TTL; the owner renews it every
 ttl/3 from a task of its own, so rebalancing (which waits for a released room's events)
 never delays a renewal. When an instance dies its leases and membership expire and the
 survivors take its rooms within about one TTL.
@@ -25,11 +25,14 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
+from alerts.store.connect import RedisClient
+from alerts.store.keys import KeyLayout
 from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
+from monitor.cluster.slots import PerKeyScript
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +69,16 @@ return out
 """
 
 _RELEASE = """
-local n = 0
-for _, key in ipairs(KEYS) do
+local out = {}
+for i, key in ipairs(KEYS) do
   if redis.call('GET', key) == ARGV[1] then
     redis.call('DEL', key)
-    n = n + 1
+    out[i] = 1
+  else
+    out[i] = 0
   end
 end
-if ARGV[2] ~= '' then redis.call('ZREM', ARGV[2], ARGV[1]) end
-return n
+return out
 """
 
 
@@ -95,7 +99,7 @@ class RoomLeases:
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        client: RedisClient,
         *,
         prefix: str,
         instance_id: str,
@@ -128,9 +132,10 @@ class RoomLeases:
         self.before_gain: Callable[[list[str]], Awaitable[None]] | None = None
         self.before_release: Callable[[list[str]], Awaitable[None]] | None = None
         self._heartbeat = client.register_script(_HEARTBEAT)
-        self._acquire = client.register_script(_ACQUIRE)
-        self._renew = client.register_script(_RENEW)
-        self._release = client.register_script(_RELEASE)
+        self._acquire = PerKeyScript(client, _ACQUIRE)
+        self._renew = PerKeyScript(client, _RENEW)
+        self._release = PerKeyScript(client, _RELEASE)
+        self._keys = KeyLayout(prefix)
 
     @property
     def interval(self) -> float:
@@ -153,11 +158,11 @@ class RoomLeases:
         return self._epochs[room]
 
     def lease_key(self, room: str) -> str:
-        return f"{self._prefix}:lease:{room}"
+        return self._keys.lease(room)
 
     @property
     def members_key(self) -> str:
-        return f"{self._prefix}:cluster:members"
+        return self._keys.members()
 
     async def run(self, emit: object = None) -> None:
         """Renew (own task) and rebalance until cancelled; Redis errors retry every interval."""
@@ -206,7 +211,7 @@ class RoomLeases:
         going = sorted(self._releasing - self._owned)
         if mine or going:
             kept = await self._renew(
-                keys=[self.lease_key(r) for r in [*mine, *going]], args=[self.instance_id, ttl_ms]
+                [self.lease_key(r) for r in [*mine, *going]], [self.instance_id, ttl_ms]
             )
             lost = [r for r, ok in zip(mine, kept[: len(mine)], strict=True) if not ok]
             lost = [r for r in lost if r in self._owned]  # not released meanwhile
@@ -239,7 +244,11 @@ class RoomLeases:
         leaving = [r for r in self._owned if prefer[r] not in (None, self.instance_id)]
         if leaving:
             await self.release(leaving)
-        holders = await self._client.mget([self.lease_key(r) for r in self.rooms])
+        lease_keys = [self.lease_key(r) for r in self.rooms]
+        if isinstance(self._client, RedisCluster):
+            holders = await self._client.mget_nonatomic(lease_keys)  # by slot, in order
+        else:
+            holders = await self._client.mget(lease_keys)
         wanted: list[str] = []
         for room, holder in zip(self.rooms, holders, strict=True):
             if holder is not None or room in self._owned:
@@ -251,7 +260,7 @@ class RoomLeases:
                 wanted.append(room)
         if wanted:
             got = await self._acquire(
-                keys=[self.lease_key(r) for r in wanted], args=[self.instance_id, ttl_ms]
+                [self.lease_key(r) for r in wanted], [self.instance_id, ttl_ms]
             )
             gained = [r for r, ok in zip(wanted, got, strict=True) if ok]
             if gained:
@@ -280,11 +289,10 @@ class RoomLeases:
             for room in rooms:
                 for hook in self.on_gone:
                     hook(room)
-            if rooms or leave:
-                await self._release(
-                    keys=[self.lease_key(r) for r in rooms],
-                    args=[self.instance_id, self.members_key if leave else ""],
-                )
+            if rooms:
+                await self._release([self.lease_key(r) for r in rooms], [self.instance_id])
+            if leave:
+                await self._client.zrem(self.members_key, self.instance_id)
         finally:
             self._releasing.difference_update(rooms)
         if rooms:
@@ -304,8 +312,7 @@ class RoomLeases:
                 started = time.monotonic()
                 mine = sorted(self._owned)
                 kept = await self._renew(
-                    keys=[self.lease_key(r) for r in [*mine, *releasing]],
-                    args=[self.instance_id, ttl_ms],
+                    [self.lease_key(r) for r in [*mine, *releasing]], [self.instance_id, ttl_ms]
                 )
                 lost = [r for r, ok in zip(mine, kept[: len(mine)], strict=True) if not ok]
                 lost = [r for r in lost if r in self._owned]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from redis.exceptions import RedisError
 
 from alerts.store.resp import RespClient, RespError
+from alerts.store.resp_cluster import ClusterRespClient, slot_indexes
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.collectors.redis_stream import stream_key
@@ -54,7 +55,7 @@ class StreamRouter:
 
     def __init__(
         self,
-        resp: RespClient,
+        resp: RespClient | ClusterRespClient,
         *,
         prefix: str,
         backlog: StreamBacklog,
@@ -194,7 +195,9 @@ class StreamRouter:
         # everything Redis does with them.
         keys = [stream_key(self._prefix, e.room) for e in batch]
         args = [event_to_json(e) for e in batch]
-        if confirm and self._wait_replicas:
+        if isinstance(self._resp, ClusterRespClient):
+            await self._write_sharded(self._resp, keys, args, confirm=confirm)
+        elif confirm and self._wait_replicas:
             # WAIT counts the replicas that hold this connection's writes, so it goes in
             # the same write as the batch (a reconnect in between would confirm nothing).
             script = self._xadd_many
@@ -213,6 +216,28 @@ class StreamRouter:
             await self._xadd_many(keys=keys, args=args)
         self._backlog.written(e.room for e in batch)
         self._metrics.stream_written.inc(len(batch))
+
+    async def _write_sharded(
+        self, resp: ClusterRespClient, keys: list[str], args: list[bytes], *, confirm: bool
+    ) -> None:
+        """The same on Redis Cluster: one script call per slot, each shard's in one write."""
+        script = self._xadd_many
+        commands = [
+            script.args([keys[i] for i in idx], [args[i] for i in idx])
+            for idx in slot_indexes(keys)
+        ]
+        scripts = [script] * len(commands)
+        if not (confirm and self._wait_replicas):
+            await resp.execute_many(commands, scripts=scripts)
+            return
+        _, confirmed = await resp.execute_confirmed(
+            commands, scripts=scripts, replicas=self._wait_replicas, timeout_ms=self._wait_ms
+        )
+        if confirmed < self._wait_replicas:
+            raise Unreplicated(
+                f"{confirmed} of {self._wait_replicas} replicas confirmed the events "
+                f"within {self._wait_ms} ms on some shard (store.wait_replicas)"
+            )
 
     async def flush(self, within: float = 5.0) -> None:
         """Write what is buffered (graceful stop); report what could not be written."""

@@ -1,12 +1,17 @@
 """Redis Streams input: one stream per room, read through a consumer group by the room's owner.
 
-Wire format (for producers outside roomwatch): `XADD {prefix}:in:{room} * e <event JSON>`,
-the JSON being the documented event schema. Every instance uses the consumer group
+Wire format (for producers outside roomwatch): `XADD {prefix}:{<room>}:in * e <event JSON>`
+(the braces are literal: the room id is the key's hash tag, alerts/store/keys.py), the JSON
+being the documented event schema. Every instance uses the consumer group
 `roomwatch` and its instance id as consumer name, and reads only the streams of rooms
 it leases (monitor/cluster/leases.py), so a room's events are processed by one instance,
 in order. An entry is acknowledged (XACK) only after the pipeline has processed it; when
 a room changes owner the new owner first claims (XAUTOCLAIM) the entries its previous
 owner read but never acknowledged, so nothing is lost when an instance dies.
+
+On Redis Cluster a command may only name keys of one slot, and every room has a slot of its
+own, so the owned streams are read with one XREADGROUP per slot (sent to each shard in one
+write) and without BLOCK, polling every CLUSTER_POLL while nothing comes.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from functools import partial
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
 from alerts.store.base import StoreError
+from alerts.store.connect import RedisClient
+from alerts.store.keys import KeyLayout
 from alerts.store.resp import RespClient, RespError
+from alerts.store.resp_cluster import ClusterRespClient, group_by_slot
 from alerts.tasks import stop_tasks
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
@@ -57,9 +64,12 @@ class _Retry:
     due: float
 
 
+CLUSTER_POLL = 0.01  # seconds between reads of idle streams on Redis Cluster (no BLOCK)
+
+
 def stream_key(prefix: str, room: str) -> str:
     """Return the input stream of a room."""
-    return f"{prefix}:in:{room}"
+    return KeyLayout(prefix).stream(room)
 
 
 class RedisStreamConsumer:
@@ -69,7 +79,7 @@ class RedisStreamConsumer:
 
     def __init__(
         self,
-        client: aioredis.Redis,
+        client: RedisClient,
         *,
         prefix: str,
         leases: RoomLeases,
@@ -178,6 +188,7 @@ class RedisStreamConsumer:
             # COUNT is per stream: share what may still be in flight among the rooms.
             count = max(1, min(self._batch, room_left // max(1, len(rooms))))
             keys = [stream_key(self._prefix, r) for r in rooms]
+            room_of = dict(zip(keys, rooms, strict=True))
             reply: Any
             if self._reader is not None:
                 reply = await self._read_raw(keys, count)
@@ -188,19 +199,33 @@ class RedisStreamConsumer:
                 )  # fmt: skip
             for key, entries in reply or ():
                 name = key.decode() if isinstance(key, bytes) else str(key)
-                room = name[len(self._prefix) + 4 :]
+                room = room_of[name]
                 for entry_id, fields in entries:
                     await self._deliver(room, name, entry_id, fields, "new")
 
     async def _read_raw(self, keys: list[str], count: int) -> list[Any]:
         """XREADGROUP through the lean reader: [(stream, [(id, {field: value})])]."""
         assert self._reader is not None
+        reader = self._reader
         try:
-            raw = await self._reader.execute(
-                "XREADGROUP", "GROUP", GROUP, self._consumer, "COUNT", count,
-                "BLOCK", self._block_ms, "STREAMS", *keys, *([">"] * len(keys)),
-                retry=False,
-            )  # fmt: skip
+            if isinstance(reader, ClusterRespClient):
+                replies = await reader.execute_many(
+                    [
+                        ("XREADGROUP", "GROUP", GROUP, self._consumer, "COUNT", count,
+                         "STREAMS", *group, *([">"] * len(group)))
+                        for group in group_by_slot(keys)
+                    ],
+                    retry=False,
+                )  # fmt: skip
+                raw = [stream for reply in replies for stream in reply or ()]
+                if not raw:
+                    await asyncio.sleep(CLUSTER_POLL)
+            else:
+                raw = await reader.execute(
+                    "XREADGROUP", "GROUP", GROUP, self._consumer, "COUNT", count,
+                    "BLOCK", self._block_ms, "STREAMS", *keys, *([">"] * len(keys)),
+                    retry=False,
+                )  # fmt: skip
         except RespError as exc:
             raise ResponseError(str(exc)) from exc  # NOGROUP and the like, as redis-py says
         out: list[Any] = []

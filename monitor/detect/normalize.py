@@ -24,6 +24,8 @@ from importlib import resources
 from itertools import compress
 from typing import NamedTuple
 
+from monitor.detect.native import Folder
+
 PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no clashes
 _REPEAT = re.compile(r"(.)\1+", re.S)
 _ADJACENT = re.compile(r"(.)\1", re.S)
@@ -183,6 +185,12 @@ class Normalizer:
         self._width = WidthTable(self.fold)
         self._kept = WidthTable(self.fold, kept="\x01", deleted="\x00", expanded="\x01")
         self._digit_table = KeepTable(self.digits)
+        if Folder is not None:
+            # One compiled pass builds the three views (monitor/detect/_native.c); the
+            # translate-based `views` below is the definition it must agree with.
+            ranges = list(zip(self.fold._lo, self.fold._hi, strict=True))
+            self._folder = Folder(dict(self.fold), ranges, self.pinyin, Views)
+            self.views = self._folder.views  # type: ignore[method-assign]
 
     def base(self, text: str) -> str:
         """Return the base view: folded, simplified, lower case, separators deleted."""

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from monitor.detect.lexicon import Hit
+from monitor.detect.native import NgramTable
 from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ class LinearModel:
         # marks alone are no unigram; the model reads unigrams of the text only).
         grams = [g for g in weights if g and g not in ("^", "$") and len(g) <= 3]
         self._values = [weights[g] for g in grams]
-        self._grams = ahocorasick_rs.AhoCorasick(grams) if grams else None
+        # Compiled, the same sum is one pass over the characters with a hash lookup per
+        # n-gram (monitor/detect/_native.c): no match list, no Python call per n-gram.
+        self._table = NgramTable({g: weights[g] for g in grams}) if NgramTable else None
+        self._grams = ahocorasick_rs.AhoCorasick(grams) if grams and self._table is None else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LinearModel:
@@ -130,6 +134,8 @@ class LinearModel:
 
     def logit(self, text: str) -> float:
         """Return the raw score (log-odds of negative) of a model text."""
+        if self._table is not None:
+            return self.bias + self._table.sum(text)
         if self._grams is None:
             return self.bias
         try:

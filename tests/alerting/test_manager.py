@@ -345,7 +345,7 @@ async def test_stale_copy_of_a_resolved_alert_is_never_grouped_into(
     if outcome == "suppressed by the cooldown":
         assert result is None and owner.suppressed == suppressed + 1
         assert stored_a == resolved
-        assert await reader.find_open(a.fingerprint) is None
+        assert await reader.find_open(a.fingerprint, a.room) is None
     elif outcome == "reopened":
         assert result is not None and result.id == a.id
         assert result.state is AlertState.FIRING and result.resolved_at is None
@@ -353,13 +353,13 @@ async def test_stale_copy_of_a_resolved_alert_is_never_grouped_into(
         assert [h.action for h in result.history] == ["created", "resolved", "reopened"]
         assert result.version == 4
         assert stored_a == result
-        assert await reader.find_open(a.fingerprint) == result
+        assert await reader.find_open(a.fingerprint, a.room) == result
     else:
         assert result is not None and result.id != a.id
         assert result.state is AlertState.FIRING and result.version == 1
         assert [c.event_id for c in result.comments] == ["e3"]
         assert stored_a == resolved  # the resolved alert was left alone
-        assert await reader.find_open(a.fingerprint) == result
+        assert await reader.find_open(a.fingerprint, a.room) == result
     assert owner_store.peek_open(a.fingerprint) == result
 
 
@@ -407,8 +407,8 @@ async def test_redelivered_comment_is_checked_on_a_fresh_read(
 
     assert same_but_id(result, expected)
     assert same_but_id(
-        await redis_stores("stale").find_latest(a.fingerprint),
-        await redis_stores("ref").find_latest(a.fingerprint),
+        await redis_stores("stale").find_latest(a.fingerprint, a.room),
+        await redis_stores("ref").find_latest(a.fingerprint, a.room),
     )
     assert owner.conflicts == conflicts  # no write from the stale copy was tried
     assert result is not None and result.id == a_id and result != grouped

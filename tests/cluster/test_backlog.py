@@ -44,7 +44,7 @@ async def test_backlog_is_refused_with_503_never_trimmed_and_processed_later(
 ) -> None:
     # A holder that is not running keeps both rooms: nothing consumes their streams.
     for room in ROOMS:
-        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+        await client.set(f"rw:{{{room}}}:lease", "stopped", px=120_000)
     config = cluster_config(
         redis_url,
         rooms=2,
@@ -92,7 +92,7 @@ async def test_backlog_is_refused_with_503_never_trimmed_and_processed_later(
         assert int(await client.xlen(key)) == len(accepted) - 10
 
         # The holder goes away: this instance takes the rooms and works the backlog off.
-        await client.delete(*(f"rw:lease:{room}" for room in ROOMS))
+        await client.delete(*(f"rw:{{{room}}}:lease" for room in ROOMS))
         store = service.store
         assert isinstance(store, RedisStore)
 
@@ -116,7 +116,7 @@ async def test_a_full_total_backlog_refuses_whole_batches_before_reading_them(
     redis_url: str, client: aioredis.Redis
 ) -> None:
     for room in ROOMS:
-        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+        await client.set(f"rw:{{{room}}}:lease", "stopped", px=120_000)
     config = cluster_config(
         redis_url,
         rooms=2,
@@ -156,7 +156,7 @@ async def test_sources_that_wait_are_held_back_until_the_backlog_drains(
 ) -> None:
     # Replay and the simulator use put(): instead of a 503 they wait for space.
     for room in ROOMS:
-        await client.set(f"rw:lease:{room}", "stopped", px=120_000)
+        await client.set(f"rw:{{{room}}}:lease", "stopped", px=120_000)
     config = cluster_config(
         redis_url, rooms=2, instance_id="a", cluster_extra=", max_room_backlog: 100"
     )
@@ -173,7 +173,7 @@ async def test_sources_that_wait_are_held_back_until_the_backlog_drains(
         for _ in range(3):
             await backlog.next_poll()
         assert not waiting.done()  # held back: the room's stream is full
-        await client.delete(*(f"rw:lease:{room}" for room in ROOMS))
+        await client.delete(*(f"rw:{{{room}}}:lease" for room in ROOMS))
         assert await asyncio.wait_for(waiting, 20)  # the owner works the backlog off
         await wait_for(lambda: backlog.room("room-0") == 0, 20, "the backlog to drain")
     finally:

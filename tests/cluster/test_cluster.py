@@ -154,7 +154,7 @@ async def test_new_owner_claims_entries_a_dead_owner_left_pending(cluster, redis
                 ids.append(f"{room}-d{n}")
             # A dead instance read these, leased the room, and never acknowledged or renewed.
             await client.xreadgroup(GROUP, "dead", {key: ">"}, count=100)
-            await client.set(f"rw:lease:{room}", "dead", px=800)
+            await client.set(f"rw:{{{room}}}:lease", "dead", px=800)
         a = await cluster("a")
 
         async def all_flagged() -> bool:

@@ -48,7 +48,7 @@ async def test_a_late_renewal_keeps_the_rooms_and_their_tenure(client: aioredis.
 async def test_a_renewal_redis_refuses_loses_the_room(client: aioredis.Redis) -> None:
     leases, metrics, gone = leases_for(client)
     await leases.step()
-    await client.set("t:lease:r1", "someone-else")  # it expired and another instance took it
+    await client.set("t:{r1}:lease", "someone-else")  # it expired and another instance took it
     await leases.renew()
     assert leases.owned == {"r0", "r2"} and leases.held == {"r0", "r2"}
     assert gone == ["r1"]

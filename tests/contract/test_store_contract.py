@@ -1,4 +1,8 @@
-"""The AlertStore contract: every test runs against MemoryStore and RedisStore alike."""
+"""The AlertStore contract: every test runs against MemoryStore and RedisStore alike.
+
+RedisStore runs it twice: on one Redis, and on a local 3-master Redis Cluster (where each
+room's keys and the shared ones sit on different shards).
+"""
 
 from __future__ import annotations
 
@@ -22,23 +26,32 @@ from alerts.model import (
     fingerprint,
 )
 from alerts.store.base import AlertStore, StoreConflict
+from alerts.store.connect import RedisTarget
 from alerts.store.memory import MemoryStore
 from alerts.store.redis import RedisStore
+from config.store import RedisClusterConfig
 from tests.support import wait_for
 
 StoreFactory = Callable[..., Awaitable[AlertStore]]
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis-cluster"])
 async def make_store(request: pytest.FixtureRequest) -> AsyncIterator[StoreFactory]:
-    """Build stores of the parametrised kind; Redis ones share one flushed server."""
+    """Build stores of the parametrised kind; Redis ones share one flushed server or cluster."""
     made: list[AlertStore] = []
     url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    nodes: list[str] = []
+    if request.param == "redis-cluster":
+        cluster = request.getfixturevalue("redis_cluster")
+        nodes = [f"{host}:{port}" for host, port in cluster.startup_nodes]
 
     async def make(**kwargs: Any) -> AlertStore:
         store: AlertStore
         if request.param == "memory":
             store = made[0] if made and not kwargs else MemoryStore(**kwargs)
+        elif nodes:
+            target = RedisTarget(cluster=RedisClusterConfig(nodes=nodes))
+            store = RedisStore.from_target(target, prefix="rwtest", **kwargs)
         else:
             store = RedisStore.from_url(url, prefix="rwtest", **kwargs)
         made.append(store)
@@ -115,23 +128,23 @@ async def test_put_replaces_and_keeps_latest_version(store: AlertStore) -> None:
     acked = alert.evolve(state=AlertState.ACKNOWLEDGED, acked_by="张三", version=2)
     await store.put_alert(acked)
     assert await store.get_alert(alert.id) == acked
-    assert await store.find_open(alert.fingerprint) == acked
+    assert await store.find_open(alert.fingerprint, alert.room) == acked
     assert len(await store.list_alerts()) == 1
 
 
 async def test_open_index_follows_resolve_and_reopen(store: AlertStore) -> None:
     first = make_alert(1)
     await store.put_alert(first)
-    assert await store.find_open(first.fingerprint) == first
+    assert await store.find_open(first.fingerprint, first.room) == first
     resolved = first.evolve(state=AlertState.RESOLVED, resolved_at=5.0, version=2)
     await store.put_alert(resolved)
-    assert await store.find_open(first.fingerprint) is None
-    assert await store.find_latest(first.fingerprint) == resolved
+    assert await store.find_open(first.fingerprint, first.room) is None
+    assert await store.find_latest(first.fingerprint, first.room) == resolved
     second = make_alert(2)
     assert second.fingerprint == first.fingerprint
     await store.put_alert(second)
-    assert await store.find_open(first.fingerprint) == second
-    assert await store.find_latest(first.fingerprint) == second
+    assert await store.find_open(first.fingerprint, first.room) == second
+    assert await store.find_latest(first.fingerprint, first.room) == second
 
 
 async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertStore) -> None:
@@ -139,7 +152,7 @@ async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertSto
     await store.put_alert(old)
     await store.put_alert(new)
     await store.put_alert(old.evolve(state=AlertState.RESOLVED, version=2))
-    assert await store.find_open(new.fingerprint) == new
+    assert await store.find_open(new.fingerprint, new.room) == new
 
 
 def flagged(n: int) -> FlaggedComment:
@@ -164,7 +177,7 @@ async def test_compare_and_set_refuses_a_stale_version(make_store: StoreFactory)
     with pytest.raises(StoreConflict):
         await mine.put_alert(grouped, expect_version=1)
     assert await mine.get_alert(alert.id) == acked
-    assert await theirs.find_open(alert.fingerprint) == acked
+    assert await theirs.find_open(alert.fingerprint, alert.room) == acked
 
 
 async def test_grouping_comment_by_comment_reads_back_exactly(make_store: StoreFactory) -> None:
@@ -189,7 +202,7 @@ async def test_grouping_comment_by_comment_reads_back_exactly(make_store: StoreF
     await writer.put_alert(acked, expect_version=handled.version)
     assert await reader.get_alert(acked.id) == acked
     assert (await reader.list_alerts())[0] == acked
-    assert await writer.find_open(acked.fingerprint) == acked
+    assert await writer.find_open(acked.fingerprint, acked.room) == acked
 
 
 async def test_racing_writers_lose_nothing(make_store: StoreFactory) -> None:
@@ -218,8 +231,8 @@ async def test_racing_writers_lose_nothing(make_store: StoreFactory) -> None:
 
 
 async def test_unknown_fingerprint(store: AlertStore) -> None:
-    assert await store.find_open("nope") is None
-    assert await store.find_latest("nope") is None
+    assert await store.find_open("nope", "room-a") is None
+    assert await store.find_latest("nope", "room-a") is None
 
 
 async def test_peek_open_follows_this_stores_writes(store: AlertStore) -> None:

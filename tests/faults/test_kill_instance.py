@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 
 async def lease_holders(client: aioredis.Redis) -> dict[str, str | None]:
-    raw = await client.mget([f"rw:lease:{r}" for r in ROOMS])
+    raw = await client.mget([f"rw:{{{r}}}:lease" for r in ROOMS])
     return {r: (v.decode() if v else None) for r, v in zip(ROOMS, raw, strict=True)}
 
 

@@ -1,0 +1,387 @@
+/* Compiled inner loops of detection (optional: every caller falls back to Python).
+ *
+ * NgramTable: the sentiment model's character 1-3 gram weights in an open-addressing hash
+ * table keyed by the code points themselves, so a comment's log-odds is one pass over its
+ * characters with no string built, hashed or returned per n-gram. It counts exactly what
+ * `LinearModel.reference_logit` counts: every unigram of the text, every bigram and trigram
+ * of "^" + text + "$". See docs/detection.md (Speed) for the figures that keep it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A key holds up to three code points, each stored + 1 in 21 bits (0 = absent). */
+#define CP_BITS 21
+#define KEY1(a) ((uint64_t)(a) + 1)
+#define KEY2(a, b) ((((uint64_t)(a) + 1) << CP_BITS) | ((uint64_t)(b) + 1))
+#define KEY3(a, b, c) \
+    ((((uint64_t)(a) + 1) << (2 * CP_BITS)) | (((uint64_t)(b) + 1) << CP_BITS) | ((uint64_t)(c) + 1))
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *keys;
+    double *values;
+    uint64_t mask;
+    Py_ssize_t size;
+} NgramTable;
+
+static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
+    return (key * 0x9E3779B97F4A7C15ULL) >> 17 & mask;
+}
+
+static inline double lookup(const NgramTable *t, uint64_t key) {
+    uint64_t i = slot_of(key, t->mask);
+    for (;;) {
+        uint64_t k = t->keys[i];
+        if (k == key) return t->values[i];
+        if (k == 0) return 0.0;
+        i = (i + 1) & t->mask;
+    }
+}
+
+static void NgramTable_dealloc(NgramTable *self) {
+    PyMem_Free(self->keys);
+    PyMem_Free(self->values);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int NgramTable_init(NgramTable *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"weights", NULL};
+    PyObject *weights;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &PyDict_Type, &weights)) return -1;
+    Py_ssize_t n = PyDict_Size(weights);
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n * 2 + 16) cap <<= 1;
+    uint64_t *keys = PyMem_Calloc(cap, sizeof(uint64_t));
+    double *values = PyMem_Calloc(cap, sizeof(double));
+    if (keys == NULL || values == NULL) {
+        PyMem_Free(keys);
+        PyMem_Free(values);
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *gram, *weight;
+    Py_ssize_t pos = 0, stored = 0;
+    while (PyDict_Next(weights, &pos, &gram, &weight)) {
+        if (!PyUnicode_Check(gram)) {
+            PyErr_SetString(PyExc_TypeError, "n-gram keys must be str");
+            goto fail;
+        }
+        double value = PyFloat_AsDouble(weight);
+        if (value == -1.0 && PyErr_Occurred()) goto fail;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(gram);
+        if (len < 1 || len > 3) continue; /* the model reads 1-3 grams only */
+        Py_UCS4 c[3];
+        for (Py_ssize_t j = 0; j < len; j++) c[j] = PyUnicode_READ_CHAR(gram, j);
+        uint64_t key = len == 1 ? KEY1(c[0]) : len == 2 ? KEY2(c[0], c[1]) : KEY3(c[0], c[1], c[2]);
+        uint64_t i = slot_of(key, cap - 1);
+        while (keys[i] != 0 && keys[i] != key) i = (i + 1) & (cap - 1);
+        if (keys[i] == 0) stored++;
+        keys[i] = key;
+        values[i] = value;
+    }
+    PyMem_Free(self->keys);
+    PyMem_Free(self->values);
+    self->keys = keys;
+    self->values = values;
+    self->mask = cap - 1;
+    self->size = stored;
+    return 0;
+fail:
+    PyMem_Free(keys);
+    PyMem_Free(values);
+    return -1;
+}
+
+/* sum(text): the summed weights of the text's unigrams and of the bigrams and trigrams of
+ * "^" + text + "$" ('^' and '$' alone are no unigram). */
+static PyObject *NgramTable_sum(NgramTable *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->keys == NULL) return PyFloat_FromDouble(0.0);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    double total = 0.0;
+    Py_UCS4 p2 = '^', p1; /* the two characters before the current one */
+    if (n == 0) return PyFloat_FromDouble(lookup(self, KEY2('^', '$')));
+    p1 = PyUnicode_READ(kind, data, 0);
+    if (p1 != '^' && p1 != '$') total += lookup(self, KEY1(p1));
+    total += lookup(self, KEY2('^', p1));
+    for (Py_ssize_t i = 1; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c != '^' && c != '$') total += lookup(self, KEY1(c));
+        total += lookup(self, KEY2(p1, c));
+        total += lookup(self, KEY3(p2, p1, c));
+        p2 = p1;
+        p1 = c;
+    }
+    total += lookup(self, KEY2(p1, '$'));
+    total += lookup(self, KEY3(p2, p1, '$'));
+    return PyFloat_FromDouble(total);
+}
+
+static PyObject *NgramTable_len(NgramTable *self, PyObject *Py_UNUSED(ignored)) {
+    return PyLong_FromSsize_t(self->size);
+}
+
+static PyMethodDef NgramTable_methods[] = {
+    {"sum", (PyCFunction)NgramTable_sum, METH_O,
+     "sum(text) -> float: the weights of the text's 1-3 grams (bigrams and trigrams of ^text$)."},
+    {"stored", (PyCFunction)NgramTable_len, METH_NOARGS, "stored() -> int: n-grams held."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject NgramTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.NgramTable",
+    .tp_basicsize = sizeof(NgramTable),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "NgramTable(weights: dict[str, float]): character 1-3 gram weights.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)NgramTable_init,
+    .tp_dealloc = (destructor)NgramTable_dealloc,
+    .tp_methods = NgramTable_methods,
+};
+
+
+/* Folder: the base, collapsed and pinyin views of a text in one call (see normalize.py).
+ * fold[cp] >= 0: the code point it becomes; FOLD_KEEP: itself; FOLD_DELETE: nothing;
+ * <= FOLD_EXPAND: index FOLD_EXPAND - v into the expansions (several characters).
+ * pinyin[cp]: the code the pinyin view writes for a character of the collapsed view. */
+#define MAX_CP 0x110000
+#define FOLD_KEEP (-1)
+#define FOLD_DELETE (-2)
+#define FOLD_EXPAND (-3)
+
+typedef struct {
+    PyObject_HEAD
+    int32_t *fold;
+    uint32_t *pinyin;
+    Py_UCS4 **expansions;
+    Py_ssize_t *expansion_len;
+    Py_ssize_t n_expansions;
+    Py_ssize_t max_expansion;
+    PyTypeObject *views_type;
+} Folder;
+
+static void Folder_clear(Folder *self) {
+    PyMem_Free(self->fold);
+    PyMem_Free(self->pinyin);
+    for (Py_ssize_t i = 0; i < self->n_expansions; i++) PyMem_Free(self->expansions[i]);
+    PyMem_Free(self->expansions);
+    PyMem_Free(self->expansion_len);
+    Py_CLEAR(self->views_type);
+    self->fold = NULL;
+    self->pinyin = NULL;
+    self->expansions = NULL;
+    self->expansion_len = NULL;
+    self->n_expansions = 0;
+}
+
+static void Folder_dealloc(Folder *self) {
+    Folder_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int code_point(PyObject *key, long *out) {
+    long cp = PyLong_AsLong(key);
+    if (cp == -1 && PyErr_Occurred()) return -1;
+    if (cp < 0 || cp >= MAX_CP) {
+        PyErr_Format(PyExc_ValueError, "code point out of range: %ld", cp);
+        return -1;
+    }
+    *out = cp;
+    return 0;
+}
+
+static int Folder_init(Folder *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"entries", "deleted", "pinyin", "views_type", NULL};
+    PyObject *entries, *deleted, *pinyin, *views_type;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!O!", kwlist, &PyDict_Type, &entries,
+                                     &deleted, &PyDict_Type, &pinyin, &PyType_Type, &views_type))
+        return -1;
+    if (!PyType_IsSubtype((PyTypeObject *)views_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "views_type must be a tuple type");
+        return -1;
+    }
+    Folder_clear(self);
+    self->fold = PyMem_Malloc(MAX_CP * sizeof(int32_t));
+    self->pinyin = PyMem_Malloc(MAX_CP * sizeof(uint32_t));
+    Py_ssize_t n_entries = PyDict_Size(entries);
+    self->expansions = PyMem_Calloc(n_entries + 1, sizeof(Py_UCS4 *));
+    self->expansion_len = PyMem_Calloc(n_entries + 1, sizeof(Py_ssize_t));
+    if (!self->fold || !self->pinyin || !self->expansions || !self->expansion_len) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->max_expansion = 1;
+    for (uint32_t cp = 0; cp < MAX_CP; cp++) {
+        self->fold[cp] = FOLD_KEEP;
+        self->pinyin[cp] = cp;
+    }
+    /* Deleted ranges first: an explicit entry inside a range wins, as in FoldTable.lookup. */
+    PyObject *it = PyObject_GetIter(deleted);
+    if (it == NULL) return -1;
+    PyObject *item;
+    while ((item = PyIter_Next(it)) != NULL) {
+        long lo, hi;
+        if (!PyArg_ParseTuple(item, "ll", &lo, &hi) || lo < 0 || hi >= MAX_CP || lo > hi) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "bad deleted range");
+            Py_DECREF(item);
+            Py_DECREF(it);
+            return -1;
+        }
+        Py_DECREF(item);
+        for (long cp = lo; cp <= hi; cp++) self->fold[cp] = FOLD_DELETE;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) return -1;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(entries, &pos, &key, &value)) {
+        long cp;
+        if (code_point(key, &cp) < 0) return -1;
+        if (value == Py_None) {
+            self->fold[cp] = FOLD_DELETE;
+        } else if (PyLong_Check(value)) {
+            long to;
+            if (code_point(value, &to) < 0) return -1;
+            self->fold[cp] = (int32_t)to;
+        } else if (PyUnicode_Check(value)) {
+            Py_ssize_t len = PyUnicode_GET_LENGTH(value);
+            if (len == 1) {
+                self->fold[cp] = (int32_t)PyUnicode_READ_CHAR(value, 0);
+            } else if (len == 0) {
+                self->fold[cp] = FOLD_DELETE;
+            } else {
+                Py_UCS4 *chars = PyUnicode_AsUCS4Copy(value);
+                if (chars == NULL) return -1;
+                self->expansions[self->n_expansions] = chars;
+                self->expansion_len[self->n_expansions] = len;
+                self->fold[cp] = (int32_t)(FOLD_EXPAND - self->n_expansions);
+                self->n_expansions++;
+                if (len > self->max_expansion) self->max_expansion = len;
+            }
+        } else {
+            PyErr_SetString(PyExc_TypeError, "fold values must be int, str or None");
+            return -1;
+        }
+    }
+    pos = 0;
+    while (PyDict_Next(pinyin, &pos, &key, &value)) {
+        long cp, to;
+        if (code_point(key, &cp) < 0 || code_point(value, &to) < 0) return -1;
+        self->pinyin[cp] = (uint32_t)to;
+    }
+    Py_INCREF(views_type);
+    self->views_type = (PyTypeObject *)views_type;
+    return 0;
+}
+
+/* views(text) -> Views(base, collapsed, pinyin) */
+static PyObject *Folder_views(Folder *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->fold == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Folder not initialized");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t cap = n * self->max_expansion;
+    Py_UCS4 small[3 * 256];
+    Py_UCS4 *buf = cap <= 256 ? small : PyMem_Malloc(3 * (cap ? cap : 1) * sizeof(Py_UCS4));
+    if (buf == NULL) return PyErr_NoMemory();
+    Py_UCS4 *base = buf, *collapsed = buf + (cap <= 256 ? 256 : cap);
+    Py_UCS4 *pin = collapsed + (cap <= 256 ? 256 : cap);
+    Py_ssize_t nb = 0, nc = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int32_t f = self->fold[c];
+        if (f >= 0) {
+            base[nb++] = (Py_UCS4)f;
+        } else if (f == FOLD_KEEP) {
+            base[nb++] = c;
+        } else if (f <= FOLD_EXPAND) {
+            Py_ssize_t e = FOLD_EXPAND - f;
+            memcpy(base + nb, self->expansions[e], self->expansion_len[e] * sizeof(Py_UCS4));
+            nb += self->expansion_len[e];
+        }
+    }
+    for (Py_ssize_t i = 0; i < nb; i++) {
+        if (nc > 0 && collapsed[nc - 1] == base[i]) continue;
+        collapsed[nc] = base[i];
+        pin[nc] = self->pinyin[base[i]];
+        nc++;
+    }
+    PyObject *result = NULL;
+    PyObject *b = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, base, nb);
+    PyObject *c = NULL, *p = NULL;
+    if (b == NULL) goto done;
+    if (nc == nb) {
+        c = Py_NewRef(b); /* nothing collapsed: one string for both, as collapse() does */
+    } else {
+        c = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, collapsed, nc);
+        if (c == NULL) goto done;
+    }
+    p = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, pin, nc);
+    if (p == NULL) goto done;
+    result = self->views_type->tp_alloc(self->views_type, 3);
+    if (result == NULL) goto done;
+    PyTuple_SET_ITEM(result, 0, b);
+    PyTuple_SET_ITEM(result, 1, c);
+    PyTuple_SET_ITEM(result, 2, p);
+    b = c = p = NULL;
+done:
+    Py_XDECREF(b);
+    Py_XDECREF(c);
+    Py_XDECREF(p);
+    if (buf != small) PyMem_Free(buf);
+    return result;
+}
+
+static PyMethodDef Folder_methods[] = {
+    {"views", (PyCFunction)Folder_views, METH_O,
+     "views(text) -> Views: the base, collapsed and pinyin views of a text."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject FolderType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.Folder",
+    .tp_basicsize = sizeof(Folder),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Folder(entries, deleted, pinyin, views_type): the normalization views in C.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Folder_init,
+    .tp_dealloc = (destructor)Folder_dealloc,
+    .tp_methods = Folder_methods,
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT, "_native", "Compiled inner loops of detection.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    if (PyType_Ready(&NgramTableType) < 0 || PyType_Ready(&FolderType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&native_module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&NgramTableType);
+    if (PyModule_AddObject(m, "NgramTable", (PyObject *)&NgramTableType) < 0) {
+        Py_DECREF(&NgramTableType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&FolderType);
+    if (PyModule_AddObject(m, "Folder", (PyObject *)&FolderType) < 0) {
+        Py_DECREF(&FolderType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,20 @@
+"""Types of the compiled inner loops of detection (monitor/detect/_native.c)."""
+
+from collections.abc import Iterable
+
+from monitor.detect.normalize import Views
+
+class NgramTable:
+    def __init__(self, weights: dict[str, float]) -> None: ...
+    def sum(self, text: str) -> float: ...
+    def stored(self) -> int: ...
+
+class Folder:
+    def __init__(
+        self,
+        entries: dict[int, int | str | None],
+        deleted: Iterable[tuple[int, int]],
+        pinyin: dict[int, int],
+        views_type: type[Views],
+    ) -> None: ...
+    def views(self, text: str) -> Views: ...

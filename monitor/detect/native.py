@@ -1,0 +1,31 @@
+"""The compiled inner loops of detection, or None for each when the extension is not built.
+
+`monitor/detect/_native.c` is built by `pip install` when a C compiler is present
+(setup.py marks it optional). Every user keeps a Python path giving the same results;
+`ROOMWATCH_PURE_PYTHON=1` forces that path (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.detect import _native
+
+
+def _load() -> ModuleType | None:
+    if os.environ.get("ROOMWATCH_PURE_PYTHON", "") in ("1", "true", "yes"):
+        return None
+    try:
+        return importlib.import_module("monitor.detect._native")
+    except ImportError:  # no compiler at install time: the Python paths run
+        return None
+
+
+_module = _load()
+NgramTable: type[_native.NgramTable] | None = _module.NgramTable if _module else None
+Folder: type[_native.Folder] | None = _module.Folder if _module else None
+AVAILABLE = _module is not None
