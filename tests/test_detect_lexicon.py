@@ -431,4 +431,3 @@ def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: st
     (tmp_path / "words.txt").write_text(f"香蕉\n{line}\n", "utf-8")
     assert det.reload() is False
     assert "words.txt:2" in det.last_error and reason in det.last_error
-
