@@ -281,6 +281,13 @@ def test_a_pair_with_alternatives_stands_for_every_combination() -> None:
     # A negated part does not count towards its pair, in a category that reads negation only.
     for text in ("黑户不能贷款", "征信没问题，不能网贷"):
         assert cats(det, text) == set(), text
+    # A pair undone by a negated part leaves the other pairs of the comment to be checked.
+    for text, pair in (("不能贷款，黑户网贷", "网贷&黑户"), ("不能网贷，黑户贷款", "贷款&黑户")):
+        [finding] = det.analyze(text, "comment", ts=1.0).sensitive
+        assert [(e.term, e.start, e.end) for e in finding.evidence] == [(pair, 5, 9)], text
+    # The evidence spans the pair from its first part's start to its last part's end.
+    [finding] = det.analyze("黑户也能网贷", "comment", ts=1.0).sensitive
+    assert [(e.term, e.start, e.end) for e in finding.evidence] == [("网贷&黑户", 0, 6)]
     plain = DetectionConfig(categories=[KeywordCategory(id="fraud", terms=["贷款|网贷&黑户|征信"])])
     plain_det = LexiconDetector(plain, CONFIG.base_dir)
     for text in ("黑户不能贷款", "征信没问题，不能网贷"):
@@ -483,3 +490,15 @@ def test_proper_name_agrees_with_its_reference(text: str, cut: tuple[int, int]) 
     if start == end:
         return
     assert _proper_name(text, start, end) == _proper_name_reference(text, start, end)
+
+
+def test_look_alike_spellings_stand_for_terms_of_two_characters_or_more() -> None:
+    """木仓 is 枪 split into its components: as part of 枪支 it is meant, alone it is too
+    likely an ordinary pair of characters, so a one-character term has no look-alike."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(categories=[KeywordCategory(id="weapons", terms=["枪", "枪支"])])
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "卖木仓支") == {"weapons"}
+    assert cats(det, "枪") == {"weapons"}
+    assert cats(det, "木仓") == set()
