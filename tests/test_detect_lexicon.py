@@ -502,3 +502,17 @@ def test_look_alike_spellings_stand_for_terms_of_two_characters_or_more() -> Non
     assert cats(det, "卖木仓支") == {"weapons"}
     assert cats(det, "枪") == {"weapons"}
     assert cats(det, "木仓") == set()
+
+
+def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
+    """Each of 你他她仿信 has a look-alike (亻尔 …): 32 mixes, of which the first 16 (the
+    written one among them) are compiled; the last character stays as written."""
+    from config.detection import KeywordCategory
+    from monitor.detect.lexicon import MAX_LOOKALIKES
+
+    config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["你他她仿信"])])
+    lexicon = LexiconDetector(config, CONFIG.base_dir).lexicon
+    spelled = lexicon._lookalike_spellings(lexicon.normalizer.canonical("你他她仿信"))
+    assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES - 1  # the written one is the term
+    assert all(s.endswith("信") for s in spelled)
+    assert "亻尔亻也女也亻方信" in spelled
