@@ -516,3 +516,12 @@ def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
     assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES - 1  # the written one is the term
     assert all(s.endswith("信") for s in spelled)
     assert "亻尔亻也女也亻方信" in spelled
+
+
+def test_latin_initials_right_after_a_number_are_a_unit() -> None:
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["tb", "sb"])])
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "淘宝tb") == cats(det, "你是sb") == {"x"}
+    assert cats(det, "买个2tb的硬盘") == cats(det, "2sb") == set()  # 2 TB, a model name
