@@ -36,6 +36,7 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+_NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
 MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
@@ -166,7 +167,7 @@ class CompiledLexicon:
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
         self._pair_parts: list[int] = []  # how many parts each pair has
-        seen: dict[tuple[str, Role, str, int, bool, bool], None] = {}
+        seen: dict[tuple[str, Role, str, int], int] = {}
         expanded: list[tuple[str, Role, str, int]] = []
         spellings = [(t, role, cat) for term, role, cat in entries for t in expand(term)]
         for text, role, category in spellings:
@@ -204,11 +205,28 @@ class CompiledLexicon:
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
                 category = ""
+            by_sound = role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK)
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
-            key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK), sound_only)
-            if key in seen:
+            # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
+            # (two patterns would report every hit twice).
+            key = (canonical, role, category, pair)
+            at = seen.get(key)
+            if at is not None:
+                old = self.terms[at]
+                if (by_sound and not old.by_sound) or (old.sound_only and not sound_only):
+                    self.terms[at] = Term(
+                        old.text,
+                        canonical,
+                        role,
+                        category,
+                        old.edge_left,
+                        old.edge_right,
+                        old.by_sound or by_sound,
+                        pair,
+                        old.sound_only and sound_only,
+                    )
                 continue
-            seen[key] = None
+            seen[key] = len(self.terms)
             self.terms.append(
                 Term(
                     text.lstrip(HOMOPHONE_MARK),
@@ -217,12 +235,14 @@ class CompiledLexicon:
                     category,
                     _edge(canonical[0]),
                     _edge(canonical[-1]),
-                    role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK),
+                    by_sound,
                     pair,
                     sound_only,
                 )
             )
-        patterns = [t.canonical for t in self.terms]
+        # A sound-only term is no literal pattern: one that cannot match (the scanned text
+        # holds one NUL, between the collapsed and the pinyin view) keeps the indexes aligned.
+        patterns = [_NEVER + t.canonical if t.sound_only else t.canonical for t in self.terms]
         # Look-alike spellings (亻言 for 信, 木仓 for 枪) of sensitive terms and of cues
         # matched by sound, each standing for its term (data/lookalikes.tsv).
         self._variant_of: list[int] = []
@@ -343,8 +363,6 @@ class CompiledLexicon:
                 result.complaints.append(Hit(term, start, end))
             elif term.role is Role.PART:
                 parts.append((idx, start, end))
-            elif term.sound_only:
-                continue  # written as is, an ordinary word (兼职); only 兼值 is an evasion
             else:
                 candidates.append(Hit(term, start, end))
         if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
