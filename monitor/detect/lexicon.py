@@ -240,6 +240,19 @@ class CompiledLexicon:
                     sound_only,
                 )
             )
+        # Each pair is filed under its rarest part (the one in the fewest pairs: 失眠, not 治),
+        # so a text holding a common part word (好了, 便宜) looks at no pair it cannot complete.
+        members: dict[int, list[int]] = {}
+        for idx, pairs in self._part_pairs.items():
+            for pair in pairs:
+                members.setdefault(pair, []).append(idx)
+        self._anchored: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        for pair, idxs in members.items():
+            if len(idxs) != self._pair_parts[pair]:
+                continue  # a part was skipped (nothing to match): the pair can never hit
+            anchor = min(idxs, key=lambda i: len(self._part_pairs[i]))
+            rest = frozenset(i for i in idxs if i != anchor)
+            self._anchored.setdefault(anchor, []).append((pair, rest))
         # A sound-only term is no literal pattern: one that cannot match (the scanned text
         # holds one NUL, between the collapsed and the pinyin view) keeps the indexes aligned.
         patterns = [_NEVER + t.canonical if t.sound_only else t.canonical for t in self.terms]
@@ -407,26 +420,24 @@ class CompiledLexicon:
     ) -> None:
         """Add a hit for every pair whose parts are all in the text (and not negated).
 
-        Pairs are counted first (how many of their part words the text holds) and assembled
-        only when complete: most texts with two part words (客服 and 退款 in a refund question)
-        complete no pair."""
+        Only the pairs filed under a part word the text holds are looked at, and each is
+        assembled only when complete: most texts with two part words (客服 and 退款 in a refund
+        question) complete no pair."""
+        present = {part[0] for part in parts}
+        anchored = self._anchored
         part_pairs = self._part_pairs
-        counts: dict[int, int] = {}
-        for idx in {part[0] for part in parts}:
-            for pair in part_pairs[idx]:
-                counts[pair] = counts.get(pair, 0) + 1
-        need = self._pair_parts
-        for pair, n in counts.items():
-            if n != need[pair]:
-                continue
-            found = [p for p in parts if pair in part_pairs[p[0]]]
-            if self.pairs[pair].category in self.negation_categories:
-                found = [p for p in found if not negated(collapsed, p[1])]
-                if len({idx for idx, _, _ in found}) != n:
+        for idx in present:
+            for pair, rest in anchored.get(idx, ()):
+                if not rest <= present:
                     continue
-            start = min(p[1] for p in found)
-            end = max(p[2] for p in found)
-            candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
+                found = [p for p in parts if pair in part_pairs[p[0]]]
+                if self.pairs[pair].category in self.negation_categories:
+                    found = [p for p in found if not negated(collapsed, p[1])]
+                    if len({i for i, _, _ in found}) != len(rest) + 1:
+                        continue
+                start = min(p[1] for p in found)
+                end = max(p[2] for p in found)
+                candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
 
     def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
         """Return False for a look-alike inside ordinary words, an ad term that is no claim,
