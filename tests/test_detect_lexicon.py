@@ -331,6 +331,9 @@ def test_bad_alternatives_name_the_file_and_line(tmp_path: Path, line: str, reas
         ("这款防脱洗发水保证长出新头发", "ad_law", "speech"),
         ("你是真的蠢", "abuse", "comment"),
         ("有人要催情香水吗", "prohibited", "comment"),
+        ("逗音搜我", "contact_diversion", "comment"),  # app names by sound
+        ("精东买更便宜", "contact_diversion", "comment"),
+        ("丝聊我", "contact_diversion", "comment"),  # a cue spelled by sound
         ("减20 加我 13912345678", "contact_diversion", "comment"),  # a mobile after 减: no price
     ],
 )
@@ -363,6 +366,9 @@ def test_templates_sounds_and_symbols(
         ("微信转账我不会，怎么付款", "comment"),
         ("仿真墙纸有吗", "comment"),
         ("你真好看", "comment"),
+        ("快收到了", "comment"),
+        ("这事惊动了老板", "comment"),
+        ("我有私心", "comment"),
     ],
 )
 def test_template_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
