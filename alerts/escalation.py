@@ -9,7 +9,8 @@ happen in one atomic store call, so a step is either not taken (and taken at the
 check) or taken with its sends queued: two instances or a restart never send it twice
 and a store error never loses it. Progress lives in the store, so deadlines that passed
 while the service was down fire at the next start: every level that came due, in
-order, each marked late; missed repeats of the last level collapse into one.
+order, each marked late; missed repeats of the last level collapse into one. A step's
+history entry carries its key, so two instances that both read its mark note it once.
 """
 
 from __future__ import annotations
@@ -478,6 +479,7 @@ class Escalator:
                     str(mark["detail"]),
                     code=str(mark.get("code") or ""),
                     args=args if isinstance(args, dict) else None,
+                    step=key,
                 )
                 await self._store.delete_item(MARKS, key)
             except StoreError:

@@ -315,19 +315,24 @@ class AlertManager:
         *,
         code: str = "",
         args: dict[str, str | int | float] | None = None,
+        step: str = "",
     ) -> Alert | None:
         """Record that an escalation step was taken (level only grows); None when closed.
 
         `reason` is the step's text ("level 2: not acknowledged for 300s …"); `code` and
-        `args` say the same for the console to word in its language.
+        `args` say the same for the console to word in its language. `step` is the step's
+        key: a step already recorded under it is not recorded again (two instances noting
+        the same step, or a note whose bookkeeping was lost to a store error).
         """
 
         async def change() -> Alert | None:
             alert = await self._store.get_alert(alert_id)
             if alert is None or not alert.is_open:
                 return None
+            if step and any(h.ref == step for h in alert.history):
+                return alert
             now = self._clock.now()
-            entry = HistoryEntry(now, "escalated", "system", reason, code, dict(args or {}))
+            entry = HistoryEntry(now, "escalated", "system", reason, code, dict(args or {}), step)
             updated = alert.evolve(
                 escalation_level=max(alert.escalation_level, level),
                 updated_at=now,

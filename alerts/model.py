@@ -93,6 +93,8 @@ class HistoryEntry:
     # set (alerts/escalation.py's STEP_CODES) and its values. Empty for free-text details.
     code: str = ""
     args: dict[str, str | int | float] = field(default_factory=dict)
+    # What the entry records, when it must be recorded once (an escalation step's key).
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +321,8 @@ def _history_to_dict(h: HistoryEntry) -> dict[str, Any]:
     if h.code:
         out["code"] = h.code
         out["args"] = dict(h.args)
+    if h.ref:
+        out["ref"] = h.ref
     return out
 
 
@@ -331,4 +335,5 @@ def _history_from_dict(h: dict[str, Any]) -> HistoryEntry:
         str(h["detail"]),
         str(h.get("code") or ""),
         dict(args) if isinstance(args, dict) else {},
+        str(h.get("ref") or ""),
     )

@@ -8,7 +8,8 @@ item arrives. CPU and RSS are read from /proc for the instance processes and the
 detector processes; the other processes' CPU and the host's steal are printed too. Figures
 are for this machine; nothing here asserts a speed. Method and results: docs/scaling.md.
 
-  .venv/bin/python -m bench.bench_scale throughput --store memory|redis [--instances N]
+  .venv/bin/python -m bench.bench_scale throughput --store memory|redis|redis-cluster
+      [--instances N] [--shards M]
         [--cluster] [--seconds S] [--rate EVENTS_PER_S] [--rooms R] [--detect-processes N]
   .venv/bin/python -m bench.bench_scale capacity --rooms 1000 --clients 500 [--teams 500]
         [--rate R] [--detect-processes N]
@@ -32,6 +33,7 @@ import orjson
 
 from monitor.collectors import phrases
 from tests.faults.instances import Instance
+from tests.redis_cluster import RedisClusterNodes
 from tests.redis_server import RedisServer
 
 TOKEN = "bench-token-123456"
@@ -62,6 +64,8 @@ def config_yaml(
     store_yaml = (
         f'{{kind: redis, redis_url: "{redis_url}", key_prefix: bench}}'
         if store == "redis"
+        else f"{{kind: redis, cluster: {{nodes: [{redis_url}]}}, key_prefix: bench}}"
+        if store == "redis-cluster"
         else "{kind: memory}"
     )
     return f"""
@@ -241,7 +245,21 @@ async def run(args: argparse.Namespace) -> None:
     redis = RedisServer() if args.store == "redis" else None
     if redis is not None:
         redis.start()
-    cluster = args.instances > 1 or args.cluster
+    shards = (
+        RedisClusterNodes(masters=getattr(args, "shards", 3))
+        if args.store == "redis-cluster"
+        else None
+    )
+    if shards is not None:
+        shards.start()
+    address = (
+        redis.url
+        if redis
+        else ", ".join(f'"{h}:{p}"' for h, p in shards.startup_nodes)
+        if shards
+        else ""
+    )
+    cluster = args.instances > 1 or args.cluster or shards is not None
     os.environ["BENCH_PW"] = PASSWORD
     for i in range(args.teams):
         os.environ[f"BENCH_T{i}"] = f"{PASSWORD}-t{i}"
@@ -249,7 +267,7 @@ async def run(args: argparse.Namespace) -> None:
         Instance(
             config_yaml(
                 args.store,
-                redis.url if redis else "",
+                address,
                 args.rooms,
                 cluster,
                 f"i{n}",
@@ -291,6 +309,9 @@ async def run(args: argparse.Namespace) -> None:
             others = {"load": os.getpid(), "consoles": consoles.pid}
             if redis is not None and redis.proc is not None:
                 others["redis"] = redis.proc.pid
+            for k, node in enumerate(shards.nodes if shards is not None else []):
+                if node.proc is not None:
+                    others[f"shard{k}"] = node.proc.pid
             others0 = {k: proc_usage(pid)[0] for k, pid in others.items()}
             ticks0 = cpu_ticks()
             t0 = time.monotonic()
@@ -357,13 +378,16 @@ async def run(args: argparse.Namespace) -> None:
             await asyncio.to_thread(inst.stop)
         if redis is not None:
             redis.close()
+        if shards is not None:
+            shards.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("throughput")
-    t.add_argument("--store", choices=["memory", "redis"], default="memory")
+    t.add_argument("--store", choices=["memory", "redis", "redis-cluster"], default="memory")
+    t.add_argument("--shards", type=int, default=3, help="masters of --store redis-cluster")
     t.add_argument("--instances", type=int, default=1)
     t.add_argument("--cluster", action="store_true", help="cluster mode even with one instance")
     t.add_argument("--seconds", type=float, default=10.0)

@@ -81,6 +81,18 @@ class SentimentConfig(Section):
     )
 
 
+Platform = Literal["douyin", "bilibili", "tiktok", "kuaishou", "inhouse", "simulated"]
+
+
+def _own_platform_terms() -> dict[Platform, list[str]]:
+    return {
+        "douyin": ["抖音", "某音", "斗音", "dy", "抖店"],
+        "kuaishou": ["快手", "某手", "快手小店"],
+        "bilibili": ["b站", "哔哩哔哩", "bilibili"],
+        "tiktok": ["tiktok", "tt"],
+    }
+
+
 class DetectionConfig(Section):
     """Everything the detector reads; lexicon files are reloaded when they change."""
 
@@ -93,6 +105,9 @@ class DetectionConfig(Section):
     window: WindowConfig = WindowConfig()
     sentiment: SentimentConfig = SentimentConfig()
     negative_terms: list[str] = Field(default_factory=list)  # extra complaint terms
+    # Contact-diversion terms that name a room's own platform (rooms[].platform): in that
+    # platform's rooms they are ordinary talk (抖音商城 in a Douyin room), elsewhere diversion.
+    own_platform_terms: dict[Platform, list[str]] = Field(default_factory=_own_platform_terms)
 
     @model_validator(mode="after")
     def _unique_categories(self) -> DetectionConfig:

@@ -230,6 +230,8 @@ def build_service(
     manager.subscribe(ResponseTimes(alert_metrics).on_change)
     engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
     detector = build_detector(config, registry)
+    # Naming a room's own platform is no diversion there (detection.own_platform_terms).
+    detector.platforms = {r.id: r.platform for r in config.rooms}
     pipeline = Pipeline(
         detector=detector,
         engine=engine,
@@ -241,6 +243,7 @@ def build_service(
         on_flag=feed.on_flag,
         negative_ratio=negative_ratio,
     )
+    pipeline.platforms = detector.platforms
     service = Service(
         config=config,
         clock=clock,

@@ -344,6 +344,10 @@ def parse_event(
     return StreamEvent(**common, status=status, reason=_str(obj, "reason", required=False))
 
 
+# String fields parse_event requires (present, though they may be empty).
+_REQUIRED_TEXT = frozenset({"room", "text", "name", "gift"})
+
+
 def event_to_dict(event: AnyEvent) -> dict[str, Any]:
     """Return the documented JSON form of an event (parse_event's inverse)."""
     out: dict[str, Any] = {"kind": event.kind.value}
@@ -352,10 +356,12 @@ def event_to_dict(event: AnyEvent) -> dict[str, Any]:
     for cls in type(event).__mro__[1:]:
         for name in getattr(cls, "__slots__", ()):
             out.setdefault(name, getattr(event, name))
+    # Empty optional fields are left out; a required one stays, empty as it was accepted
+    # (a gift without a name, a comment without text), or the form would not parse back.
     return {
         k: (v.value if isinstance(v, StrEnum) else v)
         for k, v in out.items()
-        if v != "" and v is not None
+        if v is not None and (v != "" or k in _REQUIRED_TEXT)
     }
 
 

@@ -39,7 +39,7 @@ from monitor.detect.detector import LexiconDetector, Verdict
 
 log = logging.getLogger(__name__)
 
-Job = tuple[str, str, str, float]  # scope, text, user window key, ts
+Job = tuple[str, str, str, float, str]  # scope, text, user window key, ts, room's platform
 _HEADER = struct.Struct(">I")
 MAX_FRAME = 64 * 2**20
 START_TIMEOUT = 60.0
@@ -330,10 +330,10 @@ def serve() -> None:
         out: list[Any] = []
         seconds: list[float] = []
         errors = 0
-        for scope, text, key, ts in msg["j"]:
+        for scope, text, key, ts, platform in msg["j"]:
             started = perf()
             try:
-                found = verdicts(scope, text, key, ts)
+                found = verdicts(scope, text, key, ts, platform)
             except Exception:
                 log.exception("detection failed on a %s text", scope)
                 found, errors = [], errors + 1

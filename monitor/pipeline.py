@@ -101,6 +101,7 @@ class Pipeline:
         self.allowlist: ScopedAllowlist | None = None
         self.offload: DetectorProcesses | None = None  # detection in child processes
         self.watcher: Watcher | None = None  # questions and broadcasts (monitor.supervision)
+        self.platforms: dict[str, str] = {}  # room -> its platform (rooms[].platform)
         self._events = LabelCache(metrics.events)
         self._source_lag = LabelCache(metrics.source_lag)
         self._comments = LabelCache(metrics.comments)
@@ -255,7 +256,8 @@ class Pipeline:
         where: list[int] = []
         jobs: list[Job] = []
         for k, event in enumerate(events):
-            if (job := detection_job(event)) is not None:
+            platform = self.platforms.get(event.room, "")
+            if (job := detection_job(event, platform)) is not None:
                 where.append(k)
                 jobs.append(job)
         if not jobs:

@@ -10,6 +10,11 @@ command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+# A C compiler builds detection's compiled loops (monitor/detect/_native.c) at pip install;
+# tests/test_detect_native.py checks they were built.
+command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  || missing+=(python3-dev)
 # A CJK font, or chromium draws every Chinese character of the console as an empty box.
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then

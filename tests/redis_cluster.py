@@ -8,6 +8,9 @@ import socket
 import subprocess
 import time
 
+import redis
+from redis.crc import key_slot
+
 from tests.redis_server import RedisServer
 
 REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
@@ -29,7 +32,7 @@ def cluster_port() -> int:
 class RedisClusterNodes:
     """`redis-server --cluster-enabled yes` x (masters x (1 + replicas)), joined by redis-cli."""
 
-    def __init__(self, *, masters: int = 3, replicas: int = 0) -> None:
+    def __init__(self, *, masters: int = 3, replicas: int = 0, appendonly: bool = False) -> None:
         self.replicas = replicas
         args = [
             "--cluster-enabled", "yes",
@@ -38,12 +41,30 @@ class RedisClusterNodes:
             "--repl-diskless-sync-delay", "0",
         ]  # fmt: skip
         self.nodes = [
-            RedisServer(extra=args, port=cluster_port()) for _ in range(masters * (1 + replicas))
+            RedisServer(extra=args, port=cluster_port(), appendonly=appendonly)
+            for _ in range(masters * (1 + replicas))
         ]
 
     @property
     def startup_nodes(self) -> list[tuple[str, int]]:
         return [("127.0.0.1", n.port) for n in self.nodes]
+
+    def node(self, port: int) -> RedisServer:
+        return next(n for n in self.nodes if n.port == port)
+
+    def master_of(self, key: str) -> RedisServer:
+        """Return the node serving `key`'s slot now (as the first node that answers sees it)."""
+        slot = key_slot(key.encode())
+        for node in self.nodes:
+            try:
+                with redis.Redis(port=node.port, socket_timeout=1) as r:
+                    ranges = r.execute_command("CLUSTER", "SLOTS")
+            except redis.RedisError:
+                continue
+            for first, last, master, *_ in ranges:
+                if int(first) <= slot <= int(last):
+                    return self.node(int(master[1]))
+        raise RuntimeError("no node answered CLUSTER SLOTS")
 
     @property
     def url(self) -> str:

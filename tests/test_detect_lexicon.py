@@ -115,9 +115,12 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
 
 def test_window_forgets_old_comments() -> None:
     det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
-    det.analyze("加我手机号", "comment", user="u", ts=0.0)
-    assert not det.analyze("13800138000", "comment", user="u", ts=500.0).sensitive
-    assert det.analyze("13800138000", "comment", user="v", ts=0.0).sensitive == []
+    det.analyze("加我扣扣号", "comment", user="u", ts=0.0)
+    assert det.analyze("987654321", "comment", user="u", ts=10.0).sensitive  # in the window
+    det.analyze("加我扣扣号", "comment", user="w", ts=0.0)
+    # A QQ number needs its cue (a whole mobile number would not: see below).
+    assert not det.analyze("987654321", "comment", user="w", ts=500.0).sensitive
+    assert det.analyze("987654321", "comment", user="v", ts=0.0).sensitive == []
 
 
 def test_detect_builds_signals(detector: LexiconDetector) -> None:
@@ -253,3 +256,178 @@ def test_the_hosts_speech_segments_share_a_contact_window() -> None:
     assert det.detect(other_room) == []  # another room's host said no cue
     (sig,) = det.detect(second)
     assert sig.category == "contact_diversion" and sig.user == "host"
+
+
+def test_a_pair_with_alternatives_stands_for_every_combination() -> None:
+    """贷款|网贷&黑户|征信 is four pairs: one word of each group must be in the comment."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="fraud", terms=["贷款|网贷&黑户|征信"], negation=True),
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert len(det.lexicon.pairs) == 4
+    for text in ("贷款不看征信", "黑户也能网贷", "网贷，征信花了也行", "黑户贷款"):
+        assert cats(det, text) == {"fraud"}, text
+    for text in ("贷款买的房", "征信报告怎么查", "黑户", "网贷"):
+        assert cats(det, text) == set(), text
+    assert cats(det, "网贷不看征信吗") == set()  # asked about, not offered
+
+
+def test_a_sound_only_term_flags_its_homophones_not_the_word_itself() -> None:
+    """~~兼职: 兼职 as written is an ordinary word (兼职带娃); 兼值, 坚职 are spelled to evade,
+    and a dictionary word that sounds alike (简直) stays clean."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[KeywordCategory(id="fraud", terms=["~~兼职", "刷单"], homophones=True)]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "兼值，私我") == {"fraud"}
+    assert cats(det, "招坚职") == {"fraud"}
+    assert cats(det, "我是兼职做家教的") == set()
+    assert cats(det, "这也简直太好看了") == set()
+    assert cats(det, "jianzhi") == set()  # a Latin spelling may be 简直 as well
+    assert cats(det, "刷单") == {"fraud"}  # other terms of the category are unchanged
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("贷款|网贷", "only in a pair"),
+        ("贷款||网贷&征信", "empty alternative"),
+        ("|".join(["词"] * 50) + "&" + "|".join(["字"] * 50), "pairs on one line"),
+    ],
+)
+def test_bad_alternatives_name_the_file_and_line(tmp_path: Path, line: str, reason: str) -> None:
+    cfg = write_config(tmp_path, "苹果\n")
+    det = LexiconDetector(cfg, tmp_path)
+    (tmp_path / "words.txt").write_text(f"香蕉\n{line}\n", "utf-8")
+    assert det.reload() is False
+    assert "words.txt:2" in det.last_error and reason in det.last_error
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "scope"),
+    [
+        ("网代秒下", "fraud", "comment"),  # 网贷 by sound
+        ("代款不看征信", "fraud", "comment"),
+        ("专业带单，炒币日收益百分之十", "fraud", "comment"),  # investment template
+        ("高价收购支付宝账号", "fraud", "comment"),  # account trading template
+        ("中奖的宝宝先交手续费", "fraud", "comment"),  # prize + fee template
+        ("想做代理的先交押金", "fraud", "speech"),
+        ("沙比主播", "abuse", "comment"),  # 傻逼 by sound
+        ("脑惨", "abuse", "comment"),
+        ("这个枕头能治颈椎病", "ad_law", "speech"),  # curative verb + condition
+        ("吃了能提高孩子的记忆力", "ad_law", "speech"),
+        ("有💚软件的找我", "contact_diversion", "comment"),  # 💚 stands for 绿色
+        ("拼多多搜同款更便宜", "contact_diversion", "comment"),
+        ("想要的加我个人微信", "contact_diversion", "speech"),  # fillers in a family of terms
+        ("大家记一下我的号码", "contact_diversion", "speech"),
+        ("减20 加我 13912345678", "contact_diversion", "comment"),  # a mobile after 减: no price
+    ],
+)
+def test_templates_sounds_and_symbols(
+    detector: LexiconDetector, text: str, category: str, scope: str
+) -> None:
+    assert category in cats(detector, text, scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("兼职带娃没时间看直播", "comment"),
+        ("贷款买的房，要省钱", "comment"),
+        ("网贷逾期了怎么办", "comment"),
+        ("福袋中奖了怎么领", "comment"),
+        ("满199减30，算下来168", "comment"),  # 168 is a price, not 1688
+        ("怕是高仿，专柜验了是真的", "comment"),
+        ("我们不卖高仿，全部是正品", "speech"),
+        ("大家不要相信什么刷单兼职，都是骗人的", "speech"),
+        ("生病了要去医院治疗，这个只是保健", "speech"),
+        ("这个不能治疗失眠，只是助眠", "speech"),
+        ("食盐里有亚铁氰化钾吗", "comment"),
+        ("火药味太浓了", "comment"),
+        ("去年在拼多多买过一次，质量不如这个", "comment"),  # a past purchase
+        ("淘宝上也有你们的旗舰店吗", "comment"),  # the shop's own store elsewhere
+        ("大家可以去我们官网查防伪码", "speech"),
+    ],
+)
+def test_template_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
+    assert cats(detector, text, scope) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("⑬⑨①②③④⑤⑥⑦⑧ 薇", True),  # a whole mobile number needs no cue in a comment
+        ("有货 13912345678", True),
+        ("订单号13912345678还没发货", False),  # an order number by its words
+        ("快递单号 1391234567812 到哪了", False),  # longer than a mobile number
+        ("12888元的那款", False),
+    ],
+)
+def test_a_whole_mobile_number_in_a_comment_is_a_contact(
+    detector: LexiconDetector, text: str, flagged: bool
+) -> None:
+    assert ("contact_diversion" in cats(detector, text)) is flagged
+
+
+def test_the_host_reading_an_order_number_aloud_is_no_contact() -> None:
+    """The host says 订单号 in one segment and the number in the next: a bare number in
+    speech needs a cue."""
+    det = shipped_detector()
+    assert cats(det, "一三八零零一三八零零零是我随便说的", "speech", user="h") == set()
+    assert "contact_diversion" in cats(det, "加我 一三八零零一三八零零零", "speech", user="h2")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("私✉️我", "contact_diversion"),  # ✉ stands for 信
+        ("加我微✉️", "contact_diversion"),
+        ("加✈️聊", "contact_diversion"),  # ✈ for 飞机, Telegram
+        ("你个🐢儿子", "abuse"),
+        ("🌐赌带回本", "fraud"),
+    ],
+)
+def test_symbols_standing_for_syllables(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category in cats(detector, text)
+
+
+@pytest.mark.parametrize("text", ["纸飞机折法", "我坐✈️去的", "这个飞机模型多少钱"])
+def test_planes_are_planes(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()
+
+
+def test_a_term_with_groups_stands_for_every_spelling() -> None:
+    """(加|加个|加我的)(微信|qq) is six terms written next to each other; an empty
+    alternative leaves the group out."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="contact", terms=["(加|加个|加我的)(微信|qq)", "记下(我的|)号码"])
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    for text in ("加个微信", "加我的qq", "加微信", "记下我的号码", "记下号码"):
+        assert cats(det, text) == {"contact"}, text
+    for text in ("加个好友", "加我的", "微信", "记下我们的号码", "加一个微信"):
+        assert cats(det, text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("(加|加个(微信)", "unbalanced"), ("加个)微信", "unbalanced"), ("((加))微信", "nested")],
+)
+def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: str) -> None:
+    cfg = write_config(tmp_path, "苹果\n")
+    det = LexiconDetector(cfg, tmp_path)
+    (tmp_path / "words.txt").write_text(f"香蕉\n{line}\n", "utf-8")
+    assert det.reload() is False
+    assert "words.txt:2" in det.last_error and reason in det.last_error

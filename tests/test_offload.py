@@ -10,9 +10,10 @@ import aiohttp
 import pytest
 from prometheus_client import CollectorRegistry
 
+from alerts.model import SignalKind
 from config.loader import load_config_text
 from monitor.app import build_service
-from monitor.detect.detector import LexiconDetector
+from monitor.detect.detector import LexiconDetector, Verdict
 from monitor.offload import DetectorProcesses, Job
 from tests.support import running, wait_for
 
@@ -55,8 +56,11 @@ def config_text(tmp_path: Path) -> str:
     return CONFIG.replace("LEXICONS", str(lexicons))
 
 
-def jobs_for(texts: list[str], user: str = "u1") -> list[Job]:
-    return [("comment", t, f"room-a\x1f{user}", 1_700_000_000.0 + i) for i, t in enumerate(texts)]
+def jobs_for(texts: list[str], user: str = "u1", platform: str = "") -> list[Job]:
+    return [
+        ("comment", t, f"room-a\x1f{user}", 1_700_000_000.0 + i, platform)
+        for i, t in enumerate(texts)
+    ]
 
 
 async def test_a_child_gives_the_verdicts_the_instance_would(tmp_path: Path) -> None:
@@ -74,6 +78,29 @@ async def test_a_child_gives_the_verdicts_the_instance_would(tmp_path: Path) -> 
         assert len(seconds) == len(texts) and all(s >= 0 for s in seconds) and errors == 0
         assert any(v.via == "window" for found in verdicts for v in found)
         assert sum(1 for found in verdicts if found) >= 5
+    finally:
+        await offload.stop()
+
+
+def sensitive(verdicts: list[list[Verdict]]) -> list[list[str]]:
+    return [[v.category for v in found if v.kind is SignalKind.SENSITIVE] for found in verdicts]
+
+
+async def test_a_child_reads_the_rooms_platform_from_the_job(tmp_path: Path) -> None:
+    text = config_text(tmp_path)
+    (tmp_path / "lexicons" / "contact.txt").write_text("加微信\n抖音\n快手\n", encoding="utf-8")
+    config = load_config_text(text, base_dir=tmp_path)
+    local = LexiconDetector(config.detection, config.base_dir, registry=CollectorRegistry())
+    offload = DetectorProcesses(config.detection, config.base_dir, local, 1)
+    await offload.start()
+    try:
+        texts = ["抖音商城买过同款", "快手商城买过同款"]
+        in_douyin = (await offload.detect(0, jobs_for(texts, platform="douyin")))[0]
+        in_kuaishou = (await offload.detect(0, jobs_for(texts, "u2", "kuaishou")))[0]
+        nowhere = (await offload.detect(0, jobs_for(texts, "u3")))[0]
+        assert sensitive(in_douyin) == [[], ["contact_diversion"]]
+        assert sensitive(in_kuaishou) == [["contact_diversion"], []]
+        assert sensitive(nowhere) == [["contact_diversion"], ["contact_diversion"]]
     finally:
         await offload.stop()
 

@@ -65,6 +65,7 @@ DECODED_CACHE = 2_000  # alerts
 POOL_SIZE = 64  # connections to Redis per instance
 POOL_WAIT = 10.0  # longest wait for a free connection before a call fails
 COMMENT_CACHE = 50_000  # flagged comments, by their stored bytes
+UNINDEXED_MAX = 10_000  # cross-room index writes kept for a retry (cluster, shard down)
 _PAGE = 200
 ROOM_INDEXES = 32  # past this many rooms, open alerts are read from the global open index
 _OPEN_STATES = frozenset({AlertState.FIRING, AlertState.ACKNOWLEDGED})
@@ -109,6 +110,9 @@ class RedisStore:
         if isinstance(resp, RespClient):
             resp.on_connect = self._on_connect
         self._rooms: dict[str, str] = {}  # alert id -> room (an alert never changes room)
+        # Cross-room index writes not done yet (cluster: the shard of {alerts} failed after
+        # the alert itself was written), by alert id; sent again with the next write or list.
+        self._unindexed: dict[str, list[Arg]] = {}
         # Decoding an alert with its 200 comments costs milliseconds, so keep the last
         # copy of each alert seen here and reuse it while Redis holds the same version;
         # comments decode once each (keyed by their stored bytes).
@@ -177,6 +181,9 @@ class RedisStore:
             raise StoreError(f"redis {op} failed: {exc}") from exc
 
     async def ping(self) -> bool:
+        """Return True when Redis answers (on a cluster: the master of every shard)."""
+        if isinstance(self.resp, ClusterRespClient):
+            return await self.resp.ping_all()
         try:
             return bool(await self.resp.execute("PING", retry=False))
         except (RespError, RespConnectionError, OSError):
@@ -243,22 +250,53 @@ class RedisStore:
         ]
         encoded = [orjson.dumps(comment_to_dict(c)) for c in sent]
         args.extend(encoded)
+        index: list[Arg] = [alert.id, room, started, str(alert.version), is_open]
+        if self.sharded and alert.is_open:
+            # The cross-room index lives on its own slot: a second, order-safe call. An open
+            # alert is indexed first, so no crash leaves it out of the open index (escalation
+            # reads it); an entry ahead of its alert is harmless, lists read the alert.
+            await self._call(
+                "put_alert", lambda: self._index_alert(keys=self._index_keys(), args=index)
+            )
         reply = await self._call("put_alert", lambda: self._put_alert(keys=keys, args=args))
         if not int(reply[0]):
             self._decoded.pop(alert.id, None)
             raise StoreConflict(alert.id, expect_version or 0, int(_text(reply[1])))
-        if self.sharded:
-            # The cross-room index lives on its own slot: a second, order-safe call.
-            index: list[Arg] = [alert.id, room, started, str(alert.version), is_open]
-            await self._call(
-                "put_alert", lambda: self._index_alert(keys=self._index_keys(), args=index)
-            )
+        if self.sharded and not alert.is_open:
+            # A closed one is taken out of the open index only once it is closed. The
+            # alert is written by now, so a failure here is kept and retried, not raised.
+            self._unindexed[alert.id] = index
+            await self._flush_index()
         self._rooms[alert.id] = room
         for raw, comment in zip(encoded, sent, strict=True):
             self._remember_comment(raw, comment)
         self._remember(alert)
         if alert.is_open:
             self._remember_fingerprint(alert.fingerprint, alert.id)
+
+    def _index_args(self, alert: Alert) -> list[Arg]:
+        is_open = "1" if alert.is_open else "0"
+        return [alert.id, alert.room, repr(alert.started_at), str(alert.version), is_open]
+
+    async def _flush_index(self) -> None:
+        """Send the cross-room index writes still owed (cluster); keep them if it fails."""
+        if not self._unindexed:
+            return
+        owed = dict(self._unindexed)
+        keys = self._index_keys()
+        script = self._index_alert
+        commands = [script.args(keys, args) for args in owed.values()]
+        try:
+            await self.resp.execute_many(commands, scripts=[script] * len(commands))
+        except (RespError, RespConnectionError, OSError) as exc:
+            if self.on_error is not None:
+                self.on_error("index_alert", exc)
+            while len(self._unindexed) > UNINDEXED_MAX:
+                self._unindexed.pop(next(iter(self._unindexed)))
+            return
+        for alert_id, args in owed.items():
+            if self._unindexed.get(alert_id) is args:
+                del self._unindexed[alert_id]
 
     async def room_of(self, alert_ids: Iterable[str]) -> dict[str, str]:
         """Return the room of each alert id that exists (cached: an alert never moves)."""
@@ -371,6 +409,7 @@ class RedisStore:
         state_set = frozenset(states) if states is not None else None
         which = "open" if state_set is not None and state_set <= _OPEN_STATES else "all"
         every = self.keys.shared("alerts", f"ix:{which}")
+        await self._flush_index()
         if rooms is None:
             return await self._scan_index(every, state_set, since, limit)
         room_set = frozenset(rooms)
@@ -409,6 +448,10 @@ class RedisStore:
                 break
             offset += len(ids)
             names = [_text(i) for i in ids]
+            # An entry of the cross-room open index whose alert is closed (its index call
+            # was lost, or came ahead of a write that then lost its compare-and-set) is
+            # taken out, by a versioned index call.
+            heal = self.sharded and index == self.keys.shared("alerts", "ix:open")
             if room is None:
                 where = await self.room_of(names)
                 names = [i for i in names if i in where]
@@ -418,6 +461,8 @@ class RedisStore:
             replies = await self._call("list_alerts", self._read_many_fn(names, where, held))
             for alert_id, reply, h in zip(names, replies, held, strict=True):
                 alert = self._from_reply(alert_id, reply, h)
+                if alert is not None and heal and not alert.is_open:
+                    self._unindexed.setdefault(alert_id, self._index_args(alert))
                 if (
                     alert is not None
                     and (states is None or alert.state in states)

@@ -90,6 +90,7 @@ class ClusterRespClient:
         self._scripts: list[Script] = []
         self._refreshing: asyncio.Future[None] | None = None
         self._closed = False
+        self._background: asyncio.Future[None] | None = None
         self.refreshes = 0  # slot map reads so far (tests and logs)
 
     def node(self, address: Address) -> RespClient:
@@ -111,6 +112,36 @@ class ClusterRespClient:
 
     def slot_owner(self, slot: int) -> Address | None:
         return self._slots[slot]
+
+    async def ping_all(self) -> bool:
+        """Return True when every master of the slot map answers PING (the map read first)."""
+        try:
+            if all(s is None for s in self._slots):
+                await self.refresh()
+            masters = {s for s in self._slots if s is not None}
+            replies = await asyncio.gather(
+                *(self.node(a).execute("PING", retry=False) for a in masters),
+                return_exceptions=True,
+            )
+        except (RespError, RespConnectionError, OSError):
+            return False
+        if any(isinstance(r, BaseException) for r in replies):
+            self._refresh_soon()
+            return False
+        return True
+
+    def _refresh_soon(self) -> None:
+        """Read the slot map again in the background (a master did not answer)."""
+        if self._refreshing is None and not self._closed and self._background is None:
+            task = asyncio.ensure_future(self.refresh())
+            self._background = task
+
+            def done(t: asyncio.Future[None]) -> None:
+                self._background = None
+                if not t.cancelled():
+                    t.exception()  # seen: a failed read is tried again on the next call
+
+            task.add_done_callback(done)
 
     async def refresh(self) -> None:
         """Read the slot map again (one reader at a time; callers meanwhile wait for it)."""
@@ -244,6 +275,8 @@ class ClusterRespClient:
                             again.append(i)
                             continue
                         if text.startswith(("TRYAGAIN", "CLUSTERDOWN")):
+                            # A slot mid-migration, or a shard failing over: wait, look again.
+                            stale = True
                             again.append(i)
                             continue
                     replies[i] = reply
@@ -295,6 +328,9 @@ class ClusterRespClient:
 
     async def close(self) -> None:
         self._closed = True
+        if self._background is not None:
+            self._background.cancel()
+            await asyncio.gather(self._background, return_exceptions=True)
         for client in self._nodes.values():
             await client.close()
         self._nodes.clear()

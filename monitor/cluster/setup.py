@@ -83,7 +83,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         ttl=cfg.lease_ttl,
         metrics=metrics,
     )
-    reader = store.target.resp(retries=0)
+    reader = store.target.resp_any(retries=0)
     service.on_teardown("cluster-reader", reader.close)
     consumer = RedisStreamConsumer(
         client,
@@ -108,7 +108,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
     intake = store.resp
     if store_cfg.wait_replicas:
         # WAIT holds its connection until the replicas answer: not the store's connection.
-        intake = store.target.resp(timeout=5.0 + store_cfg.wait_timeout, retries=3)
+        intake = store.target.resp_any(timeout=5.0 + store_cfg.wait_timeout, retries=3)
         service.on_teardown("cluster-intake", intake.close)
     router = StreamRouter(
         intake,

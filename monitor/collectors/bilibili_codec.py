@@ -81,8 +81,10 @@ def inflate(ver: int, body: bytes) -> bytes:
                 raise PacketError(DECOMPRESS, "batch inflates past the limit")
             return out
         d = brotli.Decompressor()
+        # The limit stops brotli soon after it is passed (at block granularity, so `out` may be
+        # longer than the limit): it bounds memory, the length check draws the line.
         out = d.process(body, output_buffer_limit=MAX_INFLATED)
-        if len(out) >= MAX_INFLATED or not d.is_finished():
+        if len(out) > MAX_INFLATED or not d.is_finished():
             raise PacketError(DECOMPRESS, "brotli batch incomplete or too large")
         return bytes(out)
     except (zlib.error, brotli.error) as exc:

@@ -101,11 +101,12 @@ class ContactRules:
             if ORDER_CONTEXT.search(digits, max(0, start - 10), start):
                 continue  # an order, tracking, coupon or staff number the buyer quotes
             if value[0].isdigit():
-                if PRICE_BEFORE.search(digits, max(0, start - 4), start) or PRICE_AFTER.match(
-                    digits, m.end()
+                phone = PHONE.fullmatch(value) is not None
+                if PRICE_AFTER.match(digits, m.end()) or (
+                    not phone and PRICE_BEFORE.search(digits, max(0, start - 4), start)
                 ):
-                    continue  # a price
-                kind = "phone" if PHONE.fullmatch(value) else "qq" if len(value) <= 11 else "number"
+                    continue  # a price (a mobile number after 价 or 减 is no price: 减20加我138…)
+                kind = "phone" if phone else "qq" if len(value) <= 11 else "number"
             elif not any(c.isdigit() for c in value):
                 continue  # a plain Latin word (hello, iphone) is not an ID
             elif PRODUCT_WORD.search(value):

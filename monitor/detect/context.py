@@ -109,15 +109,17 @@ SET_PHRASES = (
 # term).
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
-    "|不收|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非)"
-    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信)?$"
+    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非)"
+    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?)?$"
 )
+_SELLING = frozenset("卖售")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
 _WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
 _TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
 _CLAUSE_MARK = re.compile(r"[，,。！!？?；;\n]")
-# A comment that asks: ends with a question particle or mark, or weighs two options.
-_ASKS = re.compile(r"(?:吗|呢|么|嘛|[?？])[\s~～。.!！]*$|还是")
+# A comment that asks: ends with a question particle, mark or 'how do I' (逾期了怎么办), or
+# weighs two options.
+_ASKS = re.compile(r"(?:吗|呢|么|嘛|怎么[办弄样领查退]|咋办|[?？])[\s~～。.!！]*$|还是")
 # Medical advice, not a claim: 降血糖要听医生的.
 _MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院")
 
@@ -133,6 +135,8 @@ def negated(text: str, start: int, end: int = -1) -> bool:
     refusal right after text[:end] (微信转账|我们不支持)."""
     if _NEGATOR.search(text, max(0, start - 6), start) is not None:
         return True
+    if start > 0 and text[start - 1] == "不" and text[start : start + 1] in _SELLING:
+        return True  # 不卖高仿: 不 alone negates a term that starts with selling
     return end >= 0 and _REFUSED_AFTER.match(text, end) is not None
 
 

@@ -29,6 +29,10 @@ _MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
 _NUMERALS = "[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}"
 _CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
+# A whole mobile number (1[3-9] and nine digits) in a viewer's comment is a contact without a
+# cue: nobody types one in a live room for another reason (an order or tracking number is
+# told by its words, 订单号 13800138000).
+_BARE_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
@@ -115,6 +119,13 @@ class LexiconDetector:
             model = LinearModel.load_or_none(scfg.model or None)
         self.sentiment = SentimentScorer(model, scfg.threshold) if scfg.enabled else None
         self._spam = frozenset(scfg.spam_categories)
+        # Terms naming a room's own platform, by platform, as the lexicon reports them.
+        canonical = self.normalizer.canonical
+        self._own: dict[str, frozenset[str]] = {
+            platform: frozenset(canonical(t) for t in terms)
+            for platform, terms in config.own_platform_terms.items()
+        }
+        self.platforms: dict[str, str] = {}  # room -> platform (rooms[].platform), for detect()
         self.last_error = ""
         # Called after each successful reload (detector processes reload along).
         self.on_reload: list[Callable[[], None]] = []
@@ -168,12 +179,18 @@ class LexiconDetector:
 
     # -- detection ------------------------------------------------------------------
     def analyze(
-        self, text: str, scope: str = "comment", user: str = "", ts: float = 0.0
+        self,
+        text: str,
+        scope: str = "comment",
+        user: str = "",
+        ts: float = 0.0,
+        platform: str = "",
     ) -> Analysis:
         """Return the sensitive findings and (for comments) the sentiment of one text.
 
         `user` keys the per-user window that joins split contacts; "" disables it. Contact
         work runs only when a cue matched or the text has a Latin letter or digit.
+        `platform` is the room's own platform: naming it is no diversion there.
         """
         norm = self.normalizer
         views = norm.views(text)
@@ -183,8 +200,11 @@ class LexiconDetector:
         cue = 0  # NUMBER_CUE | ID_CUE
         near: list[tuple[int, int]] = []
         if result is not None:
+            own = self._own.get(platform) if platform else None
             for hit in result.deny:
                 cat = hit.term.category
+                if own and cat == self._contact_id and hit.term.canonical in own:
+                    continue  # the room's own platform (抖音 in a Douyin room)
                 if scope in self._scopes.get(cat, ()):
                     ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
                     found.setdefault(cat, []).append(ev)
@@ -215,7 +235,8 @@ class LexiconDetector:
                     )
                     via.setdefault(contact, "link")
             if cue or near or hint:
-                self._contact(text, views.base, user, ts, cue, near, found, via, contact)
+                bare = scope == "comment"
+                self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
         sensitive = (
             [
                 SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])
@@ -265,13 +286,19 @@ class LexiconDetector:
         found: dict[str, list[Evidence]],
         via: dict[str, str],
         category: str,
+        bare: bool = False,
     ) -> None:
+        """Flag numbers and IDs near a cue; with `bare`, a whole mobile number needs none (a
+        viewer's comment; the host reads order numbers aloud in the segment after 订单号)."""
         digits = self.normalizer.digit_view(base)
         if user:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)
         else:
             joined, any_cue, offset = digits, cue, 0
-        if not (any_cue or near) or not self.rules.maybe(joined):
+        if not self.rules.maybe(joined):
+            return
+        bare = bare and _BARE_PHONE.search(joined) is not None
+        if not (any_cue or near or bare):
             return
         spans = None
         for token in self.rules.tokens(joined):
@@ -288,15 +315,21 @@ class LexiconDetector:
                         continue
                 elif not any_cue & ID_CUE and not any(a < start <= b + NEAR for a, b in near):
                     continue
-            elif not any_cue and not any(a <= start <= b + NEAR for a, b in near):
+            elif (
+                not any_cue
+                and not (bare and token.kind == "phone" and token.start >= offset)
+                and not any(a <= start <= b + NEAR for a, b in near)
+            ):
                 continue
             ev = Evidence(category, f"{token.kind}:{token.value}", start, end)
             found.setdefault(category, []).append(ev)
             via.setdefault(category, "window" if token.start < offset else "contact")
 
-    def verdicts(self, scope: str, text: str, key: str, ts: float) -> list[Verdict]:
+    def verdicts(
+        self, scope: str, text: str, key: str, ts: float, platform: str = ""
+    ) -> list[Verdict]:
         """Return the flags of one text as plain verdicts (what a detector process sends)."""
-        analysis = self.analyze(text, scope, key, ts)
+        analysis = self.analyze(text, scope, key, ts, platform)
         out = [
             Verdict(SignalKind.SENSITIVE, f.category, f.severity, f.via, 1.0, f.evidence)
             for f in analysis.sensitive
@@ -314,7 +347,7 @@ class LexiconDetector:
 
     def detect(self, event: AnyEvent) -> list[Signal]:
         """Return the sensitive and negative signals of a comment or the host's speech."""
-        job = detection_job(event)
+        job = detection_job(event, self.platforms.get(event.room, ""))
         if job is None:
             return []
         return to_signals(event, self.verdicts(*job))
@@ -332,16 +365,17 @@ class Verdict:
     evidence: tuple[Evidence, ...]
 
 
-def detection_job(event: AnyEvent) -> tuple[str, str, str, float] | None:
-    """Return (scope, text, user window key, ts) for an event detection reads, else None."""
+def detection_job(event: AnyEvent, platform: str = "") -> tuple[str, str, str, float, str] | None:
+    """Return (scope, text, user window key, ts, the room's platform) for an event detection
+    reads, else None."""
     if isinstance(event, CommentEvent):
         # The contact window is per room and user.
         key = f"{event.room}\x1f{event.user}" if event.user else ""
-        return "comment", event.text, key, event.ts
+        return "comment", event.text, key, event.ts, platform
     if isinstance(event, SpeechEvent):
         # The host's speech arrives in recognizer segments: a cue in one segment and the
         # number in the next are joined by the room's host window, like a viewer's comments.
-        return "speech", event.text, f"{event.room}\x1f\x00host", event.ts
+        return "speech", event.text, f"{event.room}\x1f\x00host", event.ts, platform
     return None
 
 

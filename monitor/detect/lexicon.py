@@ -11,6 +11,7 @@ the texts that hit. Spans come back in the original text."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -35,8 +36,10 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
 MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
+ALT_MARK = "|"  # alternatives of one pair part: 贷款|网贷&黑户|征信 is four pairs
 # Characters with more than one reading: only terms with one need pypinyin's word context.
 _POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
@@ -61,6 +64,7 @@ class Term:
     edge_right: str
     by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
     pair: int = -1  # PART: which pair it belongs to
+    sound_only: bool = False  # marked '~~': only its sound-alike spellings are flagged
 
     @property
     def latin_only(self) -> bool:
@@ -99,6 +103,19 @@ def _sounds_alike(term: Term) -> bool:
     if term.role is Role.DENY:
         return len(term.canonical) >= 3 or term.by_sound
     return term.by_sound
+
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+def expand(text: str) -> list[str]:
+    """Return every spelling of a term with groups: (加|加个|加我的)(微信|v) is six terms,
+    each group one of its alternatives (an empty one: nothing), in place."""
+    if "(" not in text:
+        return [text]
+    pieces = _GROUP.split(text)  # literal, group, literal, group, ..., literal
+    choices = [[p] if i % 2 == 0 else p.split(ALT_MARK) for i, p in enumerate(pieces)]
+    return ["".join(parts) for parts in itertools.product(*choices)]
 
 
 def _marked(text: str) -> list[str]:
@@ -149,21 +166,24 @@ class CompiledLexicon:
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
         self._pair_parts: list[int] = []  # how many parts each pair has
-        seen: dict[tuple[str, Role, str, int, bool], None] = {}
+        seen: dict[tuple[str, Role, str, int, bool, bool], None] = {}
         expanded: list[tuple[str, Role, str, int]] = []
-        for text, role, category in entries:
+        spellings = [(t, role, cat) for term, role, cat in entries for t in expand(term)]
+        for text, role, category in spellings:
             if role is Role.DENY and PAIR_MARK in text.strip(PAIR_MARK):
-                parts = [p for p in text.split(PAIR_MARK) if p]
-                canon = [normalizer.canonical(p) for p in parts]
-                if not all(canon):
-                    self.skipped.append(text)
-                    continue
-                pair = len(self.pairs)
-                self.pairs.append(
-                    Term(text, "".join(canon), Role.DENY, category, "", "", pair=pair)
-                )
-                self._pair_parts.append(len(set(canon)))
-                expanded += [(p, Role.PART, category, pair) for p in dict.fromkeys(parts)]
+                choices = [p.split(ALT_MARK) for p in text.split(PAIR_MARK) if p]
+                for parts in itertools.product(*choices):
+                    canon = [normalizer.canonical(p) for p in parts]
+                    if not all(canon):
+                        self.skipped.append(text)
+                        continue
+                    pair = len(self.pairs)
+                    spelled = PAIR_MARK.join(parts)
+                    self.pairs.append(
+                        Term(spelled, "".join(canon), Role.DENY, category, "", "", pair=pair)
+                    )
+                    self._pair_parts.append(len(set(canon)))
+                    expanded += [(p, Role.PART, category, pair) for p in dict.fromkeys(parts)]
             else:
                 expanded.append((text, role, category, -1))
         part_of: dict[str, int] = {}  # a part word's canonical form -> its term index
@@ -184,13 +204,14 @@ class CompiledLexicon:
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
                 category = ""
-            key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK))
+            sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
+            key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK), sound_only)
             if key in seen:
                 continue
             seen[key] = None
             self.terms.append(
                 Term(
-                    text.removeprefix(HOMOPHONE_MARK),
+                    text.lstrip(HOMOPHONE_MARK),
                     canonical,
                     role,
                     category,
@@ -198,6 +219,7 @@ class CompiledLexicon:
                     _edge(canonical[-1]),
                     role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK),
                     pair,
+                    sound_only,
                 )
             )
         patterns = [t.canonical for t in self.terms]
@@ -236,7 +258,9 @@ class CompiledLexicon:
         self._latin_ids: list[int] = []
         latin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
+            if (term.role is Role.DENY and not term.sound_only) or (
+                term.role is Role.CUE and term.by_sound
+            ):
                 for spelled in self._spellings(term.canonical):
                     if spelled != term.canonical and len(spelled) >= 2:
                         self._latin_ids.append(i)
@@ -319,6 +343,8 @@ class CompiledLexicon:
                 result.complaints.append(Hit(term, start, end))
             elif term.role is Role.PART:
                 parts.append((idx, start, end))
+            elif term.sound_only:
+                continue  # written as is, an ordinary word (兼职); only 兼值 is an evasion
             else:
                 candidates.append(Hit(term, start, end))
         if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
@@ -361,18 +387,24 @@ class CompiledLexicon:
     def _pair_hits(
         self, collapsed: str, parts: list[tuple[int, int, int]], candidates: list[Hit]
     ) -> None:
-        """Add a hit for every pair whose parts are all in the text (and not negated)."""
-        by_pair: dict[int, list[tuple[int, int, int]]] = {}
-        for part in parts:
-            for pair in self._part_pairs[part[0]]:
-                by_pair.setdefault(pair, []).append(part)
-        for pair, found in by_pair.items():
-            need = self._pair_parts[pair]
-            if len({idx for idx, _, _ in found}) != need:
+        """Add a hit for every pair whose parts are all in the text (and not negated).
+
+        Pairs are counted first (how many of their part words the text holds) and assembled
+        only when complete: most texts with two part words (客服 and 退款 in a refund question)
+        complete no pair."""
+        part_pairs = self._part_pairs
+        counts: dict[int, int] = {}
+        for idx in {part[0] for part in parts}:
+            for pair in part_pairs[idx]:
+                counts[pair] = counts.get(pair, 0) + 1
+        need = self._pair_parts
+        for pair, n in counts.items():
+            if n != need[pair]:
                 continue
+            found = [p for p in parts if pair in part_pairs[p[0]]]
             if self.pairs[pair].category in self.negation_categories:
                 found = [p for p in found if not negated(collapsed, p[1])]
-                if len({idx for idx, _, _ in found}) != need:
+                if len({idx for idx, _, _ in found}) != n:
                     continue
             start = min(p[1] for p in found)
             end = max(p[2] for p in found)

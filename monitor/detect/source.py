@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from config.detection import DetectionConfig
-from monitor.detect.lexicon import CompiledLexicon, Role
+from monitor.detect.lexicon import ALT_MARK, PAIR_MARK, CompiledLexicon, Role, expand
 from monitor.detect.normalize import Normalizer
 
 log = logging.getLogger(__name__)
 
 MAX_TERM_LEN = 64
+_GROUP_SYNTAX = re.compile(r"[^()]*(?:\([^()]*\)[^()]*)*")  # groups, none nested
+MAX_LINE_LEN = 512  # a pair with alternatives (A|B&C|D) is longer than one term
+MAX_PAIRS = 2000  # pairs one line of alternatives (A|B&C|D) may stand for
 COMPLAINT_CATEGORIES = frozenset(
     {"fake", "refund", "quality", "delivery", "price", "attitude", "scam", "general"}
 )
@@ -43,8 +48,8 @@ def _lines(path: Path) -> list[tuple[int, str]]:
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if not line:
             continue
-        if len(line) > MAX_TERM_LEN * 2:
-            raise LexiconLoadError(path, f"line longer than {MAX_TERM_LEN * 2} characters", number)
+        if len(line) > MAX_LINE_LEN:
+            raise LexiconLoadError(path, f"line longer than {MAX_LINE_LEN} characters", number)
         out.append((number, line))
     return out
 
@@ -55,8 +60,24 @@ def read_terms(path: Path) -> list[str]:
     for number, line in _lines(path):
         if "\t" in line:
             raise LexiconLoadError(path, "a word list has one term a line, no tabs", number)
-        if len(line) > MAX_TERM_LEN:
+        check = line
+        if "(" in line or ")" in line:
+            if _GROUP_SYNTAX.fullmatch(line) is None:
+                raise LexiconLoadError(path, "unbalanced or nested '(' ')' in a term", number)
+            spelled = expand(line)
+            if len(spelled) > MAX_PAIRS:
+                raise LexiconLoadError(path, f"more than {MAX_PAIRS} spellings on one line", number)
+            check = max(spelled, key=len)  # each spelling is a term like any other
+        words = check.replace(ALT_MARK, PAIR_MARK).split(PAIR_MARK)
+        if any(len(word) > MAX_TERM_LEN for word in words):
             raise LexiconLoadError(path, f"term longer than {MAX_TERM_LEN} characters", number)
+        if ALT_MARK in check:
+            if PAIR_MARK not in check.strip(PAIR_MARK):
+                raise LexiconLoadError(path, "alternatives ('|') only in a pair (A|B&C)", number)
+            if not all(words):
+                raise LexiconLoadError(path, "an empty alternative in a pair", number)
+            if math.prod(len(p.split(ALT_MARK)) for p in check.split(PAIR_MARK)) > MAX_PAIRS:
+                raise LexiconLoadError(path, f"more than {MAX_PAIRS} pairs on one line", number)
         terms.append(line)
     return terms
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from alerts.clock import ManualClock
+from alerts.escalation import MARKS
 from alerts.model import AlertState
 from alerts.notify.dispatch import DEAD_LETTERS
 from alerts.notify.outbox import INSTANCES, OUTBOX
@@ -127,6 +128,11 @@ class FlakyStore(MemoryStore):
             self._trip("mark_inflight", "before")
         await super().put_item(kind, key, value)
 
+    async def delete_item(self, kind: str, key: str) -> bool:
+        if kind == MARKS:
+            self._trip("delete_mark", "before")
+        return await super().delete_item(kind, key)
+
 
 @pytest.mark.parametrize(
     ("method", "when"),
@@ -135,6 +141,9 @@ class FlakyStore(MemoryStore):
         ("claim_with_items", "after"),  # written, reply lost: the outbox sweep sends it
         ("put_alert", "before"),  # history not written: noted at the next check
         ("mark_inflight", "before"),  # not posted: the sweep posts it later
+        # noted in the history, but its mark stays (as when two instances note it at once):
+        # the next check must not note it again
+        ("delete_mark", "before"),
     ],
 )
 async def test_a_store_error_never_loses_a_claimed_step_nor_sends_it_twice(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from alerts.notify.alertmanager import rfc3339
 from alerts.notify.dispatch import Dispatcher
 from alerts.notify.render import LATE_AFTER
 from alerts.store.memory import MemoryStore
+from alerts.store.redis import RedisStore
 from config.notify import EscalationConfig, LadderConfig, NotifierConfig
 from tests.alerting.helpers import make_plan, trigger
 from tests.alerting.receiver import Capture, capture_server
@@ -268,6 +270,33 @@ async def test_two_escalators_sharing_a_store_send_each_step_once(rig: Rig) -> N
     late = rig.sup.got[0].json()
     assert late["late"] == 30.0 and "late by 30s" in late["detail"]  # due at the deadline
     assert rig.boss.got[0].json()["late"] == 0.0  # level 2 fell due just now
+
+
+@pytest.mark.redis
+async def test_two_escalators_checking_at_the_same_moment_note_each_step_once(
+    redis_url: str,
+) -> None:
+    # On Redis every store call yields, so both checks read the steps' history marks before
+    # either deletes them; each step must still be noted once.
+    clock = ManualClock()
+    store = RedisStore.from_url(redis_url, prefix="esc-race")
+    try:
+        plan = make_plan()
+        manager = AlertManager(store, clock, [plan])
+        metrics = AlertMetrics(CollectorRegistry())
+        dispatcher = Dispatcher([], store, metrics, clock)
+        router = Router(EscalationConfig.model_validate(LADDERS))
+        pair = [Escalator(store, manager, dispatcher, router, clock, metrics) for _ in range(2)]
+        alert = await manager.handle(trigger(plan, clock.now()))
+        assert alert is not None
+        clock.advance(40)  # the ack deadline (10 s) and level 2 (30 s later) passed
+        assert sum(await asyncio.gather(*(e.check() for e in pair))) == 2
+        stored = await store.get_alert(alert.id)
+    finally:
+        await store.close()
+    assert stored is not None
+    steps = [h.detail.split(":")[0] for h in stored.history if h.action == "escalated"]
+    assert steps == ["level 1", "level 2"]
 
 
 async def test_silenced_alerts_wait_and_escalate_once_the_silence_ends(rig: Rig) -> None:

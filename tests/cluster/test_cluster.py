@@ -1,4 +1,7 @@
-"""Two in-process instances on one Redis: leases split rooms, streams feed owners, feed fans out."""
+"""Two in-process instances on one Redis: leases split rooms, streams feed owners, feed fans out.
+
+Each test runs on one Redis and on a 3-master Redis Cluster (`backend`).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +9,38 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 
 from alerts.model import AlertState
+from config.loader import load_config_text
 from monitor.app import Service, build_service
 from monitor.cluster.leases import preferred_owner
 from monitor.collectors.redis_stream import GROUP, stream_key
 from monitor.events import parse_event
-from tests.cluster.support import cluster_config
+from tests.faults.backends import Backend
+from tests.redis_cluster import RedisClusterNodes
 from tests.support import wait_for
 
 ROOMS = [f"room-{i}" for i in range(6)]
 Starter = Callable[[str], "asyncio.Future[Service]"]
 
 
+@pytest.fixture(params=["redis", "redis-cluster"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The shared redis-server, or the session's Redis Cluster, flushed empty."""
+    if request.param == "redis":
+        return Backend(url=request.getfixturevalue("redis_url"))
+    nodes: RedisClusterNodes = request.getfixturevalue("redis_cluster")
+    return Backend.of_cluster(nodes)
+
+
 @pytest.fixture
-async def cluster(redis_url: str) -> AsyncIterator[Callable[[str], asyncio.Task[Service]]]:
+async def cluster(backend: Backend) -> AsyncIterator[Callable[[str], asyncio.Task[Service]]]:
     started: list[Service] = []
 
     async def start(instance_id: str) -> Service:
-        service = build_service(
-            cluster_config(redis_url, instance_id=instance_id), registry=CollectorRegistry()
-        )
+        config = load_config_text(backend.yaml(instance_id=instance_id))
+        service = build_service(config, registry=CollectorRegistry())
         await service.start()
         started.append(service)
         return service
@@ -83,7 +95,7 @@ async def test_leases_split_rooms_and_survivor_takes_over(cluster) -> None:  # t
     await wait_for(lambda: owned(b) == set(ROOMS), 5, "b to take over every room")
 
 
-async def test_events_reach_owner_once_and_are_acked(cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_events_reach_owner_once_and_are_acked(cluster, backend: Backend) -> None:  # type: ignore[no-untyped-def]
     a, b = await cluster("a"), await cluster("b")
     # Wait for the split to settle: a handover while events flow is another test's subject.
     await wait_for(lambda: settled(a, b), 10, "each instance to own its preferred rooms")
@@ -104,7 +116,7 @@ async def test_events_reach_owner_once_and_are_acked(cluster, redis_url: str) ->
     alerts = await a.store.list_alerts()
     assert sorted(x.room for x in alerts) == ROOMS
     assert all(x.state is AlertState.FIRING for x in alerts)
-    client = aioredis.Redis.from_url(redis_url)
+    client = backend.client()
     try:
 
         async def nothing_pending() -> bool:
@@ -141,8 +153,10 @@ async def test_console_on_any_instance_sees_every_room(cluster) -> None:  # type
     assert {i.room for i in sub_a.items} <= set(ROOMS[:2])
 
 
-async def test_new_owner_claims_entries_a_dead_owner_left_pending(cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
-    client = aioredis.Redis.from_url(redis_url)
+async def test_new_owner_claims_entries_a_dead_owner_left_pending(
+    cluster, backend: Backend
+) -> None:  # type: ignore[no-untyped-def]
+    client = backend.client()
     try:
         ids = []
         for room in ROOMS:

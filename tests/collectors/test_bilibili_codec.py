@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import struct
+import tracemalloc
 import zlib
 
 import brotli
 import orjson
+import pytest
 
 from monitor.collectors.bilibili_codec import (
     MAX_INFLATED,
@@ -14,6 +16,8 @@ from monitor.collectors.bilibili_codec import (
     OP_HEARTBEAT_REPLY,
     OP_MESSAGE,
     BilibiliDecoder,
+    PacketError,
+    inflate,
     pack,
 )
 from monitor.collectors.bilibili_commands import CommandMapper
@@ -178,10 +182,12 @@ def test_each_damage_is_counted_under_its_reason() -> None:
     }
     for reason, frames in cases.items():
         for frame in frames:
-            before = d.stats.errors[reason]
+            before = dict(d.stats.errors)
             out = d.decode(frame)
             assert out.errors >= 1 and not out.events, frame
-            assert d.stats.errors[reason] == before + 1, (reason, frame)
+            # Counted once, under this reason only: a damaged header ends the message there,
+            # the bytes after it are not read as another packet.
+            assert d.stats.errors == {**before, reason: before[reason] + 1}, (reason, frame)
 
 
 def nest(levels: int) -> bytes:
@@ -216,3 +222,39 @@ def test_batches_that_inflate_past_the_limit_or_stop_short_are_refused() -> None
 def test_an_auth_reply_that_is_not_an_object_is_a_rejection() -> None:
     out = decoder().decode(pack(OP_AUTH_REPLY, b"[0]"))
     assert out.close is not None and out.close.rebootstrap and not out.authenticated
+
+
+def test_damaged_batch_bodies_are_counted_as_decompress_errors() -> None:
+    d = decoder()
+    for n, (ver, body) in enumerate([(VER_ZLIB, b"not zlib"), (VER_BROTLI, b"not brotli")], 1):
+        out = d.decode(pack(OP_MESSAGE, body, ver=ver))
+        assert out.events == [] and out.errors == 1
+        assert d.stats.errors["decompress"] == n and d.stats.errors["malformed"] == 0
+
+
+@pytest.mark.parametrize("ver", [VER_ZLIB, VER_BROTLI])
+def test_a_batch_of_exactly_the_limit_is_kept_one_byte_more_is_refused(ver: int) -> None:
+    def squeeze(data: bytes) -> bytes:
+        return zlib.compress(data, 1) if ver == VER_ZLIB else brotli.compress(data, quality=1)
+
+    assert len(inflate(ver, squeeze(b"x" * MAX_INFLATED))) == MAX_INFLATED
+    with pytest.raises(PacketError) as refused:
+        inflate(ver, squeeze(b"x" * (MAX_INFLATED + 1)))
+    assert refused.value.reason == "decompress"
+
+
+def test_a_brotli_bomb_is_refused_without_inflating_it_whole() -> None:
+    # 128 MiB of one byte, 24 KB on the wire: refused after about twice the limit is inflated
+    # (brotli stops at block granularity), not after all of it.
+    squeeze = brotli.Compressor(quality=1)
+    mib = b"x" * (1 << 20)
+    bomb = b"".join(squeeze.process(mib) for _ in range(128)) + squeeze.finish()
+    tracemalloc.start()
+    try:
+        with pytest.raises(PacketError) as refused:
+            inflate(VER_BROTLI, bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.value.reason == "decompress"
+    assert peak < 4 * MAX_INFLATED, f"{peak / (1 << 20):.0f} MiB allocated"

@@ -47,7 +47,8 @@ async def test_controller_sees_and_acts_only_on_own_rooms(running: Running) -> N
         assert [x["room"] for x in theirs] == ["r2"]
         other = theirs[0]["id"]
         async with a.get(f"{running.base}/api/v1/alerts/{other}") as r:
-            assert r.status == 403
+            assert r.status == 403 and r.content_type == "application/json"
+            assert await r.json() == {"error": "room: not one of your rooms"}
         async with a.post(f"{running.base}/api/v1/alerts/{other}/ack") as r:
             assert r.status == 403
         event_id = theirs[0]["comments"][0]["event_id"]

@@ -1,21 +1,21 @@
-"""kill -9 an instance mid-stream: every event is still processed and no alert is duplicated."""
+"""kill -9 an instance mid-stream: every event is still processed and no alert is duplicated.
+
+Runs on one Redis and on a 3-master Redis Cluster (`backend`, tests/faults/conftest.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
-import redis.asyncio as aioredis
 
-from alerts.store.redis import RedisStore
+from alerts.store.connect import RedisClient
 from monitor.collectors.redis_stream import FIELD, GROUP, stream_key
-from tests.cluster.support import cluster_yaml
+from tests.faults.backends import Backend, mget
 from tests.faults.instances import Instance
-from tests.redis_server import RedisServer
 from tests.support import wait_for
 
 ROOMS = [f"room-{i}" for i in range(6)]
@@ -24,21 +24,20 @@ EVENTS = 3_000
 pytestmark = pytest.mark.slow
 
 
-async def lease_holders(client: aioredis.Redis) -> dict[str, str | None]:
-    raw = await client.mget([f"rw:{{{r}}}:lease" for r in ROOMS])
+async def lease_holders(client: RedisClient) -> dict[str, str | None]:
+    raw = await mget(client, [f"rw:{{{r}}}:lease" for r in ROOMS])
     return {r: (v.decode() if v else None) for r, v in zip(ROOMS, raw, strict=True)}
 
 
 async def test_kill_9_loses_no_event_and_duplicates_no_alert(
-    redis_factory: Callable[..., RedisServer], tmp_path: Path
+    backend: Backend, tmp_path: Path
 ) -> None:
-    server = redis_factory()
     instances = [
-        Instance(cluster_yaml(server.url, instance_id=f"i{n}", lease_ttl=1.0), tmp_path, f"i{n}")
+        Instance(backend.yaml(instance_id=f"i{n}", lease_ttl=1.0), tmp_path, f"i{n}")
         for n in (1, 2)
     ]
-    client = aioredis.Redis.from_url(server.url)
-    store = RedisStore.from_url(server.url, prefix="rw")
+    client = backend.client()
+    store = backend.store()
     try:
         for inst in instances:
             inst.start()

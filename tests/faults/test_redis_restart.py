@@ -1,27 +1,60 @@
-"""Restart redis-server under load: the service keeps running, reconnects and reports failures."""
+"""Restart redis-server under load: the service keeps running, reconnects and reports failures.
+
+The restart test runs on one Redis and on a 3-master Redis Cluster, where the master of
+one shard (room-0's) is restarted for less than cluster-node-timeout: no failover, the
+same master comes back with its append-only file.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import aiohttp
 import pytest
 from prometheus_client import CollectorRegistry
 
-from alerts.store.redis import RedisStore
+from alerts.store.keys import KeyLayout
 from config.loader import load_config_text
 from monitor.app import build_service
 from monitor.events import parse_event
 from tests.cluster.support import cluster_yaml
+from tests.faults.backends import Backend
+from tests.redis_cluster import RedisClusterNodes
 from tests.redis_server import RedisServer
 from tests.support import running, wait_for
 
 TOKEN = {"Authorization": "Bearer ingest-token-123456"}
 
 pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Restartable:
+    """A backend and the redis-server to restart in it (the single one, or a shard master)."""
+
+    backend: Backend
+    server: RedisServer
+
+
+@pytest.fixture(params=["redis", "redis-cluster"])
+def restartable(
+    request: pytest.FixtureRequest, redis_factory: Callable[..., RedisServer]
+) -> Iterator[Restartable]:
+    if request.param == "redis":
+        server = redis_factory(appendonly=True)
+        yield Restartable(Backend(url=server.url), server)
+        return
+    nodes = RedisClusterNodes(masters=3, appendonly=True)
+    try:
+        nodes.start()
+        shard = nodes.master_of(KeyLayout("rw").stream("room-0"))
+        yield Restartable(Backend.of_cluster(nodes), shard)
+    finally:
+        nodes.close()
 
 
 def metric(text: str, name: str) -> float:
@@ -34,10 +67,11 @@ def metric(text: str, name: str) -> float:
 
 
 async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
-    redis_factory: Callable[..., RedisServer], caplog: pytest.LogCaptureFixture
+    restartable: Restartable, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server = redis_factory(appendonly=True)
-    config = load_config_text(cluster_yaml(server.url, rooms=4, instance_id="solo"))
+    server = restartable.server
+    backend = restartable.backend
+    config = load_config_text(backend.yaml(rooms=4, instance_id="solo"))
     service = build_service(config, registry=CollectorRegistry())
     caplog.set_level(logging.WARNING)
     accepted: list[str] = []
@@ -74,7 +108,7 @@ async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
         )
         stop_load.set()
         await loader
-        store = RedisStore.from_url(server.url, prefix="rw")
+        store = backend.store()
         try:
 
             async def all_processed() -> bool:

@@ -21,6 +21,7 @@ from alerts.store.redis import RedisStore
 from config.loader import load_config, load_config_text
 from monitor.app import build_service
 from tests.cluster.support import cluster_yaml
+from tests.faults.backends import Backend
 from tests.faults.instances import Instance
 from tests.redis_server import RedisServer
 from tests.support import running, wait_for, wait_while_progressing
@@ -61,12 +62,12 @@ async def processed_ids(store: RedisStore) -> set[str]:
 
 
 async def test_kill_9_with_a_backlog_loses_no_accepted_event(
-    redis_factory: Callable[..., RedisServer], tmp_path: Path
+    backend: Backend, tmp_path: Path
 ) -> None:
-    server = redis_factory(appendonly=True)
-    config = single_instance_yaml(server.url)
+    # On one Redis and on a 3-master Redis Cluster (tests/faults/conftest.py).
+    config = backend.yaml(rooms=ROOMS, cluster=False, lease_ttl=1.0)
     first = Instance(config, tmp_path, "first")
-    store = RedisStore.from_url(server.url, prefix="rw")
+    store = backend.store()
     accepted: list[str] = []
     statuses: Counter[int] = Counter()
     second: Instance | None = None
