@@ -29,7 +29,7 @@ from sentiment_phrases import (
 from sentiment_phrases import (
     SARCASM as SARCASM_FACT,
 )
-from sentiment_templates import combos, policy_questions
+from sentiment_templates import combos, policy_questions, statements
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "sentiment"
 SEED = 20240611
@@ -441,7 +441,9 @@ def generate() -> tuple[list[str], list[str]]:
     # One fact in every frame (scripts/sentiment_templates.py), a separate random stream so
     # the rows above stay as they were.
     frames = random.Random(SEED + 1)
-    for label, category, core, text in chain(combos(frames), policy_questions(frames)):
+    for label, category, core, text in chain(
+        combos(frames), policy_questions(frames), statements(frames)
+    ):
         opener = frames.choice(["", "", "", "主播", "主播，", "家人们", "姐妹们，"])
         rows.setdefault(f"{opener}{text}", (label, category, core))
     train, heldout = [], []

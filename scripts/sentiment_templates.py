@@ -391,3 +391,27 @@ def policy_questions(rng: random.Random) -> Iterator[tuple[int, str, str, str]]:
         for x in words:
             for frame in rng.sample(frames, 3):
                 yield 0, "question", x, frame.format(x=x)
+
+
+# Neutral statements in the facts' vocabulary (发货, 快递, 路上, 同款, 收到, 客服 …): the
+# facts above must not make these words negative by themselves.
+STATEMENTS = [
+    "已付款，等发货", "刚付款，坐等发货", "拍了两件，等发货", "下单了，等快递", "快递在路上了",
+    "快递到我们市了", "明天就能到", "等快递中", "快递到驿站了，下班去拿", "收到了还没拆",
+    "刚拆开还没试", "洗了一遍，准备穿", "买过同款，这次换个颜色", "同款黑色也拍了", "跟我上次买的是同款",
+    "我妈有件同款", "闺蜜买了同款", "客服回复了，地址改好了", "退款到账了，谢谢客服", "运费险理赔到了",
+    "换货的已经寄回去了", "价格跟上次一样", "今天比昨天便宜了，赶上了", "等了两天就到了", "发货挺快的",
+    "包装完好，还没用", "先收藏了，等活动", "加购了，等发工资", "给我妈买的，等她试试", "刚穿上，去上班了",
+    "在等那个颜色补货", "等主播讲完这个", "等下一轮秒杀", "等福袋开奖", "还在路上，不着急",
+    "我是第二次买了", "上次的还没用完", "用了一周，再看看效果", "已经洗了，晾着呢", "码数问了客服，拍了M",
+]  # fmt: skip
+STATEMENT_LEADS = ["", "", "", "主播", "家人们", "姐妹们，", "说一下，", "哈哈"]
+STATEMENT_ENDS = ["", "", "", "~", "。", "！", "哈哈", "😊"]
+
+
+def statements(rng: random.Random) -> Iterator[tuple[int, str, str, str]]:
+    """Yield neutral statements about orders, parcels and owning as (0, category, core, text)."""
+    for core in STATEMENTS:
+        for _ in range(4):
+            text = f"{rng.choice(STATEMENT_LEADS)}{core}{rng.choice(STATEMENT_ENDS)}"
+            yield 0, "chatter", core, text
