@@ -326,6 +326,14 @@ def test_bad_alternatives_name_the_file_and_line(tmp_path: Path, line: str, reas
         ("拼多多搜同款更便宜", "contact_diversion", "comment"),
         ("想要的加我个人微信", "contact_diversion", "speech"),  # fillers in a family of terms
         ("大家记一下我的号码", "contact_diversion", "speech"),
+        ("先把钱转到我个人支付宝", "fraud", "speech"),  # a private account
+        ("有问题直接打我手机", "contact_diversion", "speech"),
+        ("这款防脱洗发水保证长出新头发", "ad_law", "speech"),
+        ("你是真的蠢", "abuse", "comment"),
+        ("有人要催情香水吗", "prohibited", "comment"),
+        ("逗音搜我", "contact_diversion", "comment"),  # app names by sound
+        ("精东买更便宜", "contact_diversion", "comment"),
+        ("丝聊我", "contact_diversion", "comment"),  # a cue spelled by sound
         ("减20 加我 13912345678", "contact_diversion", "comment"),  # a mobile after 减: no price
     ],
 )
@@ -353,6 +361,14 @@ def test_templates_sounds_and_symbols(
         ("去年在拼多多买过一次，质量不如这个", "comment"),  # a past purchase
         ("淘宝上也有你们的旗舰店吗", "comment"),  # the shop's own store elsewhere
         ("大家可以去我们官网查防伪码", "speech"),
+        ("你们家京东旗舰店的是正品吗", "comment"),
+        ("淘宝买的跟这个一样吗", "comment"),
+        ("微信转账我不会，怎么付款", "comment"),
+        ("仿真墙纸有吗", "comment"),
+        ("你真好看", "comment"),
+        ("快收到了", "comment"),
+        ("这事惊动了老板", "comment"),
+        ("我有私心", "comment"),
     ],
 )
 def test_template_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from alerts.store.connect import RedisClient
+from alerts.store.resp_cluster import ClusterRespClient
 from monitor.cluster.leases import RoomLeases
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.cluster.slots import PerKeyScript
@@ -115,6 +116,7 @@ class StreamBacklog:
         max_total: int,
         max_room: int,
         metrics: ClusterMetrics,
+        fast: ClusterRespClient | None = None,
     ) -> None:
         self._client = client
         self._prefix = prefix
@@ -136,8 +138,8 @@ class StreamBacklog:
         self._unwritten_total = 0
         self._shown: set[str] = set()
         self._round = asyncio.Event()
-        self._backlog = PerKeyScript(client, _BACKLOG)
-        self._trim = PerKeyScript(client, _TRIM)
+        self._backlog = PerKeyScript(client, _BACKLOG, fast)
+        self._trim = PerKeyScript(client, _TRIM, fast)
         self._forget = client.register_script(_FORGET)
         self._since_forget = 0.0
 

@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 from alerts.store.connect import RedisClient
 from alerts.store.keys import KeyLayout
+from alerts.store.resp_cluster import ClusterRespClient
 from alerts.tasks import stop_tasks
 from monitor.cluster.metrics import ClusterMetrics
 from monitor.cluster.slots import PerKeyScript
@@ -106,6 +107,7 @@ class RoomLeases:
         rooms: Iterable[str],
         ttl: float,
         metrics: ClusterMetrics,
+        fast: ClusterRespClient | None = None,
     ) -> None:
         self._client = client
         self._prefix = prefix
@@ -132,9 +134,9 @@ class RoomLeases:
         self.before_gain: Callable[[list[str]], Awaitable[None]] | None = None
         self.before_release: Callable[[list[str]], Awaitable[None]] | None = None
         self._heartbeat = client.register_script(_HEARTBEAT)
-        self._acquire = PerKeyScript(client, _ACQUIRE)
-        self._renew = PerKeyScript(client, _RENEW)
-        self._release = PerKeyScript(client, _RELEASE)
+        self._acquire = PerKeyScript(client, _ACQUIRE, fast)
+        self._renew = PerKeyScript(client, _RENEW, fast)
+        self._release = PerKeyScript(client, _RELEASE, fast)
         self._keys = KeyLayout(prefix)
 
     @property

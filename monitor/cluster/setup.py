@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from alerts.store.redis import RedisStore
+from alerts.store.resp_cluster import ClusterRespClient
 from monitor.cluster.backlog import StreamBacklog
 from monitor.cluster.feedbus import RedisFeedBus
 from monitor.cluster.handover import WindowHandover
@@ -75,6 +76,9 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
     instance_id = cfg.instance_id or default_instance_id()
     rooms = [r.id for r in service.config.rooms]
     client = store.client
+    # On Redis Cluster the calls over every room go one per slot, through the store's
+    # pipelined client (monitor/cluster/slots.py).
+    fast = store.resp if isinstance(store.resp, ClusterRespClient) else None
     leases = RoomLeases(
         client,
         prefix=prefix,
@@ -82,6 +86,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         rooms=rooms,
         ttl=cfg.lease_ttl,
         metrics=metrics,
+        fast=fast,
     )
     reader = store.target.resp_any(retries=0)
     service.on_teardown("cluster-reader", reader.close)
@@ -103,6 +108,7 @@ def attach_cluster(service: Service, metrics: ClusterMetrics) -> ClusterParts:
         max_total=cfg.max_backlog,
         max_room=cfg.max_room_backlog,
         metrics=metrics,
+        fast=fast,
     )
     store_cfg = service.config.store
     intake = store.resp

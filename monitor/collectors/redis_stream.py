@@ -12,9 +12,10 @@ owner read but never acknowledged, so nothing is lost when an instance dies.
 On Redis Cluster a command may only name keys of one slot, and every room has a slot of its
 own, so the owned streams are read with one XREADGROUP per slot (sent to each shard in one
 write) and without BLOCK: while nothing comes the next read waits CLUSTER_POLL, doubling
-up to a cap that grows with the rooms read (CLUSTER_POLL_PER_ROOM each, between
-CLUSTER_POLL_MIN_CAP and CLUSTER_POLL_MAX: idle polling costs each shard about 4,000 cheap
-reads a second at most), and any entry read makes the next read immediate.
+up to a cap of CLUSTER_POLL_MIN_CAP, or CLUSTER_POLL_PER_ROOM per room read when that is
+more (up to CLUSTER_POLL_MAX), and any entry read makes the next read immediate. So an idle
+instance makes at most 50 rounds of reads a second, and at most 4,000 reads a second in
+all up to 800 rooms (docs/scaling.md has what that costs).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class _Retry:
 
 CLUSTER_POLL = 0.001  # seconds after an empty read on Redis Cluster (no BLOCK there) ...
 CLUSTER_POLL_PER_ROOM = 0.00025  # ... doubling while reads stay empty, up to this per room
-CLUSTER_POLL_MIN_CAP = 0.005  # read (but never less than this cap ...
+CLUSTER_POLL_MIN_CAP = 0.02  # read (but never less than this cap ...
 CLUSTER_POLL_MAX = 0.2  # ... nor more than this)
 
 

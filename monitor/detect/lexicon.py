@@ -36,6 +36,7 @@ STOP_CHARS = frozenset(
 
 
 HOMOPHONE_MARK = "~"
+_NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
 MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
@@ -166,7 +167,7 @@ class CompiledLexicon:
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
         self._pair_parts: list[int] = []  # how many parts each pair has
-        seen: dict[tuple[str, Role, str, int, bool, bool], None] = {}
+        seen: dict[tuple[str, Role, str, int], int] = {}
         expanded: list[tuple[str, Role, str, int]] = []
         spellings = [(t, role, cat) for term, role, cat in entries for t in expand(term)]
         for text, role, category in spellings:
@@ -204,11 +205,28 @@ class CompiledLexicon:
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
                 category = ""
+            by_sound = role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK)
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
-            key = (canonical, role, category, pair, text.startswith(HOMOPHONE_MARK), sound_only)
-            if key in seen:
+            # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
+            # (two patterns would report every hit twice).
+            key = (canonical, role, category, pair)
+            at = seen.get(key)
+            if at is not None:
+                old = self.terms[at]
+                if (by_sound and not old.by_sound) or (old.sound_only and not sound_only):
+                    self.terms[at] = Term(
+                        old.text,
+                        canonical,
+                        role,
+                        category,
+                        old.edge_left,
+                        old.edge_right,
+                        old.by_sound or by_sound,
+                        pair,
+                        old.sound_only and sound_only,
+                    )
                 continue
-            seen[key] = None
+            seen[key] = len(self.terms)
             self.terms.append(
                 Term(
                     text.lstrip(HOMOPHONE_MARK),
@@ -217,12 +235,27 @@ class CompiledLexicon:
                     category,
                     _edge(canonical[0]),
                     _edge(canonical[-1]),
-                    role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK),
+                    by_sound,
                     pair,
                     sound_only,
                 )
             )
-        patterns = [t.canonical for t in self.terms]
+        # Each pair is filed under its rarest part (the one in the fewest pairs: 失眠, not 治),
+        # so a text holding a common part word (好了, 便宜) looks at no pair it cannot complete.
+        members: dict[int, list[int]] = {}
+        for idx, pairs in self._part_pairs.items():
+            for pair in pairs:
+                members.setdefault(pair, []).append(idx)
+        self._anchored: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        for pair, idxs in members.items():
+            if len(idxs) != self._pair_parts[pair]:
+                continue  # a part was skipped (nothing to match): the pair can never hit
+            anchor = min(idxs, key=lambda i: len(self._part_pairs[i]))
+            rest = frozenset(i for i in idxs if i != anchor)
+            self._anchored.setdefault(anchor, []).append((pair, rest))
+        # A sound-only term is no literal pattern: one that cannot match (the scanned text
+        # holds one NUL, between the collapsed and the pinyin view) keeps the indexes aligned.
+        patterns = [_NEVER + t.canonical if t.sound_only else t.canonical for t in self.terms]
         # Look-alike spellings (亻言 for 信, 木仓 for 枪) of sensitive terms and of cues
         # matched by sound, each standing for its term (data/lookalikes.tsv).
         self._variant_of: list[int] = []
@@ -343,8 +376,6 @@ class CompiledLexicon:
                 result.complaints.append(Hit(term, start, end))
             elif term.role is Role.PART:
                 parts.append((idx, start, end))
-            elif term.sound_only:
-                continue  # written as is, an ordinary word (兼职); only 兼值 is an evasion
             else:
                 candidates.append(Hit(term, start, end))
         if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
@@ -389,26 +420,24 @@ class CompiledLexicon:
     ) -> None:
         """Add a hit for every pair whose parts are all in the text (and not negated).
 
-        Pairs are counted first (how many of their part words the text holds) and assembled
-        only when complete: most texts with two part words (客服 and 退款 in a refund question)
-        complete no pair."""
+        Only the pairs filed under a part word the text holds are looked at, and each is
+        assembled only when complete: most texts with two part words (客服 and 退款 in a refund
+        question) complete no pair."""
+        present = {part[0] for part in parts}
+        anchored = self._anchored
         part_pairs = self._part_pairs
-        counts: dict[int, int] = {}
-        for idx in {part[0] for part in parts}:
-            for pair in part_pairs[idx]:
-                counts[pair] = counts.get(pair, 0) + 1
-        need = self._pair_parts
-        for pair, n in counts.items():
-            if n != need[pair]:
-                continue
-            found = [p for p in parts if pair in part_pairs[p[0]]]
-            if self.pairs[pair].category in self.negation_categories:
-                found = [p for p in found if not negated(collapsed, p[1])]
-                if len({idx for idx, _, _ in found}) != n:
+        for idx in present:
+            for pair, rest in anchored.get(idx, ()):
+                if not rest <= present:
                     continue
-            start = min(p[1] for p in found)
-            end = max(p[2] for p in found)
-            candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
+                found = [p for p in parts if pair in part_pairs[p[0]]]
+                if self.pairs[pair].category in self.negation_categories:
+                    found = [p for p in found if not negated(collapsed, p[1])]
+                    if len({i for i, _, _ in found}) != len(rest) + 1:
+                        continue
+                start = min(p[1] for p in found)
+                end = max(p[2] for p in found)
+                candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
 
     def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
         """Return False for a look-alike inside ordinary words, an ad term that is no claim,

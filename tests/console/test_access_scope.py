@@ -6,13 +6,23 @@ team rooms, a team with no room yet, a member removed at run time, exact room se
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from prometheus_client import CollectorRegistry, Counter
 
+from alerts.clock import ManualClock
 from alerts.store.allowlist import AllowTerm, new_term
 from alerts.store.memory import MemoryStore
 from config.loader import load_config_text
+from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory, Person
+from monitor.access.failures import AuthFailures
+from monitor.access.sessions import SessionStore
+from monitor.web.admin import _sees
 from monitor.web.allowlist import _may_change, _may_see
+from monitor.web.auth import ACCESS, USER, Access, require_room
 
 ROOMS = ("r1", "r2", "r3", "r4")
 CONFIG = """
@@ -75,6 +85,36 @@ async def test_a_member_removed_at_run_time_takes_their_rooms_along(
     assert await d.delete_person("ctl-a")
     assert d.rooms_of(who(d, "sup-a")) == {"r3", "r4"}  # team-a's own room stays
     assert not d.may_see(who(d, "sup-a"), "r1")
+
+
+def request_by(d: Directory, person_id: str) -> web.Request:
+    store, clock = MemoryStore(), ManualClock()
+    failures = Counter("auth_failures", "", ["kind", "reason"], registry=CollectorRegistry())
+    app = web.Application()
+    app[ACCESS] = Access(
+        d, SessionStore(store, clock, 3600), AuditLog(store, clock), AuthFailures(failures)
+    )
+    request = make_mocked_request("GET", "/api/v1/alerts", app=app)
+    request[USER] = who(d, person_id)
+    return request
+
+
+def test_a_request_for_another_room_is_refused_with_a_clear_error(
+    directory: Directory,
+) -> None:
+    ctl, boss = request_by(directory, "ctl-a"), request_by(directory, "boss")
+    require_room(ctl, "r1")
+    for room in ("r2", "r3", "no-such-room"):
+        with pytest.raises(web.HTTPForbidden) as refused:
+            require_room(ctl, room)
+        assert refused.value.content_type == "application/json"
+        assert orjson.loads(refused.value.text or "") == {"error": "room: not one of your rooms"}
+    for room in ROOMS:
+        require_room(boss, room)
+    # The silence endpoints' check reads the same scope.
+    assert [r for r in ROOMS if _sees(ctl, r)] == ["r1"]
+    assert [r for r in ROOMS if _sees(request_by(directory, "sup-a"), r)] == ["r1", "r3", "r4"]
+    assert all(_sees(boss, r) for r in ROOMS)
 
 
 def term(scope: str, *, team: str = "", rooms: tuple[str, ...] = ()) -> AllowTerm:
