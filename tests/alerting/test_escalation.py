@@ -391,6 +391,36 @@ async def test_every_critical_alert_notifies_at_once_each_time_it_opens(rig: Rig
     assert (noted.code, noted.args) == ("at_once", {"level": 1, "severity": "critical"})
 
 
+async def test_the_resolve_ladder_starts_at_its_first_level_after_the_ack_ladder(
+    rig: Rig,
+) -> None:
+    alert = await open_alert(rig)
+    rig.clock.advance(40)  # not acknowledged: level 1 (sup) and level 2 (boss)
+    assert await rig.escalator.check() == 2
+    await rig.manager.acknowledge(alert.id, "zhang")  # resolve deadline: 100 s from now
+    rig.clock.advance(100)
+    assert await rig.escalator.check() == 1  # the resolve ladder's level 1, not its level 3
+    await rig.settle(2, 1)
+    assert rig.reasons(rig.sup) == [("escalation", 1), ("escalation", 1)]
+    assert "acknowledged by zhang 100s ago" in rig.sup.got[1].json()["detail"]
+    # Each step is counted by room, plan and level, and its notification shows that level.
+    counted = rig.escalator._metrics.escalations
+    assert [counted.labels("r", "burst", lv)._value.get() for lv in ("1", "2")] == [2, 1]
+    assert [r.json()["alert"]["escalation_level"] for r in rig.boss.got] == [2]
+
+
+async def test_an_at_once_note_taken_by_another_instance_is_not_taken_again(rig: Rig) -> None:
+    other = Escalator(
+        rig.store, rig.manager, rig.dispatcher, Router(EscalationConfig.model_validate(LADDERS)),
+        rig.clock, AlertMetrics(CollectorRegistry()),
+    )  # fmt: skip
+    alert = await open_alert(rig, "crit")
+    assert await rig.escalator.check() == 1
+    assert await other.check() == 0  # the progress the first one saved says it was sent
+    assert list(await rig.store.get_items("escalation")) == [alert.id]
+    await rig.settle(0, 1)
+
+
 def seconds_until(rfc: str) -> float:
     return datetime.fromisoformat(rfc.replace("Z", "+00:00")).timestamp() - time.time()
 
