@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,8 +23,24 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # The kernel sends the death signal when the *thread* that forked the child exits, not the
 # process; servers are (re)started from test threads too (asyncio.to_thread), so every fork
-# happens on this one thread, which lives as long as the process.
-_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redis-spawner")
+# happens on one spawner thread per process, which lives as long as the process.
+_spawner: ThreadPoolExecutor | None = None
+_spawner_pid = 0
+_spawner_lock = threading.Lock()
+
+
+def spawn(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start a server process from this process's spawner thread."""
+    global _spawner, _spawner_pid
+    with _spawner_lock:
+        # A forked copy of the test process (mutmut runs each mutant's tests in one) inherits
+        # the executor but not its thread: work handed to it would never run, and every test
+        # that starts a server would hang until its timeout.
+        if _spawner is None or _spawner_pid != os.getpid():
+            _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redis-spawner")
+            _spawner_pid = os.getpid()
+        spawner = _spawner
+    return spawner.submit(_spawn, args).result()
 
 
 def _die_with_parent() -> Callable[[], None] | None:
@@ -103,7 +120,7 @@ class RedisServer:
             "--logfile", str(self.dir / "redis.log"),
             *self.extra,
         ]  # fmt: skip
-        self.proc = _SPAWNER.submit(_spawn, args).result()
+        self.proc = spawn(args)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from tests.redis_server import _SPAWNER, REDIS_SERVER, RedisServer, _spawn, free_port
+from tests.redis_server import REDIS_SERVER, RedisServer, free_port, spawn
 
 # Diskless sync without its default 5 s delay: a replica (re)syncs at once.
 NODE_ARGS = ["--repl-diskless-sync-delay", "0"]
@@ -42,7 +42,7 @@ class SentinelServer:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.proc = _SPAWNER.submit(_spawn, [REDIS_SERVER, str(self.conf), "--sentinel"]).result()
+        self.proc = spawn([REDIS_SERVER, str(self.conf), "--sentinel"])
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=2.0, decode_responses=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
+from monitor.detect.lexicon import _proper_name
 from monitor.events import AnyEvent, parse_event
 from tests.detect_support import cats, shipped_detector
 
@@ -274,6 +278,20 @@ def test_a_pair_with_alternatives_stands_for_every_combination() -> None:
     for text in ("贷款买的房", "征信报告怎么查", "黑户", "网贷"):
         assert cats(det, text) == set(), text
     assert cats(det, "网贷不看征信吗") == set()  # asked about, not offered
+    # A negated part does not count towards its pair, in a category that reads negation only.
+    for text in ("黑户不能贷款", "征信没问题，不能网贷"):
+        assert cats(det, text) == set(), text
+    # A pair undone by a negated part leaves the other pairs of the comment to be checked.
+    for text, pair in (("不能贷款，黑户网贷", "网贷&黑户"), ("不能网贷，黑户贷款", "贷款&黑户")):
+        [finding] = det.analyze(text, "comment", ts=1.0).sensitive
+        assert [(e.term, e.start, e.end) for e in finding.evidence] == [(pair, 5, 9)], text
+    # The evidence spans the pair from its first part's start to its last part's end.
+    [finding] = det.analyze("黑户也能网贷", "comment", ts=1.0).sensitive
+    assert [(e.term, e.start, e.end) for e in finding.evidence] == [("网贷&黑户", 0, 6)]
+    plain = DetectionConfig(categories=[KeywordCategory(id="fraud", terms=["贷款|网贷&黑户|征信"])])
+    plain_det = LexiconDetector(plain, CONFIG.base_dir)
+    for text in ("黑户不能贷款", "征信没问题，不能网贷"):
+        assert cats(plain_det, text) == {"fraud"}, text
 
 
 def test_a_sound_only_term_flags_its_homophones_not_the_word_itself() -> None:
@@ -447,3 +465,134 @@ def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: st
     (tmp_path / "words.txt").write_text(f"香蕉\n{line}\n", "utf-8")
     assert det.reload() is False
     assert "words.txt:2" in det.last_error and reason in det.last_error
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # qq and 钉钉 collapse to q and 钉: the cue counts only where the run is written out.
+        ("qq 382910475", {"contact_diversion"}),
+        ("钉钉 13912345678", {"contact_diversion"}),
+        ("钉钉联系我", {"contact_diversion"}),
+        ("q 382910475", {"contact_diversion"}),  # the one-character cue, right before a number
+        ("Q弹 3斤装 一共 38291 克", set()),
+        ("鞋钉 3个装 382910475", set()),
+        ("Q版公仔 382910", set()),
+        ("钉钉打卡好烦 下班来看直播", set()),
+        ("QQ糖还有吗", set()),
+    ],
+)
+def test_repeated_character_cues_need_the_run(
+    detector: LexiconDetector, text: str, expected: set[str]
+) -> None:
+    assert cats(detector, text) == expected
+
+
+def test_repeated_character_term_keeps_its_run() -> None:
+    det = shipped_detector()
+    runs = {t.text: t.run for t in det.lexicon.terms if t.text in ("qq", "钉钉", "q", "扣")}
+    assert runs == {"qq": 2, "钉钉": 2, "q": 1, "扣": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A common character standing in for a term's character counts beside another
+        # respelled character (草 for 操) or in a term of four characters or more.
+        ("草你码", {"abuse"}),
+        ("你码死了", {"abuse"}),
+        ("操你吗的", {"abuse"}),
+        # As the only change in a shorter term it is ordinary text.
+        ("你码数多大 我参考下", set()),
+        ("因为信任你才买的", set()),
+        ("给你妈买的吗", set()),
+        # ... nor in a dictionary word (大码, the large size, is no 大麻).
+        ("赌一把买大码", set()),
+        ("logo都印歪了", set()),  # two syllables with a common one: not 抖音
+        ("出大马 懂的来", {"prohibited"}),
+        ("大马士革玫瑰味道好闻", set()),
+        ("出K 私聊", {"prohibited"}),
+        ("卧槽泥马", {"abuse"}),
+        ("傻杯主播", {"abuse"}),
+    ],
+)
+def test_common_characters_in_sound_alikes(
+    detector: LexiconDetector, text: str, expected: set[str]
+) -> None:
+    assert cats(detector, text) == expected
+
+
+def _proper_name_reference(text: str, start: int, end: int) -> bool:
+    """What `_proper_name` means, written differently: the ASCII-letter run holding the hit is
+    one capitalized word, and something other than spaces comes before it."""
+    left = start - len(re.search(r"[A-Za-z]*\Z", text[:start]).group())  # type: ignore[union-attr]
+    right = end + len(re.match(r"[A-Za-z]*", text[end:]).group())  # type: ignore[union-attr]
+    if not text[:left].strip() or not text[start:end].isalpha():
+        return False
+    return text[left:right].istitle()
+
+
+@pytest.mark.parametrize(
+    ("text", "hit", "name"),
+    [
+        ("加我 Jiawei 好吗", "Jiawei", True),  # a name typed mid-sentence
+        ("Jiawei 你好", "Jiawei", False),  # the first word: the keyboard capitalized it
+        ("加我 jiawei", "jiawei", False),
+        ("加我 JIAWEI", "JIAWEI", False),
+        ("找Dawei", "ei", True),  # the hit is the end of a capitalized word
+        ("找Dawei是li", "Da", True),  # a word ends where the Latin letters end
+        ("xWeixin 你好", "Weixin", False),  # part of the first word is still the first word
+        ("加我 We1xin", "We1", False),  # not all letters
+    ],
+)
+def test_a_latin_spelling_is_a_name_only_as_one_capitalized_word_after_the_start(
+    text: str, hit: str, name: bool
+) -> None:
+    start = text.index(hit)
+    assert _proper_name(text, start, start + len(hit)) is name
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="aAbB 好1", max_size=10), cut=st.tuples(st.integers(), st.integers()))
+def test_proper_name_agrees_with_its_reference(text: str, cut: tuple[int, int]) -> None:
+    if not text:
+        return
+    start, end = sorted(c % (len(text) + 1) for c in cut)
+    if start == end:
+        return
+    assert _proper_name(text, start, end) == _proper_name_reference(text, start, end)
+
+
+def test_look_alike_spellings_stand_for_terms_of_two_characters_or_more() -> None:
+    """木仓 is 枪 split into its components: as part of 枪支 it is meant, alone it is too
+    likely an ordinary pair of characters, so a one-character term has no look-alike."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(categories=[KeywordCategory(id="weapons", terms=["枪", "枪支"])])
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "卖木仓支") == {"weapons"}
+    assert cats(det, "枪") == {"weapons"}
+    assert cats(det, "木仓") == set()
+
+
+def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
+    """Each of 你他她仿信 has a look-alike (亻尔 …): 32 mixes, of which the first 16 (the
+    written one among them) are compiled; the last character stays as written."""
+    from config.detection import KeywordCategory
+    from monitor.detect.lexicon import MAX_LOOKALIKES
+
+    config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["你他她仿信"])])
+    lexicon = LexiconDetector(config, CONFIG.base_dir).lexicon
+    spelled = lexicon._lookalike_spellings(lexicon.normalizer.canonical("你他她仿信"))
+    assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES - 1  # the written one is the term
+    assert all(s.endswith("信") for s in spelled)
+    assert "亻尔亻也女也亻方信" in spelled
+
+
+def test_latin_initials_right_after_a_number_are_a_unit() -> None:
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["tb", "sb"])])
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "淘宝tb") == cats(det, "你是sb") == {"x"}
+    assert cats(det, "买个2tb的硬盘") == cats(det, "2sb") == set()  # 2 TB, a model name

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 from collections.abc import Callable
 
 import pytest
@@ -79,3 +82,26 @@ async def test_feed_seq_never_goes_back_after_redis_lost_its_newest_writes(
         assert after.seq == 8
     finally:
         await store.close()
+
+
+def test_a_forked_test_process_starts_its_own_servers() -> None:
+    """Mutation testing runs each mutant's tests in a fork of a process that already started
+    servers: the fork must start its own instead of waiting on a spawner thread it lacks."""
+    with RedisServer() as server:
+        assert server.ping()  # the spawner thread of this process exists now
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit code only
+        code = 1
+        try:
+            with RedisServer() as forked:
+                code = 0 if forked.ping() else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(child, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the forked process could not start a redis-server within 30 s")
+    assert os.waitstatus_to_exitcode(done[1]) == 0

@@ -313,6 +313,84 @@ async def test_silenced_alerts_wait_and_escalate_once_the_silence_ends(rig: Rig)
     assert (await rig.store.get_alert(alert.id)).escalation_level == 1  # type: ignore[union-attr]
 
 
+async def test_steps_of_several_alerts_in_one_check_are_all_counted(rig: Rig) -> None:
+    plan = rig.manager.plan("burst")
+    assert plan is not None
+    alerts = [await rig.manager.handle(trigger(plan, rig.clock.now(), group=g)) for g in "ab"]
+    rig.clock.advance(10)
+    assert await rig.escalator.check() == 2  # each alert's level 1
+    for alert in alerts:
+        assert alert is not None
+        await rig.manager.resolve(alert.id, "zhang")
+    assert await rig.escalator.check() == 2  # each resolution told
+    await rig.settle(4, 0)
+
+
+async def test_a_plan_silence_mutes_that_plan_only_and_keeps_its_ladder(rig: Rig) -> None:
+    muted = await open_alert(rig)  # burst: sup when not acknowledged in 10 s, boss 30 s later
+    rig.clock.advance(10)
+    assert await rig.escalator.check() == 1
+    await rig.manager.silences.add(
+        now=rig.clock.now(), room="", plan_id="burst", starts_at=None,
+        ends_at=rig.clock.now() + 300, created_by="boss", comment="维护",
+    )  # fmt: skip
+    other = await open_alert(rig, "crit")  # critical: boss at once; not silenced
+    assert await rig.escalator.check() == 1
+    await rig.manager.resolve(other.id, "zhang")
+    rig.clock.advance(30)  # the muted alert's level 2 falls due
+    # The resolution is told; the muted alert neither escalates nor counts as resolved.
+    assert await rig.escalator.check() == 1
+    await rig.settle(1, 2)
+    assert rig.reasons(rig.sup) == [("escalation", 1)]
+    assert rig.reasons(rig.boss) == [("first_fire", 1), ("resolved", 0)]
+    current = await rig.store.get_alert(muted.id)
+    assert current is not None and current.escalation_level == 1
+    # Its ladder goes on where it stopped once the silence is lifted.
+    for silence in await rig.manager.silences.all():
+        await rig.manager.silences.expire(silence.id, now=rig.clock.now(), actor="boss")
+    assert await rig.escalator.check() == 1
+    await rig.settle(1, 3)
+    assert rig.reasons(rig.boss)[-1] == ("escalation", 2)
+
+
+async def test_a_muted_alert_does_not_hold_up_the_alerts_checked_after_it(rig: Rig) -> None:
+    crit, burst = rig.manager.plan("crit"), rig.manager.plan("burst")
+    assert crit is not None and burst is not None
+    # A muted alert between two others, whichever order the store lists them in.
+    for plan, group in ((crit, "a"), (burst, ""), (crit, "b")):
+        rig.clock.advance(1)
+        assert await rig.manager.handle(trigger(plan, rig.clock.now(), group=group)) is not None
+    await rig.manager.silences.add(
+        now=rig.clock.now(), room="", plan_id="burst", starts_at=None,
+        ends_at=rig.clock.now() + 300, created_by="boss", comment="维护",
+    )  # fmt: skip
+    assert await rig.escalator.check() == 2  # the two critical alerts' at-once notes
+    await rig.settle(0, 2)
+
+
+async def test_every_critical_alert_notifies_at_once_each_time_it_opens(rig: Rig) -> None:
+    plan = rig.manager.plan("crit")
+    assert plan is not None
+    first = await rig.manager.handle(trigger(plan, rig.clock.now(), group="a"))
+    second = await rig.manager.handle(trigger(plan, rig.clock.now(), group="b"))
+    assert first is not None and second is not None
+    assert await rig.escalator.check() == 2
+    await rig.manager.resolve(first.id, "zhang")
+    assert await rig.escalator.check() == 1  # its resolution
+    rig.clock.advance(5)
+    reopened = await rig.manager.handle(trigger(plan, rig.clock.now(), group="a"))
+    assert reopened is not None and reopened.id == first.id
+    assert await rig.escalator.check() == 1  # a new opening: told at once again
+    await rig.settle(0, 4)
+    assert [r for r in rig.reasons(rig.boss) if r[0] == "first_fire"] == [("first_fire", 1)] * 3
+    body = rig.boss.got[0].json()
+    assert "level 1: critical plan: notify at once (严重告警立即通知)" in body["detail"]
+    current = await rig.store.get_alert(first.id)
+    assert current is not None
+    [noted, *_] = [h for h in current.history if h.action == "escalated"]
+    assert (noted.code, noted.args) == ("at_once", {"level": 1, "severity": "critical"})
+
+
 def seconds_until(rfc: str) -> float:
     return datetime.fromisoformat(rfc.replace("Z", "+00:00")).timestamp() - time.time()
 
