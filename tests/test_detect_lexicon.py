@@ -467,6 +467,61 @@ def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: st
     assert "words.txt:2" in det.last_error and reason in det.last_error
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # qq and 钉钉 collapse to q and 钉: the cue counts only where the run is written out.
+        ("qq 382910475", {"contact_diversion"}),
+        ("钉钉 13912345678", {"contact_diversion"}),
+        ("钉钉联系我", {"contact_diversion"}),
+        ("q 382910475", {"contact_diversion"}),  # the one-character cue, right before a number
+        ("Q弹 3斤装 一共 38291 克", set()),
+        ("鞋钉 3个装 382910475", set()),
+        ("Q版公仔 382910", set()),
+        ("钉钉打卡好烦 下班来看直播", set()),
+        ("QQ糖还有吗", set()),
+    ],
+)
+def test_repeated_character_cues_need_the_run(
+    detector: LexiconDetector, text: str, expected: set[str]
+) -> None:
+    assert cats(detector, text) == expected
+
+
+def test_repeated_character_term_keeps_its_run() -> None:
+    det = shipped_detector()
+    runs = {t.text: t.run for t in det.lexicon.terms if t.text in ("qq", "钉钉", "q", "扣")}
+    assert runs == {"qq": 2, "钉钉": 2, "q": 1, "扣": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A common character standing in for a term's character counts beside another
+        # respelled character (草 for 操) or in a term of four characters or more.
+        ("草你码", {"abuse"}),
+        ("你码死了", {"abuse"}),
+        ("操你吗的", {"abuse"}),
+        # As the only change in a shorter term it is ordinary text.
+        ("你码数多大 我参考下", set()),
+        ("因为信任你才买的", set()),
+        ("给你妈买的吗", set()),
+        # ... nor in a dictionary word (大码, the large size, is no 大麻).
+        ("赌一把买大码", set()),
+        ("logo都印歪了", set()),  # two syllables with a common one: not 抖音
+        ("出大马 懂的来", {"prohibited"}),
+        ("大马士革玫瑰味道好闻", set()),
+        ("出K 私聊", {"prohibited"}),
+        ("卧槽泥马", {"abuse"}),
+        ("傻杯主播", {"abuse"}),
+    ],
+)
+def test_common_characters_in_sound_alikes(
+    detector: LexiconDetector, text: str, expected: set[str]
+) -> None:
+    assert cats(detector, text) == expected
+
+
 def _proper_name_reference(text: str, start: int, end: int) -> bool:
     """What `_proper_name` means, written differently: the ASCII-letter run holding the hit is
     one capitalized word, and something other than spaces comes before it."""

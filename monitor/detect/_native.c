@@ -52,7 +52,8 @@ static int NgramTable_init(NgramTable *self, PyObject *args, PyObject *kwds) {
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &PyDict_Type, &weights)) return -1;
     Py_ssize_t n = PyDict_Size(weights);
     uint64_t cap = 16;
-    while (cap < (uint64_t)n * 2 + 16) cap <<= 1;
+    /* At most a quarter full: short probes for the many n-grams a text has and a model lacks. */
+    while (cap < (uint64_t)n * 4 + 16) cap <<= 1;
     uint64_t *keys = PyMem_Calloc(cap, sizeof(uint64_t));
     double *values = PyMem_Calloc(cap, sizeof(double));
     if (keys == NULL || values == NULL) {

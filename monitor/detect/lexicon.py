@@ -21,7 +21,14 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
-from monitor.detect.context import asks, inside_ordinary_word, is_claim, negated, warned
+from monitor.detect.context import (
+    asks,
+    inside_ordinary_word,
+    is_claim,
+    negated,
+    segment,
+    warned,
+)
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
 from monitor.detect.translit import SoundView, Transliterator
 
@@ -66,6 +73,7 @@ class Term:
     by_sound: bool = False  # a cue marked '~' in its file: its homophones are flagged
     pair: int = -1  # PART: which pair it belongs to
     sound_only: bool = False  # marked '~~': only its sound-alike spellings are flagged
+    run: int = 1  # qq, 钉钉: one character repeated, which the collapsed view squeezes to one
 
     @property
     def latin_only(self) -> bool:
@@ -93,6 +101,33 @@ class ScanResult:
     deny: list[Hit] = field(default_factory=list)
     cues: list[Hit] = field(default_factory=list)
     complaints: list[Hit] = field(default_factory=list)
+
+
+def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
+    """Return True when a sound-alike spelling may be meant, despite its common characters.
+
+    A common function character standing in for a term's character (为 in 因为信任 for 微信,
+    码 in 你码数 for 妈, 都 in logo都印歪了 for 抖音) is ordinary text in a term of two
+    characters and when it is the only change; in a longer term it is a respelling when
+    another character is respelled too with an uncommon one (草你码 for 操你妈), or when the
+    term is four characters or more and it is the only change (你码死了). Either
+    way the common character must stand alone, not in a dictionary word of the text (买大码
+    is the large size, not 卖大麻)."""
+    stops: list[int] = []
+    other = 0
+    for i, b in enumerate(canonical):
+        a = collapsed[start + i]
+        if a != b:
+            if a in STOP_CHARS:
+                stops.append(start + i)
+            else:
+                other += 1
+    if not stops:
+        return True
+    if len(canonical) < 3 or not (other > 0 or (len(stops) == 1 and len(canonical) >= 4)):
+        return False  # two syllables with a common one are everyday text (都印 for 抖音)
+    words = segment(collapsed)
+    return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
 
 
 def _sounds_alike(term: Term) -> bool:
@@ -167,7 +202,7 @@ class CompiledLexicon:
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
         self._pair_parts: list[int] = []  # how many parts each pair has
-        seen: dict[tuple[str, Role, str, int], int] = {}
+        seen: dict[tuple[str, Role, str, int, int], int] = {}
         expanded: list[tuple[str, Role, str, int]] = []
         spellings = [(t, role, cat) for term, role, cat in entries for t in expand(term)]
         for text, role, category in spellings:
@@ -209,7 +244,11 @@ class CompiledLexicon:
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
             # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
             # (two patterns would report every hit twice).
-            key = (canonical, role, category, pair)
+            # A term of one repeated character (qq, 钉钉) collapses to one (q, 钉); it must not
+            # become that one-character word: a hit counts only where the run is written out.
+            run = len(text.lstrip(HOMOPHONE_MARK).translate(normalizer.fold))
+            run = run if len(canonical) == 1 and run > 1 else 1
+            key = (canonical, role, category, pair, run)
             at = seen.get(key)
             if at is not None:
                 old = self.terms[at]
@@ -224,6 +263,7 @@ class CompiledLexicon:
                         old.by_sound or by_sound,
                         pair,
                         old.sound_only and sound_only,
+                        run,
                     )
                 continue
             seen[key] = len(self.terms)
@@ -238,6 +278,7 @@ class CompiledLexicon:
                     by_sound,
                     pair,
                     sound_only,
+                    run,
                 )
             )
         # Each pair is filed under its rarest part (the one in the fewest pairs: 失眠, not 治),
@@ -385,9 +426,7 @@ class CompiledLexicon:
             written = collapsed[start:end]
             if written == term.canonical:
                 continue  # the literal automaton already has it
-            if any(
-                a != b and a in STOP_CHARS for a, b in zip(written, term.canonical, strict=True)
-            ):
+            if not _deliberate(collapsed, start, term.canonical):
                 continue
             candidates.append(Hit(term, start, end, homophone=True))
         if latin_view is not None:
@@ -405,8 +444,13 @@ class CompiledLexicon:
         if not kept:
             return result if result.complaints else None  # complaint spans are mapped lazily
         spans = self.normalizer.span_mapper(text, views.base)
+        fold = self.normalizer.fold
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
+            if hit.term.run > 1 and (
+                len(text[hit.orig_start : hit.orig_end].translate(fold)) < hit.term.run
+            ):
+                continue  # one q of a word, not qq
             if not self._bounded(text, hit) or not self._in_context(text, collapsed, hit, kept):
                 continue
             if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
