@@ -93,13 +93,20 @@ async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
                     if r.status == 200:
                         accepted.extend(e["id"] for e in batch)
                 n += 20
+                await asyncio.sleep(0.01)
+
+        async def probe() -> None:
+            # Apart from the load: an ingest call may wait out the whole outage (the client
+            # retries), and the probes must still see it.
+            while not stop_load.is_set():
                 async with http.get(f"{base}/healthz") as h:
                     health[h.status] += 1
                 async with http.get(f"{base}/readyz") as h:
                     ready[h.status] += 1
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(0.02)
 
         loader = asyncio.create_task(load())
+        prober = asyncio.create_task(probe())
         await wait_for(lambda: len(accepted) >= 400, 15, "load accepted before the restart")
         await asyncio.to_thread(server.restart, down_for=1.5)
         after_restart = len(accepted)
@@ -108,6 +115,7 @@ async def test_cluster_instance_rides_out_a_redis_restart_without_losing_events(
         )
         stop_load.set()
         await loader
+        await prober
         store = backend.store()
         try:
 
