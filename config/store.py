@@ -28,6 +28,23 @@ class RedisTLS(Section):
         return self
 
 
+def _host_ports(value: list[str]) -> list[str]:
+    """Check a list of host:port addresses, naming the first bad one by its index."""
+    for i, item in enumerate(value):
+        if not _ADDRESS.match(item):
+            raise ValueError(f"[{i}] {item!r} is not host:port")
+    return value
+
+
+def _pairs(items: list[str]) -> list[tuple[str, int]]:
+    """Return host:port addresses as (host, port) pairs ([::1]:7000 gives ::1)."""
+    out = []
+    for item in items:
+        host, _, port = item.rpartition(":")
+        out.append((host.strip("[]"), int(port)))
+    return out
+
+
 class SentinelConfig(Section):
     """Find the master through Redis Sentinel and follow it when a replica is promoted."""
 
@@ -42,18 +59,11 @@ class SentinelConfig(Section):
     @field_validator("sentinels")
     @classmethod
     def _addresses(cls, value: list[str]) -> list[str]:
-        for i, item in enumerate(value):
-            if not _ADDRESS.match(item):
-                raise ValueError(f"[{i}] {item!r} is not host:port")
-        return value
+        return _host_ports(value)
 
     def addresses(self) -> list[tuple[str, int]]:
         """Return the sentinels as (host, port) pairs."""
-        out = []
-        for item in self.sentinels:
-            host, _, port = item.rpartition(":")
-            out.append((host.strip("[]"), int(port)))
-        return out
+        return _pairs(self.sentinels)
 
 
 class RedisClusterConfig(Section):
@@ -66,18 +76,11 @@ class RedisClusterConfig(Section):
     @field_validator("nodes")
     @classmethod
     def _addresses(cls, value: list[str]) -> list[str]:
-        for i, item in enumerate(value):
-            if not _ADDRESS.match(item):
-                raise ValueError(f"[{i}] {item!r} is not host:port")
-        return value
+        return _host_ports(value)
 
     def addresses(self) -> list[tuple[str, int]]:
         """Return the nodes as (host, port) pairs."""
-        out = []
-        for item in self.nodes:
-            host, _, port = item.rpartition(":")
-            out.append((host.strip("[]"), int(port)))
-        return out
+        return _pairs(self.nodes)
 
 
 class StoreConfig(Section):
