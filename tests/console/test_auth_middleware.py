@@ -7,6 +7,8 @@ fraction of a second.
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -20,11 +22,18 @@ from prometheus_client import CollectorRegistry, Counter
 from alerts.clock import ManualClock
 from alerts.store.memory import MemoryStore
 from config.loader import load_config_text
+from monitor.access import throttle
 from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory
-from monitor.access.failures import AuthFailures
+from monitor.access.failures import LOG_EVERY, AuthFailures
 from monitor.access.sessions import SESSION_KIND, SessionStore
-from monitor.access.throttle import ADDRESS_LIMIT, TOKEN_ADDRESS_LIMIT, USER_FREE, Throttle
+from monitor.access.throttle import (
+    ADDRESS_LIMIT,
+    TOKEN_ADDRESS_LIMIT,
+    USER_FREE,
+    WINDOW,
+    Throttle,
+)
 from monitor.web import auth
 from monitor.web.auth import (
     ACCESS,
@@ -85,10 +94,11 @@ class Served:
         labels = {"kind": kind, "reason": reason}
         return self.registry.get_sample_value("auth_failures_total", labels) or 0.0
 
-    async def login(self, user: str, password: str = "") -> Any:
+    async def login(self, user: str, password: str = "", remote: str = "") -> Any:
         """Log in (the client keeps the cookie); return the response."""
         body = {"user": user, "password": password or f"pw-{user}"}
-        return await self.client.post("/api/v1/login", json=body)
+        headers = address(remote) if remote else None
+        return await self.client.post("/api/v1/login", json=body, headers=headers)
 
     async def audit_log(self) -> list[dict[str, Any]]:
         return [{k: v for k, v in e.items() if k != "ts"} for e in await self.access.audit.read()]
@@ -118,6 +128,18 @@ async def _audits_itself(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
+@web.middleware
+async def _remote_from_header(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Stands in for the guard's trusted-proxy rule: the client address from a header."""
+    if remote := request.headers.get("X-Test-Remote"):
+        request = request.clone(remote=remote)
+    return await handler(request)
+
+
+def address(remote: str) -> dict[str, str]:
+    return {"X-Test-Remote": remote}
+
+
 async def serve(
     *, public: bool = True, token: str = "", secure: bool = False
 ) -> AsyncIterator[Served]:
@@ -129,11 +151,15 @@ async def serve(
         directory=Directory(config.people, ("r1", "r2", "r3"), store),
         sessions=SessionStore(store, clock, config.people.session_ttl),
         audit=AuditLog(store, clock),
-        failures=AuthFailures(Counter("auth_failures", "", ["kind", "reason"], registry=registry)),
+        # Each failure reads a new logging window: every failure is logged.
+        failures=AuthFailures(
+            Counter("auth_failures", "", ["kind", "reason"], registry=registry),
+            clock=itertools.count(0, LOG_EVERY).__next__,
+        ),
         self_auth=frozenset({"/hooks/own"}),
         throttle=Throttle(throttle_clock),
     )
-    app = web.Application(middlewares=[auth_middleware])
+    app = web.Application(middlewares=[_remote_from_header, auth_middleware])
     app[ACCESS] = access
     app[SERVICE] = SimpleNamespace(config=config)  # type: ignore[assignment]
     auth.register(app)
@@ -474,3 +500,71 @@ async def test_an_action_without_a_person_is_recorded_as_anonymous(served: Serve
     assert (entry["actor"], entry["action"], entry["via"]) == ("anonymous", "system_thing", "")
     request[auth.USER] = served.access.directory.get("sup-a")  # type: ignore[assignment]
     assert current_user(request).id == "sup-a"
+
+
+async def test_each_address_is_counted_apart_and_named_in_the_log(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    http = served.client
+    wrong = {"Authorization": "Bearer not-a-token"}
+    with caplog.at_level(logging.WARNING, logger="monitor.access.failures"):
+        for _ in range(TOKEN_ADDRESS_LIMIT):
+            r = await http.get("/api/v1/whoami", headers=wrong | address("10.0.0.1"))
+            assert r.status == 401
+        r = await http.get("/api/v1/whoami", headers=wrong | address("10.0.0.1"))
+        assert r.status == 429
+        r = await http.get("/api/v1/whoami", headers=wrong | address("10.0.0.2"))
+        assert r.status == 401  # another address is not cut off
+        assert caplog.records[0].getMessage() == (
+            "auth failure: token unknown token user='' from 10.0.0.1"
+        )
+        caplog.clear()
+        for _ in range(ADDRESS_LIMIT):
+            assert (await served.login("ctl-a", "wrong", "10.0.0.3")).status in (401, 429)
+        assert (await served.login("ctl-b", remote="10.0.0.3")).status == 429
+        assert (await served.login("ctl-b", remote="10.0.0.4")).status == 200
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == "auth failure: login bad user or password user='ctl-a' from 10.0.0.3"
+    assert "auth failure: login throttled user='ctl-a' from 10.0.0.3" in messages
+    assert messages[-1] == "auth failure: login throttled user='ctl-b' from 10.0.0.3"
+
+
+async def test_wrong_tokens_are_refused_to_the_last_second_of_the_window(
+    served: Served,
+) -> None:
+    http = served.client
+    wrong = {"Authorization": "Bearer not-a-token"}
+    for _ in range(TOKEN_ADDRESS_LIMIT):
+        assert (await http.get("/api/v1/whoami", headers=wrong)).status == 401
+    served.throttle_clock.t += WINDOW - 1
+    r = await http.get("/api/v1/whoami", headers=wrong)
+    assert r.status == 429 and r.headers["Retry-After"] == "2"
+    served.throttle_clock.t += 1
+    assert (await http.get("/api/v1/whoami", headers=wrong)).status == 401
+
+
+async def test_a_login_body_may_take_4096_bytes(served: Served) -> None:
+    def body(size: int) -> bytes:
+        head = b'{"user": "ctl-a", "password": "'
+        return head + b"p" * (size - len(head) - 2) + b'"}'
+
+    json_type = {"Content-Type": "application/json"}
+    r = await served.client.post("/api/v1/login", data=body(4096), headers=json_type)
+    assert r.status == 401  # read, and wrong
+    r = await served.client.post("/api/v1/login", data=body(4097), headers=json_type)
+    assert r.status == 413
+
+
+async def test_unknown_names_cannot_push_out_a_known_users_count(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Unknown names are slowed like known ones, in a table of their own that evicts its
+    # oldest when full; a known user's count stays however many names are tried.
+    monkeypatch.setattr(throttle, "MAX_ADDRESSES", 3)
+    for user in ("ctl-a", "ghost-0"):
+        for _ in range(USER_FREE):
+            assert (await served.login(user, "wrong")).status == 401
+    for user in ("ghost-1", "ghost-2", "ghost-3"):
+        assert (await served.login(user, "wrong")).status == 401
+    assert (await served.login("ctl-a")).status == 429  # still slowed
+    assert (await served.login("ghost-0", "wrong")).status == 401  # its count was dropped

@@ -47,7 +47,7 @@ async def test_a_session_is_stored_by_digest_and_ends_at_its_ttl(mono: Monotonic
     assert one.ttl == TTL
     sid = await one.create("li")
     other = await one.create("li")
-    assert sid != other and len(sid) >= 40  # 32 random bytes, URL-safe
+    assert sid != other and len(sid) == 43  # 32 random bytes, URL-safe base64
     assert SessionStore.key(sid) == digest(sid)
     stored = await store.get_items(SESSION_KIND)
     assert stored[digest(sid)] == {"user": "li", "expires": clock.now() + TTL}
@@ -84,6 +84,7 @@ async def test_pruning_drops_the_ended_session_from_the_cache_too(mono: Monotoni
     store, clock = MemoryStore(), ManualClock()
     one = SessionStore(store, clock, TTL)
     old = await one.create("li")
+    await one.reload()  # read just now: the next lookups use the cache
     # The stored record says it ended (an instance with a shorter ttl wrote it); this
     # instance's cached copy says otherwise. Pruning trusts the store.
     await store.put_item(SESSION_KIND, digest(old), {"user": "li", "expires": clock.now()})
@@ -146,3 +147,18 @@ async def test_ending_sessions_tells_the_listeners(mono: Monotonic) -> None:
     assert not one.alive(digest(li2)) and await one.lookup(li2) is None
     assert set(await store.get_items(SESSION_KIND)) == {digest(wang)}
     assert await one.lookup(wang) is not None
+
+
+async def test_a_user_is_logged_out_of_sessions_made_on_other_instances(
+    mono: Monotonic,
+) -> None:
+    store, clock = MemoryStore(), ManualClock()
+    here, there = SessionStore(store, clock, TTL), SessionStore(store, clock, TTL)
+    await here.reload()
+    elsewhere = await there.create("li")  # not in this instance's cache yet
+    mine = await here.create("li")
+    await here.end_user("li")
+    assert await store.get_items(SESSION_KIND) == {}
+    assert not here.alive(digest(mine))
+    await there.reload()
+    assert await there.lookup(elsewhere) is None
