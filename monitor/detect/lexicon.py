@@ -47,7 +47,7 @@ STOP_CHARS = frozenset(
 HOMOPHONE_MARK = "~"
 _NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
-MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
+MAX_LOOKALIKES = 24  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
 ALT_MARK = "|"  # alternatives of one pair part: 贷款|网贷&黑户|征信 is four pairs
 # Characters with more than one reading: only terms with one need pypinyin's word context.
@@ -347,17 +347,27 @@ class CompiledLexicon:
         self.size = len(self.terms)
 
     def _lookalike_spellings(self, canonical: str) -> list[str]:
-        """Return a term's look-alike spellings: every mix of written and look-alike forms."""
+        """Return a term's look-alike spellings, fewest respelled characters first.
+
+        Viewers split one or two characters of a word (加我亻言, 亻尔女马的), rarely all: every
+        spelling with one character respelled comes first, in every form the tables give,
+        then those with two, and so on up to MAX_LOOKALIKES."""
         table = self.normalizer.lookalikes
         if len(canonical) < 2 or table.keys().isdisjoint(canonical):
             return []
-        spelled = [""]
-        for ch in canonical:
-            forms = [ch, *table.get(ch, ())]
-            if len(spelled) * len(forms) > MAX_LOOKALIKES:
-                forms = forms[:1]  # enough spellings of this term: keep the rest as written
-            spelled = [a + b for a in spelled for b in forms]
-        return [self.normalizer.canonical(x) for x in spelled if x != canonical]
+        options = [(i, form) for i, ch in enumerate(canonical) for form in table.get(ch, ())]
+        spelled: list[str] = []
+        for count in range(1, len(canonical) + 1):
+            for chosen in itertools.combinations(options, count):
+                if len({i for i, _ in chosen}) < count:
+                    continue  # two forms of one character
+                chars = list(canonical)
+                for i, form in chosen:
+                    chars[i] = form
+                spelled.append(self.normalizer.canonical("".join(chars)))
+                if len(spelled) == MAX_LOOKALIKES:
+                    return spelled
+        return spelled
 
     def _spellings(self, canonical: str) -> set[str]:
         """Return a term's spellings in syllable codes (character table and pypinyin)."""
