@@ -174,8 +174,8 @@ class Normalizer:
         for name in ("lookalikes.tsv", "components.tsv"):
             for line in _data(name):
                 char, _, forms = line.partition("\t")
-                known = self.lookalikes.get(char, ())
-                self.lookalikes[char] = known + tuple(f for f in forms.split() if f not in known)
+                had = self.lookalikes.get(char, ())
+                self.lookalikes[char] = had + tuple(f for f in forms.split() if f not in had)
         self.digits: dict[int, int] = {}
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")
