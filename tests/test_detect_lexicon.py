@@ -612,3 +612,17 @@ def test_latin_initials_right_after_a_number_are_a_unit() -> None:
     det = LexiconDetector(config, CONFIG.base_dir)
     assert cats(det, "淘宝tb") == cats(det, "你是sb") == {"x"}
     assert cats(det, "买个2tb的硬盘") == cats(det, "2sb") == set()  # 2 TB, a model name
+
+
+@pytest.mark.parametrize(
+    "text", ["有事打 四零零 六八二 三七一九", "售后热线4006823719", "800-682-3719 随时打"]
+)
+def test_a_service_line_number_is_a_contact_without_a_cue(text: str) -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    assert cats(det, text) == {"contact_diversion"}
+
+
+@pytest.mark.parametrize("text", ["订单号4006823719查一下", "价格4006823元", "40068237190是运单吗"])
+def test_a_service_line_prefix_inside_other_numbers_is_no_contact(text: str) -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    assert cats(det, text) == set()
