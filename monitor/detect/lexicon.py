@@ -336,7 +336,7 @@ class CompiledLexicon:
         self._latin_ids: list[int] = []
         latin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if (term.role is Role.DENY and not term.sound_only) or (
+            if (term.role in (Role.DENY, Role.PART) and not term.sound_only) or (
                 term.role is Role.CUE and term.by_sound
             ):
                 for spelled in self._spellings(term.canonical):
@@ -433,8 +433,6 @@ class CompiledLexicon:
                 parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
-            self._pair_hits(collapsed, parts, candidates)
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
@@ -449,7 +447,12 @@ class CompiledLexicon:
                 if not latin_view.clean_around(first, stop - 1):
                     continue
                 start, end = latin_view.start[first], latin_view.end[stop - 1]
-                candidates.append(Hit(term, start, end, homophone=True, latin=True))
+                if term.role is Role.PART:  # zhongjiang … shouxufei: a pair spelled in pinyin
+                    parts.append((self._latin_ids[idx], start, end))
+                else:
+                    candidates.append(Hit(term, start, end, homophone=True, latin=True))
+        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
+            self._pair_hits(collapsed, parts, candidates)
         kept = (
             [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
             if allow
