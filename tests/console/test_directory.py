@@ -141,6 +141,20 @@ async def test_deleted_people_and_teams_stay_deleted_and_others_still_apply() ->
     assert other.team_members(who(other, "sup-b")) == {"sup-b"}
 
 
+async def test_people_and_teams_only_the_store_knew_can_be_deleted_too() -> None:
+    store = MemoryStore()
+    d = directory(store)
+    await d.save_person(Person("temp", role="controller", rooms=("r2",)))
+    await d.save_team(Team("team-c", supervisors=("sup-a",), rooms=("r2",)))
+    assert d.rooms_of(who(d, "sup-a")) == {"r1", "r2", "r3"}
+    assert await d.delete_person("temp") is True
+    await store.put_item(TEAMS_KIND, "team-c", {"id": "team-c", "deleted": True})
+    for each in (d, directory(store)):
+        await each.refresh()
+        assert each.get("temp") is None and "team-c" not in each.teams
+        assert each.rooms_of(who(each, "sup-a")) == {"r1", "r3"}
+
+
 async def test_the_store_never_keeps_a_secret_from_the_config() -> None:
     store = MemoryStore()
     d = directory(store)
@@ -166,6 +180,18 @@ async def test_the_store_never_keeps_a_secret_from_the_config() -> None:
     new = Person("new-ctl", password=hashed, tokens=(filed, "plain-token-a"))
     item = d.stored_item(new)
     assert (item["password"], item["tokens"]) == (hashed, [filed])
+    # A config token that is a hash is the config's too: never copied to the store, so
+    # taking it out of the config revokes it.
+    filed_in_config = f"{tid}:{passwords.hash_secret(token)}"
+    text = CONFIG.replace("tokens: [plain-token-a]", f"tokens: ['{filed_in_config}']")
+    d3 = Directory(load_config_text(text, env={}).people, ROOMS, store)
+    assert d3.stored_item(who(d3, "ctl-a"))["tokens"] == []
+    await d3.save_person(replace(who(d3, "ctl-a"), name="王五"))
+    assert (found := await d3.check_token(token)) is not None and found.id == "ctl-a"
+    restarted = directory(store)
+    await restarted.refresh()
+    assert who(restarted, "ctl-a").name == "王五"
+    assert await restarted.check_token(token) is None
     # A config password that is a hash is the config's too.
     config_hash = passwords.hash_secret("from-config")
     text = CONFIG.replace("password: pw-boss", f"password: '{config_hash}'")
