@@ -50,6 +50,9 @@ def detector() -> LexiconDetector:
         ("同城可面交", "comment", "contact_diversion"),
         ("去咸鱼搜我店名", "comment", "contact_diversion"),
         ("快团团上下单", "comment", "contact_diversion"),
+        ("主播你微信多少", "comment", "contact_diversion"),
+        ("🔍我店名 比这便宜", "comment", "contact_diversion"),
+        ("加企微领券", "speech", "contact_diversion"),
         # advertising-law claims in the host's speech
         ("这个灯能预防近视 孩子用了就不近视", "speech", "ad_law"),
         ("鞋垫专治扁平足", "speech", "ad_law"),
@@ -58,6 +61,8 @@ def detector() -> LexiconDetector:
         ("这款茶喝了就瘦 一周瘦五斤", "speech", "ad_law"),
         ("央视合作品牌 医院专用", "speech", "ad_law"),
         ("这个金条只涨不跌", "speech", "ad_law"),
+        ("全球首创 吊打大牌", "speech", "ad_law"),
+        ("这款面膜还能消炎", "speech", "ad_law"),
     ],
 )
 def test_grown_groups_flag_typed_pitches(
@@ -90,6 +95,11 @@ def test_grown_groups_flag_typed_pitches(
         ("贴上就好了 手机膜很好贴", "speech"),
         ("腰间盘突出的要去医院看", "speech"),
         ("这个价格只涨不降", "comment"),
+        ("老板这个电话多少钱", "comment"),
+        ("怎么加你们粉丝团", "comment"),
+        ("有没有v领的", "comment"),
+        ("我们不会私下加你微信，不要转账给任何人", "speech"),
+        ("演唱会门票抢不到", "comment"),
         ("这个价格是我们今年最大的力度了", "speech"),
     ],
 )
