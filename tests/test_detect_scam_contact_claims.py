@@ -35,6 +35,9 @@ def detector() -> LexiconDetector:
         ("扫我收款码付，直接转账更便宜", "comment", "fraud"),
         ("跟着老师进股票群 内部消息稳赚", "comment", "fraud"),
         ("收U 汇率高 量大私", "comment", "fraud"),
+        ("系统通知：账户将被冻结，请点击链接认证", "comment", "fraud"),
+        ("芝麻分不够，先交保证金帮你提额度", "comment", "fraud"),
+        ("中🏆了 先交手续费", "comment", "fraud"),
         ("新人注册送彩金 首充再返", "comment", "fraud"),
         # fake official notices and rebates
         ("你名下的账户涉嫌洗钱，配合调查把钱转到安全账户", "comment", "fraud"),
@@ -53,6 +56,8 @@ def detector() -> LexiconDetector:
         ("主播你微信多少", "comment", "contact_diversion"),
         ("🔍我店名 比这便宜", "comment", "contact_diversion"),
         ("加企微领券", "speech", "contact_diversion"),
+        ("微-信-同-号，那边便宜", "comment", "contact_diversion"),
+        ("电话在主页 要的打", "comment", "contact_diversion"),
         # advertising-law claims in the host's speech
         ("这个灯能预防近视 孩子用了就不近视", "speech", "ad_law"),
         ("鞋垫专治扁平足", "speech", "ad_law"),
@@ -63,6 +68,9 @@ def detector() -> LexiconDetector:
         ("这个金条只涨不跌", "speech", "ad_law"),
         ("全球首创 吊打大牌", "speech", "ad_law"),
         ("这款面膜还能消炎", "speech", "ad_law"),
+        ("这串手链开过光 戴上就转运", "speech", "ad_law"),
+        ("用了这个面霜 色斑都没了", "speech", "ad_law"),
+        ("绝对是原装进口的 保证不是国产", "speech", "ad_law"),
     ],
 )
 def test_grown_groups_flag_typed_pitches(
@@ -100,6 +108,10 @@ def test_grown_groups_flag_typed_pitches(
         ("有没有v领的", "comment"),
         ("我们不会私下加你微信，不要转账给任何人", "speech"),
         ("演唱会门票抢不到", "comment"),
+        ("包裹在转运中心 明天到", "speech"),
+        ("我是从小红书看到笔记过来的", "comment"),
+        ("得奖的宝宝运费我们出", "speech"),
+        ("验证码一直不发给我", "comment"),
         ("这个价格是我们今年最大的力度了", "speech"),
     ],
 )
