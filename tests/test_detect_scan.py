@@ -1,0 +1,120 @@
+"""`CompiledLexicon.scan` on small lexicons built for each case: which hits it reports, where.
+
+The shipped lexicon always has literal, sound-alike, look-alike and Latin-spelled terms; these
+lexicons lack one kind or another, and their terms overlap on purpose.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.detect.lexicon import CompiledLexicon, Role
+from monitor.detect.normalize import Normalizer
+
+Found = tuple[str, int, int, bool, bool]
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> Normalizer:
+    return Normalizer()
+
+
+def compiled(
+    normalizer: Normalizer,
+    *entries: tuple[str, Role, str],
+    homophones: frozenset[str] = frozenset(),
+) -> CompiledLexicon:
+    return CompiledLexicon(normalizer, list(entries), homophones)
+
+
+def deny(lexicon: CompiledLexicon, text: str) -> list[Found] | None:
+    """Return (term, start, end, homophone, latin) of each deny hit; None: nothing matched."""
+    result = lexicon.scan(text, lexicon.normalizer.views(text))
+    if result is None:
+        return None
+    return [(h.term.text, h.start, h.end, h.homophone, h.latin) for h in result.deny]
+
+
+def test_a_lexicon_without_terms_finds_nothing(normalizer: Normalizer) -> None:
+    empty = compiled(normalizer)
+    assert deny(empty, "加我微信 jia wo weixin") is None
+
+
+def test_a_lexicon_without_latin_spellings_still_finds_its_terms(normalizer: Normalizer) -> None:
+    latin_only = compiled(normalizer, ("sb", Role.DENY, "abuse"))
+    # A literal hit is reported once, though the pinyin view repeats the Latin letters.
+    assert deny(latin_only, "你是sb") == [("sb", 2, 4, False, False)]
+    assert deny(latin_only, "你好") is None
+
+
+def test_overlapping_latin_spellings_are_each_found(normalizer: Normalizer) -> None:
+    two = compiled(normalizer, ("微信", Role.DENY, "contact"), ("信用卡", Role.DENY, "fraud"))
+    assert deny(two, "weixinyongka") == [
+        ("微信", 0, 6, True, True),
+        ("信用卡", 3, 12, True, True),
+    ]
+    assert deny(two, "加weixin") == [("微信", 1, 7, True, True)]
+
+
+def test_every_look_alike_spelling_stands_for_its_term(normalizer: Normalizer) -> None:
+    gun = compiled(normalizer, ("枪支", Role.DENY, "weapons"))
+    spellings = gun._lookalike_spellings("枪支")
+    assert spellings[0] == "木仓支"  # the first of them is the first pattern after the terms
+    for spelled in spellings:
+        assert deny(gun, "卖" + spelled) == [("枪支", 1, 1 + len(spelled), True, False)]
+    assert deny(gun, "卖枪支") == [("枪支", 1, 3, False, False)]
+
+
+def test_a_sound_alike_is_reported_once_and_only_where_the_writing_differs(
+    normalizer: Normalizer,
+) -> None:
+    heard = compiled(
+        normalizer, ("加微信", Role.DENY, "contact"), homophones=frozenset({"contact"})
+    )
+    assert deny(heard, "加威信") == [("加微信", 0, 3, True, False)]
+    assert deny(heard, "加微信") == [("加微信", 0, 3, False, False)]
+    unheard = compiled(normalizer, ("加微信", Role.DENY, "contact"))
+    assert deny(unheard, "加威信") is None
+
+
+def test_complaints_cues_and_allowed_words(normalizer: Normalizer) -> None:
+    complaint = compiled(normalizer, ("客服", Role.COMPLAINT, "service"))
+    result = complaint.scan("客服不理人", normalizer.views("客服不理人"))
+    assert result is not None and [h.term.text for h in result.complaints] == ["客服"]
+    assert not result.deny and not result.cues
+    cues = compiled(normalizer, ("vx", Role.CUE, "contact"), ("qq", Role.CUE, "contact"))
+    result = cues.scan("加vx", normalizer.views("加vx"))
+    assert result is not None and [(h.term.text, h.start, h.end) for h in result.cues] == [
+        ("vx", 1, 3)
+    ]
+    assert not result.deny
+    result = cues.scan("加q", normalizer.views("加q"))  # one q of qq: matched, not a hit
+    assert result is not None and not result.cues and not result.deny
+    allowed = compiled(normalizer, ("微信", Role.DENY, "contact"), ("微信支付", Role.ALLOW, ""))
+    assert deny(allowed, "用微信支付") is None
+    assert deny(allowed, "加微信") == [("微信", 1, 3, False, False)]
+
+
+def test_a_cue_respelled_by_sound_is_a_hit_unless_it_is_one_character(
+    normalizer: Normalizer,
+) -> None:
+    cues = compiled(
+        normalizer,
+        ("~微信", Role.CUE, "contact"),
+        ("~扣", Role.CUE, "contact"),
+        homophones=frozenset({"contact"}),
+    )
+
+    def found(text: str) -> tuple[list[Found] | None, list[tuple[str, int, int, bool]]]:
+        result = cues.scan(text, normalizer.views(text))
+        assert result is not None, text
+        return deny(cues, text), [(h.term.text, h.start, h.end, h.homophone) for h in result.cues]
+
+    # Written as it is, a cue only enables the contact rules; respelled by sound (薇信) or in
+    # Latin letters, it is deliberate: a hit.
+    assert found("加微信") == ([], [("微信", 1, 3, False)])
+    assert found("加薇信") == ([("微信", 1, 3, True, False)], [])
+    assert found("加weixin") == ([("微信", 1, 7, True, True)], [])
+    # One character by sound (寇 for 扣) stays a cue.
+    assert found("扣1") == ([], [("扣", 0, 1, False)])
+    assert found("寇1") == ([], [("扣", 0, 1, True)])
