@@ -80,7 +80,8 @@ def test_a_sound_alike_is_reported_once_and_only_where_the_writing_differs(
 def test_complaints_cues_and_allowed_words(normalizer: Normalizer) -> None:
     complaint = compiled(normalizer, ("客服", Role.COMPLAINT, "service"))
     result = complaint.scan("客服不理人", normalizer.views("客服不理人"))
-    assert result is not None and [h.term.text for h in result.complaints] == ["客服"]
+    assert result is not None
+    assert [(h.term.text, h.start, h.end) for h in result.complaints] == [("客服", 0, 2)]
     assert not result.deny and not result.cues
     cues = compiled(normalizer, ("vx", Role.CUE, "contact"), ("qq", Role.CUE, "contact"))
     result = cues.scan("加vx", normalizer.views("加vx"))
@@ -118,3 +119,86 @@ def test_a_cue_respelled_by_sound_is_a_hit_unless_it_is_one_character(
     # One character by sound (寇 for 扣) stays a cue.
     assert found("扣1") == ([], [("扣", 0, 1, False)])
     assert found("寇1") == ([], [("扣", 0, 1, True)])
+
+
+def test_a_hit_set_aside_does_not_end_the_scan(normalizer: Normalizer) -> None:
+    mixed = compiled(
+        normalizer,
+        ("枪支", Role.DENY, "weapons"),
+        ("加微信", Role.DENY, "contact"),
+        ("~微信", Role.DENY, "contact"),
+        ("sb", Role.DENY, "abuse"),
+        homophones=frozenset({"contact"}),
+    )
+    # A look-alike spelling, then literal terms.
+    assert deny(mixed, "卖木仓支，加微信") == [
+        ("枪支", 1, 4, True, False),
+        ("加微信", 4, 7, False, False),
+        ("微信", 5, 7, False, False),
+    ]
+    # A sound-alike written as the term itself (the literal hit has it), then a respelled one.
+    assert deny(mixed, "加微信 加威信") == [
+        ("加微信", 0, 3, False, False),
+        ("微信", 1, 3, False, False),
+        ("加微信", 3, 6, True, False),
+    ]
+    # An everyday word that sounds like the term (为信 in 因为信任), then a respelling.
+    assert deny(mixed, "因为信任你，加薇信") == [
+        ("加微信", 5, 8, True, False),
+        ("微信", 6, 8, True, False),
+    ]
+    # A Latin term glued into a word, then one standing alone.
+    assert deny(mixed, "你是xsb，你是sb") == [("sb", 7, 9, False, False)]
+    assert deny(mixed, "你是xsb") == []
+
+
+def test_pairs_allowed_words_and_repeated_letters(normalizer: Normalizer) -> None:
+    lexicon = compiled(
+        normalizer,
+        ("中奖&手续费", Role.DENY, "fraud"),
+        ("微信", Role.DENY, "contact"),
+        ("支付", Role.DENY, "payment"),
+        ("微信支付", Role.ALLOW, ""),
+        ("qq", Role.CUE, "contact"),
+    )
+    pair = "中奖&手续费"
+    assert deny(lexicon, "中奖了，先交手续费") == [(pair, 0, 8, True, False)]
+    assert deny(lexicon, "恭喜zhongjiang，先交shouxufei") == [(pair, 2, 23, True, False)]
+    assert deny(lexicon, "中奖了") is None  # one part alone is an ordinary word
+    # Allowed words drop only the hits wholly inside them, up to their last character.
+    assert deny(lexicon, "用微信支付") is None
+    assert deny(lexicon, "用微信支付，加微信") == [("微信", 6, 8, False, False)]
+
+    def cues(text: str) -> list[tuple[str, int, int]]:
+        result = lexicon.scan(text, normalizer.views(text))
+        assert result is not None
+        return [(h.term.text, h.start, h.end) for h in result.cues]
+
+    assert cues("加qq") == [("qq", 1, 2)]
+    assert cues("加q，加qq") == [("qq", 3, 4)]  # one q is no qq; the qq after it counts
+
+
+def test_latin_spellings_with_letters_left_over_are_skipped(normalizer: Normalizer) -> None:
+    heard = compiled(normalizer, ("微信", Role.DENY, "contact"))
+    assert deny(heard, "weixinx加weixin") == [("微信", 8, 14, True, True)]
+    assert deny(heard, "xweixin加weixin") == [("微信", 8, 14, True, True)]
+    assert deny(heard, "weixin加xweixin") == [("微信", 0, 6, True, True)]
+    # A term ending in a Latin letter: the letter is part of the match, not a leftover.
+    mixed = compiled(normalizer, ("加v", Role.DENY, "contact"))
+    assert deny(mixed, "jiav") == [("加v", 0, 4, True, True)]
+    assert deny(mixed, "jia v 123") == [("加v", 0, 4, True, True)]
+
+
+def test_negated_pairs_and_ordinary_compounds(normalizer: Normalizer) -> None:
+    fraud = CompiledLexicon(
+        normalizer,
+        [("中奖&手续费", Role.DENY, "fraud")],
+        frozenset(),
+        negation_categories=frozenset({"fraud"}),
+    )
+    assert deny(fraud, "中奖了，先交手续费") == [("中奖&手续费", 0, 8, True, False)]
+    assert deny(fraud, "没有中奖，不用交手续费") is None
+    assert deny(fraud, "中奖了，不用交手续费") is None
+    abuse = compiled(normalizer, ("去死", Role.DENY, "abuse"))
+    assert deny(abuse, "去死皮") == []  # an ordinary compound (exfoliating)
+    assert deny(abuse, "去死皮去死") == [("去死", 3, 5, False, False)]
