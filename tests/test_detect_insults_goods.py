@@ -1,0 +1,93 @@
+"""Insults and prohibited goods grown by sub-topic: typed examples flagged in their category,
+look-alike clean text (the goods a live room sells, a viewer talking about herself) clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.detect.detector import LexiconDetector
+from tests.detect_support import cats, shipped_detector
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return shipped_detector()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你就是个弱智吧",  # aimed at someone
+        "客服是不是聋了",
+        "这个主播就是个伞兵",
+        "你这个🐷",  # 🐷 reads 猪
+        "🐶商家",
+        "瞧你这熊样",
+        "你全家死光光",
+        "我知道你家在哪，等着",
+        "信不信我弄死你",
+        "给爷爬",
+        "穷鬼别看了，滚",
+        "主播长得真丑",
+        "河南人都是骗子",
+        "主播约吗 多少钱一晚",
+        "臭娘们闭嘴",
+        "cnmb",
+        "你奶奶的，又涨价",
+        "傻子才在你家买",
+    ],
+)
+def test_grown_insults_are_abuse(detector: LexiconDetector, text: str) -> None:
+    assert "abuse" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出白粉 要的私",
+        "有🌿吗 飞一下",  # 🌿 reads 草
+        "出氷",  # 氷 is a variant of 冰
+        "🔫出售 量大",
+        "阿普唑仑有货，不用处方",
+        "司美格鲁肽代购，在家打就行",
+        "十字弩 打野兔一打一个准",
+        "a货手表便宜出，私聊",
+        "莆田纯原，得物能过验",
+        "代开病假条 盖章",
+        "电子烟批发，口味齐全",
+        "香烟整条代购",
+        "刚抓的野鸡，活的",
+        "出售熊掌",
+        "收银行卡 一天三百",
+        "流量卡免实名",
+        "考试作弊耳机 包教会",
+        "网赌平台带你回血",
+    ],
+)
+def test_grown_goods_are_prohibited(detector: LexiconDetector, text: str) -> None:
+    assert "prohibited" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这个猪肉怎么卖",  # a noun that 你这个猪 opens
+        "你这垃圾桶多大容量",
+        "你这个狗狗几个月了",
+        "我真是个大傻子，又买多了",  # about herself
+        "小时候最喜欢玩溜冰鞋",
+        "冰丝裤卖完了吗",
+        "制冰机出冰快不快",
+        "卖草莓的直播间",
+        "弓弩造型的钥匙扣",
+        "电子烟戒了，改喝茶",
+        "猕猴桃出售，产地直发",
+        "玳瑁色的眼镜框好看",
+        "买了个复刻版的经典球鞋",
+        "我奶奶的生日快到了",
+        "这个价格打死我也想不到",
+        "猫咪防丢定位器",
+    ],
+)
+def test_grown_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) & {"abuse", "prohibited"} == set()
