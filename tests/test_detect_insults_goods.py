@@ -91,3 +91,33 @@ def test_grown_goods_are_prohibited(detector: LexiconDetector, text: str) -> Non
 )
 def test_grown_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
     assert cats(detector, text) & {"abuse", "prohibited"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("主播是不是脑子有问题", "abuse"),
+        ("闭上你的狗嘴", "abuse"),
+        ("上海人都是小气鬼", "abuse"),
+        ("这个喷雾喷一下人就晕", "prohibited"),  # the host's speech about a knock-out spray
+        ("身份证借我用用，给你钱", "prohibited"),
+        ("驾照销分，当天办好", "prohibited"),
+    ],
+)
+def test_second_pass_wordings(detector: LexiconDetector, text: str, category: str) -> None:
+    assert category in cats(detector, text, "speech" if "喷雾" in text else "comment")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "主播真骚气的颜色",  # 骚气: flamboyant
+        "想摸摸你的猫",
+        "孙子你等着，奶奶给你买",
+        "卖叶子茶的直播间",
+        "仿真枪造型的打火机",
+        "吸毒害己害人",  # a warning, no goods
+    ],
+)
+def test_second_pass_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) & {"abuse", "prohibited"} == set()
