@@ -26,7 +26,9 @@ from monitor.detect.context import (
     inside_ordinary_word,
     is_claim,
     negated,
+    reported,
     segment,
+    self_aimed,
     warned,
 )
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
@@ -194,10 +196,12 @@ class CompiledLexicon:
         homophone_categories: frozenset[str],
         claim_categories: frozenset[str] = frozenset(),
         negation_categories: frozenset[str] = frozenset(),
+        insult_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
         self.claim_categories = claim_categories
         self.negation_categories = negation_categories
+        self.insult_categories = insult_categories
         self.terms: list[Term] = []
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
@@ -489,10 +493,16 @@ class CompiledLexicon:
         name."""
         term = hit.term
         if term.role is Role.DENY and term.category in self.negation_categories:
-            if negated(collapsed, hit.start, hit.end) or warned(text, hit.orig_start, hit.orig_end):
+            if (
+                negated(collapsed, hit.start, hit.end)
+                or warned(text, hit.orig_start, hit.orig_end)
+                or reported(text)
+            ):
                 return False
             if term.pair >= 0 and asks(text):
                 return False
+        if term.category in self.insult_categories and self_aimed(collapsed, hit.start):
+            return False
         if hit.latin:
             return not _proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:
