@@ -121,3 +121,33 @@ def test_second_pass_wordings(detector: LexiconDetector, text: str, category: st
 )
 def test_second_pass_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
     assert cats(detector, text) & {"abuse", "prohibited"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("楼上是不是脑残", "abuse"),  # the comment above as the target
+        ("你是个250吧", "abuse"),
+        ("你💀吧", "abuse"),  # 💀 reads 死
+        ("楼上🧠残", "abuse"),  # 🧠 reads 脑
+        ("长这么丑还好意思出来播", "abuse"),
+        ("迷幻的那种，🍄嗨一下", "prohibited"),  # 🍄 reads 蘑菇
+        ("待办各种证件", "prohibited"),  # 待办 for 代办
+        ("手枪出一把 要的来", "prohibited"),
+    ],
+)
+def test_third_pass_wordings(detector: LexiconDetector, text: str, category: str) -> None:
+    assert category in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "笑💀我了，这么便宜",
+        "给你个250元的券",
+        "电子烟不能在直播间卖",  # the host says what is not sold
+        "冰种翡翠手镯，纯度高",
+    ],
+)
+def test_third_pass_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) & {"abuse", "prohibited"} == set()
