@@ -151,3 +151,10 @@ def test_third_pass_wordings(detector: LexiconDetector, text: str, category: str
 )
 def test_third_pass_look_alikes_stay_clean(detector: LexiconDetector, text: str) -> None:
     assert cats(detector, text) & {"abuse", "prohibited"} == set()
+
+
+def test_get_out_aimed_at_the_host_and_rollers(detector: LexiconDetector) -> None:
+    assert "abuse" in cats(detector, "主播快滚吧")
+    assert "abuse" in cats(detector, "you bitch")
+    assert cats(detector, "主播滚筒洗衣机怎么样") == set()
+    assert cats(detector, "this method works") == set()  # meth inside a word
