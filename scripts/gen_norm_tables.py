@@ -79,7 +79,19 @@ def fold_char(c: str, t2s: OpenCC) -> str:
     folded = "".join(out)
     if len(folded) == 1 and "\u3400" <= folded <= "\U0002ffff":
         folded = t2s.convert(folded)
-    return folded
+    return strip_marks(folded)
+
+
+def strip_marks(folded: str) -> str:
+    """Return a Latin letter without its accents: pinyin typed with tones (jiā wǒ wēi xìn)
+    reads like the toneless syllables; ü is typed v (lǜ → lv), as pypinyin spells it."""
+    if len(folded) != 1 or folded.isascii() or unicodedata.category(folded)[0] != "L":
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    letter = decomposed[0]
+    if not ("a" <= letter <= "z") or any(not unicodedata.combining(m) for m in decomposed[1:]):
+        return folded
+    return "v" if letter == "u" and "\u0308" in decomposed else letter
 
 
 def main() -> int:

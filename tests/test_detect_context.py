@@ -38,6 +38,9 @@ def detector() -> LexiconDetector:
         ("招shuadan的来", "fraud"),
         ("zhubo shabi", "abuse"),
         ("有dama吗", "prohibited"),
+        ("jiā wǒ wēi xìn", "contact_diversion"),
+        ("zhongjiang le，jiao shouxufei jiu neng ling", "fraud"),
+        ("中奖了 jiao ge shou xu fei", "fraud"),
     ],
 )
 def test_pinyin_spellings_are_read(detector: LexiconDetector, text: str, category: str) -> None:

@@ -626,3 +626,22 @@ def test_a_service_line_number_is_a_contact_without_a_cue(text: str) -> None:
 def test_a_service_line_prefix_inside_other_numbers_is_no_contact(text: str) -> None:
     det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
     assert cats(det, text) == set()
+
+
+def test_pair_parts_are_heard_by_sound() -> None:
+    """A part of three syllables is matched by sound (手须费 for 手续费); a part of two only
+    when its file marks it with '~', and then only in a pair: alone it stays ordinary."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="fraud", terms=["中奖&手续费", "~退款&客服"], homophones=True),
+            KeywordCategory(id="quiet", terms=["发货&运费险"]),
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "中奖了交个手须费") == {"fraud"}
+    assert cats(det, "退宽请找客服") == {"fraud"}
+    assert cats(det, "退宽") == set()
+    assert cats(det, "退款找刻服") == set()  # 客服 is not marked: heard only as written
+    assert cats(det, "发货了有运废险吗") == set()  # a category that does not hear sounds

@@ -138,7 +138,7 @@ def _sounds_alike(term: Term) -> bool:
     Two syllables match too much ordinary text (死我 for 私我, 电宝 for 电报), so deny terms
     need three; a cue is matched by sound only when its file marks it with a leading '~'.
     """
-    if term.role is Role.DENY:
+    if term.role in (Role.DENY, Role.PART):
         return len(term.canonical) >= 3 or term.by_sound
     return term.by_sound
 
@@ -244,7 +244,7 @@ class CompiledLexicon:
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
                 category = ""
-            by_sound = role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK)
+            by_sound = role in (Role.CUE, Role.DENY, Role.PART) and text.startswith(HOMOPHONE_MARK)
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
             # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
             # (two patterns would report every hit twice).
@@ -317,7 +317,14 @@ class CompiledLexicon:
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if term.category in homophone_categories and _sounds_alike(term):
+            category_hears = (
+                term.category in homophone_categories
+                if term.role is not Role.PART  # a part is shared: its pairs' categories
+                else any(
+                    self.pairs[p].category in homophone_categories for p in self._part_pairs[i]
+                )
+            )
+            if category_hears and _sounds_alike(term):
                 spelled = term.canonical.translate(normalizer.pinyin)
                 if spelled != term.canonical:
                     self._pinyin_ids.append(i)
@@ -336,7 +343,7 @@ class CompiledLexicon:
         self._latin_ids: list[int] = []
         latin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if (term.role is Role.DENY and not term.sound_only) or (
+            if (term.role in (Role.DENY, Role.PART) and not term.sound_only) or (
                 term.role is Role.CUE and term.by_sound
             ):
                 for spelled in self._spellings(term.canonical):
@@ -433,8 +440,6 @@ class CompiledLexicon:
                 parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
-            self._pair_hits(collapsed, parts, candidates)
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
@@ -442,14 +447,22 @@ class CompiledLexicon:
                 continue  # the literal automaton already has it
             if not _deliberate(collapsed, start, term.canonical):
                 continue
-            candidates.append(Hit(term, start, end, homophone=True))
+            if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
+                parts.append((self._pinyin_ids[idx], start, end))
+            else:
+                candidates.append(Hit(term, start, end, homophone=True))
         if latin_view is not None:
             for idx, first, stop in latin:
                 term = terms[self._latin_ids[idx]]
                 if not latin_view.clean_around(first, stop - 1):
                     continue
                 start, end = latin_view.start[first], latin_view.end[stop - 1]
-                candidates.append(Hit(term, start, end, homophone=True, latin=True))
+                if term.role is Role.PART:  # zhongjiang … shouxufei: a pair spelled in pinyin
+                    parts.append((self._latin_ids[idx], start, end))
+                else:
+                    candidates.append(Hit(term, start, end, homophone=True, latin=True))
+        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
+            self._pair_hits(collapsed, parts, candidates)
         kept = (
             [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
             if allow
