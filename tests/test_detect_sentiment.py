@@ -43,6 +43,7 @@ def negative(detector: LexiconDetector, text: str) -> bool:
         "这就是你们说的羊绒？",
         "不好用，白买了",  # praise negated
         "踩雷了家人们",  # slang
+        "鞋子穿了半天脚底就起泡了，是在逗我吗？",  # a fact, then a question that complains
     ],
 )
 def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> None:
@@ -62,6 +63,8 @@ def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> N
         "挑不出毛病",
         "主播晚上好",  # chatter and plain praise
         "面料摸着很舒服",
+        "充电宝充一次够用两天，出差很方便",  # a good fact in a bad fact's words
+        "面膜敷完皮肤软软的",
     ],
 )
 def test_neutral_questions_and_negated_praise_are_not_negative(
