@@ -447,7 +447,9 @@ class Escalator:
         said: Said,
     ) -> bool:
         """Take a ladder step: claim, queue its sends, save progress and note it, atomically."""
-        before = prog.notified
+        # Kept when the step was claimed already: its sends were queued with its claim (by
+        # an instance that read the progress before this one), and a progress saved without
+        # its notifiers would tell them of no refresh and no resolution.
         prog.notified = tuple(dict.fromkeys((*prog.notified, *step.notify)))
         shown = alert.evolve(escalation_level=max(alert.escalation_level, step.level))
         mark = {
@@ -461,7 +463,6 @@ class Escalator:
         }
         extra = [(PROGRESS, alert.id, prog.to_dict()), (MARKS, key, mark)]
         if not await self._queue(shown, step, key, detail, now, extra):
-            prog.notified = before
             return False
         self._metrics.escalations.labels(alert.room, alert.plan_id, str(step.level)).inc()
         return True

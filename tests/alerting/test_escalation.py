@@ -7,13 +7,14 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 from pydantic import TypeAdapter
 
 from alerts.clock import ManualClock
-from alerts.escalation import EscalationLadder, Escalator, Router
+from alerts.escalation import PROGRESS, EscalationLadder, Escalator, Router
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, Severity, alert_from_dict, alert_to_dict
@@ -25,6 +26,7 @@ from alerts.store.redis import RedisStore
 from config.notify import EscalationConfig, LadderConfig, NotifierConfig
 from tests.alerting.helpers import make_plan, trigger
 from tests.alerting.receiver import Capture, capture_server
+from tests.alerting.rig import pipeline
 
 LADDERS = {
     "ladders": [
@@ -485,3 +487,180 @@ async def test_alertmanager_keeps_getting_an_open_alert_until_it_is_resolved() -
             assert len(am.got) == 5  # nothing after the resolution
         finally:
             await dispatcher.close()
+
+
+async def test_every_open_alert_escalates_however_many_are_open() -> None:
+    # More open alerts than the store lists by default (500): the oldest must escalate too.
+    clock = ManualClock()
+    store = MemoryStore()
+    plan = make_plan()
+    manager = AlertManager(store, clock, [plan])
+    metrics = AlertMetrics(CollectorRegistry())
+    dispatcher = Dispatcher([], store, metrics, clock)
+    router = Router(EscalationConfig.model_validate(LADDERS))
+    escalator = Escalator(store, manager, dispatcher, router, clock, metrics)
+    opened = []
+    for n in range(501):
+        alert = await manager.handle(trigger(plan, clock.now(), group=f"g{n}"))
+        assert alert is not None
+        opened.append(alert.id)
+        clock.advance(0.01)
+    clock.advance(10)  # every ack deadline passed: each alert's level 1 falls due
+    assert await escalator.check() == 501
+    oldest = await store.get_alert(opened[0])
+    assert oldest is not None and oldest.escalation_level == 1
+
+
+async def test_an_at_once_notification_pings_its_levels_roles_and_people() -> None:
+    ladders = {
+        "ladders": [
+            {
+                "id": "loud",
+                "levels": [
+                    {
+                        "notify": ["hook"],
+                        "mention": ["room_controllers", "everyone"],
+                        "people": ["li"],
+                    }
+                ],
+            }
+        ],
+        "default_ladder": "loud",
+    }
+    people = {
+        "users": [
+            {"id": "zhang", "name": "张伟", "role": "controller", "rooms": ["r"]},
+            {"id": "li", "name": "李娜", "role": "supervisor", "mobile": "13800000002"},
+        ]
+    }
+    clock = ManualClock()
+    plan = make_plan("crit", severity="critical")
+    async with capture_server() as hook:
+        p = pipeline(
+            MemoryStore(), clock, [plan], [{"type": "webhook", "id": "hook", "url": hook.url}],
+            ladders, people,
+        )  # fmt: skip
+        await p.dispatcher.start()
+        try:
+            await p.fire(plan, "r")
+            assert await p.escalator.check() == 1
+            await hook.wait_for(1)
+        finally:
+            await p.dispatcher.close()
+    [body] = [r.json() for r in hook.got]
+    assert body["reason"] == "first_fire"
+    assert [m["name"] for m in body["mentions"]] == ["张伟", "李娜"]
+    assert body["mentions"][1]["mobile"] == "13800000002"
+    assert body["mention_all"] is True
+
+
+async def test_an_at_once_note_is_noted_before_the_levels_taken_in_the_same_check(
+    rig: Rig,
+) -> None:
+    alert = await open_alert(rig, "crit")  # urgent ladder: boss at once, and when not acked
+    rig.clock.advance(10)  # first checked once its ack deadline passed too (after a restart)
+    assert await rig.escalator.check() == 2
+    current = await rig.store.get_alert(alert.id)
+    assert current is not None
+    steps = [h for h in current.history if h.action == "escalated"]
+    assert [(h.code, h.args["level"]) for h in steps] == [("at_once", 1), ("not_acked", 1)]
+    await rig.settle(0, 2)
+    assert rig.reasons(rig.boss) == [("first_fire", 1), ("escalation", 1)]
+
+
+class ClaimCounter(MemoryStore):
+    """A memory store that lists the step keys it was asked to claim."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claimed: list[str] = []
+
+    async def claim_with_items(self, key: str, ttl: float, items: Any) -> bool:
+        self.claimed.append(key.split(":")[2])
+        return await super().claim_with_items(key, ttl, items)
+
+
+async def test_a_check_with_nothing_due_asks_the_store_for_no_claim() -> None:
+    # Every open alert is checked every second: a step sent (an at-once note, a refresh, an
+    # acknowledgement) is remembered, not claimed again and refused at every check.
+    async with capture_server() as am:
+        clock = ManualClock()
+        store = ClaimCounter()
+        crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+        ladders = {
+            "ladders": [{"id": "am", "at_once": ["critical"], "levels": [{"notify": ["am"]}]}],
+            "default_ladder": "am",
+        }
+        notifiers = [{"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 60}]
+        p = pipeline(store, clock, [crit], notifiers, ladders)
+        await p.dispatcher.start()
+        try:
+            alert = await p.fire(crit, "r")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            await p.manager.acknowledge(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            clock.advance(60)
+            assert await p.escalator.check() == 1
+            clock.advance(1)
+            assert await p.escalator.check() == 0
+            assert store.claimed == ["fire", "ackstate", "refresh"]
+            await p.manager.resolve(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            assert store.claimed == ["fire", "ackstate", "refresh", "resolved"]
+            await am.wait_for(4)
+        finally:
+            await p.dispatcher.close()
+
+
+class PausedRead(MemoryStore):
+    """A memory store whose next read of a kind of items waits, with what it read, for `go`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pause = ""
+        self.paused = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def get_items(self, kind: str) -> dict[str, dict[str, Any]]:
+        items = await super().get_items(kind)
+        if kind == self.pause:
+            self.pause = ""
+            self.paused.set()
+            await self.go.wait()
+        return items
+
+
+async def test_an_at_once_note_two_instances_race_for_still_tells_its_resolution() -> None:
+    clock = ManualClock()
+    store = PausedRead()
+    plan = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+    ladders = {
+        "ladders": [{"id": "one", "levels": [{"notify": ["boss"]}]}],
+        "default_ladder": "one",
+    }
+    async with capture_server() as boss:
+        notifiers = [{"type": "webhook", "id": "boss", "url": boss.url}]
+        one = pipeline(store, clock, [plan], notifiers, ladders)
+        two = pipeline(store, clock, [plan], notifiers, ladders, manager=one.manager)
+        await one.dispatcher.start()
+        await two.dispatcher.start()
+        try:
+            alert = await one.fire(plan, "r")
+            # One instance reads the progress, then the other takes the at-once note.
+            store.pause = PROGRESS
+            slow = asyncio.create_task(one.escalator.check())
+            await store.paused.wait()
+            assert await two.escalator.check() == 1
+            store.go.set()
+            assert await slow == 0  # claimed by the other: not sent twice
+            assert list(await store.get_items(PROGRESS)) == [alert.id]
+            await one.manager.resolve(alert.id, "zhang")
+            assert await one.escalator.check() == 1  # whoever was told hears it resolved
+            await boss.wait_for(2)
+        finally:
+            await one.dispatcher.close()
+            await two.dispatcher.close()
+    assert [r.json()["reason"] for r in boss.got] == ["first_fire", "resolved"]
