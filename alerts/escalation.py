@@ -95,15 +95,6 @@ class EscalationLadder:
             tuple(last.people),
         )  # fmt: skip
 
-    def next_step(self, breach: float, start: int, now: float) -> Step | None:
-        """Return the latest step due by `now` from index `start` (missed repeats collapse)."""
-        due: Step | None = None
-        index = start
-        while (step := self.step(breach, index)) is not None and step.at <= now:
-            due = step
-            index += 1
-        return due
-
     def due_steps(self, breach: float, start: int, now: float) -> list[Step]:
         """Return every level due by `now` from index `start`, in order; missed repeats of
         the last level collapse into the latest one (a person needs one reminder, not ten)."""

@@ -53,10 +53,10 @@ def test_ladder_steps_repeat_with_backoff_capped_and_bounded() -> None:
         (1410.0, 2, "repeat", ("boss",)),  # +240 capped at 200
     ]
     assert steps[5] is None
-    # a long outage collapses missed steps into the latest one
-    late = ladder.next_step(1000.0, 0, 1300.0)
-    assert late is not None and late.index == 3
-    assert ladder.next_step(1000.0, 4, 1300.0) is None
+    # a long outage: every level in order, the missed repeats collapsed into the latest one
+    assert [s.index for s in ladder.due_steps(1000.0, 0, 1300.0)] == [0, 1, 3]
+    assert [s.index for s in ladder.due_steps(1000.0, 2, 1210.0)] == [3]  # due at exactly now
+    assert ladder.due_steps(1000.0, 4, 1300.0) == []
 
 
 def test_every_step_pings_its_levels_people_and_repeats_follow_the_last_level() -> None:
@@ -194,6 +194,23 @@ async def test_acked_but_not_resolved_escalates_and_resolution_is_notified(rig: 
     assert rig.reasons(rig.sup) == [("escalation", 1), ("resolved", 0)]
     assert rig.boss.got == []  # boss was never paged, so is not told of the resolution
     assert await rig.escalator.check() == 0
+
+
+async def test_a_resolution_told_after_an_outage_says_who_and_is_not_a_late_level(
+    rig: Rig,
+) -> None:
+    alert = await open_alert(rig)
+    rig.clock.advance(10)
+    assert await rig.escalator.check() == 1  # level 1: sup
+    await rig.manager.resolve(alert.id, "zhang")
+    rig.clock.advance(LATE_AFTER + 60)  # the escalator was down when it was resolved
+    assert await rig.escalator.check() == 1
+    await rig.settle(2, 0)
+    told = rig.sup.got[1].json()
+    assert (told["reason"], told["detail"]) == ("resolved", "resolved by zhang (已恢复)")
+    assert told["created_at"] == rig.clock.now()
+    # Levels that fell due while down are marked late; a resolution is told as it is.
+    assert told["late"] == 0.0 and told["alert"]["resolved_at"] == rig.clock.now() - 60 - LATE_AFTER
 
 
 async def test_unresolved_steps_are_recorded_with_who_acknowledged_and_how_late(rig: Rig) -> None:
