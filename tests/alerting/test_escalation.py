@@ -92,6 +92,43 @@ def test_router_prefers_the_plan_then_routes_then_default() -> None:
     assert Router(EscalationConfig()).ladder_for(ops).id == "default"
 
 
+def test_a_route_matches_only_when_every_field_it_names_fits() -> None:
+    ids = ("rooms", "teams", "severities", "plans", "labels", "fallback")
+    router = Router(
+        EscalationConfig.model_validate(
+            {
+                "ladders": [{"id": i, "levels": [{}]} for i in ids],
+                "default_ladder": "fallback",
+                "routes": [
+                    {"match": {"rooms": ["r1"], "teams": ["tech"]}, "ladder": "rooms"},
+                    {"match": {"teams": ["tech"]}, "ladder": "teams"},
+                    {"match": {"severities": ["critical"]}, "ladder": "severities"},
+                    {"match": {"plans": ["p9"]}, "ladder": "plans"},
+                    {"match": {"labels": {"shop": "a", "line": "1"}}, "ladder": "labels"},
+                ],
+            }
+        )
+    )
+    base = Alert("1", "f", "r0", "p0", "n", Severity.WARNING, "", AlertState.FIRING, 0.0, 0.0)
+
+    def ladder(**changes: Any) -> str:
+        return router.ladder_for(base.evolve(**changes)).id
+
+    assert ladder() == "fallback"
+    assert ladder(room="r1") == "fallback"  # the room fits, the team does not
+    assert ladder(room="r1", labels={"team": "tech"}) == "rooms"
+    assert ladder(labels={"team": "tech"}) == "teams"
+    assert ladder(labels={"team": "ops"}) == "fallback"
+    assert ladder(severity=Severity.CRITICAL) == "severities"
+    assert ladder(plan_id="p9") == "plans"
+    assert ladder(labels={"shop": "a", "line": "1"}) == "labels"
+    assert ladder(labels={"shop": "a"}) == "fallback"  # every label named must fit
+    assert ladder(labels={"shop": "a", "line": "2"}) == "fallback"
+    assert router.ladder_for(base, "plans").id == "plans"  # the plan's own ladder first
+    # Without ladders: the built-in one, under the configured default's name.
+    assert Router(EscalationConfig(default_ladder="basic")).ladder_for(base).id == "basic"
+
+
 @dataclass
 class Rig:
     clock: ManualClock
@@ -681,3 +718,76 @@ async def test_an_at_once_note_two_instances_race_for_still_tells_its_resolution
             await one.dispatcher.close()
             await two.dispatcher.close()
     assert [r.json()["reason"] for r in boss.got] == ["first_fire", "resolved"]
+
+
+async def test_each_check_claims_only_the_steps_that_fell_due_since_the_last() -> None:
+    # The progress kept in the store says how far each ladder went: a check does not walk
+    # it again from the start and leave every step it took before to be refused by its claim.
+    clock = ManualClock()
+    store = ClaimCounter()
+    burst, crit = make_plan(), make_plan("crit", severity="critical", labels={"team": "tech"})
+    p = pipeline(store, clock, [burst, crit], [], LADDERS)
+    await p.fire(crit, "r")  # urgent: told at once, then level 1 when not acknowledged
+    await p.fire(burst, "r")  # standard: levels 1 and 2, then repeats
+    for advance, due in ((0, 1), (10, 2), (30, 1), (60, 1), (120, 1)):
+        clock.advance(advance)
+        before = len(store.claimed)
+        assert await p.escalator.check() == due
+        assert await p.escalator.check() == 0
+        assert len(store.claimed) == before + due
+
+
+async def test_a_plans_own_ladder_wins_and_an_alert_whose_plan_is_gone_still_escalates() -> None:
+    clock = ManualClock()
+    store = MemoryStore()
+    own = make_plan("own", escalation="urgent")  # one level, no repeats; else `standard`
+    burst = make_plan()
+    p = pipeline(store, clock, [own, burst], [], LADDERS)
+    await p.fire(own, "r")
+    clock.advance(40)  # past the ack deadline and what would be the standard ladder's level 2
+    assert await p.escalator.check() == 1
+    # A plan taken out of the config (then a restart): its open alert still escalates, on
+    # the ladder the routes give it.
+    await p.fire(burst, "r")
+    gone = pipeline(store, clock, [own], [], LADDERS)
+    clock.advance(40)
+    assert await gone.escalator.check() == 2
+
+
+async def test_alertmanager_hears_an_acknowledgement_and_its_withdrawal_at_once() -> None:
+    crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+    ladders = {
+        "ladders": [
+            {"id": "both", "at_once": ["critical"], "levels": [{"notify": ["hook", "am"]}]}
+        ],
+        "default_ladder": "both",
+    }
+    clock = ManualClock()
+    async with capture_server() as hook, capture_server() as am:
+        notifiers = [
+            {"type": "webhook", "id": "hook", "url": hook.url},  # never re-sent: no refresh
+            {"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 1},
+        ]
+        p = pipeline(MemoryStore(), clock, [crit], notifiers, ladders)
+        await p.dispatcher.start()
+        try:
+            alert = await p.fire(crit, "r")
+            assert await p.escalator.check() == 1
+            await p.manager.acknowledge(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            await p.manager.unacknowledge(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            clock.advance(1)  # a refresh every second, as configured
+            assert await p.escalator.check() == 1
+            await am.wait_for(4)
+        finally:
+            await p.dispatcher.close()
+    sent = [r.json()[0] for r in am.got]
+    assert [s["annotations"]["detail"] for s in sent] == [
+        "level 1: critical plan: notify at once (严重告警立即通知)",
+        "acknowledged by zhang (已确认)",
+        "unacknowledged (已取消确认)",
+        "still open (告警仍未恢复)",
+    ]
+    assert [s["labels"]["acknowledged"] for s in sent] == ["false", "true", "false", "false"]
+    assert len(hook.got) == 1
