@@ -41,6 +41,8 @@ class KeywordCategory(Section):
     # about it (让你加微信的都是骗子) is not said, and a pair asked about (退款是原路返回还是
     # 转账) is a question, not the pitch.
     negation: bool = False
+    # Insults: one the writer aims at themself (我就是个穷鬼, 我这个废物) is self-mockery.
+    insults: bool = False
 
     @model_validator(mode="after")
     def _has_scope(self) -> KeywordCategory:

@@ -38,6 +38,9 @@ def detector() -> LexiconDetector:
         ("招shuadan的来", "fraud"),
         ("zhubo shabi", "abuse"),
         ("有dama吗", "prohibited"),
+        ("jiā wǒ wēi xìn", "contact_diversion"),
+        ("zhongjiang le，jiao shouxufei jiu neng ling", "fraud"),
+        ("中奖了 jiao ge shou xu fei", "fraud"),
     ],
 )
 def test_pinyin_spellings_are_read(detector: LexiconDetector, text: str, category: str) -> None:
@@ -255,3 +258,69 @@ def test_an_ordinary_word_holding_another_listed_term_is_no_alibi() -> None:
     assert cats(detector_of(abuse=["去死"]), text) == set()
     assert cats(detector_of(abuse=["去死"], skin=["死皮"]), text) == {"abuse", "skin"}
     assert "abuse" in cats(detector_of(abuse=["去死"], skin=["皮"]), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("有人在评论区让我加微信领红包，已经举报了", "contact_diversion"),
+        ("刚才有个客服私信我说中奖要交手续费，大家别信", "fraud"),
+        ("谁说要先交押金才能发货？明显是骗子", "fraud"),
+    ],
+)
+def test_a_report_of_someone_elses_scam_is_clean(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category not in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("别信别人，加我微信 wxid_abc123 给你便宜", "contact_diversion"),
+        ("有人说要交手续费？不用，加我VX 13912345678 直接发", "contact_diversion"),
+        ("中奖了先交手续费，名额有限", "fraud"),
+    ],
+)
+def test_a_warning_beside_a_contact_of_ones_own_is_still_flagged(
+    detector: LexiconDetector, text: str, category: str
+) -> None:
+    assert category in cats(detector, text)
+
+
+def test_a_scam_named_as_unlawful_is_no_offer(detector: LexiconDetector) -> None:
+    assert "fraud" not in cats(detector, "兼职刷单是违法的，不要碰")
+    assert "fraud" in cats(detector, "兼职刷单，日结，想做的私我")
+
+
+@pytest.mark.parametrize(
+    "text", ["我就是个穷鬼，又没抢到", "我这个废物今天又熬夜了", "我真是个白痴，拍错了颜色"]
+)
+def test_an_insult_the_writer_aims_at_themself_is_no_abuse(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert "abuse" not in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["你就是个废物", "主播是个白痴吧", "我看你是个穷鬼", "你这个傻逼，滚"]
+)
+def test_an_insult_aimed_at_someone_else_is_abuse(detector: LexiconDetector, text: str) -> None:
+    assert "abuse" in cats(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这款是全网醉好的 闭眼入", "顶鸡工艺 放心拍", "国佳级的认证 放心买", "史上醉低价 错过没有"],
+)
+def test_ad_law_claims_spelled_by_sound_are_flagged(detector: LexiconDetector, text: str) -> None:
+    assert "ad_law" in cats(detector, text, "speech")
+
+
+@pytest.mark.parametrize(
+    "text", ["他们定级了没有", "一直支持我们的宝宝 我永远记得", "低一点的价格也有"]
+)
+def test_ordinary_speech_that_sounds_like_a_claim_stays_clean(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert "ad_law" not in cats(detector, text, "speech")

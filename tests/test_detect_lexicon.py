@@ -576,17 +576,33 @@ def test_look_alike_spellings_stand_for_terms_of_two_characters_or_more() -> Non
 
 
 def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
-    """Each of 你他她仿信 has a look-alike (亻尔 …): 32 mixes, of which the first 16 (the
-    written one among them) are compiled; the last character stays as written."""
+    """Each of 你他她仿信 has a look-alike (亻尔 …): every spelling with one character
+    respelled comes first, then two, until MAX_LOOKALIKES; all of one kind are never
+    reached before all of the fewer kind."""
     from config.detection import KeywordCategory
     from monitor.detect.lexicon import MAX_LOOKALIKES
 
     config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["你他她仿信"])])
     lexicon = LexiconDetector(config, CONFIG.base_dir).lexicon
+    table = lexicon.normalizer.lookalikes
     spelled = lexicon._lookalike_spellings(lexicon.normalizer.canonical("你他她仿信"))
-    assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES - 1  # the written one is the term
-    assert all(s.endswith("信") for s in spelled)
-    assert "亻尔亻也女也亻方信" in spelled
+    assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES
+    assert "你他她仿信" not in spelled
+    singles = [
+        "你他她仿信"[:i] + form + "你他她仿信"[i + 1 :]
+        for i, ch in enumerate("你他她仿信")
+        for form in table[ch]
+    ]
+    assert spelled[: len(singles)] == singles  # one character respelled, in text order
+    assert "亻尔亻也她仿信" in spelled  # then two
+    assert "亻尔亻也女也亻方亻言" not in spelled  # all five: past the cap
+
+
+def test_a_look_alike_of_one_character_in_a_long_term_is_found() -> None:
+    """征 for 微 in 加我微信, past the splits of 加 and 我: the cap never hides a single
+    respelled character."""
+    assert cats(shipped_detector(), "加我徵信") == {"contact_diversion"}
+    assert cats(shipped_detector(), "加我微亻言") == {"contact_diversion"}
 
 
 def test_latin_initials_right_after_a_number_are_a_unit() -> None:
@@ -596,3 +612,36 @@ def test_latin_initials_right_after_a_number_are_a_unit() -> None:
     det = LexiconDetector(config, CONFIG.base_dir)
     assert cats(det, "淘宝tb") == cats(det, "你是sb") == {"x"}
     assert cats(det, "买个2tb的硬盘") == cats(det, "2sb") == set()  # 2 TB, a model name
+
+
+@pytest.mark.parametrize(
+    "text", ["有事打 四零零 六八二 三七一九", "售后热线4006823719", "800-682-3719 随时打"]
+)
+def test_a_service_line_number_is_a_contact_without_a_cue(text: str) -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    assert cats(det, text) == {"contact_diversion"}
+
+
+@pytest.mark.parametrize("text", ["订单号4006823719查一下", "价格4006823元", "40068237190是运单吗"])
+def test_a_service_line_prefix_inside_other_numbers_is_no_contact(text: str) -> None:
+    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    assert cats(det, text) == set()
+
+
+def test_pair_parts_are_heard_by_sound() -> None:
+    """A part of three syllables is matched by sound (手须费 for 手续费); a part of two only
+    when its file marks it with '~', and then only in a pair: alone it stays ordinary."""
+    from config.detection import KeywordCategory
+
+    config = DetectionConfig(
+        categories=[
+            KeywordCategory(id="fraud", terms=["中奖&手续费", "~退款&客服"], homophones=True),
+            KeywordCategory(id="quiet", terms=["发货&运费险"]),
+        ]
+    )
+    det = LexiconDetector(config, CONFIG.base_dir)
+    assert cats(det, "中奖了交个手须费") == {"fraud"}
+    assert cats(det, "退宽请找客服") == {"fraud"}
+    assert cats(det, "退宽") == set()
+    assert cats(det, "退款找刻服") == set()  # 客服 is not marked: heard only as written
+    assert cats(det, "发货了有运废险吗") == set()  # a category that does not hear sounds

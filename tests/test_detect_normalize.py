@@ -102,6 +102,20 @@ def test_styled_digits_and_letters_fold() -> None:
     assert NORM.base("加\u200b微\u200d信❤️") == "加微信"
 
 
+def test_letters_of_other_scripts_that_look_latin_or_hanzi_fold() -> None:
+    # Cyrillic е і х о р с, Greek ο ν, katakana カ ロ イ エ: what they look like.
+    assert NORM.base("wеіхіn") == "weixin"
+    assert NORM.base("ΟΝ") == "on"
+    assert NORM.base("カロ微イ言") == "力口微亻言"
+    assert NORM.base("Привет") != "привет"  # only look-alikes fold: п and и stay Cyrillic
+    assert "contact_diversion" in {
+        f.category for f in DETECTOR.analyze("加wеіхіn 私聊", "comment").sensitive
+    }
+    assert "contact_diversion" in {
+        f.category for f in DETECTOR.analyze("カロ微信", "comment").sensitive
+    }
+
+
 def test_private_use_planes_are_deleted_like_every_separator() -> None:
     assert NORM.views("加\U000f0001微\U0010fffd信").base == "加微信"
     assert NORM.views("加🌸微\U000e0020信\U0002f800").base == "加微信" + NORM.base("\U0002f800")

@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
-PHONE = re.compile(r"1[3-9]\d{9}")
+PHONE = re.compile(r"1[3-9]\d{9}|[48]00\d{7}")  # a mobile number or a 400/800 service line
 # Words before a number (or the code it is part of) that make it an order, tracking,
 # coupon, card or staff number the buyer quotes, not a contact: 订单号后六位是889201.
 ORDER_CONTEXT = re.compile(

@@ -124,9 +124,28 @@ _ASKS = re.compile(r"(?:吗|呢|么|嘛|怎么[办弄样领查退]|咋办|[?？]
 _MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院")
 
 
-# A refusal right after a term: 微信转账我们不支持.
+# A refusal right after a term (微信转账我们不支持), or a verdict on it (刷单是违法的).
 _REFUSED_AFTER = re.compile(
-    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|是骗局|是诈骗|不会用|我不会)"
+    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|是骗局|是诈骗|不会用|我不会"
+    "|是违法|违法|犯法|是骗人|都是骗|是假的|是骗子)"
+)
+# A comment that reports or warns about what someone else said or did (有人私信我说中奖了要交
+# 手续费，大家别信; 刚刚有人让我加微信，已举报): a warning anywhere, a third party or a
+# reported request anywhere, and no number, account or link of its own to act on.
+_REPORT_WARNING = re.compile(
+    "举报|别信|不要信|别相信|不要相信|别上当|不要上当|小心|当心|谨防|警惕|骗子|诈骗|骗局|是骗人|违法|犯法"
+)
+_THIRD_PARTY = re.compile(
+    "有人|有个|别人|对方|他们|他让|她让|谁说|让我|叫我|要我|让你|叫你|要你|骗我|骗你|说要|说是|我说"
+    "|冒充|打电话"
+)
+_OWN_TOKEN = re.compile(
+    r"[0-9０-９]{5,}|[A-Za-z0-9_]{6,}|https?:|www\.|\.(?:com|cn|net|top|cc|vip)\b"
+)
+# An insult the writer aims at themself (我就是个穷鬼, 我这个废物又熬夜): self-mockery, not
+# abuse. Only right before the insult, in one clause.
+_SELF_AIMED = re.compile(
+    "我(?:就|真|也|才|简直|果然|真的)?(?:是|算)(?:个|一个|只|一只|条)?$|我这(?:个|种|样的)?$"
 )
 
 
@@ -148,6 +167,21 @@ def warned(text: str, start: int, end: int) -> bool:
     after = _CLAUSE_MARK.search(text, end)
     clause = text[a : after.start() if after is not None else len(text)]
     return _WARNING.search(clause) is not None and _TOLD.search(clause) is not None
+
+
+def reported(text: str) -> bool:
+    """Return True when a comment reports or warns about someone else's scam or request and
+    carries no contact of its own (有人让我加微信，已举报)."""
+    return (
+        _REPORT_WARNING.search(text) is not None
+        and _THIRD_PARTY.search(text) is not None
+        and _OWN_TOKEN.search(text) is None
+    )
+
+
+def self_aimed(collapsed: str, start: int) -> bool:
+    """Return True when the writer calls themself the insult at collapsed[start:]."""
+    return _SELF_AIMED.search(collapsed, max(0, start - 6), start) is not None
 
 
 def asks(text: str) -> bool:

@@ -29,10 +29,10 @@ _MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
 _NUMERALS = "[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}"
 _CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
-# A whole mobile number (1[3-9] and nine digits) in a viewer's comment is a contact without a
-# cue: nobody types one in a live room for another reason (an order or tracking number is
-# told by its words, 订单号 13800138000).
-_BARE_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# A whole mobile number (1[3-9] and nine digits) or a 400/800 service line (ten digits) in a
+# viewer's comment is a contact without a cue: nobody types one in a live room for another
+# reason (an order or tracking number is told by its words, 订单号 13800138000).
+_BARE_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 

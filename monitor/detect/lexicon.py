@@ -26,7 +26,9 @@ from monitor.detect.context import (
     inside_ordinary_word,
     is_claim,
     negated,
+    reported,
     segment,
+    self_aimed,
     warned,
 )
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
@@ -45,7 +47,7 @@ STOP_CHARS = frozenset(
 HOMOPHONE_MARK = "~"
 _NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
-MAX_LOOKALIKES = 16  # look-alike spellings compiled per term, at most
+MAX_LOOKALIKES = 24  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
 ALT_MARK = "|"  # alternatives of one pair part: 贷款|网贷&黑户|征信 is four pairs
 # Characters with more than one reading: only terms with one need pypinyin's word context.
@@ -136,7 +138,7 @@ def _sounds_alike(term: Term) -> bool:
     Two syllables match too much ordinary text (死我 for 私我, 电宝 for 电报), so deny terms
     need three; a cue is matched by sound only when its file marks it with a leading '~'.
     """
-    if term.role is Role.DENY:
+    if term.role in (Role.DENY, Role.PART):
         return len(term.canonical) >= 3 or term.by_sound
     return term.by_sound
 
@@ -194,10 +196,12 @@ class CompiledLexicon:
         homophone_categories: frozenset[str],
         claim_categories: frozenset[str] = frozenset(),
         negation_categories: frozenset[str] = frozenset(),
+        insult_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
         self.claim_categories = claim_categories
         self.negation_categories = negation_categories
+        self.insult_categories = insult_categories
         self.terms: list[Term] = []
         self.skipped: list[str] = []
         self.pairs: list[Term] = []  # the whole pair term, by pair index
@@ -240,7 +244,7 @@ class CompiledLexicon:
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
                 category = ""
-            by_sound = role in (Role.CUE, Role.DENY) and text.startswith(HOMOPHONE_MARK)
+            by_sound = role in (Role.CUE, Role.DENY, Role.PART) and text.startswith(HOMOPHONE_MARK)
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
             # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
             # (two patterns would report every hit twice).
@@ -313,7 +317,14 @@ class CompiledLexicon:
         self._pinyin_ids: list[int] = []
         pinyin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if term.category in homophone_categories and _sounds_alike(term):
+            category_hears = (
+                term.category in homophone_categories
+                if term.role is not Role.PART  # a part is shared: its pairs' categories
+                else any(
+                    self.pairs[p].category in homophone_categories for p in self._part_pairs[i]
+                )
+            )
+            if category_hears and _sounds_alike(term):
                 spelled = term.canonical.translate(normalizer.pinyin)
                 if spelled != term.canonical:
                     self._pinyin_ids.append(i)
@@ -332,7 +343,7 @@ class CompiledLexicon:
         self._latin_ids: list[int] = []
         latin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
-            if (term.role is Role.DENY and not term.sound_only) or (
+            if (term.role in (Role.DENY, Role.PART) and not term.sound_only) or (
                 term.role is Role.CUE and term.by_sound
             ):
                 for spelled in self._spellings(term.canonical):
@@ -343,17 +354,27 @@ class CompiledLexicon:
         self.size = len(self.terms)
 
     def _lookalike_spellings(self, canonical: str) -> list[str]:
-        """Return a term's look-alike spellings: every mix of written and look-alike forms."""
+        """Return a term's look-alike spellings, fewest respelled characters first.
+
+        Viewers split one or two characters of a word (加我亻言, 亻尔女马的), rarely all: every
+        spelling with one character respelled comes first, in every form the tables give,
+        then those with two, and so on up to MAX_LOOKALIKES."""
         table = self.normalizer.lookalikes
         if len(canonical) < 2 or table.keys().isdisjoint(canonical):
             return []
-        spelled = [""]
-        for ch in canonical:
-            forms = [ch, *table.get(ch, ())]
-            if len(spelled) * len(forms) > MAX_LOOKALIKES:
-                forms = forms[:1]  # enough spellings of this term: keep the rest as written
-            spelled = [a + b for a in spelled for b in forms]
-        return [self.normalizer.canonical(x) for x in spelled if x != canonical]
+        options = [(i, form) for i, ch in enumerate(canonical) for form in table.get(ch, ())]
+        spelled: list[str] = []
+        for count in range(1, len(canonical) + 1):
+            for chosen in itertools.combinations(options, count):
+                if len({i for i, _ in chosen}) < count:
+                    continue  # two forms of one character
+                chars = list(canonical)
+                for i, form in chosen:
+                    chars[i] = form
+                spelled.append(self.normalizer.canonical("".join(chars)))
+                if len(spelled) == MAX_LOOKALIKES:
+                    return spelled
+        return spelled
 
     def _spellings(self, canonical: str) -> set[str]:
         """Return a term's spellings in syllable codes (character table and pypinyin)."""
@@ -419,8 +440,6 @@ class CompiledLexicon:
                 parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
-            self._pair_hits(collapsed, parts, candidates)
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
@@ -428,14 +447,22 @@ class CompiledLexicon:
                 continue  # the literal automaton already has it
             if not _deliberate(collapsed, start, term.canonical):
                 continue
-            candidates.append(Hit(term, start, end, homophone=True))
+            if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
+                parts.append((self._pinyin_ids[idx], start, end))
+            else:
+                candidates.append(Hit(term, start, end, homophone=True))
         if latin_view is not None:
             for idx, first, stop in latin:
                 term = terms[self._latin_ids[idx]]
                 if not latin_view.clean_around(first, stop - 1):
                     continue
                 start, end = latin_view.start[first], latin_view.end[stop - 1]
-                candidates.append(Hit(term, start, end, homophone=True, latin=True))
+                if term.role is Role.PART:  # zhongjiang … shouxufei: a pair spelled in pinyin
+                    parts.append((self._latin_ids[idx], start, end))
+                else:
+                    candidates.append(Hit(term, start, end, homophone=True, latin=True))
+        if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
+            self._pair_hits(collapsed, parts, candidates)
         kept = (
             [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
             if allow
@@ -489,10 +516,16 @@ class CompiledLexicon:
         name."""
         term = hit.term
         if term.role is Role.DENY and term.category in self.negation_categories:
-            if negated(collapsed, hit.start, hit.end) or warned(text, hit.orig_start, hit.orig_end):
+            if (
+                negated(collapsed, hit.start, hit.end)
+                or warned(text, hit.orig_start, hit.orig_end)
+                or reported(text)
+            ):
                 return False
             if term.pair >= 0 and asks(text):
                 return False
+        if term.category in self.insult_categories and self_aimed(collapsed, hit.start):
+            return False
         if hit.latin:
             return not _proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:

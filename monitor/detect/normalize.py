@@ -168,11 +168,14 @@ class Normalizer:
             index = self.syllables.index(fuzzy) if fuzzy != syllable and fuzzy in known else i
             self.syllable_codes[syllable] = chr(PUA_BASE + index)
             self.pinyin.update(dict.fromkeys(map(ord, chars), PUA_BASE + index))
-        # Look-alike spellings of characters (亻言 for 信), for the lexicon's term spellings.
+        # Look-alike spellings of characters (亻言 for 信), for the lexicon's term spellings:
+        # the curated ones first, then the two-part splits of every common character.
         self.lookalikes: dict[str, tuple[str, ...]] = {}
-        for line in _data("lookalikes.tsv"):
-            char, _, forms = line.partition("\t")
-            self.lookalikes[char] = tuple(forms.split())
+        for name in ("lookalikes.tsv", "components.tsv"):
+            for line in _data(name):
+                char, _, forms = line.partition("\t")
+                had = self.lookalikes.get(char, ())
+                self.lookalikes[char] = had + tuple(f for f in forms.split() if f not in had)
         self.digits: dict[int, int] = {}
         for line in _data("digits.tsv"):
             char, _, digit = line.partition("\t")

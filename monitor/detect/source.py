@@ -154,7 +154,8 @@ class LexiconSource:
         homophones = frozenset(c.id for c in cfg.categories if c.homophones)
         claims = frozenset(c.id for c in cfg.categories if c.claims_only)
         negation = frozenset(c.id for c in cfg.categories if c.negation)
-        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims, negation)
+        insults = frozenset(c.id for c in cfg.categories if c.insults)
+        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims, negation, insults)
         if lexicon.skipped:
             log.warning("lexicon terms with nothing to match skipped: %s", lexicon.skipped[:10])
         return lexicon
