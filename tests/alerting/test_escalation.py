@@ -19,7 +19,7 @@ from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, Severity, alert_from_dict, alert_to_dict
 from alerts.notify.alertmanager import rfc3339
-from alerts.notify.dispatch import Dispatcher
+from alerts.notify.dispatch import OUTBOX, Dispatcher
 from alerts.notify.render import LATE_AFTER
 from alerts.store.memory import MemoryStore
 from alerts.store.redis import RedisStore
@@ -246,8 +246,24 @@ async def test_a_resolution_told_after_an_outage_says_who_and_is_not_a_late_leve
     told = rig.sup.got[1].json()
     assert (told["reason"], told["detail"]) == ("resolved", "resolved by zhang (已恢复)")
     assert told["created_at"] == rig.clock.now()
+    assert told["mentions"] == [] and told["mention_all"] is False
     # Levels that fell due while down are marked late; a resolution is told as it is.
     assert told["late"] == 0.0 and told["alert"]["resolved_at"] == rig.clock.now() - 60 - LATE_AFTER
+
+
+async def test_a_step_is_marked_late_from_late_after_past_its_time(rig: Rig) -> None:
+    first = await open_alert(rig)
+    rig.clock.advance(3)
+    plan = rig.manager.plan("burst")
+    assert plan is not None
+    second = await rig.manager.handle(trigger(plan, rig.clock.now(), group="b"))
+    assert second is not None
+    rig.clock.advance(7 + LATE_AFTER)  # level 1 fell due LATE_AFTER ago, and 2 s ago
+    assert await rig.escalator.check() == 2
+    await rig.settle(2, 0)
+    late = {r.json()["alert"]["id"]: r.json()["late"] for r in rig.sup.got}
+    # A check a moment after the time is no outage: on time, not late.
+    assert late == {first.id: LATE_AFTER, second.id: 0.0}
 
 
 async def test_unresolved_steps_are_recorded_with_who_acknowledged_and_how_late(rig: Rig) -> None:
@@ -758,36 +774,65 @@ async def test_alertmanager_hears_an_acknowledgement_and_its_withdrawal_at_once(
     crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
     ladders = {
         "ladders": [
-            {"id": "both", "at_once": ["critical"], "levels": [{"notify": ["hook", "am"]}]}
+            {"id": "all", "at_once": ["critical"], "levels": [{"notify": ["hook", "slow", "am"]}]}
         ],
-        "default_ladder": "both",
+        "default_ladder": "all",
     }
     clock = ManualClock()
-    async with capture_server() as hook, capture_server() as am:
+    store = MemoryStore()
+    async with capture_server() as hook, capture_server() as slow, capture_server() as am:
         notifiers = [
             {"type": "webhook", "id": "hook", "url": hook.url},  # never re-sent: no refresh
+            {"type": "alertmanager", "id": "slow", "url": slow.url, "resend_every": 60},
             {"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 1},
         ]
-        p = pipeline(MemoryStore(), clock, [crit], notifiers, ladders)
+        p = pipeline(store, clock, [crit], notifiers, ladders)
+        alert = await p.fire(crit, "r")
+        assert await p.escalator.check() == 1  # told at once: to all three
+        await p.manager.acknowledge(alert.id, "zhang")
+        clock.advance(1)
+        assert await p.escalator.check() == 3  # the acknowledgement to both, am's refresh
+        clock.advance(0.5)
+        assert await p.escalator.check() == 0  # one refresh a period
+        await p.manager.unacknowledge(alert.id, "zhang")
+        assert await p.escalator.check() == 2  # its withdrawal, at once
+        clock.advance(0.5)
+        assert await p.escalator.check() == 1  # am's second period
+        # Every queued send carries the time it was queued (the outbox is swept in that order).
+        queued = await store.get_items(OUTBOX)
+        assert len(queued) == 3 + 3 + 2 + 1
+        assert sorted({entry["created_at"] - clock.now() for entry in queued.values()}) == [
+            -2,
+            -1,
+            -0.5,
+            0,
+        ]
         await p.dispatcher.start()
         try:
-            alert = await p.fire(crit, "r")
-            assert await p.escalator.check() == 1
-            await p.manager.acknowledge(alert.id, "zhang")
-            assert await p.escalator.check() == 1
-            await p.manager.unacknowledge(alert.id, "zhang")
-            assert await p.escalator.check() == 1
-            clock.advance(1)  # a refresh every second, as configured
-            assert await p.escalator.check() == 1
-            await am.wait_for(4)
+            await am.wait_for(5)
+            await slow.wait_for(3)
         finally:
             await p.dispatcher.close()
     sent = [r.json()[0] for r in am.got]
     assert [s["annotations"]["detail"] for s in sent] == [
         "level 1: critical plan: notify at once (严重告警立即通知)",
         "acknowledged by zhang (已确认)",
+        "still open (告警仍未恢复)",
         "unacknowledged (已取消确认)",
         "still open (告警仍未恢复)",
     ]
-    assert [s["labels"]["acknowledged"] for s in sent] == ["false", "true", "false", "false"]
+    assert [s["labels"]["acknowledged"] for s in sent] == [
+        "false",
+        "true",
+        "true",
+        "false",
+        "false",
+    ]
+    assert {s["annotations"]["escalation_level"] for s in sent} == {"1"}
+    told = [r.json()[0]["annotations"]["detail"].split(" (")[0] for r in slow.got]
+    assert told == [
+        "level 1: critical plan: notify at once",
+        "acknowledged by zhang",
+        "unacknowledged",
+    ]
     assert len(hook.got) == 1
