@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
+from argon2 import PasswordHasher
 
 from alerts.clock import ManualClock
 from alerts.store.base import AlertStore
 from config.loader import load_config_text
+from monitor.access import passwords
 from monitor.app import Service, build_service
 from monitor.events import parse_event
 from monitor.runner import serve
@@ -111,3 +113,22 @@ async def running() -> AsyncIterator[Running]:
     finally:
         stop.set()
         await task
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Hash with the smallest argon2id parameters (tests of the logic, not of the cost).
+
+    Returns the hashes each verification checked, in order.
+    """
+    checked: list[str] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Any:
+            checked.append(str(hash))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "HASHER", Counting(time_cost=1, memory_cost=8, parallelism=1))
+    passwords._dummy_hash.cache_clear()
+    yield checked
+    passwords._dummy_hash.cache_clear()

@@ -6,6 +6,9 @@ team rooms, a team with no room yet, a member removed at run time, exact room se
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import orjson
 import pytest
 from aiohttp import web
@@ -13,16 +16,20 @@ from aiohttp.test_utils import make_mocked_request
 from prometheus_client import CollectorRegistry, Counter
 
 from alerts.clock import ManualClock
+from alerts.model import Alert, AlertState, Severity, fingerprint
 from alerts.store.allowlist import AllowTerm, new_term
+from alerts.store.base import AlertStore
 from alerts.store.memory import MemoryStore
 from config.loader import load_config_text
 from monitor.access.audit import AuditLog
 from monitor.access.directory import Directory, Person
 from monitor.access.failures import AuthFailures
 from monitor.access.sessions import SessionStore
-from monitor.web.admin import _sees
+from monitor.web.admin import _may_silence, _sees, _visible
 from monitor.web.allowlist import _may_change, _may_see
+from monitor.web.api import _visible_alert, list_alerts
 from monitor.web.auth import ACCESS, USER, Access, require_room
+from monitor.web.keys import SERVICE
 
 ROOMS = ("r1", "r2", "r3", "r4")
 CONFIG = """
@@ -32,11 +39,12 @@ people:
     - {id: ctl-a, role: controller, rooms: [r1]}
     - {id: ctl-b, role: controller, rooms: [r2]}
     - {id: sup-a, role: supervisor, rooms: [r4]}
+    - {id: sup-b, role: supervisor}
     - {id: sup-c, role: supervisor}
     - {id: boss, role: admin}
   teams:
     - {id: team-a, supervisors: [sup-a], members: [ctl-a], rooms: [r3]}
-    - {id: team-b, members: [ctl-b]}
+    - {id: team-b, supervisors: [sup-b], members: [ctl-b]}
     - {id: team-new, supervisors: [sup-a]}
 """
 
@@ -87,14 +95,25 @@ async def test_a_member_removed_at_run_time_takes_their_rooms_along(
     assert not d.may_see(who(d, "sup-a"), "r1")
 
 
-def request_by(d: Directory, person_id: str) -> web.Request:
+def request_by(
+    d: Directory,
+    person_id: str,
+    path: str = "/api/v1/alerts",
+    *,
+    alerts: AlertStore | None = None,
+    match_info: dict[str, str] | None = None,
+) -> web.Request:
     store, clock = MemoryStore(), ManualClock()
     failures = Counter("auth_failures", "", ["kind", "reason"], registry=CollectorRegistry())
     app = web.Application()
     app[ACCESS] = Access(
         d, SessionStore(store, clock, 3600), AuditLog(store, clock), AuthFailures(failures)
     )
-    request = make_mocked_request("GET", "/api/v1/alerts", app=app)
+    # The handlers read only the service's config and store.
+    app[SERVICE] = SimpleNamespace(  # type: ignore[assignment]
+        config=load_config_text(CONFIG, env={}), store=alerts or MemoryStore()
+    )
+    request = make_mocked_request("GET", path, app=app, match_info=match_info or {})
     request[USER] = who(d, person_id)
     return request
 
@@ -164,3 +183,170 @@ def test_allowlist_terms_each_person_may_change(directory: Directory) -> None:
     # Supervisors: their teams' terms and terms whose every room they see; never global.
     assert changes("sup-a") == ["team-a", "team-new", "r1", "r1+r3+r4"]
     assert changes("sup-c") == []
+
+
+def alert(n: int, room: str, severity: Severity, state: AlertState = AlertState.FIRING) -> Alert:
+    started = 1_700_000_000.0 + n
+    return Alert(
+        id=f"a{n:04d}",
+        fingerprint=fingerprint(room, "p1"),
+        room=room,
+        plan_id="p1",
+        plan_name="敏感词",
+        severity=severity,
+        group_key="",
+        state=state,
+        started_at=started,
+        updated_at=started,
+    )
+
+
+@pytest.fixture
+async def alerts() -> AlertStore:
+    """One alert in each room: r1 (ctl-a, team-a), r2 (ctl-b, team-b), r3 (team-a), r4."""
+    store = MemoryStore()
+    await store.put_alert(alert(1, "r1", Severity.CRITICAL))
+    await store.put_alert(alert(2, "r2", Severity.CRITICAL))
+    await store.put_alert(alert(3, "r3", Severity.WARNING, AlertState.ACKNOWLEDGED))
+    await store.put_alert(alert(4, "r4", Severity.WARNING))
+    return store
+
+
+async def listed(d: Directory, person_id: str, query: str, alerts: AlertStore) -> Any:
+    """Return (status, body) of GET /api/v1/alerts with the query, as the person."""
+    try:
+        response = await list_alerts(
+            request_by(d, person_id, f"/api/v1/alerts{query}", alerts=alerts)
+        )
+    except web.HTTPException as refused:
+        return refused.status, orjson.loads(refused.text or "")
+    assert isinstance(response.body, bytes)
+    body = orjson.loads(response.body)
+    if response.status == 200:
+        return 200, [a["id"] for a in body["alerts"]]
+    return response.status, body
+
+
+async def test_the_alert_list_shows_each_team_only_its_rooms(
+    directory: Directory, alerts: AlertStore
+) -> None:
+    d = directory
+    # Newest first; each side sees its own and never the other team's.
+    assert await listed(d, "ctl-a", "", alerts) == (200, ["a0001"])
+    assert await listed(d, "ctl-b", "", alerts) == (200, ["a0002"])
+    assert await listed(d, "sup-a", "", alerts) == (200, ["a0004", "a0003", "a0001"])
+    assert await listed(d, "sup-b", "", alerts) == (200, ["a0002"])
+    assert await listed(d, "boss", "", alerts) == (200, ["a0004", "a0003", "a0002", "a0001"])
+    assert await listed(d, "sup-c", "", alerts) == (200, [])  # no room: nothing, not all
+    # Asking for the other team's rooms is refused, naming every room refused.
+    refused = "room: not one of your rooms"
+    assert await listed(d, "ctl-a", "?room=r2", alerts) == (403, {"error": f"{refused}: r2"})
+    assert await listed(d, "ctl-b", "?room=r1", alerts) == (403, {"error": f"{refused}: r1"})
+    assert await listed(d, "sup-a", "?room=r1,r2,r5", alerts) == (
+        403,
+        {"error": f"{refused}: r2, r5"},
+    )
+    assert await listed(d, "sup-b", "?room=r3", alerts) == (403, {"error": f"{refused}: r3"})
+    assert await listed(d, "sup-a", "?room=r3,r1", alerts) == (200, ["a0003", "a0001"])
+    assert await listed(d, "sup-a", "?room=r3,,", alerts) == (200, ["a0003"])
+    assert await listed(d, "boss", "?room=r2", alerts) == (200, ["a0002"])
+    assert await listed(d, "boss", "?room=r2,r1", alerts) == (200, ["a0002", "a0001"])
+
+
+async def test_the_alert_list_filters_by_state_severity_and_limit(
+    directory: Directory, alerts: AlertStore
+) -> None:
+    d = directory
+    assert await listed(d, "sup-a", "?state=firing", alerts) == (200, ["a0004", "a0001"])
+    assert await listed(d, "sup-a", "?state=acknowledged,firing", alerts) == (
+        200,
+        ["a0004", "a0003", "a0001"],
+    )
+    assert await listed(d, "sup-a", "?severity=warning", alerts) == (200, ["a0004", "a0003"])
+    assert await listed(d, "boss", "?severity=critical,info", alerts) == (
+        200,
+        ["a0002", "a0001"],
+    )
+    assert await listed(d, "boss", "?state=firing&severity=warning", alerts) == (200, ["a0004"])
+    unknown = (400, {"error": "state/severity: unknown value"})
+    assert await listed(d, "boss", "?state=burning", alerts) == unknown
+    assert await listed(d, "boss", "?severity=loud", alerts) == unknown
+    assert await listed(d, "boss", "?limit=2", alerts) == (200, ["a0004", "a0003"])
+    assert await listed(d, "boss", "?limit=1", alerts) == (200, ["a0004"])
+    assert (await listed(d, "boss", "?limit=5000", alerts))[0] == 200
+    for bad in ("0", "5001"):
+        status, body = await listed(d, "boss", f"?limit={bad}", alerts)
+        assert status == 400 and body["error"] == "limit: must be between 1 and 5000"
+
+
+async def test_the_alert_list_holds_500_by_default(directory: Directory) -> None:
+    store = MemoryStore()
+    for n in range(502):
+        await store.put_alert(alert(n, "r1", Severity.INFO))
+    status, ids = await listed(directory, "ctl-a", "", store)
+    assert status == 200 and len(ids) == 500 and ids[0] == "a0501"
+
+
+async def test_one_alert_is_read_only_by_those_who_see_its_room(
+    directory: Directory, alerts: AlertStore
+) -> None:
+    d = directory
+
+    async def read(person_id: str, alert_id: str) -> tuple[int, Any]:
+        request = request_by(d, person_id, alerts=alerts, match_info={"alert_id": alert_id})
+        try:
+            return 200, (await _visible_alert(request)).id
+        except web.HTTPException as refused:
+            assert refused.content_type == "application/json"
+            return refused.status, orjson.loads(refused.text or "")
+
+    mine = {"ctl-a": "a0001", "ctl-b": "a0002", "sup-b": "a0002"}
+    theirs = {"ctl-a": "a0002", "ctl-b": "a0001", "sup-b": "a0003"}
+    for person_id in mine:
+        assert await read(person_id, mine[person_id]) == (200, mine[person_id])
+        assert await read(person_id, theirs[person_id]) == (
+            403,
+            {"error": "room: not one of your rooms"},
+        )
+    assert [await read("sup-a", a) for a in ("a0001", "a0003", "a0004")] == [
+        (200, "a0001"),
+        (200, "a0003"),
+        (200, "a0004"),
+    ]
+    assert await read("boss", "a0002") == (200, "a0002")
+    for person_id in ("ctl-a", "boss"):
+        assert await read(person_id, "a9999") == (404, {"error": "alert: not found"})
+
+
+def test_silences_each_team_may_set(directory: Directory) -> None:
+    d = directory
+
+    def refusal(person_id: str, room: str) -> Any:
+        response = _may_silence(request_by(d, person_id), room)
+        if response is None:
+            return None
+        assert isinstance(response.body, bytes)
+        return response.status, orjson.loads(response.body)
+
+    not_yours = (403, {"error": "room: not one of your rooms", "field": "room"})
+    every = (
+        403,
+        {"error": "room: only an admin may silence every room; name a room", "field": "room"},
+    )
+    assert refusal("sup-a", "r3") is None and refusal("sup-a", "r1") is None
+    assert refusal("sup-a", "r2") == not_yours
+    assert refusal("sup-b", "r2") is None
+    assert refusal("sup-b", "r1") == not_yours and refusal("sup-b", "r3") == not_yours
+    assert refusal("ctl-a", "r1") is None and refusal("ctl-a", "r2") == not_yours
+    assert refusal("ctl-b", "r2") is None and refusal("ctl-b", "r1") == not_yours
+    for person_id in ("sup-a", "sup-b", "ctl-a"):
+        assert refusal(person_id, "") == every
+    assert refusal("boss", "") is None
+    assert all(refusal("boss", r) is None for r in ROOMS)
+    # A room the config does not have is named, for admins too.
+    unknown = (400, {"error": "room: unknown room 'r9'", "field": "room"})
+    assert refusal("boss", "r9") == unknown and refusal("sup-a", "r9") == unknown
+    # The silence list reads the same scope.
+    assert _visible(request_by(d, "sup-b")) == {"r2"}
+    assert _visible(request_by(d, "sup-a")) == {"r1", "r3", "r4"}
+    assert _visible(request_by(d, "boss")) is None
