@@ -93,7 +93,7 @@ def test_router_prefers_the_plan_then_routes_then_default() -> None:
 
 
 def test_a_route_matches_only_when_every_field_it_names_fits() -> None:
-    ids = ("rooms", "teams", "severities", "plans", "labels", "fallback")
+    ids = ("rooms", "teams", "severities", "plans", "labels", "last", "fallback")
     router = Router(
         EscalationConfig.model_validate(
             {
@@ -105,6 +105,7 @@ def test_a_route_matches_only_when_every_field_it_names_fits() -> None:
                     {"match": {"severities": ["critical"]}, "ladder": "severities"},
                     {"match": {"plans": ["p9"]}, "ladder": "plans"},
                     {"match": {"labels": {"shop": "a", "line": "1"}}, "ladder": "labels"},
+                    {"match": {"rooms": ["r5"]}, "ladder": "last"},
                 ],
             }
         )
@@ -124,6 +125,7 @@ def test_a_route_matches_only_when_every_field_it_names_fits() -> None:
     assert ladder(labels={"shop": "a", "line": "1"}) == "labels"
     assert ladder(labels={"shop": "a"}) == "fallback"  # every label named must fit
     assert ladder(labels={"shop": "a", "line": "2"}) == "fallback"
+    assert ladder(room="r5") == "last"  # past every route that does not fit
     assert router.ladder_for(base, "plans").id == "plans"  # the plan's own ladder first
     # Without ladders: the built-in one, under the configured default's name.
     assert Router(EscalationConfig(default_ladder="basic")).ladder_for(base).id == "basic"
