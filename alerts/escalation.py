@@ -95,15 +95,6 @@ class EscalationLadder:
             tuple(last.people),
         )  # fmt: skip
 
-    def next_step(self, breach: float, start: int, now: float) -> Step | None:
-        """Return the latest step due by `now` from index `start` (missed repeats collapse)."""
-        due: Step | None = None
-        index = start
-        while (step := self.step(breach, index)) is not None and step.at <= now:
-            due = step
-            index += 1
-        return due
-
     def due_steps(self, breach: float, start: int, now: float) -> list[Step]:
         """Return every level due by `now` from index `start`, in order; missed repeats of
         the last level collapse into the latest one (a person needs one reminder, not ten)."""
@@ -447,7 +438,9 @@ class Escalator:
         said: Said,
     ) -> bool:
         """Take a ladder step: claim, queue its sends, save progress and note it, atomically."""
-        before = prog.notified
+        # Kept when the step was claimed already: its sends were queued with its claim (by
+        # an instance that read the progress before this one), and a progress saved without
+        # its notifiers would tell them of no refresh and no resolution.
         prog.notified = tuple(dict.fromkeys((*prog.notified, *step.notify)))
         shown = alert.evolve(escalation_level=max(alert.escalation_level, step.level))
         mark = {
@@ -461,7 +454,6 @@ class Escalator:
         }
         extra = [(PROGRESS, alert.id, prog.to_dict()), (MARKS, key, mark)]
         if not await self._queue(shown, step, key, detail, now, extra):
-            prog.notified = before
             return False
         self._metrics.escalations.labels(alert.room, alert.plan_id, str(step.level)).inc()
         return True

@@ -30,10 +30,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-classifier", action="store_true", help="rules only")
     args = parser.parse_args()
     texts = comments(args.comments, random.Random(args.seed))
     config = load_config(default_config_path())
-    detector = LexiconDetector(config.detection, config.base_dir)
+    detection = config.detection
+    if args.no_classifier:
+        off = detection.classifier.model_copy(update={"enabled": False})
+        detection = detection.model_copy(update={"classifier": off})
+    detector = LexiconDetector(detection, config.base_dir)
     users = [f"r\x1fu{i % 500}" for i in range(len(texts))]
     stamps = [float(i) for i in range(len(texts))]
     analyze = detector.analyze

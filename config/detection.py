@@ -83,6 +83,23 @@ class SentimentConfig(Section):
     )
 
 
+class ClassifierConfig(Section):
+    """The learned second opinion on texts no rule flagged (monitor/detect/classifier.py).
+
+    Off unless a config turns it on (the shipped configs do): a deployment with its own
+    categories opts in knowingly, since the shipped model knows only the shipped ones."""
+
+    enabled: bool = False
+    # Probability past which a text the rules left clean is flagged; cross-validated on the
+    # development sets (docs/detection.md): lower catches more and flags more clean text.
+    threshold: float = Field(0.95, ge=0.5, lt=1)
+    file: str = ""  # weights file; empty = the shipped model
+    # The categories the model may flag (empty: every one). The shipped config leaves contact
+    # diversion to the rules: its cues and numbers are exact, and the model's guesses there
+    # were short cue-like texts (扣我, call 1234…) more often than contacts.
+    categories: list[str] = Field(default_factory=list)
+
+
 Platform = Literal["douyin", "bilibili", "tiktok", "kuaishou", "inhouse", "simulated"]
 
 
@@ -106,6 +123,7 @@ class DetectionConfig(Section):
     contact: ContactConfig = ContactConfig()
     window: WindowConfig = WindowConfig()
     sentiment: SentimentConfig = SentimentConfig()
+    classifier: ClassifierConfig = ClassifierConfig()
     negative_terms: list[str] = Field(default_factory=list)  # extra complaint terms
     # Contact-diversion terms that name a room's own platform (rooms[].platform): in that
     # platform's rooms they are ordinary talk (抖音商城 in a Douyin room), elsewhere diversion.

@@ -19,6 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sentiment_facts import fact_combos
 from sentiment_phrases import (
     IMPLICIT,
     NEGATED_PRAISE,
@@ -445,6 +446,12 @@ def generate() -> tuple[list[str], list[str]]:
         combos(frames), policy_questions(frames), statements(frames)
     ):
         opener = frames.choice(["", "", "", "主播", "主播，", "家人们", "姐妹们，"])
+        rows.setdefault(f"{opener}{text}", (label, category, core))
+    # More facts across product types, the host and the room (scripts/sentiment_facts.py),
+    # in a stream of their own so the rows above stay as they were.
+    more = random.Random(SEED + 2)
+    for label, category, core, text in fact_combos(more):
+        opener = more.choice(["", "", "", "主播", "主播，", "家人们", "姐妹们，"])
         rows.setdefault(f"{opener}{text}", (label, category, core))
     train, heldout = [], []
     for text, (label, category, core) in rows.items():

@@ -14,7 +14,7 @@ from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.lexicon import _proper_name
 from monitor.events import AnyEvent, parse_event
-from tests.detect_support import cats, shipped_detector
+from tests.detect_support import cats, rules_only, shipped_detector
 
 CONFIG = load_config(default_config_path())
 
@@ -100,7 +100,7 @@ def test_spans_point_into_the_original_text(detector: LexiconDetector) -> None:
 
 
 def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
-    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, "订单 12345678 到了吗", user="a") == set()
     # One contact split over comments by one user: cue, then the number in pieces.
     assert cats(det, "想要的扣我", user="b") == set()
@@ -118,7 +118,7 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
 
 
 def test_window_forgets_old_comments() -> None:
-    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
     det.analyze("加我扣扣号", "comment", user="u", ts=0.0)
     assert det.analyze("987654321", "comment", user="u", ts=10.0).sensitive  # in the window
     det.analyze("加我扣扣号", "comment", user="w", ts=0.0)
@@ -248,7 +248,7 @@ def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flag
 
 
 def test_the_hosts_speech_segments_share_a_contact_window() -> None:
-    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
     def speech(room: str, ts: float, text: str) -> AnyEvent:
         return parse_event({"kind": "speech", "room": room, "ts": ts, "text": text})
@@ -618,13 +618,13 @@ def test_latin_initials_right_after_a_number_are_a_unit() -> None:
     "text", ["有事打 四零零 六八二 三七一九", "售后热线4006823719", "800-682-3719 随时打"]
 )
 def test_a_service_line_number_is_a_contact_without_a_cue(text: str) -> None:
-    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, text) == {"contact_diversion"}
 
 
 @pytest.mark.parametrize("text", ["订单号4006823719查一下", "价格4006823元", "40068237190是运单吗"])
 def test_a_service_line_prefix_inside_other_numbers_is_no_contact(text: str) -> None:
-    det = LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, text) == set()
 
 

@@ -38,6 +38,8 @@ def detector() -> LexiconDetector:
         ("系统通知：账户将被冻结，请点击链接认证", "comment", "fraud"),
         ("芝麻分不够，先交保证金帮你提额度", "comment", "fraud"),
         ("中🏆了 先交手续费", "comment", "fraud"),
+        ("借用你的卡走个账 给你好处费", "comment", "fraud"),
+        ("直播间不让说 私我", "comment", "contact_diversion"),
         ("新人注册送彩金 首充再返", "comment", "fraud"),
         # fake official notices and rebates
         ("你名下的账户涉嫌洗钱，配合调查把钱转到安全账户", "comment", "fraud"),
@@ -112,6 +114,8 @@ def test_grown_groups_flag_typed_pitches(
         ("我是从小红书看到笔记过来的", "comment"),
         ("得奖的宝宝运费我们出", "speech"),
         ("验证码一直不发给我", "comment"),
+        ("直播间不让说这个品牌吗", "comment"),
+        ("刷脸支付可以吗", "comment"),
         ("这个价格是我们今年最大的力度了", "speech"),
     ],
 )

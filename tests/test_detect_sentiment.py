@@ -15,13 +15,14 @@ from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.sentiment import LinearModel
 from monitor.detect.sentiment_cues import SENTIMENT_CUES, CueWeights, cue_shift
+from tests.detect_support import rules_only
 
 CONFIG = load_config(default_config_path())
 
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    return LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
 
 def negative(detector: LexiconDetector, text: str) -> bool:
@@ -43,6 +44,7 @@ def negative(detector: LexiconDetector, text: str) -> bool:
         "这就是你们说的羊绒？",
         "不好用，白买了",  # praise negated
         "踩雷了家人们",  # slang
+        "鞋子穿了半天脚底就起泡了，是在逗我吗？",  # a fact, then a question that complains
     ],
 )
 def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> None:
@@ -62,6 +64,8 @@ def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> N
         "挑不出毛病",
         "主播晚上好",  # chatter and plain praise
         "面料摸着很舒服",
+        "充电宝充一次够用两天，出差很方便",  # a good fact in a bad fact's words
+        "面膜敷完皮肤软软的",
     ],
 )
 def test_neutral_questions_and_negated_praise_are_not_negative(
@@ -146,12 +150,13 @@ def test_a_held_out_fact_is_in_no_training_row_whatever_its_frame() -> None:
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    from sentiment_templates import FACTS  # on sys.path once the generator is loaded
+    from sentiment_facts import MORE_FACTS  # on sys.path once the generator is loaded
+    from sentiment_templates import FACTS
 
     train = (ROOT / "data" / "sentiment" / "train.tsv").read_text("utf-8")
     heldout = (ROOT / "data" / "sentiment" / "heldout.tsv").read_text("utf-8")
-    held = [fact for _, fact, _ in FACTS if gen.bucket(fact) == 0]
-    assert len(held) >= 20  # a fifth of the facts
+    held = [fact for _, fact, _ in FACTS + MORE_FACTS if gen.bucket(fact) == 0]
+    assert len(held) >= 80  # a fifth of the facts
     for fact in held:
         assert fact not in train, fact
     assert sum(heldout.count(fact) for fact in held) >= 8 * len(held)  # in several frames

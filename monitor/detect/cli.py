@@ -180,6 +180,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else DATA
     if not args.sets_only:
         print(render(evaluate(detector, data), args.verbose))
+    if detector.classifier is not None:
+        print(
+            "note: the development sets (detect/dev*.tsv) train the second opinion "
+            "(detection.classifier), so their figures below include what it learned from them; "
+            "`python -m monitor.detect.train_sensitive --cv` prints each set left out"
+        )
     for path in labeled_sets(data, args.set, args.blind):
         try:
             rows = read_rows(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import time
 from collections.abc import Callable
@@ -15,10 +16,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
+from monitor.detect.classifier import SensitiveModel
 from monitor.detect.contact import ID_CUE, NUMBER_CUE, NUMBER_CUES, ContactRules, UserWindow, links
+from monitor.detect.context import reported
 from monitor.detect.lexicon import CompiledLexicon
 from monitor.detect.normalize import Normalizer, default_normalizer
-from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer
+from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
 from monitor.detect.source import LexiconLoadError, LexiconSource
 from monitor.detect.split import SplitWindow
 from monitor.events import AnyEvent, CommentEvent, SpeechEvent
@@ -63,7 +66,7 @@ class SensitiveFinding:
     category: str
     severity: Severity
     evidence: tuple[Evidence, ...]
-    via: str = "lexicon"  # lexicon | contact | window | link | split
+    via: str = "lexicon"  # lexicon | contact | window | link | split | model
 
 
 class Analysis(NamedTuple):
@@ -119,6 +122,15 @@ class LexiconDetector:
             model = LinearModel.load_or_none(scfg.model or None)
         self.sentiment = SentimentScorer(model, scfg.threshold) if scfg.enabled else None
         self._spam = frozenset(scfg.spam_categories)
+        ccfg = config.classifier
+        self.classifier = SensitiveModel.load(ccfg.file or None) if ccfg.enabled else None
+        self._classifier_cut = math.log(ccfg.threshold / (1.0 - ccfg.threshold))
+        # Categories by scope, for the model's verdicts (ad_law only in speech and titles).
+        judged = set(ccfg.categories) or {c.id for c in config.categories}
+        self._scope_cats = {
+            scope: [c.id for c in config.categories if scope in c.applies_to and c.id in judged]
+            for scope in ("comment", "speech", "title")
+        }
         # Terms naming a room's own platform, by platform, as the lexicon reports them.
         canonical = self.normalizer.canonical
         self._own: dict[str, frozenset[str]] = {
@@ -237,6 +249,14 @@ class LexiconDetector:
             if cue or near or hint:
                 bare = scope == "comment"
                 self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
+        if not found and self.classifier is not None:
+            # No rule flagged the text: the learned second opinion reads it.
+            said = model_text(views.base, text)
+            if self.classifier.logit(said) >= self._classifier_cut and not reported(text):
+                judged = self.classifier.category(said, self._scope_cats.get(scope, ()))
+                if judged is not None:
+                    found[judged] = [Evidence(judged, "model", 0, len(text))]
+                    via[judged] = "model"
         sensitive = (
             [
                 SensitiveFinding(cat, self._severity[cat], _outermost(evs), via[cat])

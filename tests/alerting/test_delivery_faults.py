@@ -228,3 +228,28 @@ async def test_a_crashed_instances_queue_is_adopted_once_its_heartbeat_lapses() 
             await third.dispatcher.close()
     assert len(wc.shown) == 1 and "alert-one" in wc.shown[0].text
     assert crashed.dispatcher.instance in await store.get_items(INSTANCES)
+
+
+async def test_steps_an_instance_could_not_note_are_noted_later_in_the_order_taken() -> None:
+    clock = ManualClock()
+    store = FlakyStore()
+    plan = make_plan(ack_deadline=10, resolve_deadline=100, resolve={"mode": "manual"})
+    ladders = {
+        "ladders": [{"id": "two", "levels": [{"after": 0}, {"after": 30}]}],
+        "default_ladder": "two",
+    }
+    first = pipeline(store, clock, [plan], [], ladders)
+    alert = await first.fire(plan, "r1")
+    clock.advance(40)  # not acknowledged: levels 1 and 2
+    store.fail["put_alert"] = ["before"]  # their history notes fail, then the instance stops
+    assert await first.escalator.check() == 2
+    clock.advance(1)
+    await first.manager.acknowledge(alert.id, "zhang")
+    clock.advance(100)  # acknowledged, not resolved: the resolve ladder's level 1
+    second = pipeline(store, clock, [plan], [], ladders)
+    assert await second.escalator.check() == 1
+    stored = await store.get_alert(alert.id)
+    assert stored is not None
+    steps = [(h.code, h.args["level"]) for h in stored.history if h.action == "escalated"]
+    assert steps == [("not_acked", 1), ("not_acked", 2), ("not_resolved", 1)]
+    assert await store.get_items(MARKS) == {}

@@ -7,24 +7,26 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 from pydantic import TypeAdapter
 
 from alerts.clock import ManualClock
-from alerts.escalation import EscalationLadder, Escalator, Router
+from alerts.escalation import PROGRESS, EscalationLadder, Escalator, Router
 from alerts.manager import AlertManager
 from alerts.metrics import AlertMetrics
 from alerts.model import Alert, AlertState, Severity, alert_from_dict, alert_to_dict
 from alerts.notify.alertmanager import rfc3339
-from alerts.notify.dispatch import Dispatcher
+from alerts.notify.dispatch import OUTBOX, Dispatcher
 from alerts.notify.render import LATE_AFTER
 from alerts.store.memory import MemoryStore
 from alerts.store.redis import RedisStore
 from config.notify import EscalationConfig, LadderConfig, NotifierConfig
 from tests.alerting.helpers import make_plan, trigger
 from tests.alerting.receiver import Capture, capture_server
+from tests.alerting.rig import pipeline
 
 LADDERS = {
     "ladders": [
@@ -51,10 +53,10 @@ def test_ladder_steps_repeat_with_backoff_capped_and_bounded() -> None:
         (1410.0, 2, "repeat", ("boss",)),  # +240 capped at 200
     ]
     assert steps[5] is None
-    # a long outage collapses missed steps into the latest one
-    late = ladder.next_step(1000.0, 0, 1300.0)
-    assert late is not None and late.index == 3
-    assert ladder.next_step(1000.0, 4, 1300.0) is None
+    # a long outage: every level in order, the missed repeats collapsed into the latest one
+    assert [s.index for s in ladder.due_steps(1000.0, 0, 1300.0)] == [0, 1, 3]
+    assert [s.index for s in ladder.due_steps(1000.0, 2, 1210.0)] == [3]  # due at exactly now
+    assert ladder.due_steps(1000.0, 4, 1300.0) == []
 
 
 def test_every_step_pings_its_levels_people_and_repeats_follow_the_last_level() -> None:
@@ -88,6 +90,45 @@ def test_router_prefers_the_plan_then_routes_then_default() -> None:
     assert router.ladder_for(ops).id == "standard"
     assert router.ladder_for(ops, "urgent").id == "urgent"
     assert Router(EscalationConfig()).ladder_for(ops).id == "default"
+
+
+def test_a_route_matches_only_when_every_field_it_names_fits() -> None:
+    ids = ("rooms", "teams", "severities", "plans", "labels", "last", "fallback")
+    router = Router(
+        EscalationConfig.model_validate(
+            {
+                "ladders": [{"id": i, "levels": [{}]} for i in ids],
+                "default_ladder": "fallback",
+                "routes": [
+                    {"match": {"rooms": ["r1"], "teams": ["tech"]}, "ladder": "rooms"},
+                    {"match": {"teams": ["tech"]}, "ladder": "teams"},
+                    {"match": {"severities": ["critical"]}, "ladder": "severities"},
+                    {"match": {"plans": ["p9"]}, "ladder": "plans"},
+                    {"match": {"labels": {"shop": "a", "line": "1"}}, "ladder": "labels"},
+                    {"match": {"rooms": ["r5"]}, "ladder": "last"},
+                ],
+            }
+        )
+    )
+    base = Alert("1", "f", "r0", "p0", "n", Severity.WARNING, "", AlertState.FIRING, 0.0, 0.0)
+
+    def ladder(**changes: Any) -> str:
+        return router.ladder_for(base.evolve(**changes)).id
+
+    assert ladder() == "fallback"
+    assert ladder(room="r1") == "fallback"  # the room fits, the team does not
+    assert ladder(room="r1", labels={"team": "tech"}) == "rooms"
+    assert ladder(labels={"team": "tech"}) == "teams"
+    assert ladder(labels={"team": "ops"}) == "fallback"
+    assert ladder(severity=Severity.CRITICAL) == "severities"
+    assert ladder(plan_id="p9") == "plans"
+    assert ladder(labels={"shop": "a", "line": "1"}) == "labels"
+    assert ladder(labels={"shop": "a"}) == "fallback"  # every label named must fit
+    assert ladder(labels={"shop": "a", "line": "2"}) == "fallback"
+    assert ladder(room="r5") == "last"  # past every route that does not fit
+    assert router.ladder_for(base, "plans").id == "plans"  # the plan's own ladder first
+    # Without ladders: the built-in one, under the configured default's name.
+    assert Router(EscalationConfig(default_ladder="basic")).ladder_for(base).id == "basic"
 
 
 @dataclass
@@ -192,6 +233,39 @@ async def test_acked_but_not_resolved_escalates_and_resolution_is_notified(rig: 
     assert rig.reasons(rig.sup) == [("escalation", 1), ("resolved", 0)]
     assert rig.boss.got == []  # boss was never paged, so is not told of the resolution
     assert await rig.escalator.check() == 0
+
+
+async def test_a_resolution_told_after_an_outage_says_who_and_is_not_a_late_level(
+    rig: Rig,
+) -> None:
+    alert = await open_alert(rig)
+    rig.clock.advance(10)
+    assert await rig.escalator.check() == 1  # level 1: sup
+    await rig.manager.resolve(alert.id, "zhang")
+    rig.clock.advance(LATE_AFTER + 60)  # the escalator was down when it was resolved
+    assert await rig.escalator.check() == 1
+    await rig.settle(2, 0)
+    told = rig.sup.got[1].json()
+    assert (told["reason"], told["detail"]) == ("resolved", "resolved by zhang (已恢复)")
+    assert told["created_at"] == rig.clock.now()
+    assert told["mentions"] == [] and told["mention_all"] is False
+    # Levels that fell due while down are marked late; a resolution is told as it is.
+    assert told["late"] == 0.0 and told["alert"]["resolved_at"] == rig.clock.now() - 60 - LATE_AFTER
+
+
+async def test_a_step_is_marked_late_from_late_after_past_its_time(rig: Rig) -> None:
+    first = await open_alert(rig)
+    rig.clock.advance(3)
+    plan = rig.manager.plan("burst")
+    assert plan is not None
+    second = await rig.manager.handle(trigger(plan, rig.clock.now(), group="b"))
+    assert second is not None
+    rig.clock.advance(7 + LATE_AFTER)  # level 1 fell due LATE_AFTER ago, and 2 s ago
+    assert await rig.escalator.check() == 2
+    await rig.settle(2, 0)
+    late = {r.json()["alert"]["id"]: r.json()["late"] for r in rig.sup.got}
+    # A check a moment after the time is no outage: on time, not late.
+    assert late == {first.id: LATE_AFTER, second.id: 0.0}
 
 
 async def test_unresolved_steps_are_recorded_with_who_acknowledged_and_how_late(rig: Rig) -> None:
@@ -485,3 +559,282 @@ async def test_alertmanager_keeps_getting_an_open_alert_until_it_is_resolved() -
             assert len(am.got) == 5  # nothing after the resolution
         finally:
             await dispatcher.close()
+
+
+async def test_every_open_alert_escalates_however_many_are_open() -> None:
+    # More open alerts than the store lists by default (500): the oldest must escalate too.
+    clock = ManualClock()
+    store = MemoryStore()
+    plan = make_plan()
+    manager = AlertManager(store, clock, [plan])
+    metrics = AlertMetrics(CollectorRegistry())
+    dispatcher = Dispatcher([], store, metrics, clock)
+    router = Router(EscalationConfig.model_validate(LADDERS))
+    escalator = Escalator(store, manager, dispatcher, router, clock, metrics)
+    opened = []
+    for n in range(501):
+        alert = await manager.handle(trigger(plan, clock.now(), group=f"g{n}"))
+        assert alert is not None
+        opened.append(alert.id)
+        clock.advance(0.01)
+    clock.advance(10)  # every ack deadline passed: each alert's level 1 falls due
+    assert await escalator.check() == 501
+    oldest = await store.get_alert(opened[0])
+    assert oldest is not None and oldest.escalation_level == 1
+
+
+async def test_an_at_once_notification_pings_its_levels_roles_and_people() -> None:
+    ladders = {
+        "ladders": [
+            {
+                "id": "loud",
+                "levels": [
+                    {
+                        "notify": ["hook"],
+                        "mention": ["room_controllers", "everyone"],
+                        "people": ["li"],
+                    }
+                ],
+            }
+        ],
+        "default_ladder": "loud",
+    }
+    people = {
+        "users": [
+            {"id": "zhang", "name": "张伟", "role": "controller", "rooms": ["r"]},
+            {"id": "li", "name": "李娜", "role": "supervisor", "mobile": "13800000002"},
+        ]
+    }
+    clock = ManualClock()
+    plan = make_plan("crit", severity="critical")
+    async with capture_server() as hook:
+        p = pipeline(
+            MemoryStore(), clock, [plan], [{"type": "webhook", "id": "hook", "url": hook.url}],
+            ladders, people,
+        )  # fmt: skip
+        await p.dispatcher.start()
+        try:
+            await p.fire(plan, "r")
+            assert await p.escalator.check() == 1
+            await hook.wait_for(1)
+        finally:
+            await p.dispatcher.close()
+    [body] = [r.json() for r in hook.got]
+    assert body["reason"] == "first_fire"
+    assert [m["name"] for m in body["mentions"]] == ["张伟", "李娜"]
+    assert body["mentions"][1]["mobile"] == "13800000002"
+    assert body["mention_all"] is True
+
+
+async def test_an_at_once_note_is_noted_before_the_levels_taken_in_the_same_check(
+    rig: Rig,
+) -> None:
+    alert = await open_alert(rig, "crit")  # urgent ladder: boss at once, and when not acked
+    rig.clock.advance(10)  # first checked once its ack deadline passed too (after a restart)
+    assert await rig.escalator.check() == 2
+    current = await rig.store.get_alert(alert.id)
+    assert current is not None
+    steps = [h for h in current.history if h.action == "escalated"]
+    assert [(h.code, h.args["level"]) for h in steps] == [("at_once", 1), ("not_acked", 1)]
+    await rig.settle(0, 2)
+    assert rig.reasons(rig.boss) == [("first_fire", 1), ("escalation", 1)]
+
+
+class ClaimCounter(MemoryStore):
+    """A memory store that lists the step keys it was asked to claim."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claimed: list[str] = []
+
+    async def claim_with_items(self, key: str, ttl: float, items: Any) -> bool:
+        self.claimed.append(key.split(":")[2])
+        return await super().claim_with_items(key, ttl, items)
+
+
+async def test_a_check_with_nothing_due_asks_the_store_for_no_claim() -> None:
+    # Every open alert is checked every second: a step sent (an at-once note, a refresh, an
+    # acknowledgement) is remembered, not claimed again and refused at every check.
+    async with capture_server() as am:
+        clock = ManualClock()
+        store = ClaimCounter()
+        crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+        ladders = {
+            "ladders": [{"id": "am", "at_once": ["critical"], "levels": [{"notify": ["am"]}]}],
+            "default_ladder": "am",
+        }
+        notifiers = [{"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 60}]
+        p = pipeline(store, clock, [crit], notifiers, ladders)
+        await p.dispatcher.start()
+        try:
+            alert = await p.fire(crit, "r")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            await p.manager.acknowledge(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            clock.advance(60)
+            assert await p.escalator.check() == 1
+            clock.advance(1)
+            assert await p.escalator.check() == 0
+            assert store.claimed == ["fire", "ackstate", "refresh"]
+            await p.manager.resolve(alert.id, "zhang")
+            assert await p.escalator.check() == 1
+            assert await p.escalator.check() == 0
+            assert store.claimed == ["fire", "ackstate", "refresh", "resolved"]
+            await am.wait_for(4)
+        finally:
+            await p.dispatcher.close()
+
+
+class PausedRead(MemoryStore):
+    """A memory store whose next read of a kind of items waits, with what it read, for `go`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pause = ""
+        self.paused = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def get_items(self, kind: str) -> dict[str, dict[str, Any]]:
+        items = await super().get_items(kind)
+        if kind == self.pause:
+            self.pause = ""
+            self.paused.set()
+            await self.go.wait()
+        return items
+
+
+async def test_an_at_once_note_two_instances_race_for_still_tells_its_resolution() -> None:
+    clock = ManualClock()
+    store = PausedRead()
+    plan = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+    ladders = {
+        "ladders": [{"id": "one", "levels": [{"notify": ["boss"]}]}],
+        "default_ladder": "one",
+    }
+    async with capture_server() as boss:
+        notifiers = [{"type": "webhook", "id": "boss", "url": boss.url}]
+        one = pipeline(store, clock, [plan], notifiers, ladders)
+        two = pipeline(store, clock, [plan], notifiers, ladders, manager=one.manager)
+        await one.dispatcher.start()
+        await two.dispatcher.start()
+        try:
+            alert = await one.fire(plan, "r")
+            # One instance reads the progress, then the other takes the at-once note.
+            store.pause = PROGRESS
+            slow = asyncio.create_task(one.escalator.check())
+            await store.paused.wait()
+            assert await two.escalator.check() == 1
+            store.go.set()
+            assert await slow == 0  # claimed by the other: not sent twice
+            assert list(await store.get_items(PROGRESS)) == [alert.id]
+            await one.manager.resolve(alert.id, "zhang")
+            assert await one.escalator.check() == 1  # whoever was told hears it resolved
+            await boss.wait_for(2)
+        finally:
+            await one.dispatcher.close()
+            await two.dispatcher.close()
+    assert [r.json()["reason"] for r in boss.got] == ["first_fire", "resolved"]
+
+
+async def test_each_check_claims_only_the_steps_that_fell_due_since_the_last() -> None:
+    # The progress kept in the store says how far each ladder went: a check does not walk
+    # it again from the start and leave every step it took before to be refused by its claim.
+    clock = ManualClock()
+    store = ClaimCounter()
+    burst, crit = make_plan(), make_plan("crit", severity="critical", labels={"team": "tech"})
+    p = pipeline(store, clock, [burst, crit], [], LADDERS)
+    await p.fire(crit, "r")  # urgent: told at once, then level 1 when not acknowledged
+    await p.fire(burst, "r")  # standard: levels 1 and 2, then repeats
+    for advance, due in ((0, 1), (10, 2), (30, 1), (60, 1), (120, 1)):
+        clock.advance(advance)
+        before = len(store.claimed)
+        assert await p.escalator.check() == due
+        assert await p.escalator.check() == 0
+        assert len(store.claimed) == before + due
+
+
+async def test_a_plans_own_ladder_wins_and_an_alert_whose_plan_is_gone_still_escalates() -> None:
+    clock = ManualClock()
+    store = MemoryStore()
+    own = make_plan("own", escalation="urgent")  # one level, no repeats; else `standard`
+    burst = make_plan()
+    p = pipeline(store, clock, [own, burst], [], LADDERS)
+    await p.fire(own, "r")
+    clock.advance(40)  # past the ack deadline and what would be the standard ladder's level 2
+    assert await p.escalator.check() == 1
+    # A plan taken out of the config (then a restart): its open alert still escalates, on
+    # the ladder the routes give it.
+    await p.fire(burst, "r")
+    gone = pipeline(store, clock, [own], [], LADDERS)
+    clock.advance(40)
+    assert await gone.escalator.check() == 2
+
+
+async def test_alertmanager_hears_an_acknowledgement_and_its_withdrawal_at_once() -> None:
+    crit = make_plan("crit", severity="critical", resolve={"mode": "manual"}, ack_deadline=3600)
+    ladders = {
+        "ladders": [
+            {"id": "all", "at_once": ["critical"], "levels": [{"notify": ["hook", "slow", "am"]}]}
+        ],
+        "default_ladder": "all",
+    }
+    clock = ManualClock()
+    store = MemoryStore()
+    async with capture_server() as hook, capture_server() as slow, capture_server() as am:
+        notifiers = [
+            {"type": "webhook", "id": "hook", "url": hook.url},  # never re-sent: no refresh
+            {"type": "alertmanager", "id": "slow", "url": slow.url, "resend_every": 60},
+            {"type": "alertmanager", "id": "am", "url": am.url, "resend_every": 1},
+        ]
+        p = pipeline(store, clock, [crit], notifiers, ladders)
+        alert = await p.fire(crit, "r")
+        assert await p.escalator.check() == 1  # told at once: to all three
+        await p.manager.acknowledge(alert.id, "zhang")
+        clock.advance(1)
+        assert await p.escalator.check() == 3  # the acknowledgement to both, am's refresh
+        clock.advance(0.5)
+        assert await p.escalator.check() == 0  # one refresh a period
+        await p.manager.unacknowledge(alert.id, "zhang")
+        assert await p.escalator.check() == 2  # its withdrawal, at once
+        clock.advance(0.5)
+        assert await p.escalator.check() == 1  # am's second period
+        # Every queued send carries the time it was queued (the outbox is swept in that order).
+        queued = await store.get_items(OUTBOX)
+        assert len(queued) == 3 + 3 + 2 + 1
+        assert sorted({entry["created_at"] - clock.now() for entry in queued.values()}) == [
+            -2,
+            -1,
+            -0.5,
+            0,
+        ]
+        await p.dispatcher.start()
+        try:
+            await am.wait_for(5)
+            await slow.wait_for(3)
+        finally:
+            await p.dispatcher.close()
+    sent = [r.json()[0] for r in am.got]
+    assert [s["annotations"]["detail"] for s in sent] == [
+        "level 1: critical plan: notify at once (严重告警立即通知)",
+        "acknowledged by zhang (已确认)",
+        "still open (告警仍未恢复)",
+        "unacknowledged (已取消确认)",
+        "still open (告警仍未恢复)",
+    ]
+    assert [s["labels"]["acknowledged"] for s in sent] == [
+        "false",
+        "true",
+        "true",
+        "false",
+        "false",
+    ]
+    assert {s["annotations"]["escalation_level"] for s in sent} == {"1"}
+    told = [r.json()[0]["annotations"]["detail"].split(" (")[0] for r in slow.got]
+    assert told == [
+        "level 1: critical plan: notify at once",
+        "acknowledged by zhang",
+        "unacknowledged",
+    ]
+    assert len(hook.got) == 1
