@@ -249,6 +249,7 @@ class LexiconDetector:
             if cue or near or hint:
                 bare = scope == "comment"
                 self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
+        said = None  # the model text, shared by the second opinion and sentiment
         if not found and self.classifier is not None:
             # No rule flagged the text: the learned second opinion reads it.
             said = model_text(views.base, text)
@@ -269,7 +270,9 @@ class LexiconDetector:
         if self.sentiment is not None and scope == "comment":
             complaints = result.complaints if result is not None else []
             use_model = self._spam.isdisjoint(found)
-            verdict = self.sentiment.score(text, views.base, views.collapsed, complaints, use_model)
+            verdict = self.sentiment.score(
+                text, views.base, views.collapsed, complaints, use_model, said
+            )
             if verdict.evidence:  # map complaint spans only for comments found negative
                 spans = norm.span_mapper(text, views.base)
                 for hit in verdict.evidence:

@@ -223,10 +223,12 @@ class SentimentScorer:
         collapsed: str,
         complaints: Sequence[Hit],
         use_model: bool = True,
+        said: str | None = None,
     ) -> Sentiment:
-        """Return the verdict on one comment from its views and complaint hits."""
+        """Return the verdict on one comment from its views and complaint hits (`said`: its
+        model text, when the caller has it already)."""
         if self.model is not None and use_model:
-            logit = self.model.logit(model_text(base, original)) + self.prior
+            logit = self.model.logit(said or model_text(base, original)) + self.prior
             shift, asking = cue_shift(original, self.cues)
             # A cue reads what the n-grams can't: sarcasm is made of praise words, a neutral
             # question of complaint words. Past a cue the model's opinion is bounded.
