@@ -91,43 +91,49 @@ class SentinelSetup:
     def addresses(self) -> list[str]:
         return [s.address for s in self.sentinels]
 
-    def start(self, within: float = 60.0) -> None:
-        """Start everything; return once the replicas are in sync and the sentinels agree."""
+    def start(self, within: float = 120.0) -> None:
+        """Start everything; return once the replicas are in sync and the sentinels agree
+        (sentinels find each other through hello messages every 2 s; one full suite once
+        took more than 60 s here, so the failure names what was still missing)."""
         for node in self.nodes:
             node.start()
         for sentinel in self.sentinels:
             sentinel.start()
         deadline = time.monotonic() + within
-        while not self.settled():
+        while (missing := self.unsettled()) is not None:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the sentinel setup did not settle within {within}s")
+                raise RuntimeError(f"the sentinel setup did not settle within {within}s: {missing}")
             time.sleep(0.1)
 
     def settled(self) -> bool:
         """True when every sentinel names the same live master with every replica and peer."""
+        return self.unsettled() is None
+
+    def unsettled(self) -> str | None:
+        """Return what keeps the setup from being settled, or None when it is."""
         try:
             port = self.master_port()
-            for sentinel in self.sentinels:
+            for i, sentinel in enumerate(self.sentinels):
                 with sentinel.client() as c:
                     state = c.sentinel_master(self.name)
                     if int(state["port"]) != port or not state["is_master"]:
-                        return False
+                        return f"sentinel {i} names master {state['port']}, sentinel 0 {port}"
                     if state["is_sdown"] or state["is_odown"]:
-                        return False
+                        return f"sentinel {i} sees the master down"
                     if state["num-other-sentinels"] < len(self.sentinels) - 1:
-                        return False
+                        return f"sentinel {i} knows {state['num-other-sentinels']} other sentinels"
                     if state["num-slaves"] < len(self.replicas):
-                        return False
+                        return f"sentinel {i} knows {state['num-slaves']} replicas"
                     healthy = [
                         r
                         for r in c.sentinel_slaves(self.name)
                         if not r["is_sdown"] and r.get("master-link-status") == "ok"
                     ]
                     if len(healthy) < len(self.replicas):
-                        return False
-        except (redis.RedisError, OSError, KeyError):
-            return False
-        return True
+                        return f"sentinel {i} sees {len(healthy)} replicas in sync"
+        except (redis.RedisError, OSError, KeyError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
 
     def master_port(self) -> int:
         """Return the master's port as the first sentinel sees it."""
