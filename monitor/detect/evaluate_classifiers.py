@@ -22,6 +22,7 @@ SENTIMENT_SETS = (
     "sentiment/dev2.tsv",
     "sentiment/dev3.tsv",
     "sentiment/dev4.tsv",
+    "sentiment/dev5.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
