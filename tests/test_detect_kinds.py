@@ -25,6 +25,28 @@ def detector() -> LexiconDetector:
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("复制整段 ￥Zq81LmPw0Ta￥ 打开就能买", "￥Zq81LmPw0Ta￥"),
+        ("€ab12cd34ef€去那边下单", "€ab12cd34ef€"),
+        ("口令$HJ7vvN2Kq$", "$HJ7vvN2Kq$"),
+    ],
+)
+def test_share_codes_between_currency_signs_are_diversion(
+    detector: LexiconDetector, text: str, code: str
+) -> None:
+    assert [value for value, _, _ in links(text)] == [code]
+    assert cats(detector, text) == {"contact_diversion"}
+
+
+@pytest.mark.parametrize(
+    "text", ["今天¥199 ¥299两个价", "原价￥12345678￥现价", "￥abcdefghij￥", "¥AB12¥"]
+)
+def test_prices_and_plain_words_between_currency_signs_are_no_codes(text: str) -> None:
+    assert links(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "www.example.com/item",
@@ -58,10 +80,16 @@ def test_numbers_with_dots_are_not_links(text: str) -> None:
         "pdd上十块钱",
         "➕V领券",
         "想要的➕🐧",
+        "👥号 5839201746 进来",
+        "发📫联系我",
     ],
 )
 def test_platforms_nicknames_emoji_and_symbols(detector: LexiconDetector, text: str) -> None:
     assert "contact_diversion" in cats(detector, text)
+
+
+def test_an_emoji_spelling_of_a_prohibited_good_is_read() -> None:
+    assert cats(shipped_detector(), "🐘🦷摆件 保真") == {"prohibited"}
 
 
 @pytest.mark.parametrize(

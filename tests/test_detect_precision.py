@@ -118,3 +118,44 @@ def test_sound_alikes_and_buyers_naming_a_fake_stay_clean(
     detector: LexiconDetector, text: str
 ) -> None:
     assert cats(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("clean", "meant", "scope"),
+    [
+        # A verdict the writer gives on the scam, not a pitch.
+        ("兼职刷单就是诈骗，千万别信", "兼职刷单，一单一结", "comment"),
+        ("评论区里叫你加微信的全是骗子", "想要优惠的加我微信", "comment"),
+        # A warning about what happened to the writer before.
+        ("之前被刷单骗过，大家小心", "招刷单，佣金日结", "comment"),
+        # Asking whether what someone said is true.
+        ("有人私聊我说抽中了手机，是真的吗", "恭喜抽中手机，私聊我领取", "comment"),
+        # The host declining a viewer's request.
+        ("有家人问能不能加微信，不好意思我们只在直播间卖", "想要的家人加一下微信", "speech"),
+        # A denied claim, and a specification rather than a rank.
+        ("我不敢说全网最低，大家可以去比", "我们这个全网最低", "speech"),
+        ("这个锅最高耐热两百度", "这是全网最好的锅", "speech"),
+        ("这个收纳架最大承重三十斤", "这是全网最好的收纳架", "speech"),
+    ],
+)
+def test_verdicts_reports_refusals_and_specifications_are_not_said(
+    detector: LexiconDetector, clean: str, meant: str, scope: str
+) -> None:
+    assert cats(detector, clean, scope) == set()
+    assert cats(detector, meant, scope) != set()
+
+
+@pytest.mark.parametrize(
+    "pitch",
+    [
+        "加我微信领红包，我们不是骗子",  # a denial reassures; it is no verdict
+        "刷单返利 日结 绝对不是诈骗",
+        "想赚钱的私聊我 正规平台不是骗局",
+        "私聊我带你赚钱 防诈骗",  # 防诈骗 names no scam of someone else
+        "招刷单 加v13800138000 别信那些骗子",  # a contact of its own is acted on
+    ],
+)
+def test_a_pitch_that_denies_being_a_scam_is_still_flagged(
+    detector: LexiconDetector, pitch: str
+) -> None:
+    assert cats(detector, pitch) != set()

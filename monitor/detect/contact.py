@@ -47,6 +47,23 @@ LINK = re.compile(
 )
 
 
+# A share code (淘口令): a run of letters and digits between two currency signs (¥Kx8Jd2mQpL¥,
+# €AbC12dEf9€) that another app opens when it is copied. Its letters mix case or digits; a
+# price (¥199) is no code.
+_CURRENCY = "¥￥$€£₤₳¢₴₰₱₲"
+SHARE_CODE = re.compile(rf"[{_CURRENCY}]\s?([A-Za-z0-9]{{8,16}})\s?[{_CURRENCY}]")
+
+
+def _mixed(code: str) -> bool:
+    """Return True when a code mixes at least two of upper case, lower case and digits."""
+    kinds = (
+        any(c.isupper() for c in code)
+        + any(c.islower() for c in code)
+        + any(c.isdigit() for c in code)
+    )
+    return kinds >= 2
+
+
 @dataclass(frozen=True, slots=True)
 class ContactToken:
     """A number or ID found in the digit view: its kind and base-view span."""
@@ -57,14 +74,14 @@ class ContactToken:
     end: int
 
 
-_LINK_HINT = re.compile(r"[.。．@点/]|dot", re.IGNORECASE)
+_LINK_HINT = re.compile(rf"[.。．@点/{_CURRENCY}]|dot", re.IGNORECASE)
 
 
 def links(text: str) -> list[tuple[str, int, int]]:
-    """Return the URLs, domains and short links in a text, with their spans."""
+    """Return the URLs, domains, short links and share codes in a text, with their spans."""
     if _LINK_HINT.search(text) is None:
-        return []  # no dot, no @, no slash: most comments with a digit or a letter
-    out = []
+        return []  # no dot, no @, no slash, no currency sign: most comments with a digit or a letter
+    out = [(m.group(), m.start(), m.end()) for m in SHARE_CODE.finditer(text) if _mixed(m.group(1))]
     for m in LINK.finditer(text):
         value = m.group()
         if value[0].isdigit() and not any(c.isalpha() and c.isascii() for c in value[:-3]):

@@ -109,8 +109,9 @@ SET_PHRASES = (
 # term).
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
-    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非)"
-    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?)?$"
+    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非"
+    "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
+    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上)?$"
 )
 _SELLING = frozenset("卖售")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
@@ -120,24 +121,44 @@ _CLAUSE_MARK = re.compile(r"[，,。！!？?；;\n]")
 # A comment that asks: ends with a question particle, mark or 'how do I' (逾期了怎么办), or
 # weighs two options.
 _ASKS = re.compile(r"(?:吗|呢|么|嘛|怎么[办弄样领查退]|咋办|[?？])[\s~～。.!！]*$|还是")
+# A specification, not a rank over the market: 最高耐热八十度, 最大承重两百斤, 续航最长十二小时
+# (最 + a dimension, then what is measured or a number with a physical unit; a price is no unit).
+_SPEC_AFTER_ZUI = re.compile(
+    "[高低大小长短重轻快慢宽窄厚薄深浅远近](?:可达|能达到|能到|可以到|支持|耐热|耐温|承重|载重|负重"
+    "|续航|温度|功率|转速|容量|亮度|速度|时速|风速|档位|能承受"
+    "|[^，,。！!？?；;\\s]{0,4}?[0-9零〇一二两三四五六七八九十百千万]+(?:多|余)?个?"
+    "(?:度|°|℃|斤|公斤|千克|克|吨|米|厘米|毫米|公里|瓦|千瓦|伏|毫安|安|升|毫升|小时|分钟|秒|帧|赫兹"
+    "|寸|英寸|层|档|倍|级|人|年|天))"
+)
 # Medical advice, not a claim: 降血糖要听医生的.
 _MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院")
 
 
 # A refusal right after a term (微信转账我们不支持), or a verdict on it (刷单是违法的).
 _REFUSED_AFTER = re.compile(
-    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|是骗局|是诈骗|不会用|我不会"
-    "|是违法|违法|犯法|是骗人|都是骗|是假的|是骗子)"
+    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|不会用|我不会|违法|犯法|都是骗"
+    "|(?:就|都|全|纯|也|根本|肯定|绝对|一定)?是(?:骗局|诈骗|违法|骗人|假的|骗子|坑))"
 )
 # A comment that reports or warns about what someone else said or did (有人私信我说中奖了要交
 # 手续费，大家别信; 刚刚有人让我加微信，已举报): a warning anywhere, a third party or a
 # reported request anywhere, and no number, account or link of its own to act on.
 _REPORT_WARNING = re.compile(
     "举报|别信|不要信|别相信|不要相信|别上当|不要上当|小心|当心|谨防|警惕|骗子|诈骗|骗局|是骗人|违法|犯法"
+    # a question whether what someone said is true (有人私信我说中奖了 是真的吗)
+    "|是真的吗|是不是真的|真的假的|真的吗|是不是骗|靠谱吗|可信吗|能信吗|能相信吗"
+    # the host declining what a viewer asked for (只在直播间卖, 不私下交易)
+    "|只在直播间|只在(?:这里|这儿|平台|抖音|快手|小店)|不私下|不加(?:微信|v|私)|不好意思"
 )
 _THIRD_PARTY = re.compile(
     "有人|有个|别人|对方|他们|他让|她让|谁说|让我|叫我|要我|让你|叫你|要你|骗我|骗你|说要|说是|我说"
-    "|冒充|打电话"
+    "|冒充|打电话|网上|评论区|弹幕里|那些|这种|这些|以前|之前|被骗|骗过|上过当"
+    "|有(?:宝宝|家人|朋友|粉丝|姐妹|兄弟)|[问说](?:能不能|可不可以|可以不可以|要不要)"
+)
+# A verdict the writer gives: calls a thing a scam (刷单就是诈骗, 加微信的都是骗子), not
+# denies it (我们不是骗子, 绝对不是诈骗, which a pitch says to reassure).
+_VERDICT = re.compile(
+    "(?<![不非没])(?:就|都|全|纯|也|根本|肯定|绝对|一定)?(?:是|属于)(?:骗子|诈骗|骗局|骗人|违法|犯法)"
+    "|(?<![是不非没属防反])(?<!不是)(?:骗子|诈骗|骗局)(?:!|！|。|$)"
 )
 _OWN_TOKEN = re.compile(
     r"[0-9０-９]{5,}|[A-Za-z0-9_]{6,}|https?:|www\.|\.(?:com|cn|net|top|cc|vip)\b"
@@ -170,13 +191,13 @@ def warned(text: str, start: int, end: int) -> bool:
 
 
 def reported(text: str) -> bool:
-    """Return True when a comment reports or warns about someone else's scam or request and
-    carries no contact of its own (有人让我加微信，已举报)."""
-    return (
-        _REPORT_WARNING.search(text) is not None
-        and _THIRD_PARTY.search(text) is not None
-        and _OWN_TOKEN.search(text) is None
-    )
+    """Return True when a comment reports or warns about someone else's scam or request, or
+    calls it a scam, and carries no contact of its own (有人让我加微信，已举报; 刷单就是诈骗)."""
+    if _OWN_TOKEN.search(text) is not None:
+        return False
+    if _VERDICT.search(text) is not None:
+        return True
+    return _REPORT_WARNING.search(text) is not None and _THIRD_PARTY.search(text) is not None
 
 
 def self_aimed(collapsed: str, start: int) -> bool:
@@ -279,6 +300,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
             return False  # 我最怕冷: a person's feeling, not the product's rank
         if after.startswith(_CLAIM_AFTER_ZUI):
             return True  # 最权威, 最安全: jieba tags these nouns, yet they are claims
+        if _SPEC_AFTER_ZUI.match(text, end):
+            return False  # 最高耐热八十度: a specification
         # 最 + an adjective is a superlative claim; 最 + a verb or anything else is an adverb.
         for (word, tag), a, _ in segment_tagged(text):
             if a == start and len(word) > 1:
