@@ -80,7 +80,7 @@ _LINK_HINT = re.compile(rf"[.。．@点/{_CURRENCY}]|dot", re.IGNORECASE)
 def links(text: str) -> list[tuple[str, int, int]]:
     """Return the URLs, domains, short links and share codes in a text, with their spans."""
     if _LINK_HINT.search(text) is None:
-        return []  # no dot, no @, no slash, no currency sign: most comments with a digit or a letter
+        return []  # no dot, @, slash or currency sign: most comments with a digit or a letter
     out = [(m.group(), m.start(), m.end()) for m in SHARE_CODE.finditer(text) if _mixed(m.group(1))]
     for m in LINK.finditer(text):
         value = m.group()
