@@ -242,3 +242,26 @@ def test_eval_scores_an_extra_set_and_never_prints_blind_rows(tmp_path: Path) ->
         text=True,
     )
     assert proc.returncode == 2 and "bad.tsv:1" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("想便宜点的可以加一下我们助理的微信", "speech"),
+        ("加个店长的私人vx", "comment"),
+        ("添加我们客服的企鹅", "comment"),
+    ],
+)
+def test_an_invitation_with_words_between_verb_and_messenger(
+    detector: LexiconDetector, text: str, scope: str
+) -> None:
+    assert cats(detector, text, scope) == {"contact_diversion"}
+
+
+@pytest.mark.parametrize(
+    "text", ["加购物车 用微信付款", "加到购物车后用微信支付", "不用加我们客服的微信，直接拍就行"]
+)
+def test_adding_to_the_cart_or_declining_is_no_invitation(
+    detector: LexiconDetector, text: str
+) -> None:
+    assert cats(detector, text, "speech") == set()

@@ -64,6 +64,16 @@ def _mixed(code: str) -> bool:
     return kinds >= 2
 
 
+# An invitation to add someone's messenger, said with words between the verb and the channel
+# (加一下我们助理的微信, 添加客服的私人微信, 加个店长vx): the lexicon holds the adjacent forms.
+INVITE = re.compile(
+    "(?:加|添加)(?:一下|一个|个|下|上)?(?:我们|咱们|我|我们家|店里|主播|他|她)?的?"
+    "(?:助理|小助理|助手|小助手|客服|专属客服|老师|经理|店长|老板|运营|小姐姐|小哥哥|管家|顾问"
+    "|同事|工作人员|小编|主理人)?的?(?:私人|个人|工作|专属|私)?"
+    "(?:微信|vx|wx|v信|薇信|威信|微信号|企鹅|qq|扣扣|手机号|电话|联系方式)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ContactToken:
     """A number or ID found in the digit view: its kind and base-view span."""

@@ -17,10 +17,18 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
 from monitor.detect.classifier import SensitiveModel
-from monitor.detect.contact import ID_CUE, NUMBER_CUE, NUMBER_CUES, ContactRules, UserWindow, links
-from monitor.detect.context import reported
+from monitor.detect.contact import (
+    ID_CUE,
+    INVITE,
+    NUMBER_CUE,
+    NUMBER_CUES,
+    ContactRules,
+    UserWindow,
+    links,
+)
+from monitor.detect.context import negated, reported
 from monitor.detect.lexicon import CompiledLexicon
-from monitor.detect.normalize import Normalizer, default_normalizer
+from monitor.detect.normalize import Normalizer, Views, default_normalizer
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
 from monitor.detect.source import LexiconLoadError, LexiconSource
 from monitor.detect.split import SplitWindow
@@ -236,6 +244,8 @@ class LexiconDetector:
         if contact and scope in self._scopes[contact]:
             if contact in found:
                 cue = NUMBER_CUE | ID_CUE
+            elif "加" in views.collapsed:
+                self._invite(text, views, found, via, contact)
             # One search answers "neither a Latin letter, a digit nor a spelled number" for
             # most comments; only a text with one of them pays for the second.
             hint = _CONTACT_HINT.search(views.base) is not None
@@ -278,6 +288,24 @@ class LexiconDetector:
                 for hit in verdict.evidence:
                     hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
         return _new_tuple(Analysis, (sensitive, verdict))
+
+    def _invite(
+        self,
+        text: str,
+        views: Views,
+        found: dict[str, list[Evidence]],
+        via: dict[str, str],
+        category: str,
+    ) -> None:
+        """Flag an invitation to add a messenger with words between (加一下我们助理的微信)."""
+        collapsed = views.collapsed
+        for m in INVITE.finditer(collapsed):
+            if negated(collapsed, m.start(), m.end()) or reported(text):
+                continue
+            start, end = self.normalizer.span_mapper(text, views.base)(m.start(), m.end())
+            found.setdefault(category, []).append(Evidence(category, m.group(), start, end))
+            via.setdefault(category, "lexicon")
+            return
 
     def _split(
         self,
