@@ -56,7 +56,7 @@ async def test_windows_and_auto_resolve_only_for_leased_rooms_and_dropped_on_mov
         return await real_tick(resolve_hold, rooms)
 
     b.manager.tick = spy  # type: ignore[method-assign]
-    await wait_for(lambda: settled(a, b), 15, "each instance to own its preferred rooms")
+    await wait_for(lambda: settled(a, b), 30, "each instance to own its preferred rooms")
     await wait_for(
         lambda: windows_follow_leases(a, b), 10, "each engine to keep windows of its rooms only"
     )
@@ -67,7 +67,7 @@ async def test_windows_and_auto_resolve_only_for_leased_rooms_and_dropped_on_mov
 
     # A third instance takes a share: the rooms that move leave their old owner's engine.
     c = await cluster("c")
-    await wait_for(lambda: settled(a, b, c), 15, "rooms to rebalance onto c")
+    await wait_for(lambda: settled(a, b, c), 30, "rooms to rebalance onto c")
     await wait_for(
         lambda: windows_follow_leases(a, b, c), 10, "moved rooms' windows to leave old owners"
     )
@@ -96,7 +96,7 @@ async def test_a_graceful_move_hands_a_half_counted_window_to_the_new_owner(
     assert await a.store.list_alerts() == []
     # b joins: a releases b's share, leaving the windows behind for b to take.
     b = await cluster("b")
-    await wait_for(lambda: settled(a, b), 15, "the rooms to split between a and b")
+    await wait_for(lambda: settled(a, b), 30, "the rooms to split between a and b")
     assert owned(b) and owned(b) == b.engine.rooms()
     for room in ROOMS:
         assert a.pipeline.offer(comment(room, 2))  # type: ignore[arg-type]
