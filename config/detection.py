@@ -33,6 +33,10 @@ class KeywordCategory(Section):
     applies_to: list[EventScope] = Field(default_factory=lambda: _all_scopes())
     actions: list[Action] = Field(default_factory=lambda: _default_actions())
     homophones: bool = False  # also match through the pinyin view (薇信 -> 微信)
+    # With homophones: two-character terms are heard by sound too (伟歌 for 伟哥, 堵博 for 赌博),
+    # not only those of three or more or marked '~'; such a sound-alike counts only where it
+    # stands alone (no dictionary word holds it or straddles it, no common function character).
+    short_homophones: bool = False
     contact: bool = False  # numbers and IDs near contact cues are reported in this category
     # Terms count only when used as claims (advertising law: 最 before an adjective, not
     # 最喜欢 or 最后; 第一 after 销量, not 第一个 or 第一时间).

@@ -22,6 +22,7 @@ from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
 from monitor.detect.context import (
+    FUNCTION_CHARS,
     asks,
     inside_ordinary_word,
     is_claim,
@@ -92,6 +93,7 @@ class Hit:
     end: int
     homophone: bool = False
     latin: bool = False  # found in the transliteration view
+    heard: bool = False  # found in the pinyin view (a sound-alike, not a look-alike)
     orig_start: int = -1
     orig_end: int = -1
 
@@ -130,6 +132,21 @@ def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
         return False  # two syllables with a common one are everyday text (都印 for 抖音)
     words = segment(collapsed)
     return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
+
+
+def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
+    """Return True when a two-character sound-alike is its own two characters: one of them
+    as the term writes it, no common function character, and no dictionary word of the text
+    holds either character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博
+    stand alone)."""
+    said = collapsed[hit.start : hit.end]
+    if not STOP_CHARS.isdisjoint(said) or not FUNCTION_CHARS.isdisjoint(said):
+        return False
+    if _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None:
+        return False  # across a comma or a space (没破，谢谢 for 破鞋)
+    if said[0] != hit.term.canonical[0] and said[1] != hit.term.canonical[1]:
+        return False  # both characters respelled: a chance sound (抽中 for 臭种), not a disguise
+    return all(b - a == 1 for _, a, b in segment(collapsed) if a < hit.end and b > hit.start)
 
 
 def _sounds_alike(term: Term) -> bool:
@@ -197,8 +214,10 @@ class CompiledLexicon:
         claim_categories: frozenset[str] = frozenset(),
         negation_categories: frozenset[str] = frozenset(),
         insult_categories: frozenset[str] = frozenset(),
+        short_sound_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
+        self.short_sound_categories = short_sound_categories
         self.claim_categories = claim_categories
         self.negation_categories = negation_categories
         self.insult_categories = insult_categories
@@ -324,7 +343,7 @@ class CompiledLexicon:
                     self.pairs[p].category in homophone_categories for p in self._part_pairs[i]
                 )
             )
-            if category_hears and _sounds_alike(term):
+            if category_hears and (_sounds_alike(term) or self._short_sound(term)):
                 spelled = term.canonical.translate(normalizer.pinyin)
                 if spelled != term.canonical:
                     self._pinyin_ids.append(i)
@@ -352,6 +371,16 @@ class CompiledLexicon:
                         latin_patterns.append(spelled)
         self._latin = ahocorasick_rs.AhoCorasick(latin_patterns) if latin_patterns else None
         self.size = len(self.terms)
+
+    def _short_sound(self, term: Term) -> bool:
+        """Return True for a two-character term heard by sound only through its category's
+        `short_homophones` (its sound-alikes pass the stricter check of `_stands_alone`)."""
+        return (
+            term.role is Role.DENY
+            and len(term.canonical) == 2
+            and not term.by_sound
+            and term.category in self.short_sound_categories
+        )
 
     def _lookalike_spellings(self, canonical: str) -> list[str]:
         """Return a term's look-alike spellings, fewest respelled characters first.
@@ -450,7 +479,7 @@ class CompiledLexicon:
             if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
                 parts.append((self._pinyin_ids[idx], start, end))
             else:
-                candidates.append(Hit(term, start, end, homophone=True))
+                candidates.append(Hit(term, start, end, homophone=True, heard=True))
         if latin_view is not None:
             for idx, first, stop in latin:
                 term = terms[self._latin_ids[idx]]
@@ -534,6 +563,8 @@ class CompiledLexicon:
             return True
         if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
             return False
+        if hit.heard and self._short_sound(term) and not _stands_alone(text, collapsed, hit):
+            return False
         # Only two-character terms turn up by accident across ordinary words (牙刷单卖);
         # a longer one is meant, even where jieba's dictionary lacks it (小红书|上 read 小红|书上).
         # A sound-alike of any length is checked: it is ordinary text far more often
@@ -547,6 +578,7 @@ class CompiledLexicon:
             return any(
                 h is not hit
                 and h.term.canonical != term.canonical
+                and not (h.heard and self._short_sound(h.term))  # heard, not listed
                 and (h.term.role is Role.DENY or len(h.term.canonical) > 1)
                 and a <= h.start
                 and h.end <= b

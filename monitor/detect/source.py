@@ -155,7 +155,10 @@ class LexiconSource:
         claims = frozenset(c.id for c in cfg.categories if c.claims_only)
         negation = frozenset(c.id for c in cfg.categories if c.negation)
         insults = frozenset(c.id for c in cfg.categories if c.insults)
-        lexicon = CompiledLexicon(self.normalizer, entries, homophones, claims, negation, insults)
+        short = frozenset(c.id for c in cfg.categories if c.homophones and c.short_homophones)
+        lexicon = CompiledLexicon(
+            self.normalizer, entries, homophones, claims, negation, insults, short
+        )
         if lexicon.skipped:
             log.warning("lexicon terms with nothing to match skipped: %s", lexicon.skipped[:10])
         return lexicon

@@ -1,0 +1,51 @@
+"""Two-character terms heard by sound (short_homophones): a disguise is read, chance sounds
+in ordinary words, across punctuation or in two respelled characters are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.loader import default_config_path, load_config
+from monitor.detect.detector import LexiconDetector
+from tests.detect_support import cats, rules_only, shipped_detector
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return shipped_detector()
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "category"),
+    [
+        ("堵博平台 充一送一", "comment", "fraud"),  # 赌博
+        ("喝了这个能抗爱", "speech", "ad_law"),  # 抗癌
+        ("三天智愈湿疹", "speech", "ad_law"),  # 治愈
+    ],
+)
+def test_a_two_character_term_respelled_by_sound_is_read(
+    detector: LexiconDetector, text: str, scope: str, category: str
+) -> None:
+    assert cats(detector, text, scope) == {category}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天是我大妈生日",  # 大妈 is a word, not 大麻
+        "这件外套掉毛吗",  # 掉毛 is shedding (an ordinary word the segmenter is given)
+        "袜子穿了一个月还没破，谢谢主播",  # 破，谢 is across a comma
+        "抽中的家人记得去领取",  # both characters differ: a chance sound
+    ],
+)
+def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:
+    assert cats(detector, text) == set()
+
+
+def test_without_the_option_only_longer_or_marked_terms_are_heard() -> None:
+    config = load_config(default_config_path())
+    detection = rules_only(config.detection)
+    categories = [c.model_copy(update={"short_homophones": False}) for c in detection.categories]
+    off = LexiconDetector(detection.model_copy(update={"categories": categories}), config.base_dir)
+    assert cats(off, "堵博平台 充一送一") == set()
+    assert cats(off, "赌博平台 充一送一") == {"fraud"}
