@@ -45,6 +45,10 @@ def negative(detector: LexiconDetector, text: str) -> bool:
         "不好用，白买了",  # praise negated
         "踩雷了家人们",  # slang
         "鞋子穿了半天脚底就起泡了，是在逗我吗？",  # a fact, then a question that complains
+        "等了三天还没消息，真的火大",  # anger said outright
+        "这双新鞋太磨脚了",  # a fit fault as a fact
+        "为啥穿了一次就起球了？",  # a quality fault asked about as done
+        "说好的赠品呢，送到哪去了？",  # where did the promise go
     ],
 )
 def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> None:
@@ -66,6 +70,8 @@ def test_hard_complaints_are_negative(detector: LexiconDetector, text: str) -> N
         "面料摸着很舒服",
         "充电宝充一次够用两天，出差很方便",  # a good fact in a bad fact's words
         "面膜敷完皮肤软软的",
+        "这件会起球吗",  # asked about before it happened: an inquiry
+        "主播别生气，我们都支持你",  # negated anger
     ],
 )
 def test_neutral_questions_and_negated_praise_are_not_negative(

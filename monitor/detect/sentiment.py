@@ -37,6 +37,9 @@ QUESTION_FORMS = (
 RHETORICAL = (
     "怎么还", "为什么", "凭什么", "到底", "咋还", "难道", "还不", "什么时候才", "几天了",
     "怎么这么", "怎么又", "咋这么", "还要等多久",
+    # where did what was promised go; how long it has been already
+    "哪去了", "哪儿去了", "去哪了", "好几天了", "都几天了", "一个礼拜了", "一个星期了", "一周了",
+    "半个月了", "一个月了", "就这样",
 )  # fmt: skip
 # One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
 _QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
@@ -57,6 +60,12 @@ def _fold_number(m: re.Match[str]) -> str:
 _add = operator.add
 _first = operator.itemgetter(0)
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+
+
+def _happened(collapsed: str, affirmed: Sequence[Hit]) -> bool:
+    """Return True when a quality fault is asked about as done (怎么洗一次就掉色了？): a
+    complaint, not an inquiry (会掉色吗？)."""
+    return any(h.term.category == "quality" and collapsed.startswith("了", h.end) for h in affirmed)
 
 
 class Sentiment(NamedTuple):
@@ -247,6 +256,7 @@ class SentimentScorer:
             and is_question(collapsed, original)
             and _RHETORICAL.search(collapsed) is None
             and shift <= 0.0
+            and not _happened(collapsed, affirmed)
         )
         if question:
             logit -= self.inquiry_penalty
