@@ -1,0 +1,151 @@
+"""Families grown in the dev9 round: a few members of each group are flagged in their
+category, and clean sentences built from the same words (the goods a live room sells, a
+viewer reporting a stranger, a product's rated limits) stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.detect.detector import LexiconDetector
+from tests.detect_support import cats, shipped_detector
+
+
+@pytest.fixture(scope="module")
+def detector() -> LexiconDetector:
+    return shipped_detector()
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "category"),
+    [
+        # other apps by name and nickname, with what one does there
+        ("飞书聊吧 这里不方便", "comment", "contact_diversion"),
+        ("加我飞书 详细说", "comment", "contact_diversion"),
+        ("上围脖搜我名字", "comment", "contact_diversion"),
+        ("去小红薯搜 阿美家", "comment", "contact_diversion"),
+        ("红薯主页有链接", "comment", "contact_diversion"),
+        ("蝦皮賣場搜 小美", "comment", "contact_diversion"),
+        ("虾皮上买更便宜", "comment", "contact_diversion"),
+        ("fb粉专私讯我", "comment", "contact_diversion"),
+        ("ig搜 amy_shop", "comment", "contact_diversion"),
+        ("移步小红书 那边聊", "comment", "contact_diversion"),
+        ("私下走企鹅", "comment", "contact_diversion"),
+        ("加赖 详聊", "comment", "contact_diversion"),
+        ("马云家搜同款", "comment", "contact_diversion"),
+        ("海鲜市场搜 小美", "comment", "contact_diversion"),
+        ("复制这段口令 打开app", "comment", "contact_diversion"),
+        # the contact sent or named in other words
+        ("私发你联系方式", "comment", "contact_diversion"),
+        ("手机号同微信", "comment", "contact_diversion"),
+        ("v号自己搜", "comment", "contact_diversion"),
+        ("留个联络方式", "comment", "contact_diversion"),
+        ("想要的加一下我们小助理的微信", "speech", "contact_diversion"),
+        ("去我家官网买 便宜一百", "speech", "contact_diversion"),
+        ("聯糸方式看主頁", "comment", "contact_diversion"),  # 糸 for 系
+        ("加徴信", "comment", "contact_diversion"),  # 徴 for 微
+        # fraud
+        ("扫码支付打九折", "comment", "fraud"),
+        ("红包已发放 点此领取", "comment", "fraud"),
+        ("垫付返利 秒结", "comment", "fraud"),
+        ("在家日入三百", "comment", "fraud"),
+        ("每天轻松赚两百", "comment", "fraud"),
+        ("抽中了 找客服", "comment", "fraud"),
+        ("中丬夕大啦 请联系客服", "comment", "fraud"),  # 奖 split as 丬夕大
+        ("充一百返两百", "comment", "fraud"),
+        ("点赞一单三元", "comment", "fraud"),
+        ("恭喜您已被抽中", "comment", "fraud"),
+        ("打赏返现 私我", "comment", "fraud"),
+        # abuse
+        ("你们这群韭菜", "comment", "abuse"),
+        ("活该被宰", "comment", "abuse"),
+        ("楼上nc", "comment", "abuse"),
+        ("四妈主播", "comment", "abuse"),  # 死妈 by sound, four characters
+        ("你是个250", "comment", "abuse"),
+        ("瞧你那一脸穷酸相", "comment", "abuse"),
+        ("没钱就闭嘴", "speech", "abuse"),
+        ("月凶瘫客服", "comment", "abuse"),  # 脑 split as 月凶
+        # prohibited
+        ("空降 选妃", "comment", "prohibited"),
+        ("上门全套 包夜", "comment", "prohibited"),
+        ("有没有叶子 想整点", "comment", "prohibited"),
+        ("象呀吊坠", "comment", "prohibited"),  # 象牙吊坠 by sound
+        ("犀角杯 收藏", "comment", "prohibited"),
+        ("大马种子 发货", "comment", "prohibited"),
+        ("伟锅 现货", "comment", "prohibited"),
+        ("睹博平台", "comment", "prohibited"),
+        ("迷奸水", "comment", "prohibited"),
+        ("大痲 有", "comment", "prohibited"),  # 痲 for 麻
+        ("烟弹 拍下送烟杆", "speech", "prohibited"),
+        ("gps定位 偷偷装", "comment", "prohibited"),
+        # ad_law in the host's speech
+        ("这是协和医生推荐的", "speech", "ad_law"),
+        ("三甲医院的主任都在用", "speech", "ad_law"),
+        ("我们这个奶粉堪比母乳", "speech", "ad_law"),
+        ("喝了血栓就化了", "speech", "ad_law"),
+        ("高血压都能好", "speech", "ad_law"),
+        ("很多明星都在用我们家的", "speech", "ad_law"),
+        ("放家里就好运连连", "speech", "ad_law"),
+        ("坚持吃能防爱", "speech", "ad_law"),  # 防癌 by sound
+        ("根智鼻炎", "speech", "ad_law"),  # 根治 by sound
+    ],
+)
+def test_dev9_families_are_flagged(
+    detector: LexiconDetector, text: str, scope: str, category: str
+) -> None:
+    assert category in cats(detector, text, scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        # goods named like an app or a contact
+        ("围脖是纯羊毛的吗", "comment"),
+        ("这条围脖多少钱", "comment"),
+        ("红薯上火吗", "comment"),
+        ("虾皮补钙吗", "comment"),
+        ("鱼上有刺吗", "comment"),
+        ("你们在飞书上办公吗", "comment"),
+        ("微博热搜上看到你了", "comment"),
+        ("可以走微信支付吗", "comment"),
+        ("依赖性强吗", "comment"),
+        ("去官网看过了 参数一样", "comment"),
+        # a report or a question, not a request
+        ("有人私信我说中奖了 是真的吗", "comment"),
+        ("大家不要相信评论区加微信的", "comment"),
+        ("有宝宝问能不能加微信 我们只在直播间卖", "speech"),
+        # money and luck in ordinary words
+        ("扫码付款有优惠吗", "comment"),
+        ("退款已到账 谢谢客服", "comment"),
+        ("我一天赚五百都不够花", "comment"),
+        ("关注主播领红包", "comment"),
+        ("宝妈们用手机操作下单很方便", "comment"),
+        # words an insult is made of
+        ("韭菜盒子怎么做", "comment"),
+        ("活该我手慢没抢到", "comment"),
+        ("司马光砸缸", "comment"),
+        ("我买的是250毫升的", "comment"),
+        ("酸梅汤好喝吗", "comment"),
+        ("没钱了 等发工资再买", "comment"),
+        # goods and services that sound like prohibited ones
+        ("全套上门安装多少钱", "speech"),
+        ("空调上门维修", "comment"),
+        ("象牙白的那款还有吗", "comment"),
+        ("猛犸象牙雕摆件", "comment"),
+        ("大麻花好吃", "comment"),
+        ("伟哥来了 晚上好", "comment"),
+        ("电子烟戒了好久了", "comment"),
+        ("宠物定位器 防丢", "comment"),
+        # claims the host does not make
+        ("最高耐温一百二十度", "speech"),
+        ("最大承重两百斤", "speech"),
+        ("价格我不说最低 大家自己比", "speech"),
+        ("这个味道很治愈", "speech"),
+        ("至于价格 大家放心", "speech"),
+        ("这个不能治疗失眠，只是助眠", "speech"),
+        ("我们家明星产品 推荐给大家", "speech"),
+        ("三甲医院的医生说不能乱吃", "speech"),
+        ("戴上好看 显白", "speech"),
+    ],
+)
+def test_dev9_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
+    assert cats(detector, text, scope) == set()
