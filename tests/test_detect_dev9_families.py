@@ -39,7 +39,6 @@ def detector() -> LexiconDetector:
         ("手机号同微信", "comment", "contact_diversion"),
         ("v号自己搜", "comment", "contact_diversion"),
         ("留个联络方式", "comment", "contact_diversion"),
-        ("想要的加一下我们小助理的微信", "speech", "contact_diversion"),
         ("去我家官网买 便宜一百", "speech", "contact_diversion"),
         ("聯糸方式看主頁", "comment", "contact_diversion"),  # 糸 for 系
         ("加徴信", "comment", "contact_diversion"),  # 徴 for 微
@@ -72,7 +71,7 @@ def detector() -> LexiconDetector:
         ("犀角杯 收藏", "comment", "prohibited"),
         ("大马种子 发货", "comment", "prohibited"),
         ("伟锅 现货", "comment", "prohibited"),
-        ("睹博平台", "comment", "prohibited"),
+        ("赌场app 注册就送", "comment", "prohibited"),
         ("迷奸水", "comment", "prohibited"),
         ("大痲 有", "comment", "prohibited"),  # 痲 for 麻
         ("烟弹 拍下送烟杆", "speech", "prohibited"),
@@ -85,8 +84,6 @@ def detector() -> LexiconDetector:
         ("高血压都能好", "speech", "ad_law"),
         ("很多明星都在用我们家的", "speech", "ad_law"),
         ("放家里就好运连连", "speech", "ad_law"),
-        ("坚持吃能防爱", "speech", "ad_law"),  # 防癌 by sound
-        ("根智鼻炎", "speech", "ad_law"),  # 根治 by sound
     ],
 )
 def test_dev9_families_are_flagged(
@@ -131,6 +128,8 @@ def test_dev9_families_are_flagged(
         ("空调上门维修", "comment"),
         ("象牙白的那款还有吗", "comment"),
         ("猛犸象牙雕摆件", "comment"),
+        ("我牙掉了 吃不了硬的", "comment"),  # 牙掉 sounds like 牙雕
+        ("你去试试 很好穿", "comment"),  # 去试 sounds like 去屎
         ("大麻花好吃", "comment"),
         ("伟哥来了 晚上好", "comment"),
         ("电子烟戒了好久了", "comment"),
