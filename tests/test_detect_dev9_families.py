@@ -54,6 +54,10 @@ def detector() -> LexiconDetector:
         ("点赞一单三元", "comment", "fraud"),
         ("恭喜您已被抽中", "comment", "fraud"),
         ("打赏返现 私我", "comment", "fraud"),
+        ("恭喜您已中奖 加客服领取", "comment", "fraud"),
+        ("退款要先交押金 不然冻结", "comment", "fraud"),
+        ("花呗额度帮套 手续费低", "comment", "fraud"),
+        ("抖音号出售 五万粉", "comment", "fraud"),
         # abuse
         ("你们这群韭菜", "comment", "abuse"),
         ("活该被宰", "comment", "abuse"),
@@ -63,6 +67,11 @@ def detector() -> LexiconDetector:
         ("瞧你那一脸穷酸相", "comment", "abuse"),
         ("没钱就闭嘴", "speech", "abuse"),
         ("月凶瘫客服", "comment", "abuse"),  # 脑 split as 月凶
+        ("客服就是个废物", "comment", "abuse"),
+        ("没长脑子的玩意", "comment", "abuse"),
+        ("丑八怪也配当主播", "comment", "abuse"),
+        ("人渣滚出去", "comment", "abuse"),
+        ("再逼逼我找人上门收拾你", "comment", "abuse"),
         # prohibited
         ("空降 选妃", "comment", "prohibited"),
         ("上门全套 包夜", "comment", "prohibited"),
@@ -76,6 +85,10 @@ def detector() -> LexiconDetector:
         ("大痲 有", "comment", "prohibited"),  # 痲 for 麻
         ("烟弹 拍下送烟杆", "speech", "prohibited"),
         ("gps定位 偷偷装", "comment", "prohibited"),
+        ("代办护照 不用本人", "comment", "prohibited"),
+        ("舒乐安定 免处方", "comment", "prohibited"),
+        ("dm 懂得来", "comment", "prohibited"),
+        ("出毐品", "comment", "prohibited"),  # 毐 for 毒
         # ad_law in the host's speech
         ("这是协和医生推荐的", "speech", "ad_law"),
         ("三甲医院的主任都在用", "speech", "ad_law"),
@@ -116,7 +129,14 @@ def test_dev9_families_are_flagged(
         ("我一天赚五百都不够花", "comment"),
         ("关注主播领红包", "comment"),
         ("宝妈们用手机操作下单很方便", "comment"),
+        ("信用卡提额怎么弄", "comment"),
+        ("账号转让需要什么手续", "comment"),
+        ("恭喜主播十万粉 卖得越来越好", "comment"),
         # words an insult is made of
+        ("去你家找你玩", "comment"),
+        ("无脑买 不踩雷", "comment"),
+        ("这种东西也配卖这么贵", "comment"),
+        ("你是个狗狗爱好者吗", "comment"),
         ("韭菜盒子怎么做", "comment"),
         ("活该我手慢没抢到", "comment"),
         ("司马光砸缸", "comment"),
@@ -124,6 +144,7 @@ def test_dev9_families_are_flagged(
         ("酸梅汤好喝吗", "comment"),
         ("没钱了 等发工资再买", "comment"),
         # goods and services that sound like prohibited ones
+        ("安眠药不能乱吃 要遵医嘱", "comment"),
         ("全套上门安装多少钱", "speech"),
         ("空调上门维修", "comment"),
         ("象牙白的那款还有吗", "comment"),
