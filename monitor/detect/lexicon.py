@@ -134,18 +134,20 @@ def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
     return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
 
 
-def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
-    """Return True when a two-character sound-alike is its own two characters: one of them
-    as the term writes it, no common function character, and no dictionary word of the text
-    holds either character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博
-    stand alone)."""
-    said = collapsed[hit.start : hit.end]
-    if not STOP_CHARS.isdisjoint(said) or not FUNCTION_CHARS.isdisjoint(said):
+def _one_kept(written: str, canonical: str) -> bool:
+    """Return True when a two-character sound-alike keeps one character of its term and
+    respells the other with no common function character (伟歌 for 伟哥, not 抽中 for 臭种)."""
+    if written[0] != canonical[0] and written[1] != canonical[1]:
         return False
+    return STOP_CHARS.isdisjoint(written) and FUNCTION_CHARS.isdisjoint(written)
+
+
+def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
+    """Return True when a two-character sound-alike (one `_one_kept` let through) is its own
+    two characters: not across punctuation, and no dictionary word of the text holds either
+    character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博 stand alone)."""
     if _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None:
         return False  # across a comma or a space (没破，谢谢 for 破鞋)
-    if said[0] != hit.term.canonical[0] and said[1] != hit.term.canonical[1]:
-        return False  # both characters respelled: a chance sound (抽中 for 臭种), not a disguise
     return all(b - a == 1 for _, a, b in segment(collapsed) if a < hit.end and b > hit.start)
 
 
@@ -334,6 +336,7 @@ class CompiledLexicon:
                         patterns.append(spelled)
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
         self._pinyin_ids: list[int] = []
+        self._short_ids: set[int] = set()  # pinyin patterns of short_homophones terms
         pinyin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
             category_hears = (
@@ -346,6 +349,8 @@ class CompiledLexicon:
             if category_hears and (_sounds_alike(term) or self._short_sound(term)):
                 spelled = term.canonical.translate(normalizer.pinyin)
                 if spelled != term.canonical:
+                    if not _sounds_alike(term):
+                        self._short_ids.add(len(self._pinyin_ids))
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
         # Literal and pinyin patterns share one automaton, run once over "collapsed\0pinyin":
@@ -469,11 +474,14 @@ class CompiledLexicon:
                 parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
+        short = self._short_ids
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
             if written == term.canonical:
                 continue  # the literal automaton already has it
+            if idx in short and not _one_kept(written, term.canonical):
+                continue  # a chance sound of a short term (抽中 for 臭种, 你去 for 你蛆)
             if not _deliberate(collapsed, start, term.canonical):
                 continue
             if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
