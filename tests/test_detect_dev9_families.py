@@ -42,6 +42,15 @@ def detector() -> LexiconDetector:
         ("去我家官网买 便宜一百", "speech", "contact_diversion"),
         ("聯糸方式看主頁", "comment", "contact_diversion"),  # 糸 for 系
         ("加徴信", "comment", "contact_diversion"),  # 徴 for 微
+        ("私信发链接给你", "comment", "contact_diversion"),
+        ("扣1的 我拉你进群", "comment", "contact_diversion"),
+        ("企微扫一扫", "comment", "contact_diversion"),
+        ("豆瓣小组搜 小美家", "comment", "contact_diversion"),
+        ("代理加盟的 私信我", "speech", "contact_diversion"),
+        ("大家截屏保存这个二维码", "speech", "contact_diversion"),
+        ("到门店报暗号 打八折", "speech", "contact_diversion"),
+        ("下播以后找我单独聊", "speech", "contact_diversion"),
+        ("这边不好发 主页看", "speech", "contact_diversion"),
         # fraud
         ("扫码支付打九折", "comment", "fraud"),
         ("红包已发放 点此领取", "comment", "fraud"),
@@ -58,6 +67,7 @@ def detector() -> LexiconDetector:
         ("退款要先交押金 不然冻结", "comment", "fraud"),
         ("花呗额度帮套 手续费低", "comment", "fraud"),
         ("抖音号出售 五万粉", "comment", "fraud"),
+        ("jz 日结 私", "comment", "fraud"),
         # abuse
         ("你们这群韭菜", "comment", "abuse"),
         ("活该被宰", "comment", "abuse"),
@@ -72,6 +82,12 @@ def detector() -> LexiconDetector:
         ("丑八怪也配当主播", "comment", "abuse"),
         ("人渣滚出去", "comment", "abuse"),
         ("再逼逼我找人上门收拾你", "comment", "abuse"),
+        ("山东人没见识", "comment", "abuse"),
+        ("主播胖成猪", "comment", "abuse"),
+        ("客服早点死", "comment", "abuse"),
+        ("祝商家早日倒闭", "comment", "abuse"),
+        ("龌龊的玩意", "comment", "abuse"),
+        ("笨蛋客服", "comment", "abuse"),
         # prohibited
         ("空降 选妃", "comment", "prohibited"),
         ("上门全套 包夜", "comment", "prohibited"),
@@ -89,6 +105,12 @@ def detector() -> LexiconDetector:
         ("舒乐安定 免处方", "comment", "prohibited"),
         ("dm 懂得来", "comment", "prohibited"),
         ("出毐品", "comment", "prohibited"),  # 毐 for 毒
+        ("野生麝香 整颗", "comment", "prohibited"),
+        ("砗磲佛珠", "comment", "prohibited"),
+        ("狼牙吊坠 保真", "comment", "prohibited"),
+        ("猫头鹰幼崽 包活", "comment", "prohibited"),
+        ("开了刃的跳刀", "comment", "prohibited"),
+        ("银行流水 做一份", "comment", "prohibited"),
         # ad_law in the host's speech
         ("这是协和医生推荐的", "speech", "ad_law"),
         ("三甲医院的主任都在用", "speech", "ad_law"),
@@ -97,6 +119,13 @@ def detector() -> LexiconDetector:
         ("高血压都能好", "speech", "ad_law"),
         ("很多明星都在用我们家的", "speech", "ad_law"),
         ("放家里就好运连连", "speech", "ad_law"),
+        ("美白天花板", "speech", "ad_law"),
+        ("碾压所有大牌", "speech", "ad_law"),
+        ("十天祛斑", "speech", "ad_law"),
+        ("怎么吃都不胖", "speech", "ad_law"),
+        ("治好了上万人", "speech", "ad_law"),
+        ("航天员专用", "speech", "ad_law"),
+        ("量子能量 调理身体", "speech", "ad_law"),
     ],
 )
 def test_dev9_families_are_flagged(
@@ -132,6 +161,9 @@ def test_dev9_families_are_flagged(
         ("信用卡提额怎么弄", "comment"),
         ("账号转让需要什么手续", "comment"),
         ("恭喜主播十万粉 卖得越来越好", "comment"),
+        ("下播前最后一波 有问题私信客服", "speech"),
+        ("我们支持到店自提", "speech"),
+        ("截图发给客服", "comment"),
         # words an insult is made of
         ("去你家找你玩", "comment"),
         ("无脑买 不踩雷", "comment"),
@@ -143,6 +175,10 @@ def test_dev9_families_are_flagged(
         ("我买的是250毫升的", "comment"),
         ("酸梅汤好喝吗", "comment"),
         ("没钱了 等发工资再买", "comment"),
+        ("我胖成猪了 有大码吗", "comment"),
+        ("祝主播全家身体健康", "comment"),
+        ("你配吗这个颜色", "comment"),
+        ("主播早点睡", "comment"),
         # goods and services that sound like prohibited ones
         ("安眠药不能乱吃 要遵医嘱", "comment"),
         ("全套上门安装多少钱", "speech"),
@@ -155,6 +191,11 @@ def test_dev9_families_are_flagged(
         ("伟哥来了 晚上好", "comment"),
         ("电子烟戒了好久了", "comment"),
         ("宠物定位器 防丢", "comment"),
+        ("白麝香香水", "comment"),
+        ("主播的小虎牙好可爱", "comment"),
+        ("猫头鹰图案的杯子", "comment"),
+        ("菜刀已开刃", "speech"),
+        ("我的工资流水被银行修改了", "comment"),
         # claims the host does not make
         ("最高耐温一百二十度", "speech"),
         ("最大承重两百斤", "speech"),
@@ -165,6 +206,8 @@ def test_dev9_families_are_flagged(
         ("我们家明星产品 推荐给大家", "speech"),
         ("三甲医院的医生说不能乱吃", "speech"),
         ("戴上好看 显白", "speech"),
+        ("杀菌率99%是检测报告写的", "speech"),
+        ("刘海长出来了", "speech"),
     ],
 )
 def test_dev9_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
