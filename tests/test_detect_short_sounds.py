@@ -36,6 +36,7 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "这件外套掉毛吗",  # 掉毛 is shedding (an ordinary word the segmenter is given)
         "袜子穿了一个月还没破，谢谢主播",  # 破，谢 is across a comma
         "抽中的家人记得去领取",  # both characters differ: a chance sound
+        "这个颜色你去试试就知道了",  # 试试 folds to one 试: a doubled verb, not 去屎
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:

@@ -146,8 +146,11 @@ def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
     """Return True when a two-character sound-alike (one `_one_kept` let through) is its own
     two characters: not across punctuation, and no dictionary word of the text holds either
     character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博 stand alone)."""
-    if _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None:
-        return False  # across a comma or a space (没破，谢谢 for 破鞋)
+    if (
+        hit.orig_end - hit.orig_start != 2
+        or _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None
+    ):
+        return False  # across a comma or a space (没破，谢谢 for 破鞋), or a doubled verb (去试试)
     return all(b - a == 1 for _, a, b in segment(collapsed) if a < hit.end and b > hit.start)
 
 
