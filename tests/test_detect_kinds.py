@@ -108,6 +108,10 @@ def test_styled_digits_after_a_cue(detector: LexiconDetector, text: str) -> None
         "kou kou 12345678",  # a number glued to a Latin cue
         "电话13800138000",
         "手机号 价格私聊 13800138000",  # a price word only counts right before the number
+        "V：lily2024xyz 私我",  # a mark parts the one-letter cue from the ID
+        "v lily2024xyz",
+        "qq 275839104 jinlai",  # a whole number glued to letters after a number cue
+        "电话 a27583910b",
     ],
 )
 def test_contacts_next_to_the_cue_they_answer(detector: LexiconDetector, text: str) -> None:

@@ -45,6 +45,13 @@ _CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
 # reason (an order or tracking number is told by its words, 订单号 13800138000).
 _BARE_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+_LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a QQ or phone number inside a run of letters
+_PARTING = frozenset(":：=＝-—~～·• \t")
+
+
+def _parted(text: str, start: int) -> bool:
+    """Return True when a mark or a space follows the one-letter cue at text[start]."""
+    return start + 1 < len(text) and text[start + 1] in _PARTING
 
 
 class LexiconMetrics:
@@ -361,10 +368,21 @@ class LexiconDetector:
             if token.kind == "id":
                 if any(a == start for a, _ in near):
                     # The one-letter cue opens the token (v13800138000): only digits may follow
-                    # (V12 Detect Slim is a model).
-                    if not token.value[1:].isdigit():
+                    # (V12 Detect Slim is a model), unless a mark parts the cue from an ID
+                    # (V：xiaomei520, v xiaomei520) or a whole number is in it (qq 629384175
+                    # jinlai, whose qq folds to one q).
+                    value = token.value
+                    if not (
+                        value[1:].isdigit() or _parted(text, start) or _LONG_NUMBER.search(value)
+                    ):
                         continue
-                elif not any_cue & ID_CUE and not any(a < start <= b + NEAR for a, b in near):
+                elif (
+                    not any_cue & ID_CUE
+                    and not any(a < start <= b + NEAR for a, b in near)
+                    # A number cue (qq, 电话) before a number glued to letters (qq 629384175
+                    # jinlai reads qq629384175jinlai): the number is the contact.
+                    and not (any_cue & NUMBER_CUE and _LONG_NUMBER.search(token.value))
+                ):
                     continue
             elif (
                 not any_cue
