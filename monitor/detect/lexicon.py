@@ -15,6 +15,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import lru_cache
+from importlib import resources
 from typing import Any, cast
 
 import ahocorasick_rs
@@ -134,18 +136,55 @@ def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
     return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
 
 
-def _one_kept(written: str, canonical: str) -> bool:
-    """Return True when a two-character sound-alike keeps one character of its term and
-    respells the other with no common function character (伟歌 for 伟哥, not 抽中 for 臭种)."""
-    if written[0] != canonical[0] and written[1] != canonical[1]:
-        return False
-    return STOP_CHARS.isdisjoint(written) and FUNCTION_CHARS.isdisjoint(written)
+@lru_cache(maxsize=4)
+def _common_by_sound(normalizer: Normalizer) -> dict[str, str]:
+    """Return the common characters (GB 2312 level 1, the 3,755 most used) by their toneless
+    reading's syllable code, leaving out the function characters no disguise uses (是, 的)."""
+    out: dict[str, str] = {}
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                ch = bytes((hi, lo)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue  # the unused end of the last row
+            code = ch.translate(normalizer.pinyin)
+            if code != ch and ch not in STOP_CHARS and ch not in FUNCTION_CHARS:
+                out[code] = out.get(code, "") + ch
+    return out
+
+
+@lru_cache(maxsize=1)
+def _most_used() -> frozenset[str]:
+    """Return the most used characters (data/common_chars.txt)."""
+    data = resources.files("monitor.detect").joinpath("data", "common_chars.txt")
+    lines = data.read_text("utf-8").splitlines()
+    return frozenset("".join(line.strip() for line in lines if not line.startswith("#")))
+
+
+def _short_spellings(canonical: str, normalizer: Normalizer, by_sound: dict[str, str]) -> list[str]:
+    """Return a two-character term's sound-alike spellings with one character respelled by a
+    common character of the same reading (赌博: 堵博, 睹博 …, 赌搏, 赌驳 …). The character kept
+    must be outside the most used ones: respelled around 上, 说 or 问 (问下 for a term read wen
+    xia) a term is ordinary text."""
+    out = []
+    most_used = _most_used()
+    for i, ch in enumerate(canonical):
+        if canonical[1 - i] in most_used:
+            continue
+        for other in by_sound.get(ch.translate(normalizer.pinyin), ""):
+            if other != ch:
+                spelled = canonical[:i] + other + canonical[i + 1 :]
+                out.append(normalizer.canonical(spelled))
+    return out
 
 
 def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
-    """Return True when a two-character sound-alike (one `_one_kept` let through) is its own
-    two characters: not across punctuation, and no dictionary word of the text holds either
+    """Return True when a two-character sound-alike (one of `_short_spellings`) is its own two
+    characters: not across punctuation, and no dictionary word of the text holds either
     character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博 stand alone)."""
+    said = collapsed[hit.start : hit.end]
+    if not STOP_CHARS.isdisjoint(said) or not FUNCTION_CHARS.isdisjoint(said):
+        return False  # a common character kept from the term (你去 for 你蛆)
     if (
         hit.orig_end - hit.orig_start != 2
         or _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None
@@ -337,9 +376,23 @@ class CompiledLexicon:
                         known.add(spelled)
                         self._variant_of.append(i)
                         patterns.append(spelled)
+        # Sound-alike spellings of the two-character terms of `short_homophones` categories,
+        # one character respelled with a common character of the same reading (伟歌, 堵博):
+        # literal patterns, so ordinary text whose two syllables merely sound like a term (抽中
+        # for 臭种) never matches at all, and a big list of short terms costs no more to scan
+        # than its look-alike spellings do.
+        self._n_looks = len(patterns)
+        if short_sound_categories:
+            by_sound = _common_by_sound(normalizer)
+            for i, term in enumerate(self.terms):
+                if self._short_sound(term):
+                    for spelled in _short_spellings(term.canonical, normalizer, by_sound):
+                        if spelled not in known:
+                            known.add(spelled)
+                            self._variant_of.append(i)
+                            patterns.append(spelled)
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
         self._pinyin_ids: list[int] = []
-        self._short_ids: set[int] = set()  # pinyin patterns of short_homophones terms
         pinyin_patterns: list[str] = []
         for i, term in enumerate(self.terms):
             category_hears = (
@@ -349,11 +402,9 @@ class CompiledLexicon:
                     self.pairs[p].category in homophone_categories for p in self._part_pairs[i]
                 )
             )
-            if category_hears and (_sounds_alike(term) or self._short_sound(term)):
+            if category_hears and _sounds_alike(term):
                 spelled = term.canonical.translate(normalizer.pinyin)
                 if spelled != term.canonical:
-                    if not _sounds_alike(term):
-                        self._short_ids.add(len(self._pinyin_ids))
                     self._pinyin_ids.append(i)
                     pinyin_patterns.append(spelled)
         # Literal and pinyin patterns share one automaton, run once over "collapsed\0pinyin":
@@ -464,9 +515,9 @@ class CompiledLexicon:
         parts: list[tuple[int, int, int]] = []
         n_terms = self._n_terms
         for idx, start, end in literal:
-            if idx >= n_terms:  # a look-alike spelling: checked like a sound-alike
+            if idx >= n_terms:  # a look-alike or short sound-alike spelling: like a sound-alike
                 term = terms[self._variant_of[idx - n_terms]]
-                candidates.append(Hit(term, start, end, homophone=True))
+                candidates.append(Hit(term, start, end, homophone=True, heard=idx >= self._n_looks))
                 continue
             term = terms[idx]
             if term.role is Role.ALLOW:
@@ -477,14 +528,11 @@ class CompiledLexicon:
                 parts.append((idx, start, end))
             else:
                 candidates.append(Hit(term, start, end))
-        short = self._short_ids
         for idx, start, end in sounded:
             term = terms[self._pinyin_ids[idx]]
             written = collapsed[start:end]
             if written == term.canonical:
                 continue  # the literal automaton already has it
-            if idx in short and not _one_kept(written, term.canonical):
-                continue  # a chance sound of a short term (抽中 for 臭种, 你去 for 你蛆)
             if not _deliberate(collapsed, start, term.canonical):
                 continue
             if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
