@@ -202,3 +202,56 @@ def test_negated_pairs_and_ordinary_compounds(normalizer: Normalizer) -> None:
     abuse = compiled(normalizer, ("去死", Role.DENY, "abuse"))
     assert deny(abuse, "去死皮") == []  # an ordinary compound (exfoliating)
     assert deny(abuse, "去死皮去死") == [("去死", 3, 5, False, False)]
+
+
+def short_sounds(normalizer: Normalizer, *entries: tuple[str, Role, str]) -> CompiledLexicon:
+    """Return a lexicon whose fraud and abuse terms of two characters are heard by sound."""
+    heard = frozenset({"fraud", "abuse", "contact"})
+    return CompiledLexicon(
+        normalizer, list(entries), heard, short_sound_categories=frozenset({"fraud", "abuse"})
+    )
+
+
+def test_a_short_term_is_heard_when_one_character_is_kept_and_it_stands_alone(
+    normalizer: Normalizer,
+) -> None:
+    gambling = short_sounds(normalizer, ("赌博", Role.DENY, "fraud"))
+    found = ("赌博", 0, 2, True, False)
+    assert deny(gambling, "堵博平台，充一送一") == [found]  # the second character kept
+    assert deny(gambling, "赌搏平台，充一送一") == [found]  # the first one kept
+    assert deny(gambling, "网上堵博") == [("赌博", 2, 4, True, False)]  # a word just before
+    assert deny(gambling, "堵搏平台，充一送一") is None  # both respelled: a chance sound
+    assert deny(gambling, "路太堵，博一把") == []  # across a comma
+    # A common function character standing in for one (过 for 锅) is everyday text.
+    snack = short_sounds(normalizer, ("锅巴", Role.DENY, "fraud"))
+    assert deny(snack, "过巴") is None
+    assert deny(snack, "锅巴") == [("锅巴", 0, 2, False, False)]
+    # A category without short_homophones hears only longer or marked terms.
+    quiet = CompiledLexicon(normalizer, [("赌博", Role.DENY, "fraud")], frozenset({"fraud"}))
+    assert deny(quiet, "堵博平台，充一送一") is None
+
+
+def test_a_chance_sound_does_not_end_the_scan_and_longer_terms_are_heard_as_before(
+    normalizer: Normalizer,
+) -> None:
+    lexicon = short_sounds(
+        normalizer, ("赌博", Role.DENY, "fraud"), ("加微信", Role.DENY, "abuse")
+    )
+    assert deny(lexicon, "堵搏了，加威信") == [("加微信", 3, 6, True, False)]
+    # Three syllables in a short_homophones category: the stricter check is not theirs
+    # (威信 is a dictionary word).
+    assert deny(lexicon, "加威信") == [("加微信", 0, 3, True, False)]
+
+
+def test_an_ordinary_word_with_a_short_term_heard_in_it_is_still_an_alibi(
+    normalizer: Normalizer,
+) -> None:
+    # 去死皮 is an ordinary word; a listed term in it (死皮) clears neither, a sound-alike
+    # of a short term (死皮 for 丝皮) is not listed and changes nothing.
+    listed = short_sounds(normalizer, ("去死", Role.DENY, "abuse"), ("死皮", Role.DENY, "abuse"))
+    assert deny(listed, "去死皮") == [
+        ("去死", 0, 2, False, False),
+        ("死皮", 1, 3, False, False),
+    ]
+    heard = short_sounds(normalizer, ("去死", Role.DENY, "abuse"), ("丝皮", Role.DENY, "abuse"))
+    assert deny(heard, "去死皮") == []
