@@ -255,3 +255,15 @@ def test_an_ordinary_word_with_a_short_term_heard_in_it_is_still_an_alibi(
     ]
     heard = short_sounds(normalizer, ("去死", Role.DENY, "abuse"), ("丝皮", Role.DENY, "abuse"))
     assert deny(heard, "去死皮") == []
+
+
+def test_a_pair_of_one_word_needs_that_word_twice(normalizer: Normalizer) -> None:
+    # 网贷|贷款&网贷 holds the pair 网贷&网贷: one part word alone stays an ordinary word,
+    # whatever part words of other pairs the text holds (客服).
+    loans = compiled(
+        normalizer, ("网贷|贷款&网贷", Role.DENY, "fraud"), ("中奖&客服", Role.DENY, "fraud")
+    )
+    assert deny(loans, "网贷利息高吗") is None
+    assert deny(loans, "网贷找客服") is None
+    assert deny(loans, "贷款还是网贷") == [("贷款&网贷", 0, 6, True, False)]
+    assert deny(loans, "网贷网贷") == [("网贷&网贷", 0, 4, True, False)]

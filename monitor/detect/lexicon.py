@@ -594,6 +594,8 @@ class CompiledLexicon:
                     found = [p for p in found if not negated(collapsed, p[1])]
                     if len({i for i, _, _ in found}) != len(rest) + 1:
                         continue
+                if len(found) < 2:
+                    continue  # a pair of one word (A&A, A|B&A read as A&A) needs it twice
                 start = min(p[1] for p in found)
                 end = max(p[2] for p in found)
                 candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
