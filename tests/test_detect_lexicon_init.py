@@ -61,6 +61,7 @@ def test_pairs_share_their_part_words_and_are_filed_under_the_rarest(
     assert deny(lexicon, "中奖了，先交手续费") == [("中奖&手续费", 0, 8, True, False)]
     assert deny(lexicon, "中奖了，找客服") == [("中奖&客服", 0, 6, True, False)]
     assert deny(lexicon, "手续费找客服") is None  # two part words of two pairs: neither whole
+    assert deny(lexicon, "手续费太贵，退手续费找客服") is None  # one part twice: no pair either
 
 
 def test_pair_alternatives_and_marks_at_the_ends(normalizer: Normalizer) -> None:
@@ -161,3 +162,17 @@ def test_a_part_word_is_heard_by_sound_when_its_pair_s_category_hears(
     assert deny(heard, "中奖了，先交手须费") == [("中奖&手续费", 0, 8, True, False)]
     unheard = compiled(normalizer, pair, homophones=frozenset({"contact"}))
     assert deny(unheard, "中奖了，先交手须费") is None
+
+
+def test_a_word_listed_in_two_categories_is_found_in_both_by_its_look_alikes(
+    normalizer: Normalizer,
+) -> None:
+    gun = compiled(normalizer, ("枪支", Role.DENY, "weapons"), ("枪支", Role.DENY, "prohibited"))
+
+    def categories(text: str) -> list[str]:
+        result = gun.scan(text, normalizer.views(text))
+        assert result is not None
+        return [h.term.category for h in result.deny]
+
+    assert categories("卖枪支") == ["weapons", "prohibited"]
+    assert categories("卖木仓支") == ["weapons", "prohibited"]

@@ -267,3 +267,11 @@ def test_a_pair_of_one_word_needs_that_word_twice(normalizer: Normalizer) -> Non
     assert deny(loans, "网贷找客服") is None
     assert deny(loans, "贷款还是网贷") == [("贷款&网贷", 0, 6, True, False)]
     assert deny(loans, "网贷网贷") == [("网贷&网贷", 0, 4, True, False)]
+    # 网贷&黑户 is filed under 网贷 (黑户 is in more pairs), after 网贷&网贷: still looked at.
+    more = compiled(
+        normalizer,
+        ("网贷|贷款&网贷", Role.DENY, "fraud"),
+        ("网贷&黑户", Role.DENY, "fraud"),
+        ("黑户&征信|逾期|花呗", Role.DENY, "fraud"),
+    )
+    assert deny(more, "网贷黑户") == [("网贷&黑户", 0, 4, True, False)]

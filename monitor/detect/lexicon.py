@@ -368,12 +368,13 @@ class CompiledLexicon:
         # matched by sound, each standing for its term (data/lookalikes.tsv).
         self._variant_of: list[int] = []
         self._n_terms = len(patterns)
-        known = set(patterns)
+        # A word listed in two categories is two terms: its look-alikes stand for both, as
+        # the word itself does (the automaton reports every pattern, duplicates included).
+        literal = set(patterns)
         for i, term in enumerate(self.terms):
             if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
-                for spelled in self._lookalike_spellings(term.canonical):
-                    if spelled not in known:
-                        known.add(spelled)
+                for spelled in dict.fromkeys(self._lookalike_spellings(term.canonical)):
+                    if spelled not in literal:
                         self._variant_of.append(i)
                         patterns.append(spelled)
         # Sound-alike spellings of the two-character terms of `short_homophones` categories,
@@ -382,6 +383,7 @@ class CompiledLexicon:
         # for 臭种) never matches at all, and a big list of short terms costs no more to scan
         # than its look-alike spellings do.
         self._n_looks = len(patterns)
+        known = set(patterns)
         if short_sound_categories:
             by_sound = _common_by_sound(normalizer)
             for i, term in enumerate(self.terms):
