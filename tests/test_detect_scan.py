@@ -234,9 +234,7 @@ def test_a_short_term_is_heard_when_one_character_is_kept_and_it_stands_alone(
 def test_a_chance_sound_does_not_end_the_scan_and_longer_terms_are_heard_as_before(
     normalizer: Normalizer,
 ) -> None:
-    lexicon = short_sounds(
-        normalizer, ("赌博", Role.DENY, "fraud"), ("加微信", Role.DENY, "abuse")
-    )
+    lexicon = short_sounds(normalizer, ("赌博", Role.DENY, "fraud"), ("加微信", Role.DENY, "abuse"))
     assert deny(lexicon, "堵搏了，加威信") == [("加微信", 3, 6, True, False)]
     # Three syllables in a short_homophones category: the stricter check is not theirs
     # (威信 is a dictionary word).
