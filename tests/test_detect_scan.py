@@ -222,6 +222,7 @@ def test_a_short_term_is_heard_when_one_character_is_kept_and_it_stands_alone(
     assert deny(gambling, "网上堵博") == [("赌博", 2, 4, True, False)]  # a word just before
     assert deny(gambling, "堵搏平台，充一送一") is None  # both respelled: a chance sound
     assert deny(gambling, "路太堵，博一把") == []  # across a comma
+    assert deny(gambling, "堵博博") == []  # a doubled character (去试试), not two of its own
     # A common function character standing in for one (过 for 锅) is everyday text.
     snack = short_sounds(normalizer, ("锅巴", Role.DENY, "fraud"))
     assert deny(snack, "过巴") is None
