@@ -274,3 +274,25 @@ def test_a_pair_of_one_word_needs_that_word_twice(normalizer: Normalizer) -> Non
         ("黑户&征信|逾期|花呗", Role.DENY, "fraud"),
     )
     assert deny(more, "网贷黑户") == [("网贷&黑户", 0, 4, True, False)]
+
+
+def test_short_sound_alike_spellings_keep_an_uncommon_character(normalizer: Normalizer) -> None:
+    lexicon = short_sounds(
+        normalizer,
+        ("赌上", Role.DENY, "fraud"),
+        ("码农", Role.DENY, "abuse"),
+        ("赌博", Role.DENY, "fraud"),
+        ("vx", Role.DENY, "fraud"),
+    )
+    # 上 is among the most used characters: only 赌 may be kept.
+    assert deny(lexicon, "赌尚") == [("赌上", 0, 2, True, False)]
+    assert deny(lexicon, "督上") is None
+    # A common function character kept from the term (码) is no disguise.
+    assert deny(lexicon, "码脓") == []
+    # The first spelling compiled (督博) is checked like every other one: not across a comma.
+    gambling = short_sounds(normalizer, ("赌博", Role.DENY, "fraud"))
+    assert deny(gambling, "路太督，博一把") == []
+    assert deny(gambling, "督博平台") == [("赌博", 0, 2, True, False)]
+    # Latin letters have no sound-alike characters.
+    assert deny(lexicon, "加vx") == [("vx", 1, 3, False, False)]
+    assert deny(lexicon, "加x") is None
