@@ -176,3 +176,18 @@ def test_a_word_listed_in_two_categories_is_found_in_both_by_its_look_alikes(
 
     assert categories("卖枪支") == ["weapons", "prohibited"]
     assert categories("卖木仓支") == ["weapons", "prohibited"]
+
+
+def test_a_word_listed_in_two_categories_is_found_in_both_by_its_short_sound_alikes(
+    normalizer: Normalizer,
+) -> None:
+    both = frozenset({"fraud", "prohibited"})
+    gamble = CompiledLexicon(
+        normalizer,
+        [("赌博", Role.DENY, "fraud"), ("赌博", Role.DENY, "prohibited")],
+        both,
+        short_sound_categories=both,
+    )
+    result = gamble.scan("堵博平台", normalizer.views("堵博平台"))
+    assert result is not None
+    assert sorted(h.term.category for h in result.deny) == ["fraud", "prohibited"]

@@ -382,15 +382,15 @@ class CompiledLexicon:
         # literal patterns, so ordinary text whose two syllables merely sound like a term (抽中
         # for 臭种) never matches at all, and a big list of short terms costs no more to scan
         # than its look-alike spellings do.
+        # Like the look-alikes, they stand for every term of the word (one per category).
         self._n_looks = len(patterns)
-        known = set(patterns)
         if short_sound_categories:
             by_sound = _common_by_sound(normalizer)
             for i, term in enumerate(self.terms):
                 if self._short_sound(term):
-                    for spelled in _short_spellings(term.canonical, normalizer, by_sound):
-                        if spelled not in known:
-                            known.add(spelled)
+                    spellings = _short_spellings(term.canonical, normalizer, by_sound)
+                    for spelled in dict.fromkeys(spellings):
+                        if spelled not in literal:
                             self._variant_of.append(i)
                             patterns.append(spelled)
         # The pinyin automaton holds only terms whose pinyin spelling differs (has Hanzi).
