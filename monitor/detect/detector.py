@@ -251,7 +251,8 @@ class LexiconDetector:
         if contact and scope in self._scopes[contact]:
             if contact in found:
                 cue = NUMBER_CUE | ID_CUE
-            elif "加" in views.collapsed:
+            elif result is not None and result.cues and "加" in views.collapsed:
+                # The messenger words of an invitation are all contact cues (微信, vx, 企鹅 …).
                 self._invite(text, views, found, via, contact)
             # One search answers "neither a Latin letter, a digit nor a spelled number" for
             # most comments; only a text with one of them pays for the second.
