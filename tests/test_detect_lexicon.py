@@ -580,12 +580,12 @@ def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
     respelled comes first, then two, until MAX_LOOKALIKES; all of one kind are never
     reached before all of the fewer kind."""
     from config.detection import KeywordCategory
-    from monitor.detect.lexicon import MAX_LOOKALIKES
+    from monitor.detect.spellings import MAX_LOOKALIKES, lookalike_spellings
 
     config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["你他她仿信"])])
     lexicon = LexiconDetector(config, CONFIG.base_dir).lexicon
     table = lexicon.normalizer.lookalikes
-    spelled = lexicon._lookalike_spellings(lexicon.normalizer.canonical("你他她仿信"))
+    spelled = lookalike_spellings(lexicon.normalizer, lexicon.normalizer.canonical("你他她仿信"))
     assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES
     assert "你他她仿信" not in spelled
     singles = [

@@ -10,6 +10,7 @@ import pytest
 
 from monitor.detect.lexicon import CompiledLexicon, Role
 from monitor.detect.normalize import Normalizer
+from monitor.detect.spellings import lookalike_spellings
 
 Found = tuple[str, int, int, bool, bool]
 
@@ -58,7 +59,7 @@ def test_overlapping_latin_spellings_are_each_found(normalizer: Normalizer) -> N
 
 def test_every_look_alike_spelling_stands_for_its_term(normalizer: Normalizer) -> None:
     gun = compiled(normalizer, ("枪支", Role.DENY, "weapons"))
-    spellings = gun._lookalike_spellings("枪支")  # 木仓支 ...
+    spellings = lookalike_spellings(normalizer, "枪支")  # 木仓支 ...
     assert spellings  # the first of them is the first pattern after the terms
     for spelled in spellings:
         assert deny(gun, "卖" + spelled) == [("枪支", 1, 1 + len(spelled), True, False)]

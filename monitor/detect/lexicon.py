@@ -4,7 +4,7 @@ One automaton holds the literal patterns (terms, allowlist, contact cues and com
 terms, and the look-alike spellings of sensitive terms) and the sound patterns of
 categories that match homophones; it runs once over "collapsed\0pinyin", so every comment
 costs one scan. The other reads the transliteration view (Latin letters as pinyin
-syllables) of the few texts with Latin runs. Term spellings come from pypinyin, which
+syllables) of the few texts with Latin runs. Term spellings (spellings.py) come from pypinyin, which
 reads a character by its word (银行 hang). A term written A&B is a pair: it hits when
 every part is in the text. Hits are then checked against word boundaries (context.py) on
 the texts that hit. Spans come back in the original text."""
@@ -15,13 +15,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import lru_cache
-from importlib import resources
-from typing import Any, cast
 
 import ahocorasick_rs
-from pypinyin import lazy_pinyin
-from pypinyin.pinyin_dict import pinyin_dict
 
 from monitor.detect.context import (
     FUNCTION_CHARS,
@@ -35,26 +30,25 @@ from monitor.detect.context import (
     warned,
 )
 from monitor.detect.normalize import PUA_BASE, Normalizer, Views
+from monitor.detect.spellings import (
+    STOP_CHARS,
+    common_by_sound,
+    latin_spellings,
+    lookalike_spellings,
+    short_spellings,
+)
 from monitor.detect.translit import SoundView, Transliterator
 
 _ASCII_LETTER = re.compile(r"[a-z]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _HANZI_ONLY = re.compile(r"[\u3400-\u9fff]+")
-# Characters too common to be a deliberate homophone substitute (因为信任 is not 微信).
-STOP_CHARS = frozenset(
-    "为的是了在有不一我你他她它们这那就也都和与及或未位于以之其而且把被让给对从向到很太又再"
-    "还才刚已所将要会能可想该应没无非吗呢吧啊哦嗯呀么个码"
-)
 
 
 HOMOPHONE_MARK = "~"
 _NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
-MAX_LOOKALIKES = 24  # look-alike spellings compiled per term, at most
 PAIR_MARK = "&"
 ALT_MARK = "|"  # alternatives of one pair part: 贷款|网贷&黑户|征信 is four pairs
-# Characters with more than one reading: only terms with one need pypinyin's word context.
-_POLYPHONES = frozenset(chr(cp) for cp, readings in pinyin_dict.items() if "," in readings)
 
 
 class Role(IntEnum):
@@ -136,50 +130,8 @@ def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
     return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
 
 
-@lru_cache(maxsize=4)
-def _common_by_sound(normalizer: Normalizer) -> dict[str, str]:
-    """Return the common characters (GB 2312 level 1, the 3,755 most used) by their toneless
-    reading's syllable code, leaving out the function characters no disguise uses (是, 的)."""
-    out: dict[str, str] = {}
-    for hi in range(0xB0, 0xD8):
-        for lo in range(0xA1, 0xFF):
-            try:
-                ch = bytes((hi, lo)).decode("gb2312")
-            except UnicodeDecodeError:
-                continue  # the unused end of the last row
-            code = ch.translate(normalizer.pinyin)
-            if code != ch and ch not in STOP_CHARS and ch not in FUNCTION_CHARS:
-                out[code] = out.get(code, "") + ch
-    return out
-
-
-@lru_cache(maxsize=1)
-def _most_used() -> frozenset[str]:
-    """Return the most used characters (data/common_chars.txt)."""
-    data = resources.files("monitor.detect").joinpath("data", "common_chars.txt")
-    lines = data.read_text("utf-8").splitlines()
-    return frozenset("".join(line.strip() for line in lines if not line.startswith("#")))
-
-
-def _short_spellings(canonical: str, normalizer: Normalizer, by_sound: dict[str, str]) -> list[str]:
-    """Return a two-character term's sound-alike spellings with one character respelled by a
-    common character of the same reading (赌博: 堵博, 睹博 …, 赌搏, 赌驳 …). The character kept
-    must be outside the most used ones: respelled around 上, 说 or 问 (问下 for a term read wen
-    xia) a term is ordinary text."""
-    out = []
-    most_used = _most_used()
-    for i, ch in enumerate(canonical):
-        if canonical[1 - i] in most_used:
-            continue
-        for other in by_sound.get(ch.translate(normalizer.pinyin), ""):
-            if other != ch:
-                spelled = canonical[:i] + other + canonical[i + 1 :]
-                out.append(normalizer.canonical(spelled))
-    return out
-
-
 def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
-    """Return True when a two-character sound-alike (one of `_short_spellings`) is its own two
+    """Return True when a two-character sound-alike (one of `short_spellings`) is its own two
     characters: not across punctuation, and no dictionary word of the text holds either
     character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博 stand alone)."""
     said = collapsed[hit.start : hit.end]
@@ -215,11 +167,6 @@ def expand(text: str) -> list[str]:
     pieces = _GROUP.split(text)  # literal, group, literal, group, ..., literal
     choices = [[p] if i % 2 == 0 else p.split(ALT_MARK) for i, p in enumerate(pieces)]
     return ["".join(parts) for parts in itertools.product(*choices)]
-
-
-def _marked(text: str) -> list[str]:
-    """Return the characters pypinyin has no reading for, each marked as kept as written."""
-    return ["\0" + c for c in text]
 
 
 def _proper_name(text: str, start: int, end: int) -> bool:
@@ -373,7 +320,7 @@ class CompiledLexicon:
         literal = set(patterns)
         for i, term in enumerate(self.terms):
             if term.role is Role.DENY or (term.role is Role.CUE and term.by_sound):
-                for spelled in dict.fromkeys(self._lookalike_spellings(term.canonical)):
+                for spelled in dict.fromkeys(lookalike_spellings(normalizer, term.canonical)):
                     if spelled not in literal:
                         self._variant_of.append(i)
                         patterns.append(spelled)
@@ -385,11 +332,11 @@ class CompiledLexicon:
         # Like the look-alikes, they stand for every term of the word (one per category).
         self._n_looks = len(patterns)
         if short_sound_categories:
-            by_sound = _common_by_sound(normalizer)
+            heard_as = common_by_sound(normalizer)
             for i, term in enumerate(self.terms):
                 if self._short_sound(term):
-                    spellings = _short_spellings(term.canonical, normalizer, by_sound)
-                    for spelled in dict.fromkeys(spellings):
+                    respelled = short_spellings(term.canonical, normalizer, heard_as)
+                    for spelled in dict.fromkeys(respelled):
                         if spelled not in literal:
                             self._variant_of.append(i)
                             patterns.append(spelled)
@@ -426,7 +373,7 @@ class CompiledLexicon:
             if (term.role in (Role.DENY, Role.PART) and not term.sound_only) or (
                 term.role is Role.CUE and term.by_sound
             ):
-                for spelled in self._spellings(term.canonical):
+                for spelled in latin_spellings(normalizer, term.canonical):
                     if spelled != term.canonical and len(spelled) >= 2:
                         self._latin_ids.append(i)
                         latin_patterns.append(spelled)
@@ -442,46 +389,6 @@ class CompiledLexicon:
             and not term.by_sound
             and term.category in self.short_sound_categories
         )
-
-    def _lookalike_spellings(self, canonical: str) -> list[str]:
-        """Return a term's look-alike spellings, fewest respelled characters first.
-
-        Viewers split one or two characters of a word (加我亻言, 亻尔女马的), rarely all: every
-        spelling with one character respelled comes first, in every form the tables give,
-        then those with two, and so on up to MAX_LOOKALIKES."""
-        table = self.normalizer.lookalikes
-        if len(canonical) < 2 or table.keys().isdisjoint(canonical):
-            return []
-        options = [(i, form) for i, ch in enumerate(canonical) for form in table.get(ch, ())]
-        spelled: list[str] = []
-        for count in range(1, len(canonical) + 1):
-            for chosen in itertools.combinations(options, count):
-                if len({i for i, _ in chosen}) < count:
-                    continue  # two forms of one character
-                chars = list(canonical)
-                for i, form in chosen:
-                    chars[i] = form
-                spelled.append(self.normalizer.canonical("".join(chars)))
-                if len(spelled) == MAX_LOOKALIKES:
-                    return spelled
-        return spelled
-
-    def _spellings(self, canonical: str) -> set[str]:
-        """Return a term's spellings in syllable codes (character table and pypinyin)."""
-        norm = self.normalizer
-        out = {canonical.translate(norm.pinyin)}
-        if _POLYPHONES.isdisjoint(canonical):
-            return out  # one reading per character: the table already has it
-        codes = norm.syllable_codes
-        items = lazy_pinyin(canonical, errors=cast(Any, _marked))
-        if len(items) == len(canonical):  # one item per character, as pypinyin promises
-            out.add(
-                "".join(
-                    orig if item.startswith("\0") or item not in codes else codes[item]
-                    for item, orig in zip(items, canonical, strict=True)
-                )
-            )
-        return out
 
     def scan(self, text: str, views: Views) -> ScanResult | None:
         """Return the hits in one text's views, or None when nothing matched at all."""
