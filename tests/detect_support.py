@@ -5,6 +5,10 @@ from __future__ import annotations
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
+from monitor.detect.lexicon import CompiledLexicon, Role
+from monitor.detect.normalize import Normalizer
+
+Found = tuple[str, int, int, bool, bool]
 
 
 def rules_only(detection: DetectionConfig) -> DetectionConfig:
@@ -25,3 +29,20 @@ def shipped_detector(model: bool = False) -> LexiconDetector:
 def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:
     """Return the sensitive categories a text is flagged in."""
     return {f.category for f in det.analyze(text, scope, user=user, ts=1.0).sensitive}
+
+
+def compiled(
+    normalizer: Normalizer,
+    *entries: tuple[str, Role, str],
+    homophones: frozenset[str] = frozenset(),
+) -> CompiledLexicon:
+    """Return a small lexicon of `entries`, heard by sound in the `homophones` categories."""
+    return CompiledLexicon(normalizer, list(entries), homophones)
+
+
+def deny(lexicon: CompiledLexicon, text: str) -> list[Found] | None:
+    """Return (term, start, end, homophone, latin) of each deny hit; None: nothing matched."""
+    result = lexicon.scan(text, lexicon.normalizer.views(text))
+    if result is None:
+        return None
+    return [(h.term.text, h.start, h.end, h.homophone, h.latin) for h in result.deny]

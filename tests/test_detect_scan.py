@@ -11,29 +11,12 @@ import pytest
 from monitor.detect.lexicon import CompiledLexicon, Role
 from monitor.detect.normalize import Normalizer
 from monitor.detect.spellings import lookalike_spellings
-
-Found = tuple[str, int, int, bool, bool]
+from tests.detect_support import Found, compiled, deny
 
 
 @pytest.fixture(scope="module")
 def normalizer() -> Normalizer:
     return Normalizer()
-
-
-def compiled(
-    normalizer: Normalizer,
-    *entries: tuple[str, Role, str],
-    homophones: frozenset[str] = frozenset(),
-) -> CompiledLexicon:
-    return CompiledLexicon(normalizer, list(entries), homophones)
-
-
-def deny(lexicon: CompiledLexicon, text: str) -> list[Found] | None:
-    """Return (term, start, end, homophone, latin) of each deny hit; None: nothing matched."""
-    result = lexicon.scan(text, lexicon.normalizer.views(text))
-    if result is None:
-        return None
-    return [(h.term.text, h.start, h.end, h.homophone, h.latin) for h in result.deny]
 
 
 def test_a_lexicon_without_terms_finds_nothing(normalizer: Normalizer) -> None:
