@@ -45,6 +45,7 @@ def test_a_proper_name_is_one_capitalized_latin_word_after_the_first() -> None:
     assert _proper_name("你好Jiawei", 2, 8)  # Chinese before: a word of its own
     assert _proper_name("hi好Jiawei", 3, 9)
     assert not _proper_name("Jiawei 加我", 0, 6)  # the first word: a keyboard capitalizes it
+    assert not _proper_name("SB", 0, 2)  # the only word
     assert not _proper_name("xJiawei hi", 1, 7)  # one word from the start of the text
     assert not _proper_name("Hi jiawei", 3, 9)  # not capitalized
     assert not _proper_name("Hi Jia2wei", 3, 10)  # not letters only
