@@ -52,6 +52,8 @@ class KeywordCategory(Section):
     def _has_scope(self) -> KeywordCategory:
         if not self.applies_to:
             raise ValueError("applies_to must name at least one of comment, speech, title")
+        if self.short_homophones and not self.homophones:
+            raise ValueError("short_homophones needs homophones: true (it widens sound matching)")
         return self
 
 

@@ -323,3 +323,16 @@ store:
   cluster: {nodes: ["r1:7000"]}
 """
     assert any("store.cluster: needs store.kind: redis" in i for i in issues_of(memory, {}))
+
+
+def test_short_homophones_without_homophones_is_named() -> None:
+    text = """\
+rooms: [{ id: room-a }]
+detection:
+  categories:
+    - { id: fraud, terms: [刷单], short_homophones: true }
+"""
+    issues = issues_of(text)
+    assert len(issues) == 1
+    assert issues[0].startswith("c.yaml:4: detection.categories[0]")
+    assert "short_homophones needs homophones: true" in issues[0]
