@@ -133,7 +133,9 @@ class StreamBacklog:
         self._next: defaultdict[str, int] = defaultdict(int)
         self._next_total = 0
         # Accepted but not written to Redis yet: a poll cannot see them, so each poll's
-        # estimate starts from them.
+        # estimate starts from them. One whose write lands while the poll reads may be counted
+        # twice until the next poll: the estimate errs toward refusing (503 + Retry-After),
+        # never past the bound.
         self._unwritten: defaultdict[str, int] = defaultdict(int)
         self._unwritten_total = 0
         self._shown: set[str] = set()
