@@ -113,6 +113,8 @@ _NEGATOR = re.compile(
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
     "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上)?$"
 )
+# How far back a negation can start: a four-character negator and 相信所谓的 (不敢保证相信所谓的).
+_NEGATION_REACH = 9
 _SELLING = frozenset("卖售")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
 _WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
@@ -173,7 +175,7 @@ _SELF_AIMED = re.compile(
 def negated(text: str, start: int, end: int = -1) -> bool:
     """Return True when a negator sits right before text[start:] (不能|治病, not 有没有), or a
     refusal right after text[:end] (微信转账|我们不支持)."""
-    if _NEGATOR.search(text, max(0, start - 6), start) is not None:
+    if _NEGATOR.search(text, max(0, start - _NEGATION_REACH), start) is not None:
         return True
     if start > 0 and text[start - 1] == "不" and text[start : start + 1] in _SELLING:
         return True  # 不卖高仿: 不 alone negates a term that starts with selling

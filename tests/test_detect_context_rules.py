@@ -1,0 +1,54 @@
+"""The context checks of monitor/detect/context.py called directly (no detector: fast,
+mutation-checked): negation, warnings, reports, self-aimed insults, ordinary words."""
+
+from __future__ import annotations
+
+from monitor.detect.context import inside_ordinary_word, negated, reported, self_aimed, warned
+
+
+def _none(word: str, a: int, b: int) -> bool:
+    return False
+
+
+def test_a_bare_not_negates_only_a_term_that_starts_with_selling() -> None:
+    assert negated("不卖高仿", 1)
+    assert negated("我们不售高仿", 3)
+    assert not negated("不买高仿", 1)
+    assert not negated("卖高仿不", 0)  # nothing before the term: the text's last 不 is no negator
+
+
+def test_a_long_negation_right_before_the_term_is_read_whole() -> None:
+    assert negated("别相信所谓的中奖", 6)
+    assert negated("不要相信所谓的中奖", 7)
+    assert negated("我们不敢保证全网最低", 8)
+    assert not negated("有没有中奖", 3)
+
+
+def test_a_warning_is_read_in_the_clause_around_the_term_only() -> None:
+    assert warned("骗子让你加微信", 4, 7)  # the clause starts at the text's first character
+    assert warned("你好，骗子让你加微信", 7, 10)  # a mark before the term starts the clause
+    assert not warned("加微信，骗子让你这么做", 0, 3)  # a mark after the term ends it
+
+
+def test_a_report_needs_a_warning_and_no_contact_of_its_own() -> None:
+    assert reported("有人让我加微信，已举报")
+    assert not reported("有人让我加微信")  # a third party, but no warning
+    assert not reported("有人让我加微信，已举报 wx123456")  # a contact of its own
+
+
+def test_an_insult_is_self_aimed_only_right_after_the_writer() -> None:
+    assert self_aimed("我简直是一个废物", 6)
+    assert self_aimed("我这种废物", 3)
+    assert not self_aimed("你简直是一个废物", 6)
+
+
+def test_a_hit_that_is_a_word_of_its_own_is_that_word_only_by_sound() -> None:
+    assert not inside_ordinary_word("枪支弹药", 0, 4, _none)
+    assert inside_ordinary_word("枪支弹药", 0, 4, _none, sound_alike=True)
+
+
+def test_a_term_ending_a_longer_word_that_is_no_ordinary_compound_is_kept() -> None:
+    # 枪支弹药 is one dictionary word, not a shipped ordinary compound: 弹药 in it stays a hit
+    assert not inside_ordinary_word("买枪支弹药", 3, 5, _none)
+    assert not inside_ordinary_word("买枪支弹药", 1, 3, _none)
+    assert inside_ordinary_word("买枪支弹药", 3, 5, _none, sound_alike=True)
