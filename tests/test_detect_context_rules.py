@@ -3,7 +3,14 @@ mutation-checked): negation, warnings, reports, self-aimed insults, ordinary wor
 
 from __future__ import annotations
 
-from monitor.detect.context import inside_ordinary_word, negated, reported, self_aimed, warned
+from monitor.detect.context import (
+    inside_ordinary_word,
+    is_claim,
+    negated,
+    reported,
+    self_aimed,
+    warned,
+)
 
 
 def _none(word: str, a: int, b: int) -> bool:
@@ -52,3 +59,38 @@ def test_a_term_ending_a_longer_word_that_is_no_ordinary_compound_is_kept() -> N
     assert not inside_ordinary_word("买枪支弹药", 3, 5, _none)
     assert not inside_ordinary_word("买枪支弹药", 1, 3, _none)
     assert inside_ordinary_word("买枪支弹药", 3, 5, _none, sound_alike=True)
+
+
+def _claim(text: str, term: str) -> bool:
+    start = text.index(term)
+    return is_claim(text, start, start + len(term))
+
+
+def test_medical_advice_counts_only_near_the_term() -> None:
+    assert not _claim("听医生的全网第一", "第一")  # advice at the text's start
+    assert _claim("听医生呀呀呀呀全网第一", "第一")  # nine characters before: too far
+    assert not _claim("听医生呀呀呀全网第一", "第一")
+    assert _claim("全网第一，真的好用呢呀哈听医生的", "第一")  # ends eleven after: too far
+    assert not _claim("全网第一，真的好用呢呀听医生的", "第一")
+
+
+def test_the_shops_own_scope_clears_only_superlatives_with_zui_other_than_zuidi() -> None:
+    assert _claim("我们店里这款是国家级", "国家级")
+    assert _claim("我们家这款最低价", "最低价")
+    assert not _claim("我们家这款最便宜", "最便宜")
+    assert _claim("我们家的东西质量都很好最便宜", "最便宜")  # eleven characters back: too far
+    assert not _claim("我们家的东西质量都很最便宜", "最便宜")
+
+
+def test_a_market_named_up_to_ten_characters_before_the_term_keeps_the_claim() -> None:
+    assert _claim("我们家这款全网最便宜", "最便宜")
+    assert _claim("全网我们家最便宜", "最便宜")  # the market at the text's start
+    assert not _claim("全网呀呀呀呀我们家这款最便宜", "最便宜")  # eleven characters back
+    assert _claim("全网呀呀呀我们家这款最便宜", "最便宜")
+    assert not _claim("我们家这款最便宜，全网都有卖", "最便宜")  # named after the term
+
+
+def test_a_set_phrase_is_looked_for_around_the_term_not_earlier_in_the_text() -> None:
+    text = "最好的朋友说这个最好的朋友"
+    assert not is_claim(text, 8, 10)
+    assert is_claim("这个最好的", 2, 4)
