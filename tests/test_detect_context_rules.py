@@ -94,3 +94,13 @@ def test_a_set_phrase_is_looked_for_around_the_term_not_earlier_in_the_text() ->
     text = "最好的朋友说这个最好的朋友"
     assert not is_claim(text, 8, 10)
     assert is_claim("这个最好的", 2, 4)
+    assert not is_claim("最好的朋友", 0, 2)  # the phrase at the text's start
+    assert not is_claim("送给最好的朋友", 2, 4)  # the phrase runs past the term
+    assert is_claim("最近第一品牌", 2, 4)  # a phrase ending right before the term is no cover
+
+
+def test_first_and_its_synonyms_are_claims_only_over_the_market() -> None:
+    assert is_claim("说全网第一", 3, 5)  # the two characters right before name the market
+    assert not is_claim("首个下单的", 0, 2)
+    assert is_claim("首个品牌", 0, 2)
+    assert not is_claim("首家店", 0, 2)
