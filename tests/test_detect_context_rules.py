@@ -104,3 +104,24 @@ def test_first_and_its_synonyms_are_claims_only_over_the_market() -> None:
     assert not is_claim("首个下单的", 0, 2)
     assert is_claim("首个品牌", 0, 2)
     assert not is_claim("首家店", 0, 2)
+
+
+def test_zui_and_zuihao_by_what_comes_next_and_who_feels_it() -> None:
+    assert is_claim("这是最好用的", 2, 4)  # 最好 + a verb of use: the best
+    assert is_claim("这家最权威", 2, 3)  # a claim word jieba tags a noun
+    assert not is_claim("觉得我最安全", 3, 4)  # a person's feeling
+
+
+def _zui(text: str) -> bool:
+    start = text.index("最")
+    return is_claim(text, start, start + 1)
+
+
+def test_zui_is_a_claim_before_an_adjective_and_an_adverb_before_anything_else() -> None:
+    assert not _zui("这款最高耐热八十度")  # a specification
+    assert _zui("这个最大")  # a word of its own starting with 最, tagged an adjective
+    assert _zui("这个最舒服")  # ... or a state word
+    assert not _zui("这款最新")  # ... or an adverb
+    assert _zui("这个最贵")  # 最, then an adjective
+    assert _zui("这个最困难")  # ... an adjective used as a noun (an)
+    assert not _zui("这个最喜欢")  # ... a verb
