@@ -125,3 +125,11 @@ def test_zui_is_a_claim_before_an_adjective_and_an_adverb_before_anything_else()
     assert _zui("这个最贵")  # 最, then an adjective
     assert _zui("这个最困难")  # ... an adjective used as a noun (an)
     assert not _zui("这个最喜欢")  # ... a verb
+    assert _zui("这个最滚烫")  # ... a state word
+    assert not _zui("这个最")  # nothing after
+
+
+def test_weiyi_is_no_claim_before_a_count() -> None:
+    assert not is_claim("唯一一个秒杀链接", 0, 2)  # 唯一 + 一个: a count
+    assert is_claim("唯一X个", 0, 2)  # only 一 is skipped before the measure word
+    assert is_claim("全网唯一正品", 2, 4)
