@@ -133,3 +133,21 @@ def test_weiyi_is_no_claim_before_a_count() -> None:
     assert not is_claim("唯一一个秒杀链接", 0, 2)  # 唯一 + 一个: a count
     assert is_claim("唯一X个", 0, 2)  # only 一 is skipped before the measure word
     assert is_claim("全网唯一正品", 2, 4)
+
+
+def test_a_refusal_or_verdict_counts_right_after_the_term_only() -> None:
+    assert negated("微信转账我们不支持", 0, 4)
+    assert not negated("微信转账可以", 0, 4)
+    assert not negated("违法的事别做，刷单赚钱", 7, 9)  # a verdict at the text's start
+    assert not negated("刷单是违法的", 0)  # no end given: the refusal is not looked for
+
+
+def test_a_word_holding_another_listed_term_is_no_alibi() -> None:
+    assert not inside_ordinary_word("去死皮", 0, 2, lambda word, a, b: word == "去死皮")
+    assert not inside_ordinary_word("加微辣", 0, 2, lambda word, a, b: word == "微辣")
+    assert inside_ordinary_word("加微辣", 0, 2, _none)
+
+
+def test_weiyi_before_a_flaw_and_the_other_weak_terms() -> None:
+    assert not is_claim("唯一的缺陷", 0, 2)
+    assert is_claim("首选", 0, 2)
