@@ -89,7 +89,7 @@ class Hit:
     end: int
     homophone: bool = False
     latin: bool = False  # found in the transliteration view
-    heard: bool = False  # found in the pinyin view (a sound-alike, not a look-alike)
+    heard: bool = False  # a short sound-alike spelling (堵博), not a look-alike
     orig_start: int = -1
     orig_end: int = -1
 
@@ -447,7 +447,7 @@ class CompiledLexicon:
             if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
                 parts.append((self._pinyin_ids[idx], start, end))
             else:
-                candidates.append(Hit(term, start, end, homophone=True, heard=True))
+                candidates.append(Hit(term, start, end, homophone=True))
         if latin_view is not None:
             for idx, first, stop in latin:
                 term = terms[self._latin_ids[idx]]

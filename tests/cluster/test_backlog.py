@@ -228,18 +228,23 @@ async def check_trim(client: aioredis.Redis) -> None:
     assert backlog.room("room-0") == 100
 
 
-async def test_events_accepted_but_not_yet_written_stay_counted_across_polls(
-    client: aioredis.Redis,
-) -> None:
-    backlog = StreamBacklog(
+def unowned_backlog(client: aioredis.Redis, *, max_total: int, max_room: int) -> StreamBacklog:
+    """Return a backlog of room-0 on an instance that owns no room (nothing is trimmed)."""
+    return StreamBacklog(
         client,
         prefix="rw",
         rooms=["room-0"],
         leases=SimpleNamespace(owned=frozenset()),  # type: ignore[arg-type]
-        max_total=1000,
-        max_room=5,
+        max_total=max_total,
+        max_room=max_room,
         metrics=ClusterMetrics(CollectorRegistry()),
     )
+
+
+async def test_events_accepted_but_not_yet_written_stay_counted_across_polls(
+    client: aioredis.Redis,
+) -> None:
+    backlog = unowned_backlog(client, max_total=1000, max_room=5)
     for _ in range(5):
         backlog.note("room-0")  # in the router's buffer: Redis has not seen them
     await backlog.poll()
@@ -287,15 +292,7 @@ async def test_events_written_while_a_poll_reads_err_toward_refusing_until_the_n
     while the read is in flight. Which came first in Redis is unknown here, so the events
     stay in the poll's starting figure of unwritten ones: counted twice (60 read as 120)
     rather than not at all, so the bound is never passed; the next poll is exact."""
-    backlog = StreamBacklog(
-        client,
-        prefix="rw",
-        rooms=["room-0"],
-        leases=SimpleNamespace(owned=frozenset()),  # type: ignore[arg-type]
-        max_total=100,
-        max_room=1000,
-        metrics=ClusterMetrics(CollectorRegistry()),
-    )
+    backlog = unowned_backlog(client, max_total=100, max_room=1000)
     for _ in range(60):
         backlog.note("room-0")
     read = backlog._backlog
