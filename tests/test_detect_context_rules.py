@@ -3,6 +3,9 @@ mutation-checked): negation, warnings, reports, self-aimed insults, ordinary wor
 
 from __future__ import annotations
 
+import pytest
+
+from monitor.detect import context
 from monitor.detect.context import (
     inside_ordinary_word,
     is_claim,
@@ -151,3 +154,23 @@ def test_a_word_holding_another_listed_term_is_no_alibi() -> None:
 def test_weiyi_before_a_flaw_and_the_other_weak_terms() -> None:
     assert not is_claim("唯一的缺陷", 0, 2)
     assert is_claim("首选", 0, 2)
+
+
+def test_a_set_phrase_right_before_the_term_does_not_hide_the_one_covering_it() -> None:
+    # the first 最好的朋友 ends where the term starts; the second covers it
+    assert not is_claim("最好的朋友最好的朋友", 5, 7)
+    assert not is_claim("最好的朋友最好的朋友", 5, 6)
+    assert not is_claim("第一时间第一时间", 4, 6)
+
+
+def test_a_word_straddling_through_function_characters_only_is_passed_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 了加 straddles the hit 加微 only through 了; the later 微信号 straddles it through 信号
+    # and clears it. Stopping at the first word would keep the hit.
+    words = ((("了加", "v"), 0, 2), (("微信号", "n"), 2, 5))
+    monkeypatch.setattr(context, "segment_tagged", lambda text: words)
+    assert inside_ordinary_word("了加微信号", 1, 3, _none)
+    # without the second word nothing clears it
+    monkeypatch.setattr(context, "segment_tagged", lambda text: words[:1])
+    assert not inside_ordinary_word("了加微信号", 1, 3, _none)

@@ -283,8 +283,10 @@ def is_claim(text: str, start: int, end: int) -> bool:
     if term not in WEAK_AD_TERMS:
         return True
     for phrase in SET_PHRASES:
-        at = text.find(phrase, max(0, start - len(phrase)), end + len(phrase))
-        if at != -1 and at <= start < at + len(phrase):
+        # From the first place an occurrence could still cover the term's start: the lowest
+        # occurrence found covers it if any does (最多最多: the first 最多 ends before the term).
+        at = text.find(phrase, max(0, start - len(phrase) + 1), end + len(phrase))
+        if at != -1 and at <= start:
             return False
     after = text[end : end + 2]
     before = text[max(0, start - 2) : start]
