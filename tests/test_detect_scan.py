@@ -280,3 +280,15 @@ def test_short_sound_alike_spellings_keep_an_uncommon_character(normalizer: Norm
     # Latin letters have no sound-alike characters.
     assert deny(lexicon, "加vx") == [("vx", 1, 3, False, False)]
     assert deny(lexicon, "加x") is None
+
+
+def test_a_pair_part_inside_an_allowed_word_completes_no_pair(normalizer: Normalizer) -> None:
+    lexicon = compiled(
+        normalizer,
+        ("猫头鹰&出售", Role.DENY, "prohibited"),
+        ("猫头鹰摆件", Role.ALLOW, ""),
+    )
+    assert deny(lexicon, "猫头鹰摆件出售") is None
+    assert deny(lexicon, "猫头鹰出售") == [("猫头鹰&出售", 0, 5, True, False)]
+    # the allowed word names the object; another mention of the animal still counts
+    assert deny(lexicon, "猫头鹰摆件出售，活猫头鹰也出售") is not None

@@ -458,6 +458,8 @@ class CompiledLexicon:
                     parts.append((self._latin_ids[idx], start, end))
                 else:
                     candidates.append(Hit(term, start, end, homophone=True, latin=True))
+        if allow and parts:  # a part inside an allowed word is that word (猫头鹰摆件)
+            parts = [p for p in parts if not any(a <= p[1] and p[2] <= b for a, b in allow)]
         if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
             self._pair_hits(collapsed, parts, candidates)
         kept = (
