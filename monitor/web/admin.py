@@ -16,6 +16,7 @@ from aiohttp import web
 
 from alerts.manager import AlertManager
 from alerts.notify.dispatch import Dispatcher
+from monitor.httpbody import BodyError, read_limited
 from monitor.web.auth import ACCESS, audit, current_user
 from monitor.web.keys import SERVICE
 from monitor.web.util import MAX_TIMESTAMP
@@ -33,9 +34,10 @@ def _error(status: int, field: str, reason: str) -> web.Response:
 
 
 async def _body(request: web.Request) -> dict[str, Any] | web.Response:
-    raw = await request.content.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
-        return _error(413, "", f"body larger than {MAX_BODY} bytes")
+    try:
+        raw = await read_limited(request, MAX_BODY)  # the whole body, however it arrives
+    except BodyError as exc:
+        return _error(exc.status, "", str(exc))
     try:
         data = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError:

@@ -8,6 +8,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from monitor.httpbody import BodyError, read_limited
+
 
 def json_response(data: object, status: int = 200) -> web.Response:
     return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
@@ -25,12 +27,13 @@ def bad_request(message: str) -> web.HTTPBadRequest:
 
 
 async def read_json(request: web.Request, *, max_bytes: int = 65_536) -> dict[str, Any]:
-    """Return the JSON object body, or raise 400/413 with the reason."""
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
-    raw = await request.content.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=len(raw))
+    """Return the JSON object body, or raise 400/408/413 with the reason."""
+    try:
+        # The whole body, however many pieces it arrives in: one content.read(n) returns
+        # only what has arrived so far.
+        raw = await read_limited(request, max_bytes)
+    except BodyError as exc:
+        raise _refusal(exc) from None
     if not raw:
         return {}
     try:
@@ -40,6 +43,16 @@ async def read_json(request: web.Request, *, max_bytes: int = 65_536) -> dict[st
     if not isinstance(data, dict):
         raise bad_request("body: must be a JSON object")
     return data
+
+
+def _refusal(exc: BodyError) -> web.HTTPException:
+    """Return the refusal to raise for a body that cannot be read, with a JSON error body."""
+    text = orjson.dumps({"error": str(exc)}).decode()
+    if exc.status == 413:  # max_size only words aiohttp's default text, replaced here
+        return web.HTTPRequestEntityTooLarge(0, text=text, content_type="application/json")
+    if exc.status == 408:
+        return web.HTTPRequestTimeout(text=text, content_type="application/json")
+    return web.HTTPBadRequest(text=text, content_type="application/json")
 
 
 def int_query(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
