@@ -148,7 +148,11 @@ def apply_and_test(spec: str) -> int:
     setattr(redis_scripts, name, mutant)  # before alerts.store.redis imports it
     code = pytest.main([*PYTEST, *TESTS])
     store_module = sys.modules.get("alerts.store.redis")
-    if store_module is None or getattr(store_module, name) != mutant:
+    if (
+        store_module is None
+        or getattr(store_module, name) != mutant
+        or ROOT not in Path(store_module.__file__ or "").parents
+    ):
         return 99  # the tests never saw the mutant: a broken setup, not a survivor
     return int(code)
 
