@@ -139,14 +139,14 @@ def diff(lua: str, mutant: str) -> str:
     return "\n".join(list(lines)[2:])
 
 
-def apply_and_test(spec: str) -> int:
+def apply_and_test(spec: str, tests: list[str]) -> int:
     """Run the tests with mutant `NAME:index` in place (in this fresh process)."""
     import pytest
 
     name, index = spec.split(":")
     mutant = mutants(scripts()[name])[int(index)][1] if index != "-" else scripts()[name]
     setattr(redis_scripts, name, mutant)  # before alerts.store.redis imports it
-    code = pytest.main([*PYTEST, *TESTS])
+    code = pytest.main([*PYTEST, *tests])
     store_module = sys.modules.get("alerts.store.redis")
     if (
         store_module is None
@@ -157,10 +157,10 @@ def apply_and_test(spec: str) -> int:
     return int(code)
 
 
-def run_tests(spec: str, timeout: float) -> tuple[str, float]:
+def run_tests(spec: str, tests: list[str], timeout: float) -> tuple[str, float]:
     """Run one mutant's tests in a child process; return (outcome, seconds)."""
     start = time.monotonic()
-    cmd = [sys.executable, __file__, "--apply", spec]
+    cmd = [sys.executable, __file__, "--apply", spec, "--tests", *tests]
     child = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -190,15 +190,20 @@ def loads(server_port: int, lua: str) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("names", nargs="*", help="script constants (default: all)")
+    ap.add_argument("names", nargs="*", help="script constants, or NAME:index (default: all)")
+    ap.add_argument("--tests", nargs="+", default=TESTS, help="pytest paths (default: TESTS)")
     ap.add_argument("--list", action="store_true", help="print the mutants and stop")
     ap.add_argument("--timeout", type=float, help="seconds per mutant (default: 5x the clean run)")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="mutants tested at once")
     ap.add_argument("--apply", help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.apply:
-        return apply_and_test(opts.apply)
-    chosen = {k: v for k, v in scripts().items() if not opts.names or k in opts.names}
+        return apply_and_test(opts.apply, opts.tests)
+    wanted: dict[str, set[str]] = {}
+    for spec in opts.names:
+        name, _, index = spec.partition(":")
+        wanted.setdefault(name, set()).add(index)
+    chosen = {k: v for k, v in scripts().items() if not wanted or k in wanted}
     if opts.list:
         for name, lua in chosen.items():
             for i, (what, _) in enumerate(mutants(lua)):
@@ -206,7 +211,7 @@ def main() -> int:
         return 0
     from tests.redis_server import RedisServer
 
-    outcome, took = run_tests(f"{next(iter(chosen))}:-", timeout=600)
+    outcome, took = run_tests(f"{next(iter(chosen))}:-", opts.tests, timeout=600)
     if outcome != "survived":
         print(f"the tests fail without a mutant ({outcome}); fix that first")
         return 1
@@ -217,7 +222,10 @@ def main() -> int:
     def check(name: str, i: int, text: str) -> str:
         if not loads(server.port, text):
             return "invalid"
-        return run_tests(f"{name}:{i}", timeout)[0]
+        picks = wanted.get(name, {""})
+        if "" not in picks and str(i) not in picks:
+            return "skipped"
+        return run_tests(f"{name}:{i}", opts.tests, timeout)[0]
 
     with RedisServer() as server, ThreadPoolExecutor(opts.jobs) as pool:
         for name, lua in chosen.items():
@@ -226,9 +234,11 @@ def main() -> int:
             texts = [text for _, text in found]
             results = pool.map(check, [name] * len(found), range(len(found)), texts)
             for i, ((what, text), result) in enumerate(zip(found, results, strict=True)):
+                if result == "skipped":
+                    continue
                 tally[result] += 1
                 print(f"  {name}:{i:<3} {result:<9} {what}", flush=True)
-                if result != "killed" and result != "invalid":
+                if result in ("survived", "timeout") or result.startswith("error"):
                     survivors.append((f"{name}:{i} {result}, {what}", diff(lua, text)))
     kinds = ["killed", "survived", "timeout", "invalid"]
     kinds += sorted({k for t in tallies.values() for k in t} - set(kinds))

@@ -84,6 +84,26 @@ async def test_feed_seq_never_goes_back_after_redis_lost_its_newest_writes(
         await store.close()
 
 
+async def test_a_reconnecting_instance_raises_the_seq_for_every_instance(
+    redis_factory: Callable[..., RedisServer],
+) -> None:
+    # The seq this instance showed is written back when it reconnects, so an instance that
+    # never saw it (its first connection comes after the loss) does not hand it out again.
+    server = redis_factory()
+    shown = RedisStore.from_url(server.url, prefix="t")
+    other = RedisStore.from_url(server.url, prefix="t")
+    try:
+        first = await shown.append_feed("flag", "room-a", 1.0, {"i": 1})
+        assert first.seq == 1
+        await asyncio.to_thread(server.restart, hard=True)
+        assert await shown.read_feed(0) == []  # reconnected: the log is gone, the seq is not
+        after = await other.append_feed("flag", "room-a", 2.0, {"i": 2})
+        assert after.seq == 2
+    finally:
+        await shown.close()
+        await other.close()
+
+
 def test_a_forked_test_process_starts_its_own_servers() -> None:
     """Mutation testing runs each mutant's tests in a fork of a process that already started
     servers: the fork must start its own instead of waiting on a spawner thread it lacks."""
