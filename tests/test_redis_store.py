@@ -8,10 +8,13 @@ import signal
 import time
 from collections.abc import Callable
 
+import orjson
 import pytest
 
-from alerts.store.base import StoreError
+from alerts.model import alert_to_dict
+from alerts.store.base import StoreConflict, StoreError
 from alerts.store.redis import RedisStore
+from tests.contract.test_store_contract import make_alert
 from tests.redis_server import RedisServer
 
 
@@ -102,6 +105,48 @@ async def test_a_reconnecting_instance_raises_the_seq_for_every_instance(
     finally:
         await shown.close()
         await other.close()
+
+
+async def test_an_unchanged_alert_is_not_sent_again(redis_url: str) -> None:
+    # While the store holds an alert's current version, Redis answers a read with the
+    # version only and the copy held is returned, also after the room's other alerts change.
+    store = RedisStore.from_url(redis_url, prefix="t")
+    try:
+        held = make_alert(1)
+        await store.put_alert(held)
+        other = make_alert(2, group="g2")
+        await store.put_alert(other.evolve(comments=()))  # its comments replaced by none
+        assert await store.get_alert(held.id) is held
+        assert await store.find_open(held.fingerprint, held.room) is held
+        assert await store.find_latest(held.fingerprint, held.room) is held
+        assert await store.list_alerts(rooms=[held.room]) == [other.evolve(comments=()), held]
+        assert (await store.list_alerts(rooms=[held.room]))[1] is held
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(("stored", "current"), [(3, 3), (None, 1)])
+async def test_a_record_from_before_the_versions_hash_keeps_its_version(
+    redis_url: str, stored: int | None, current: int
+) -> None:
+    # Alerts written before the room's versions hash existed have only their JSON (which
+    # said version 1 by leaving it out); a compare-and-set reads the version there.
+    store = RedisStore.from_url(redis_url, prefix="t")
+    try:
+        alert = make_alert(1)
+        header = alert_to_dict(alert)
+        if stored is None:
+            del header["version"]
+        else:
+            header["version"] = stored
+        key = store.keys.room(alert.room, "alert", alert.id)
+        await store.resp.execute("SET", key, orjson.dumps(header))
+        with pytest.raises(StoreConflict) as info:
+            await store.put_alert(alert.evolve(version=current + 1), expect_version=current + 1)
+        assert info.value.found == current
+        await store.put_alert(alert.evolve(version=current + 1), expect_version=current)
+    finally:
+        await store.close()
 
 
 def test_a_forked_test_process_starts_its_own_servers() -> None:

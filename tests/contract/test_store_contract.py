@@ -139,12 +139,16 @@ async def test_open_index_follows_resolve_and_reopen(store: AlertStore) -> None:
     resolved = first.evolve(state=AlertState.RESOLVED, resolved_at=5.0, version=2)
     await store.put_alert(resolved)
     assert await store.find_open(first.fingerprint, first.room) is None
+    open_states = [AlertState.FIRING, AlertState.ACKNOWLEDGED]
+    assert await store.list_alerts(rooms=[first.room], states=open_states) == []
     assert await store.find_latest(first.fingerprint, first.room) == resolved
     second = make_alert(2)
     assert second.fingerprint == first.fingerprint
     await store.put_alert(second)
     assert await store.find_open(first.fingerprint, first.room) == second
     assert await store.find_latest(first.fingerprint, first.room) == second
+    assert await store.list_alerts(rooms=[first.room], states=open_states) == [second]
+    assert await store.list_alerts(rooms=[first.room]) == [second, resolved]
 
 
 async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertStore) -> None:
@@ -153,6 +157,22 @@ async def test_resolving_an_older_alert_keeps_the_newer_open_one(store: AlertSto
     await store.put_alert(new)
     await store.put_alert(old.evolve(state=AlertState.RESOLVED, version=2))
     assert await store.find_open(new.fingerprint, new.room) == new
+
+
+async def test_rewriting_an_alert_leaves_the_rooms_other_alerts_alone(store: AlertStore) -> None:
+    # Rewriting replaces that alert's own comments (here with none) and nothing else.
+    kept = make_alert(1)
+    other = replace(make_alert(2, group="g2"), comments=())
+    await store.put_alert(kept)
+    await store.put_alert(make_alert(2, group="g2"))
+    await store.put_alert(other.evolve(version=2), expect_version=1)
+    await store.put_alert(other.evolve(state=AlertState.RESOLVED, version=3))
+    assert await store.find_open(kept.fingerprint, kept.room) == kept
+    assert await store.find_latest(kept.fingerprint, kept.room) == kept
+    assert await store.get_alert(kept.id) == kept
+    assert await store.find_latest(other.fingerprint, other.room) == other.evolve(
+        state=AlertState.RESOLVED, version=3
+    )
 
 
 def flagged(n: int) -> FlaggedComment:
@@ -277,6 +297,14 @@ async def test_list_alerts_newest_first_with_filters(store: AlertStore) -> None:
     assert ids(await store.list_alerts(limit=2)) == ["a00005", "a00004"]
     assert ids(await store.list_alerts(rooms=["room-a"], states=[AlertState.RESOLVED])) == [
         "a00005"
+    ]
+    # A few rooms' open alerts (read from each room's open index on Redis).
+    assert ids(await store.list_alerts(rooms=["room-a"], states=open_states)) == [
+        "a00003",
+        "a00001",
+    ]
+    assert ids(await store.list_alerts(rooms=["room-c", "room-b"], states=open_states)) == [
+        "a00002"
     ]
     assert await store.list_alerts(limit=0) == []
 
