@@ -11,7 +11,7 @@ from collections.abc import Callable
 import orjson
 import pytest
 
-from alerts.model import alert_to_dict
+from alerts.model import AlertState, alert_to_dict
 from alerts.store.base import StoreConflict, StoreError
 from alerts.store.redis import RedisStore
 from tests.contract.test_store_contract import make_alert
@@ -121,6 +121,23 @@ async def test_an_unchanged_alert_is_not_sent_again(redis_url: str) -> None:
         assert await store.find_latest(held.fingerprint, held.room) is held
         assert await store.list_alerts(rooms=[held.room]) == [other.evolve(comments=()), held]
         assert (await store.list_alerts(rooms=[held.room]))[1] is held
+    finally:
+        await store.close()
+
+
+async def test_the_open_indexes_hold_only_open_alerts(redis_url: str) -> None:
+    # Lists filter what they read, so a closed alert left in an open index would not show;
+    # it would cost a read on every list of open alerts, for good.
+    store = RedisStore.from_url(redis_url, prefix="t")
+    try:
+        alert = make_alert(1)
+        await store.put_alert(alert, expect_version=0)
+        await store.put_alert(alert.evolve(state=AlertState.RESOLVED, version=2), expect_version=1)
+        k = store.keys
+        for index in (k.room(alert.room, "open"), k.shared("alerts", "ix:open")):
+            assert await store.resp.execute("ZRANGE", index, 0, -1) == []
+        for index in (k.room(alert.room, "all"), k.shared("alerts", "ix:all")):
+            assert await store.resp.execute("ZRANGE", index, 0, -1) == [alert.id.encode()]
     finally:
         await store.close()
 
