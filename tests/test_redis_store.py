@@ -138,6 +138,10 @@ async def test_the_open_indexes_hold_only_open_alerts(redis_url: str) -> None:
             assert await store.resp.execute("ZRANGE", index, 0, -1) == []
         for index in (k.room(alert.room, "all"), k.shared("alerts", "ix:all")):
             assert await store.resp.execute("ZRANGE", index, 0, -1) == [alert.id.encode()]
+        # The version the cross-room index is at (order-safe writes on a cluster, where the
+        # migration takes these keys).
+        assert await store.resp.execute("HGET", k.shared("alerts", "ix:ver"), alert.id) == b"2"
+        assert await store.resp.execute("HGET", k.shared("alerts", "ids"), alert.id) == b"room-a"
     finally:
         await store.close()
 
