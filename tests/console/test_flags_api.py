@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.web import api
 from tests.console.conftest import Running
 
 
@@ -37,3 +38,50 @@ async def test_bad_queries_get_a_400_naming_the_parameter(running: Running, quer
     async with ctl, ctl.get(f"{running.base}/api/v1/flags?{query}") as r:
         assert r.status == 400
         assert (await r.json())["error"].startswith(query.split("=")[0])
+
+
+async def test_flags_are_read_a_page_at_a_time_back_to_the_last_page(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "FLAGS_PAGE", 4)  # seqs read at a time
+    monkeypatch.setattr(api, "FLAGS_PAGES", 3)  # pages read at most: 12 seqs back
+    await running.incident("r1", n=6, tag="a")
+    await running.incident("r2", n=3, tag="b")
+    await running.incident("r1", n=4, tag="c")
+    items = await running.service.store.read_feed(0, limit=10_000)
+    head = running.service.feed.head  # the default `before`: the newest seq seen here
+    assert head > 12  # (alert updates may still add a seq or two; they are no flags)
+    flags = {"r1": [i.seq for i in items if i.type == "flag" and i.room == "r1"]}
+
+    def expected(before: int, limit: int) -> list[int]:
+        """The r1 flags in the 12 seqs up to `before`, newest first, at most `limit`."""
+        return sorted((s for s in flags["r1"] if before - 12 < s <= before), reverse=True)[:limit]
+
+    async with await running.session("ctl-a") as ctl:
+        for query, before, limit in [
+            ("", head, 50),
+            ("?limit=1", head, 1),
+            ("?limit=2", head, 2),
+            (f"?before={head - 3}", head - 3, 50),
+            (f"?before={head - 5}&limit=3", head - 5, 3),
+            ("?before=12", 12, 50),
+            ("?before=3", 3, 50),
+            ("?before=0", 0, 50),
+        ]:
+            async with ctl.get(f"{running.base}/api/v1/flags{query}") as r:
+                got = await r.json()
+            if before == head:
+                assert got["before"] >= head, query
+                before = got["before"]
+            assert got["before"] == before, query
+            assert [f["seq"] for f in got["flags"]] == expected(before, limit), query
+            assert all(f["room"] == "r1" and "text" in f for f in got["flags"])
+        assert expected(head, 50) and expected(12, 50) and expected(3, 50)
+
+
+async def test_fifty_flags_by_default_and_up_to_five_hundred(running: Running) -> None:
+    await running.incident("r1", n=51, tag="m")
+    async with await running.session("ctl-a") as ctl:
+        for query, count in [("", 50), ("?limit=500", 51), ("?limit=1", 1)]:
+            async with ctl.get(f"{running.base}/api/v1/flags{query}") as r:
+                assert r.status == 200 and len((await r.json())["flags"]) == count, query
