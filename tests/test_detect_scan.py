@@ -292,3 +292,19 @@ def test_a_pair_part_inside_an_allowed_word_completes_no_pair(normalizer: Normal
     assert deny(lexicon, "猫头鹰出售") == [("猫头鹰&出售", 0, 5, True, False)]
     # the allowed word names the object; another mention of the animal still counts
     assert deny(lexicon, "猫头鹰摆件出售，活猫头鹰也出售") is not None
+
+
+def test_a_latin_cue_before_a_mark_ends_at_its_own_letter(normalizer: Normalizer) -> None:
+    cues = compiled(normalizer, ("vx", Role.CUE, "contact"))
+
+    def found(text: str) -> list[tuple[str, int, int]]:
+        result = cues.scan(text, normalizer.views(text))
+        return [(h.term.text, h.orig_start, h.orig_end) for h in result.cues] if result else []
+
+    # collapsed, vx：xiaoyu reads vxiaoyu; the cue ends before the mark, not in xiaoyu
+    assert found("vx：xiaoyu") == [("vx", 0, 2)]
+    assert found("加vx xiaoyu") == [("vx", 1, 3)]
+    assert found("vxx：abc") == [("vx", 0, 3)]  # a doubled letter before the mark is the cue's
+    # no mark: vx runs into a Latin word, no cue
+    assert found("vxxiaoyu") == []
+    assert found("avx：x") == []

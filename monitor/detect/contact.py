@@ -100,6 +100,29 @@ def links(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# A mobile number spelled in pinyin numerals (yao wu jiu er ba san ...), the phone's own
+# readings included (yao for 1, dong for 0, guai for 7, gou for 9): a run of 11 or more.
+_PINYIN_DIGITS = {
+    "ling": "0", "dong": "0", "yao": "1", "yi": "1", "er": "2", "liang": "2", "san": "3",
+    "si": "4", "wu": "5", "liu": "6", "qi": "7", "guai": "7", "ba": "8", "jiu": "9", "gou": "9",
+}  # fmt: skip
+_PINYIN_DIGIT = "|".join(_PINYIN_DIGITS)
+_SPELLED_RUN = re.compile(
+    rf"(?<![a-z])(?:(?:{_PINYIN_DIGIT})[\s,，.。、-]*){{11,}}(?![a-z])", re.IGNORECASE
+)
+_SYLLABLE = re.compile(_PINYIN_DIGIT, re.IGNORECASE)
+
+
+def spelled_phones(text: str) -> list[tuple[str, int, int]]:
+    """Return the mobile numbers spelled in pinyin numerals in a text, with their spans."""
+    out = []
+    for m in _SPELLED_RUN.finditer(text):
+        digits = "".join(_PINYIN_DIGITS[s.lower()] for s in _SYLLABLE.findall(m.group()))
+        if PHONE.search(digits) is not None:
+            out.append((digits, m.start(), m.end()))
+    return out
+
+
 class ContactRules:
     """Find number and ID tokens in a digit view."""
 

@@ -25,6 +25,7 @@ from monitor.detect.contact import (
     ContactRules,
     UserWindow,
     links,
+    spelled_phones,
 )
 from monitor.detect.context import negated, reported
 from monitor.detect.lexicon import CompiledLexicon
@@ -264,6 +265,11 @@ class LexiconDetector:
                         Evidence(contact, f"link:{value}", start, end)
                     )
                     via.setdefault(contact, "link")
+                for digits, start, end in spelled_phones(text):
+                    found.setdefault(contact, []).append(
+                        Evidence(contact, f"phone:{digits}", start, end)
+                    )
+                    via.setdefault(contact, "contact")
             if cue or near or hint:
                 bare = scope == "comment"
                 self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
@@ -387,7 +393,11 @@ class LexiconDetector:
                     continue
             elif (
                 not any_cue
-                and not (bare and token.kind == "phone" and token.start >= offset)
+                # A whole mobile number needs no cue in a viewer's comment, also typed over
+                # comments of digits only (139 ␞ 2840 ␞ 6617).
+                and not (
+                    bare and token.kind == "phone" and (token.start >= offset or digits.isdigit())
+                )
                 and not any(a <= start <= b + NEAR for a, b in near)
             ):
                 continue

@@ -23,6 +23,7 @@ SENTIMENT_SETS = (
     "sentiment/dev3.tsv",
     "sentiment/dev4.tsv",
     "sentiment/dev5.tsv",
+    "sentiment/dev6.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.

@@ -29,7 +29,7 @@ from monitor.detect.context import (
     self_aimed,
     warned,
 )
-from monitor.detect.normalize import PUA_BASE, Normalizer, Views
+from monitor.detect.normalize import PUA_BASE, Normalizer, Views, collapse
 from monitor.detect.spellings import (
     STOP_CHARS,
     common_by_sound,
@@ -477,7 +477,9 @@ class CompiledLexicon:
                 len(text[hit.orig_start : hit.orig_end].translate(fold)) < hit.term.run
             ):
                 continue  # one q of a word, not qq
-            if not self._bounded(text, hit) or not self._in_context(text, collapsed, hit, kept):
+            if not self._bounded(text, hit) and not self._bounded_at_own_end(text, hit):
+                continue
+            if not self._in_context(text, collapsed, hit, kept):
                 continue
             if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
                 result.cues.append(hit)  # a one-character sound-alike only enables number rules
@@ -560,6 +562,23 @@ class CompiledLexicon:
         return not inside_ordinary_word(
             collapsed, hit.start, hit.end, other_term, sound_alike=hit.homophone
         )
+
+    def _bounded_at_own_end(self, text: str, hit: Hit) -> bool:
+        """Return True when a hit ends at its own last letter, before the copy of it that
+        the collapsed view merged in (vx：xiaoqi88 reads vxiaoqi8: the cue is vx, then a
+        mark); the hit then ends there."""
+        if not hit.term.edge_right:
+            return False
+        fold = self.normalizer.fold
+        want = collapse(hit.term.canonical)
+        for end in range(hit.orig_end - 1, hit.orig_start, -1):
+            if collapse(text[hit.orig_start : end].translate(fold)) != want:
+                break
+            if text[end - 1 : end].translate(fold):  # the hit's own last letter
+                hit.orig_end = end  # kept only when bounded: the hit is dropped otherwise
+                if self._bounded(text, hit):
+                    return True
+        return False
 
     def _bounded(self, text: str, hit: Hit) -> bool:
         """Latin and digit edges must not touch the same class (sb in usb, 248 in 12481)."""

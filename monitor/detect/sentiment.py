@@ -40,6 +40,8 @@ RHETORICAL = (
     # where did what was promised go; how long it has been already
     "哪去了", "哪儿去了", "去哪了", "好几天了", "都几天了", "一个礼拜了", "一个星期了", "一周了",
     "半个月了", "一个月了", "就这样",
+    # what came is not what was ordered; how come so little
+    "怎么来的是", "怎么发的是", "怎么收到的是", "怎么才这么", "怎么一点",
 )  # fmt: skip
 # One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
 _QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
