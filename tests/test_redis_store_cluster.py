@@ -82,6 +82,43 @@ async def test_a_closed_alert_left_in_the_open_index_is_taken_out_when_read(
         await store.close()
 
 
+async def test_index_calls_arriving_out_of_order_keep_the_newest_version(
+    redis_cluster: RedisClusterNodes,
+) -> None:
+    store = cluster_store(redis_cluster)
+    g = store.keys.shared
+    index = store._index_keys()
+
+    async def entry(alert_id: str) -> tuple[bytes | None, bytes | None, bytes | None, bytes | None]:
+        return (
+            await store.resp.execute("HGET", g("alerts", "ix:ver"), alert_id),
+            await store.resp.execute("HGET", g("alerts", "ids"), alert_id),
+            await store.resp.execute("ZSCORE", g("alerts", "ix:all"), alert_id),
+            await store.resp.execute("ZSCORE", g("alerts", "ix:open"), alert_id),
+        )
+
+    try:
+        alert = make_alert(1, room="room-a", started=100.0)
+        await store.put_alert(alert, expect_version=0)
+        assert await entry(alert.id) == (b"1", b"room-a", b"100", b"100")
+        # A writer that lost the compare-and-set for version 2 had indexed it open first;
+        # the winner's version 2 (closed) replaces that entry.
+        loser = alert.evolve(version=2, started_at=150.0)
+        await store._index_alert(keys=index, args=store._index_args(loser))
+        assert await entry(alert.id) == (b"2", b"room-a", b"150", b"150")
+        closed = alert.evolve(state=AlertState.RESOLVED, resolved_at=2.0, version=2)
+        await store.put_alert(closed, expect_version=1)
+        assert await entry(alert.id) == (b"2", b"room-a", b"100", None)
+        # Version 1's call arriving late (a retry) changes nothing.
+        await store._index_alert(keys=index, args=store._index_args(alert))
+        assert await entry(alert.id) == (b"2", b"room-a", b"100", None)
+        reopened = alert.evolve(version=3, started_at=300.0)
+        await store.put_alert(reopened, expect_version=2)
+        assert await entry(alert.id) == (b"3", b"room-a", b"300", b"300")
+    finally:
+        await store.close()
+
+
 async def test_a_rooms_keys_share_its_slot_and_scripts_refuse_nothing(
     redis_cluster: RedisClusterNodes,
 ) -> None:
