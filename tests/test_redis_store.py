@@ -87,6 +87,24 @@ async def test_feed_seq_never_goes_back_after_redis_lost_its_newest_writes(
         await store.close()
 
 
+async def test_feed_seq_never_goes_back_while_connected(redis_url: str) -> None:
+    # On a cluster no reconnection raises the counter (and a lost write need not drop this
+    # connection): each append checks the seq against the highest this instance has seen.
+    store = RedisStore.from_url(redis_url, prefix="t")
+    seq_key = store.keys.shared("feed", "seq")
+    try:
+        for i in range(5):
+            await store.append_feed("flag", "room-a", float(i), {"i": i})
+        await store.resp.execute("SET", seq_key, 4)  # the counter lost its newest write
+        assert (await store.append_feed("flag", "room-a", 5.0, {})).seq == 6
+        await store.resp.execute("SET", seq_key, 2)
+        assert (await store.append_feed("flag", "room-a", 6.0, {})).seq == 7
+        assert await store.resp.execute("GET", seq_key) == b"7"
+        assert [i.seq for i in await store.read_feed(0)] == [1, 2, 3, 4, 5, 6, 7]
+    finally:
+        await store.close()
+
+
 async def test_a_reconnecting_instance_raises_the_seq_for_every_instance(
     redis_factory: Callable[..., RedisServer],
 ) -> None:
@@ -121,6 +139,19 @@ async def test_an_unchanged_alert_is_not_sent_again(redis_url: str) -> None:
         assert await store.find_latest(held.fingerprint, held.room) is held
         assert await store.list_alerts(rooms=[held.room]) == [other.evolve(comments=()), held]
         assert (await store.list_alerts(rooms=[held.room]))[1] is held
+        # Another instance opens a new alert of the same fingerprint, at the same version
+        # as the copy held here: the new one is read, not taken for the held one.
+        other_store = RedisStore.from_url(redis_url, prefix="t")
+        try:
+            closed = held.evolve(state=AlertState.RESOLVED, version=2)
+            await store.put_alert(closed, expect_version=1)
+            newer = make_alert(3).evolve(version=2)
+            assert newer.fingerprint == held.fingerprint
+            await other_store.put_alert(newer)
+        finally:
+            await other_store.close()
+        assert await store.find_open(held.fingerprint, held.room) == newer
+        assert await store.find_latest(held.fingerprint, held.room) == newer
     finally:
         await store.close()
 
@@ -162,6 +193,8 @@ async def test_a_record_from_before_the_versions_hash_keeps_its_version(
             header["version"] = stored
         key = store.keys.room(alert.room, "alert", alert.id)
         await store.resp.execute("SET", key, orjson.dumps(header))
+        await store.resp.execute("HSET", store.keys.shared("alerts", "ids"), alert.id, alert.room)
+        assert await store.get_alert(alert.id) == alert.evolve(version=current)
         with pytest.raises(StoreConflict) as info:
             await store.put_alert(alert.evolve(version=current + 1), expect_version=current + 1)
         assert info.value.found == current

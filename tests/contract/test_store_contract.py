@@ -222,6 +222,7 @@ async def test_grouping_comment_by_comment_reads_back_exactly(make_store: StoreF
     await writer.put_alert(acked, expect_version=handled.version)
     assert await reader.get_alert(acked.id) == acked
     assert (await reader.list_alerts())[0] == acked
+    assert await (await make_store()).find_latest(acked.fingerprint, acked.room) == acked
     assert await writer.find_open(acked.fingerprint, acked.room) == acked
 
 
