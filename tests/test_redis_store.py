@@ -105,6 +105,23 @@ async def test_feed_seq_never_goes_back_while_connected(redis_url: str) -> None:
         await store.close()
 
 
+async def test_the_rooms_feed_logs_are_trimmed_with_the_global_one(redis_url: str) -> None:
+    # Reads of a room's log skip what the global log dropped, so only the room logs' size
+    # tells whether they are trimmed: on one Redis, by each append to the room's log, to the
+    # global log's floor (a room that gets no more items keeps its last ones, at most
+    # the capacity).
+    store = RedisStore.from_url(redis_url, prefix="t", feed_capacity=3)
+    try:
+        for i, room in enumerate(["room-a", "room-a", "room-b", "room-b", "room-a"]):
+            await store.append_feed("flag", room, float(i), {"i": i})
+        for room, seqs in (("room-a", [b"5"]), ("room-b", [b"3", b"4"])):
+            key = store.keys.room(room, "feed")
+            found = await store.resp.execute("ZRANGEBYSCORE", key, "-inf", "+inf", "WITHSCORES")
+            assert found[1::2] == seqs
+    finally:
+        await store.close()
+
+
 async def test_a_reconnecting_instance_raises_the_seq_for_every_instance(
     redis_factory: Callable[..., RedisServer],
 ) -> None:

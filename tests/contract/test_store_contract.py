@@ -386,7 +386,9 @@ async def test_feed_item_data_round_trips(store: AlertStore) -> None:
 
 async def test_feed_log_is_bounded(make_store: StoreFactory) -> None:
     store = await make_store(feed_capacity=10)
-    items = [await store.append_feed("flag", f"r{i % 2}", float(i), {"i": i}) for i in range(25)]
+    items = [await store.append_feed("flag", f"r{i % 2}", float(i), {"i": i}) for i in range(24)]
+    assert await store.read_feed(0) == items[-10:]
+    items.append(await store.append_feed("flag", "r0", 24.0, {"i": 24}))
     assert await store.read_feed(0) == items[-10:]
     assert await store.read_feed(0, rooms=["r0"]) == [i for i in items[-10:] if i.room == "r0"]
     assert (
