@@ -466,6 +466,10 @@ async def test_claim_with_items_writes_the_items_only_with_the_claim(
     assert (await stores[2].get_items("escalation"))["a1"]["by"] == winner
     assert await stores[0].claim_with_items("empty", 10, []) is True
     assert await stores[0].claim("empty", 10) is False
+    # Its TTL is in seconds, like claim's: a short one passes.
+    assert await stores[0].claim_with_items("short", 0.05, []) is True
+    assert await stores[0].claim("short", 30) is False
+    await wait_for(lambda: stores[0].claim("short", 30), 5, "the short claim to expire")
 
 
 async def test_records_are_ordered_and_bounded(store: AlertStore) -> None:
