@@ -96,12 +96,12 @@ def edits(lua: str) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), ""
     for m in re.finditer(r"(?<!KEYS\[)(?<!ARGV\[)(?<![\w.])\d+\b", code):  # KEYS[n]: below
         n = int(m.group())
-        for new in {n + 1, 0 if n == 1 else n + 1}:
-            yield m.start(), m.end(), str(new)
+        for k in {n + 1, 0 if n == 1 else n + 1}:
+            yield m.start(), m.end(), str(k)
     for m in re.finditer(r"\b(KEYS|ARGV)\[(\d+)\]", code):
         n = int(m.group(2))
-        for new in (n - 1, n + 1) if n > 1 else (n + 1,):
-            yield m.start(2), m.end(2), str(new)
+        for k in (n - 1, n + 1) if n > 1 else (n + 1,):
+            yield m.start(2), m.end(2), str(k)
     for m in re.finditer(r"\b(and|or)\b", code):
         yield m.start(), m.end(), "or" if m.group() == "and" else "and"
     for m in re.finditer(r"\bnot\s+", code):
@@ -220,11 +220,11 @@ def main() -> int:
     began, survivors, tallies = time.monotonic(), [], {}
 
     def check(name: str, i: int, text: str) -> str:
-        if not loads(server.port, text):
-            return "invalid"
         picks = wanted.get(name, {""})
         if "" not in picks and str(i) not in picks:
             return "skipped"
+        if not loads(server.port, text):
+            return "invalid"
         return run_tests(f"{name}:{i}", opts.tests, timeout)[0]
 
     with RedisServer() as server, ThreadPoolExecutor(opts.jobs) as pool:
