@@ -6,11 +6,13 @@ test_allowlist.py checks that offered terms silence their flags within their sco
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import orjson
 import pytest
 
 from tests.console.conftest import Running, start
@@ -155,11 +157,11 @@ async def test_refusals_name_the_field_the_room_and_the_team(run: Running) -> No
         async with boss.post(url, json={"term": pay, "scope": "rooms", "rooms": ["r2", "r1"]}) as r:
             assert r.status == 201 and (await r.json())["can_remove"] is True
         async with boss.get(f"{run.base}/api/v1/audit?action=allowlist_add") as r:
-            details = sorted((e["actor"], e["detail"]) for e in (await r.json())["audit"])
-        assert details == [
-            ("boss", "rooms=r1,r2"),
-            ("sup-a", "rooms=r1,r3"),
-            ("sup-solo", "rooms=r2"),
+            added = [(e["actor"], e["target"], e["detail"]) for e in (await r.json())["audit"]]
+        assert sorted(added) == [
+            ("boss", pay, "rooms=r1,r2"),
+            ("sup-a", pay, "rooms=r1,r3"),
+            ("sup-solo", pay, "rooms=r2"),
         ]
 
 
@@ -287,3 +289,20 @@ async def test_the_export_lists_the_terms_each_person_sees(run: Running) -> None
         "# team=team-a; by sup-a\n团队A词\n"
         "# rooms=r1; by boss\n一号房\n"
     )
+
+
+async def test_a_body_may_take_16_kib_and_each_addition_is_logged(
+    run: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"{run.base}/api/v1/allowlist"
+    json_type = {"Content-Type": "application/json"}
+    raw = orjson.dumps({"term": "微信支付"})
+    async with await _login(run, "sup-a") as sup:
+        async with sup.post(url, data=raw + b" " * (16_385 - len(raw)), headers=json_type) as r:
+            assert r.status == 413
+        with caplog.at_level(logging.INFO, logger="monitor.web.allowlist"):
+            async with sup.post(url, data=raw + b" " * (16_384 - len(raw)), headers=json_type) as r:
+                assert r.status == 201
+    assert [r.getMessage() for r in caplog.records if r.name == "monitor.web.allowlist"] == [
+        "allowlist term added by sup-a (team=team-a); 1 terms apply"
+    ]
