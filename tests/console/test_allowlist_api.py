@@ -83,7 +83,11 @@ async def test_the_scope_is_named_unless_it_goes_without_saying(run: Running) ->
         async with boss.post(url, json={"term": "微信支付"}) as r:  # an admin: global
             status, everywhere = await _answer(r)
         assert status == 201 and everywhere["scope"] == "global"
-        assert (everywhere["applies_to"], everywhere["team"]) == (None, "")
+        assert (everywhere["applies_to"], everywhere["team"], everywhere["category"]) == (
+            None,
+            "",
+            "",
+        )
         async with sup_ab.post(
             url, json={"term": "微信支付", "scope": "team", "team": "team-b"}
         ) as r:
@@ -105,6 +109,7 @@ async def test_refusals_name_the_field_the_room_and_the_team(run: Running) -> No
         pay = "微信支付"
         for http, body, answer in [
             (sup_a, {"scope": "global"}, _refusal(403, "scope", "only admins add global terms")),
+            (sup_a, {"scope": "team"}, _refusal(400, "team", "required for a team scope")),
             (
                 sup_a,
                 {"scope": "team", "team": "nope"},
