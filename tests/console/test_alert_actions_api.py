@@ -47,10 +47,16 @@ async def test_ack_unack_and_resolve_with_their_notes_and_audit(running: Running
         assert acked["history"][-1]["detail"] == "看" * 500
         async with ctl.post(f"{url}/ack", json={"note": "again"}) as r:
             assert await _answer(r) == (409, {"error": "alert is acknowledged, not firing"})
-        async with ctl.post(f"{url}/unack") as r:  # no body: no note
+        async with ctl.post(f"{url}/unack", json={"note": "先放一放"}) as r:
             status, unacked = await _answer(r)
         assert status == 200 and unacked["state"] == "firing"
-        assert unacked["history"][-1]["detail"] == ""
+        assert (unacked["history"][-1]["actor"], unacked["history"][-1]["detail"]) == (
+            "ctl-a",
+            "先放一放",
+        )
+        async with ctl.post(f"{url}/ack") as r:  # no body: no note
+            status, acked = await _answer(r)
+        assert status == 200 and acked["history"][-1]["detail"] == ""
         async with ctl.post(f"{url}/resolve", json={"note": "处理完了"}) as r:
             status, resolved = await _answer(r)
         assert status == 200 and resolved["state"] == "resolved"
@@ -67,7 +73,8 @@ async def test_ack_unack_and_resolve_with_their_notes_and_audit(running: Running
         ("unacknowledge", a, False, "alert is firing, not acknowledged"),
         ("acknowledge", a, True, "看" * 500),
         ("acknowledge", a, False, "alert is acknowledged, not firing"),
-        ("unacknowledge", a, True, ""),
+        ("unacknowledge", a, True, "先放一放"),
+        ("acknowledge", a, True, ""),
         ("resolve", a, True, "处理完了"),
         ("resolve", a, False, "alert is already resolved"),
     ]
