@@ -80,18 +80,19 @@ async def test_ack_unack_and_resolve_with_their_notes_and_audit(running: Running
     ]
 
 
-async def test_a_note_body_of_8_kib_is_read_and_one_byte_more_refused(running: Running) -> None:
+async def test_an_action_body_of_8_kib_is_read_and_one_byte_more_refused(running: Running) -> None:
     alert = await _alert(running, "r1", "n")
-    url = f"{running.base}/api/v1/alerts/{alert.id}/ack"
+    ack = f"{running.base}/api/v1/alerts/{alert.id}/ack"
+    comment = f"{running.base}/api/v1/alerts/{alert.id}/comments/{alert.comments[0].event_id}"
     json_type = {"Content-Type": "application/json"}
-    raw = b'{"note": "ok"}'
     async with await running.session("ctl-a") as ctl:
-        async with ctl.post(url, data=raw + b" " * (8_193 - len(raw)), headers=json_type) as r:
-            assert r.status == 413
-        async with ctl.post(url, data=b"[]", headers=json_type) as r:
-            assert await _answer(r) == (400, {"error": "body: must be a JSON object"})
-        async with ctl.post(url, data=raw + b" " * (8_192 - len(raw)), headers=json_type) as r:
-            assert r.status == 200 and (await r.json())["history"][-1]["detail"] == "ok"
+        for url, raw in [(ack, b'{"note": "ok"}'), (comment, b'{"action": "muted", "note": "ok"}')]:
+            async with ctl.post(url, data=raw + b" " * (8_193 - len(raw)), headers=json_type) as r:
+                assert r.status == 413
+            async with ctl.post(url, data=b"[]", headers=json_type) as r:
+                assert await _answer(r) == (400, {"error": "body: must be a JSON object"})
+            async with ctl.post(url, data=raw + b" " * (8_192 - len(raw)), headers=json_type) as r:
+                assert r.status == 200 and (await r.json())["history"][-1]["detail"] == "ok"
 
 
 async def test_comment_actions_answer_and_leave_their_audit_entry(running: Running) -> None:
@@ -110,6 +111,12 @@ async def test_comment_actions_answer_and_leave_their_audit_entry(running: Runni
         assert status == 200
         [handled] = [c for c in muted["comments"] if c["event_id"] == first]
         assert handled["action"] == "muted" and handled["handled_by"] == "ctl-a"
+        noted = muted["history"][-1]
+        assert (noted["action"], noted["actor"], noted["detail"]) == (
+            "comment_muted",
+            "ctl-a",
+            "禁" * 600,  # the alert's history keeps the whole note; the audit log 500
+        )
         async with ctl.post(f"{url}/{first}", json={"action": "deleted"}) as r:
             assert await _answer(r) == (409, {"error": "comment already handled as muted"})
         async with ctl.post(f"{url}/nope", json={"action": "replied"}) as r:
@@ -122,6 +129,7 @@ async def test_comment_actions_answer_and_leave_their_audit_entry(running: Runni
         assert status == 200
         [reported] = [c for c in updated["comments"] if c["event_id"] == second]
         assert reported["action"] == "false_positive"
+        assert updated["history"][-1]["detail"] == second  # no note: the comment's id
         async with boss.get(f"{running.base}/api/v1/false-positives") as r:
             [fp] = (await r.json())["false_positives"]
         assert (fp["by"], fp["room"], fp["terms"]) == ("ctl-a", "r1", ["加我微信"])
