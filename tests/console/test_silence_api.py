@@ -160,6 +160,7 @@ async def test_ending_a_silence_answers_and_records_who(run: Running) -> None:
     async with await run.session("sup-a") as sup, await run.session("ctl-a") as ctl:
         async with sup.post(url, json={"room": "r3", "duration": 600}) as r:
             silence = await r.json()
+        assert (silence["comment"], silence["plan_id"]) == ("", "")  # none given: none kept
         async with sup.delete(f"{url}/{silence['id']}?actor=boss") as r:
             assert await _answer(r) == _refusal(
                 "actor", "is taken from the login (sup-a); leave it out"
