@@ -178,3 +178,22 @@ async def test_ending_a_silence_answers_and_records_who(run: Running) -> None:
         async with sup.get(f"{url}?room=r3") as r:
             [listed] = (await r.json())["silences"]
         assert listed["active"] is False and listed["expired_by"] == "sup-a"
+
+
+async def test_a_silence_gone_before_it_is_ended_is_not_found(
+    run: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{run.base}/api/v1/silences"
+    async with await run.session("boss") as boss:
+        async with boss.post(url, json={"room": "r1", "duration": 600}) as r:
+            silence = await r.json()
+
+        async def gone(silence_id: str, *, now: float, actor: str) -> None:
+            # The store lost it between the lookup and the end (nothing deletes silences
+            # today, but a flushed or restored store can): a 404, never a 500.
+            return None
+
+        monkeypatch.setattr(run.service.manager.silences, "expire", gone)
+        async with boss.delete(f"{url}/{silence['id']}") as r:
+            assert await _answer(r) == (404, {"error": "no such silence", "field": ""})
+        assert await _audit(boss, run.base, "silence_end") == []
