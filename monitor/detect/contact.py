@@ -31,6 +31,7 @@ PRODUCT_WORD = re.compile(
     r"iphone|ipad|airpods|watch|pro|max|plus|mini|ultra|lite|mate|nova|vivo|oppo|redmi|galaxy"
     r"|note|slim|detect|xbox|switch|macbook|surface|gt[0-9]"
 )
+_DIGIT_LETTERS = str.maketrans("lio", "110")  # letters typed for digits (the view is lower case)
 _RUN_START = re.compile(r"[a-z0-9]+$")
 _PREFIXED_NUMBER = re.compile(r"[a-z]{1,8}[0-9]{5,}")
 _TLD = (
@@ -157,6 +158,8 @@ class ContactRules:
                 ):
                     continue  # a price (a mobile number after 价 or 减 is no price: 减20加我138…)
                 kind = "phone" if phone else "qq" if len(value) <= 11 else "number"
+            elif PHONE.fullmatch(value.translate(_DIGIT_LETTERS)):
+                kind = "phone"  # l38O2l69457: a mobile number with l and o for 1 and 0
             elif not any(c.isdigit() for c in value):
                 continue  # a plain Latin word (hello, iphone) is not an ID
             elif PRODUCT_WORD.search(value):

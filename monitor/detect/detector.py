@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from alerts.model import Evidence, Severity, Signal, SignalKind
 from config.detection import DetectionConfig, KeywordCategory
 from monitor.detect.classifier import SensitiveModel
+from monitor.detect.compose import Composer, respan
 from monitor.detect.contact import (
     ID_CUE,
     INVITE,
@@ -117,6 +118,7 @@ class LexiconDetector:
     ) -> None:
         self.config = config
         self.normalizer = normalizer or default_normalizer()
+        self._composer = Composer()
         self.source = LexiconSource(config, base_dir or Path.cwd(), self.normalizer)
         self.metrics = LexiconMetrics(registry)
         self.lexicon: CompiledLexicon = self.source.build()  # a broken file at start is fatal
@@ -218,8 +220,20 @@ class LexiconDetector:
 
         `user` keys the per-user window that joins split contacts; "" disables it. Contact
         work runs only when a cue matched or the text has a Latin letter or digit.
-        `platform` is the room's own platform: naming it is no diversion there.
+        `platform` is the room's own platform: naming it is no diversion there. A text found
+        clean that has characters typed as their parts (亻言, 君羊) is read again with them put
+        together (`compose.py`); the spans given are the original text's.
         """
+        analysis = self._analyze(text, scope, user, ts, platform)
+        # A look-alike spelling of a term is found as written (私亻言); a clean text is read
+        # again outside the user's windows, which hold it already; its sentiment stays.
+        composed = None if analysis.sensitive else self._composer.compose(text)
+        again = self._analyze(composed[0], scope, "", ts, platform) if composed else analysis
+        if composed and again.sensitive:
+            return Analysis(respan(again.sensitive, composed[1]), analysis.sentiment)
+        return analysis
+
+    def _analyze(self, text: str, scope: str, user: str, ts: float, platform: str) -> Analysis:
         norm = self.normalizer
         views = norm.views(text)
         result = self.lexicon.scan(text, views)
