@@ -108,3 +108,23 @@ def test_dev11_families_are_flagged(
 )
 def test_dev11_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
     assert cats(detector, text, scope) == set()
+
+
+@pytest.mark.parametrize(
+    ("parts", "category"),
+    [
+        (["那边", "便宜", "来我", "店里", "买"], "contact_diversion"),
+        (["宝妈", "兼职", "日结"], "fraud"),
+        (["转定", "金给", "我"], "fraud"),
+        (["我是", "社保局", "的", "要补缴"], "fraud"),
+        (["中奖", "了点", "我主页"], "fraud"),
+    ],
+)
+def test_dev11_families_split_over_comments_are_flagged(
+    detector: LexiconDetector, parts: list[str], category: str
+) -> None:
+    user = f"room\x1f{'-'.join(parts)}"
+    found: set[str] = set()
+    for i, part in enumerate(parts):
+        found |= {f.category for f in detector.analyze(part, "comment", user, 50.0 + i).sensitive}
+    assert category in found
