@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from monitor.web import api
@@ -85,3 +87,40 @@ async def test_fifty_flags_by_default_and_up_to_five_hundred(running: Running) -
         for query, count in [("", 50), ("?limit=500", 51), ("?limit=1", 1)]:
             async with ctl.get(f"{running.base}/api/v1/flags{query}") as r:
                 assert r.status == 200 and len((await r.json())["flags"]) == count, query
+
+
+async def test_flags_read_no_page_more_than_they_need(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "FLAGS_PAGE", 4)
+    monkeypatch.setattr(api, "FLAGS_PAGES", 3)
+    url = f"{running.base}/api/v1/flags"
+    store = running.service.store
+    read_feed = store.read_feed
+    reads: list[int] = []
+
+    async def counted(after_seq: int, **kwargs: Any) -> Any:
+        reads.append(after_seq)
+        return await read_feed(after_seq, **kwargs)
+
+    async with await running.session("ctl-a") as ctl:
+        async with ctl.get(url) as r:  # a fresh instance has seen nothing: nothing to read
+            assert await r.json() == {"flags": [], "before": 0}
+        await running.incident("r1", n=6, tag="a")
+        seqs = [i.seq for i in await read_feed(0, limit=10_000) if i.type == "flag"]
+        assert seqs[0] == 1  # the first item is a flag: pages must reach back to seq 1
+        monkeypatch.setattr(store, "read_feed", counted)
+        for query, pages, found in [
+            (f"?before={seqs[-1]}&limit=1", [max(0, seqs[-1] - 4)], seqs[-1:]),
+            ("?before=3", [0], [s for s in (3, 2, 1) if s in seqs]),
+            ("?before=5", [1, 0], [s for s in (5, 4, 3, 2, 1) if s in seqs]),
+            ("?before=9&limit=50", [5, 1, 0], [s for s in range(9, 0, -1) if s in seqs]),
+            (f"?before={2**62}", [2**62 - 4, 2**62 - 8, 2**62 - 12], []),
+        ]:
+            reads.clear()
+            async with ctl.get(url + query) as r:
+                assert r.status == 200, query
+                assert [f["seq"] for f in (await r.json())["flags"]] == found, query
+            assert reads == pages, query
+        async with ctl.get(f"{url}?before={2**62 + 1}") as r:
+            assert await r.json() == {"error": f"before: must be between 0 and {2**62}"}
