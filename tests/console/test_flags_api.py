@@ -9,6 +9,10 @@ import pytest
 from monitor.web import api
 from tests.console.conftest import Running
 
+# A flag as the console reads it: its feed seq and the signal's fields.
+FLAG_FIELDS = {"seq", "room", "ts", "kind", "category", "severity", "name", "value", "user"}
+FLAG_FIELDS |= {"text", "event_id", "source", "score", "evidence"}
+
 
 async def test_flags_of_my_rooms_only_newest_first_and_bounded(running: Running) -> None:
     await running.incident("r1", n=3, tag="mine")
@@ -77,7 +81,7 @@ async def test_flags_are_read_a_page_at_a_time_back_to_the_last_page(
                 before = got["before"]
             assert got["before"] == before, query
             assert [f["seq"] for f in got["flags"]] == expected(before, limit), query
-            assert all(f["room"] == "r1" and "text" in f for f in got["flags"])
+            assert all(f["room"] == "r1" and set(f) == FLAG_FIELDS for f in got["flags"])
         assert expected(head, 50) and expected(12, 50) and expected(3, 50)
 
 
@@ -100,6 +104,7 @@ async def test_flags_read_no_page_more_than_they_need(
     reads: list[int] = []
 
     async def counted(after_seq: int, **kwargs: Any) -> Any:
+        assert kwargs == {"rooms": frozenset({"r1"}), "limit": 4}  # a page: FLAGS_PAGE seqs
         reads.append(after_seq)
         return await read_feed(after_seq, **kwargs)
 
