@@ -311,3 +311,19 @@ async def test_a_body_may_take_16_kib_and_each_addition_is_logged(
     assert [r.getMessage() for r in caplog.records if r.name == "monitor.web.allowlist"] == [
         "allowlist term added by sup-a (team=team-a); 1 terms apply"
     ]
+
+
+async def test_a_supervisor_made_a_controller_is_offered_no_team(run: Running) -> None:
+    # Still listed as team A's supervisor: only the role changed.
+    demote = {"role": "controller"}
+    async with (
+        await _login(run, "boss") as boss,
+        boss.put(f"{run.base}/api/v1/people/sup-a", json=demote) as r,
+    ):
+        assert r.status == 200, await r.text()
+    async with await _login(run, "sup-a") as demoted:
+        async with demoted.get(f"{run.base}/api/v1/allowlist") as r:
+            listing = await r.json()
+        async with demoted.post(f"{run.base}/api/v1/allowlist", json={"term": "微信支付"}) as r:
+            assert r.status == 403
+    assert (listing["teams"], listing["can_add"], listing["rooms"]) == ([], False, [])
