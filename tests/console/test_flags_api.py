@@ -115,8 +115,10 @@ async def test_flags_read_no_page_more_than_they_need(
         seqs = [i.seq for i in await read_feed(0, limit=10_000) if i.type == "flag"]
         assert seqs[0] == 1  # the first item is a flag: pages must reach back to seq 1
         monkeypatch.setattr(store, "read_feed", counted)
+        newest = [s for s in seqs if s > seqs[-1] - 4][::-1]  # the first page's flags
         for query, pages, found in [
             (f"?before={seqs[-1]}&limit=1", [max(0, seqs[-1] - 4)], seqs[-1:]),
+            (f"?before={seqs[-1]}&limit={len(newest)}", [max(0, seqs[-1] - 4)], newest),
             ("?before=3", [0], [s for s in (3, 2, 1) if s in seqs]),
             ("?before=5", [1, 0], [s for s in (5, 4, 3, 2, 1) if s in seqs]),
             ("?before=9&limit=50", [5, 1, 0], [s for s in range(9, 0, -1) if s in seqs]),
