@@ -26,6 +26,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -90,7 +91,7 @@ def mutant_unit(module: ModuleType, name: str) -> str:
     pairs = enumerate(zip(orig, mutant, strict=False))
     changed = next((i for i, (a, b) in pairs if i and a != b), None)
     if changed is not None:
-        outer = ast.parse("\n".join(mutant)).body[0]
+        outer = ast.parse(textwrap.dedent("\n".join(mutant))).body[0]  # methods are indented
         for node in ast.walk(outer):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node is outer:
                 continue
