@@ -45,6 +45,9 @@ def detector() -> LexiconDetector:
         ("推荐一人奖励五十", "comment", "fraud"),
         ("中了手机 付运费就能领取", "comment", "fraud"),
         ("点赞一单五块钱 日结", "comment", "fraud"),
+        ("🅑🅒平台 带单", "comment", "fraud"),  # letters in negative circles
+        ("🅱🅲网站 稳", "comment", "fraud"),  # and in negative squares
+        ("🆓领 只要付个运费", "comment", "fraud"),
         # abuse: looks, threats, leering, death wished, animals, parts
         ("唱得跟要饭似的", "comment", "abuse"),
         ("回家照照镜子吧", "comment", "abuse"),
