@@ -1,22 +1,27 @@
-"""Mutation-test the Redis store's Lua scripts (alerts/store/redis_scripts.py).
+"""Mutation-test the Lua scripts of the Redis store (alerts/store/redis_scripts.py) or leases.
 
 mutmut sees each script as one string, so this plants small bugs in the Lua text instead:
 relational and arithmetic operators, numeric literals, `and`/`or`, `not`, returned values,
 one `redis.call(...)` statement removed, KEYS/ARGV indices and SET flags. A mutant Redis
 refuses to load is "invalid". Every other one runs the store tests below, in a fresh Python
-process that replaces the script constant before the store module is imported (product
+process that replaces the script constant before the module using it reads it (product
 code is untouched; services started as subprocesses by a test run the original scripts),
-stopping at the first failure: "killed", "survived", or "timeout".
+stopping at the first failure: "killed", "survived", or "timeout". `--module` picks the
+module whose upper-case string constants are mutated, with its own default tests:
+alerts.store.redis_scripts (default) or monitor.cluster.leases (read when `RoomLeases` is
+built, so a mutant set before the tests run is what every in-process instance registers).
 
     nice -n 19 .venv/bin/python scripts/mutate_lua.py            # every script
     nice -n 19 .venv/bin/python scripts/mutate_lua.py PUT_ALERT  # some scripts
     .venv/bin/python scripts/mutate_lua.py --list                # the mutants, not run
+    nice -n 19 .venv/bin/python scripts/mutate_lua.py --module monitor.cluster.leases -j 1
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
 import os
 import re
 import signal
@@ -31,10 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerts.store import redis_scripts  # noqa: E402
-
 # The tests that run the scripts on a real redis-server (one Redis and a cluster).
-TESTS = [
+STORE_TESTS = [
     "tests/contract/test_store_contract.py",
     "tests/test_redis_store.py",
     "tests/test_redis_store_cluster.py",
@@ -42,14 +45,26 @@ TESTS = [
     "tests/alerting/test_manager.py::test_two_instances_racing_on_one_alert_keep_both_changes",
     "tests/alerting/test_escalation.py::test_two_escalators_checking_at_the_same_moment_note_each_step_once",
 ]
+# The tests that build `RoomLeases` in this process (instances of `build_service` too).
+LEASE_TESTS = [
+    "tests/cluster/test_leases.py",
+    "tests/cluster/test_cluster.py",
+    "tests/cluster/test_ownership.py",
+]
+# Module holding the scripts -> (module that reads them, the tests that run them).
+MODULES = {
+    "alerts.store.redis_scripts": ("alerts.store.redis", STORE_TESTS),
+    "monitor.cluster.leases": ("monitor.cluster.leases", LEASE_TESTS),
+}
 PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "-k", "not memory"]
 
 Mutant = tuple[str, str]  # (what changed, the mutated script)
 
 
-def scripts() -> dict[str, str]:
-    """Return the script constants by name."""
-    return {k: v for k, v in vars(redis_scripts).items() if k.isupper() and isinstance(v, str)}
+def scripts(module: str) -> dict[str, str]:
+    """Return a module's script constants (upper-case strings) by name."""
+    found = vars(importlib.import_module(module)).items()
+    return {k: v for k, v in found if k.isupper() and isinstance(v, str)}
 
 
 def code_mask(lua: str) -> tuple[str, list[tuple[int, int]]]:
@@ -139,28 +154,29 @@ def diff(lua: str, mutant: str) -> str:
     return "\n".join(list(lines)[2:])
 
 
-def apply_and_test(spec: str, tests: list[str]) -> int:
-    """Run the tests with mutant `NAME:index` in place (in this fresh process)."""
+def apply_and_test(module: str, spec: str, tests: list[str]) -> int:
+    """Run the tests with mutant `NAME:index` of a module in place (in this fresh process)."""
     import pytest
 
     name, index = spec.split(":")
-    mutant = mutants(scripts()[name])[int(index)][1] if index != "-" else scripts()[name]
-    setattr(redis_scripts, name, mutant)  # before alerts.store.redis imports it
+    lua = scripts(module)[name]
+    mutant = mutants(lua)[int(index)][1] if index != "-" else lua
+    setattr(sys.modules[module], name, mutant)  # before the reader imports or reads it
     code = pytest.main([*PYTEST, *tests])
-    store_module = sys.modules.get("alerts.store.redis")
+    reader = sys.modules.get(MODULES[module][0])
     if (
-        store_module is None
-        or getattr(store_module, name) != mutant
-        or ROOT not in Path(store_module.__file__ or "").parents
+        reader is None
+        or getattr(reader, name) != mutant
+        or ROOT not in Path(reader.__file__ or "").parents
     ):
         return 99  # the tests never saw the mutant: a broken setup, not a survivor
     return int(code)
 
 
-def run_tests(spec: str, tests: list[str], timeout: float) -> tuple[str, float]:
+def run_tests(module: str, spec: str, tests: list[str], timeout: float) -> tuple[str, float]:
     """Run one mutant's tests in a child process; return (outcome, seconds)."""
     start = time.monotonic()
-    cmd = [sys.executable, __file__, "--apply", spec, "--tests", *tests]
+    cmd = [sys.executable, __file__, "--module", module, "--apply", spec, "--tests", *tests]
     child = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -191,19 +207,21 @@ def loads(server_port: int, lua: str) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("names", nargs="*", help="script constants, or NAME:index (default: all)")
-    ap.add_argument("--tests", nargs="+", default=TESTS, help="pytest paths (default: TESTS)")
+    ap.add_argument("--module", choices=MODULES, default="alerts.store.redis_scripts")
+    ap.add_argument("--tests", nargs="+", help="pytest paths (default: the module's tests)")
     ap.add_argument("--list", action="store_true", help="print the mutants and stop")
     ap.add_argument("--timeout", type=float, help="seconds per mutant (default: 5x the clean run)")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="mutants tested at once")
     ap.add_argument("--apply", help=argparse.SUPPRESS)
     opts = ap.parse_args()
+    opts.tests = opts.tests or MODULES[opts.module][1]
     if opts.apply:
-        return apply_and_test(opts.apply, opts.tests)
+        return apply_and_test(opts.module, opts.apply, opts.tests)
     wanted: dict[str, set[str]] = {}
     for spec in opts.names:
         name, _, index = spec.partition(":")
         wanted.setdefault(name, set()).add(index)
-    chosen = {k: v for k, v in scripts().items() if not wanted or k in wanted}
+    chosen = {k: v for k, v in scripts(opts.module).items() if not wanted or k in wanted}
     if opts.list:
         for name, lua in chosen.items():
             for i, (what, _) in enumerate(mutants(lua)):
@@ -211,7 +229,7 @@ def main() -> int:
         return 0
     from tests.redis_server import RedisServer
 
-    outcome, took = run_tests(f"{next(iter(chosen))}:-", opts.tests, timeout=600)
+    outcome, took = run_tests(opts.module, f"{next(iter(chosen))}:-", opts.tests, timeout=600)
     if outcome != "survived":
         print(f"the tests fail without a mutant ({outcome}); fix that first")
         return 1
@@ -225,7 +243,7 @@ def main() -> int:
             return "skipped"
         if not loads(server.port, text):
             return "invalid"
-        return run_tests(f"{name}:{i}", opts.tests, timeout)[0]
+        return run_tests(opts.module, f"{name}:{i}", opts.tests, timeout)[0]
 
     with RedisServer() as server, ThreadPoolExecutor(opts.jobs) as pool:
         for name, lua in chosen.items():
