@@ -1,4 +1,4 @@
-"""Lease renewal: late is not lost; a renewal Redis refuses is."""
+"""Leases: membership by Redis time, claims that never overwrite, renewal, release."""
 
 from __future__ import annotations
 
@@ -53,3 +53,64 @@ async def test_a_renewal_redis_refuses_loses_the_room(client: aioredis.Redis) ->
     assert leases.owned == {"r0", "r2"} and leases.held == {"r0", "r2"}
     assert gone == ["r1"]
     assert metrics.lease_changes.labels("lost")._value.get() == 1
+
+
+async def redis_ms(client: aioredis.Redis) -> int:
+    seconds, micros = await client.time()
+    return int(seconds) * 1000 + int(micros) // 1000
+
+
+async def test_the_heartbeat_scores_members_by_redis_time_and_drops_expired_ones(
+    client: aioredis.Redis,
+) -> None:
+    leases, _, _ = leases_for(client)
+    key = leases.members_key
+    before = await redis_ms(client)
+    await client.zadd(key, {"b": before + 60_000, "c": before + 60_000, "gone": before - 1})
+    await leases.renew()
+    after = await redis_ms(client)
+    assert leases.live == ["a", "b", "c"]
+    assert await client.zrange(key, 0, -1) == [b"a", b"b", b"c"]
+    score = await client.zscore(key, "a")
+    assert score is not None and before + 5000 <= score <= after + 5000
+
+
+async def test_a_room_taken_between_the_read_and_the_claim_stays_with_its_taker(
+    client: aioredis.Redis,
+) -> None:
+    leases, _, _ = leases_for(client)
+    read = client.mget
+
+    async def all_free_then_taken(keys: list[str]) -> list[object]:
+        holders = await read(keys)
+        await client.set("t:{r1}:lease", "b")  # another instance claims r1 meanwhile
+        return [None] * len(holders)
+
+    client.mget = all_free_then_taken  # type: ignore[method-assign]
+    await leases.step()
+    assert leases.owned == {"r0", "r2"}
+    assert await client.get("t:{r1}:lease") == b"b"
+
+
+async def test_leases_are_claimed_and_renewed_for_the_ttl_in_milliseconds(
+    client: aioredis.Redis,
+) -> None:
+    leases, _, _ = leases_for(client)
+    await leases.step()
+    for room in ROOMS:
+        assert await client.get(leases.lease_key(room)) == b"a"
+        assert 4000 < await client.pttl(leases.lease_key(room)) <= 5000
+        await client.pexpire(leases.lease_key(room), 100)
+    await leases.renew()
+    for room in ROOMS:
+        assert 4000 < await client.pttl(leases.lease_key(room)) <= 5000
+
+
+async def test_a_release_deletes_this_instances_leases_only(client: aioredis.Redis) -> None:
+    leases, _, _ = leases_for(client)
+    await leases.step()
+    await client.set("t:{r2}:lease", "b")  # r2 expired and another instance took it
+    await leases.release(["r0", "r2"])
+    assert await client.exists("t:{r0}:lease") == 0
+    assert await client.get("t:{r1}:lease") == b"a"
+    assert await client.get("t:{r2}:lease") == b"b"
