@@ -47,6 +47,8 @@ def test_pairs_are_read_as_their_characters_with_where_each_starts(composer: Com
     assert composer.compose("拉亻尔进君羊") == ("拉你进群", [0, 1, 3, 4, 6])
     # a pair's second part is not the start of another pair
     assert composer.compose("女女马") == ("女妈", [0, 1, 3])
+    # 女马 and 马蚤 overlap: the first is read, and reading goes on after it (君羊)
+    assert composer.compose("女马蚤君羊") == ("妈蚤群", [0, 2, 3, 5])
     # nothing to put together: None, the text is read as it is
     assert composer.compose("今天天气好") is None
     assert composer.compose("人言可畏") is None
@@ -68,6 +70,10 @@ def test_evidence_spans_are_moved_back_to_the_original_text() -> None:
     (moved,) = respan([finding], [0, 1, 3, 4, 6])
     assert moved.evidence == (Evidence("contact", "拉你进群", 0, 6),)
     assert moved.category == "contact"
+    # after a pair: both ends move (亻尔好拉亻尔 composed 你好拉你, 拉你 at 2..4 is 3..6)
+    later = SensitiveFinding("contact", Severity.WARNING, (Evidence("contact", "拉你", 2, 4),))
+    (moved,) = respan([later], [0, 2, 3, 4, 6])
+    assert moved.evidence == (Evidence("contact", "拉你", 3, 6),)
 
 
 def test_a_text_with_parts_is_flagged_with_spans_in_the_original(

@@ -308,3 +308,12 @@ def test_a_latin_cue_before_a_mark_ends_at_its_own_letter(normalizer: Normalizer
     # no mark: vx runs into a Latin word, no cue
     assert found("vxxiaoyu") == []
     assert found("avx：x") == []
+    # two marks after the cue: the hit ends at its own letter, before both
+    assert found("vx：，xiaoyu") == [("vx", 0, 2)]
+
+
+def test_a_term_touching_a_letter_on_its_left_stays_unbounded(normalizer: Normalizer) -> None:
+    # vx号 ends in a Hanzi: only its left edge is checked, and there a letter touches it
+    lexicon = compiled(normalizer, ("vx号", Role.DENY, "contact"))
+    assert not deny(lexicon, "avx号")
+    assert ("vx号", 1, 4, False, False) in (deny(lexicon, "加vx号") or [])
