@@ -25,6 +25,7 @@ SENTIMENT_SETS = (
     "sentiment/dev5.tsv",
     "sentiment/dev6.tsv",
     "sentiment/dev7.tsv",
+    "sentiment/dev8.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
