@@ -28,6 +28,8 @@ def detector() -> LexiconDetector:
         ("穷鬼凑什么热闹", "comment", "abuse"),
         ("肥成球了还出来带货", "comment", "abuse"),
         ("黑成煤球了还推美白霜", "comment", "abuse"),
+        ("湖南人别来凑热闹", "comment", "abuse"),
+        ("楼上是不是没脑子", "comment", "abuse"),
         # abuse: sound-alikes, symbols and look-alikes
         ("楼上就是个撒比", "comment", "abuse"),
         ("婊砸别装了", "comment", "abuse"),
@@ -57,11 +59,14 @@ def detector() -> LexiconDetector:
         ("这串珠子能平衡内分泌", "speech", "ad_law"),
         ("这猫粮专治猫藓", "speech", "ad_law"),
         ("喝一瓶就好了", "speech", "ad_law"),
+        ("这块磁疗垫能疏通经络", "speech", "ad_law"),
         # pitches that reassure or point away stay flagged: a denial is no report
         ("加我微信领红包，我们不是骗子", "comment", "contact_diversion"),
         ("加我微信领红包，保证你不上当", "comment", "contact_diversion"),
         ("刷单日结，加我微信，别上当", "comment", "fraud"),
         ("我朋友做刷单一天三百，加我微信", "comment", "fraud"),
+        ("我妈也在做这个兼职，日结，小心名额不多", "comment", "fraud"),
+        ("加我微信，不回复的都删了", "comment", "contact_diversion"),
     ],
 )
 def test_dev12_families_are_flagged(
@@ -78,6 +83,9 @@ def test_dev12_families_are_flagged(
         ("这长相真甜，还卖吗", "comment"),
         ("乡下人也能买到吗，包邮吗", "comment"),
         ("我最近胖成球了", "comment"),
+        ("东北人就别买了，这个不抗冻", "comment"),
+        ("外地的就别拍了，只发同城", "comment"),
+        ("楼上是不是买过", "comment"),
         ("烤串黑得跟炭一样，火太大了", "comment"),
         # the sounds and symbols in ordinary words
         ("这次撒币活动几点开始", "comment"),
