@@ -21,7 +21,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.detect import native
-from monitor.detect.normalize import Normalizer, Views, default_normalizer
+from monitor.detect.compose import part_starts
+from monitor.detect.normalize import (
+    DIGIT,
+    LETTER,
+    NUMERAL,
+    PART,
+    Normalizer,
+    Views,
+    default_normalizer,
+)
 from monitor.detect.sentiment import LinearModel
 from tests.detect_support import shipped_detector
 
@@ -134,6 +143,49 @@ def test_the_compiled_parts_reject_bad_tables_and_arguments_clearly() -> None:
     unset = native.Folder.__new__(native.Folder)
     with pytest.raises(RuntimeError, match="not initialized"):
         unset.views("a")
+
+
+@pytest.mark.parametrize(
+    ("text", "marks"),
+    [
+        ("好看", 0),
+        ("ＶＸ", LETTER),  # full width folds to Latin in the base view
+        ("加❶❸⑧", DIGIT),  # styled digits fold to digits
+        ("一三八", NUMERAL),
+        ("留个亻言号", PART),
+        ("Q亻言 1", DIGIT | LETTER | PART),
+        ("❤", 0),  # deleted in the base view: marks nothing
+    ],
+)
+def test_the_marks_name_what_the_text_holds(text: str, marks: int) -> None:
+    norm = default_normalizer()
+    assert norm.views(text).marks == marks
+    assert python_views(norm, text).marks == marks
+
+
+def test_every_pair_start_is_marked_in_the_original_text_only() -> None:
+    norm = default_normalizer()
+    starts = sorted(part_starts())
+    assert "亻" in starts
+    for ch in starts:
+        assert norm.views(ch).marks & PART, ch
+    # A character that folds into a pair's start is not one in the text as typed.
+    folded = [chr(cp) for cp, v in norm.fold.items() if isinstance(v, int) and chr(v) in starts]
+    for ch in folded[:50]:
+        if ch not in starts:
+            assert not norm.views(ch).marks & PART, ch
+
+
+def test_the_compiled_marks_reject_bad_tables() -> None:
+    with pytest.raises(ValueError, match="0-255"):
+        native.Folder({}, [], {}, Views, {65: 256})
+    with pytest.raises(TypeError):
+        native.Folder({}, [], {}, Views, {65: "x"})
+    with pytest.raises(ValueError, match="code point out of range"):
+        native.Folder({}, [], {}, Views, {0x110000: 1})
+    folder = native.Folder({}, [], {}, Views, {ord("a"): LETTER, ord("b"): PART})
+    assert folder.views("ab").marks == LETTER | PART
+    assert native.Folder({}, [], {}, Views).views("ab").marks == 0
 
 
 def summary(analysis: object) -> list[object]:

@@ -166,7 +166,11 @@ typedef struct {
     Py_ssize_t n_expansions;
     Py_ssize_t max_expansion;
     PyTypeObject *views_type;
+    uint8_t *marks; /* bits a character sets in Views.marks (see normalize.py), or NULL */
 } Folder;
+
+/* The mark a character sets from the original text; the others it sets from the base view. */
+#define MARK_ORIGINAL 8
 
 static void Folder_clear(Folder *self) {
     PyMem_Free(self->fold);
@@ -174,7 +178,9 @@ static void Folder_clear(Folder *self) {
     for (Py_ssize_t i = 0; i < self->n_expansions; i++) PyMem_Free(self->expansions[i]);
     PyMem_Free(self->expansions);
     PyMem_Free(self->expansion_len);
+    PyMem_Free(self->marks);
     Py_CLEAR(self->views_type);
+    self->marks = NULL;
     self->fold = NULL;
     self->pinyin = NULL;
     self->expansions = NULL;
@@ -199,10 +205,11 @@ static int code_point(PyObject *key, long *out) {
 }
 
 static int Folder_init(Folder *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"entries", "deleted", "pinyin", "views_type", NULL};
-    PyObject *entries, *deleted, *pinyin, *views_type;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!O!", kwlist, &PyDict_Type, &entries,
-                                     &deleted, &PyDict_Type, &pinyin, &PyType_Type, &views_type))
+    static char *kwlist[] = {"entries", "deleted", "pinyin", "views_type", "marks", NULL};
+    PyObject *entries, *deleted, *pinyin, *views_type, *marks = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!O!|O!", kwlist, &PyDict_Type, &entries,
+                                     &deleted, &PyDict_Type, &pinyin, &PyType_Type, &views_type,
+                                     &PyDict_Type, &marks))
         return -1;
     if (!PyType_IsSubtype((PyTypeObject *)views_type, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "views_type must be a tuple type");
@@ -277,12 +284,31 @@ static int Folder_init(Folder *self, PyObject *args, PyObject *kwds) {
         if (code_point(key, &cp) < 0 || code_point(value, &to) < 0) return -1;
         self->pinyin[cp] = (uint32_t)to;
     }
+    if (marks != NULL) {
+        self->marks = PyMem_Calloc(MAX_CP, sizeof(uint8_t));
+        if (self->marks == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        pos = 0;
+        while (PyDict_Next(marks, &pos, &key, &value)) {
+            long cp, bits = PyLong_AsLong(value);
+            if (code_point(key, &cp) < 0) return -1;
+            if (bits == -1 && PyErr_Occurred()) return -1;
+            if (bits < 0 || bits > 255) {
+                PyErr_Format(PyExc_ValueError, "marks must be 0-255: %ld", bits);
+                return -1;
+            }
+            self->marks[cp] = (uint8_t)bits;
+        }
+    }
     Py_INCREF(views_type);
     self->views_type = (PyTypeObject *)views_type;
     return 0;
 }
 
-/* views(text) -> Views(base, collapsed, pinyin) */
+/* views(text) -> Views(base, collapsed, pinyin, marks): marks ORs the MARK_ORIGINAL bit of
+ * every character of the text and the other bits of every character of the base view. */
 static PyObject *Folder_views(Folder *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
@@ -302,9 +328,12 @@ static PyObject *Folder_views(Folder *self, PyObject *text) {
     Py_UCS4 *base = buf, *collapsed = buf + (cap <= 256 ? 256 : cap);
     Py_UCS4 *pin = collapsed + (cap <= 256 ? 256 : cap);
     Py_ssize_t nb = 0, nc = 0;
+    const uint8_t *mk = self->marks;
+    unsigned int m = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         int32_t f = self->fold[c];
+        if (mk != NULL) m |= mk[c] & MARK_ORIGINAL;
         if (f >= 0) {
             base[nb++] = (Py_UCS4)f;
         } else if (f == FOLD_KEEP) {
@@ -316,6 +345,7 @@ static PyObject *Folder_views(Folder *self, PyObject *text) {
         }
     }
     for (Py_ssize_t i = 0; i < nb; i++) {
+        if (mk != NULL) m |= mk[base[i]] & ~MARK_ORIGINAL;
         if (nc > 0 && collapsed[nc - 1] == base[i]) continue;
         collapsed[nc] = base[i];
         pin[nc] = self->pinyin[base[i]];
@@ -323,7 +353,7 @@ static PyObject *Folder_views(Folder *self, PyObject *text) {
     }
     PyObject *result = NULL;
     PyObject *b = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, base, nb);
-    PyObject *c = NULL, *p = NULL;
+    PyObject *c = NULL, *p = NULL, *mo = NULL;
     if (b == NULL) goto done;
     if (nc == nb) {
         c = Py_NewRef(b); /* nothing collapsed: one string for both, as collapse() does */
@@ -333,23 +363,27 @@ static PyObject *Folder_views(Folder *self, PyObject *text) {
     }
     p = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, pin, nc);
     if (p == NULL) goto done;
-    result = self->views_type->tp_alloc(self->views_type, 3);
+    mo = PyLong_FromUnsignedLong(m); /* small ints are cached: no allocation */
+    if (mo == NULL) goto done;
+    result = self->views_type->tp_alloc(self->views_type, 4);
     if (result == NULL) goto done;
     PyTuple_SET_ITEM(result, 0, b);
     PyTuple_SET_ITEM(result, 1, c);
     PyTuple_SET_ITEM(result, 2, p);
-    b = c = p = NULL;
+    PyTuple_SET_ITEM(result, 3, mo);
+    b = c = p = mo = NULL;
 done:
     Py_XDECREF(b);
     Py_XDECREF(c);
     Py_XDECREF(p);
+    Py_XDECREF(mo);
     if (buf != small) PyMem_Free(buf);
     return result;
 }
 
 static PyMethodDef Folder_methods[] = {
     {"views", (PyCFunction)Folder_views, METH_O,
-     "views(text) -> Views: the base, collapsed and pinyin views of a text."},
+     "views(text) -> Views: the base, collapsed and pinyin views of a text and its marks."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -357,7 +391,7 @@ static PyTypeObject FolderType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.Folder",
     .tp_basicsize = sizeof(Folder),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Folder(entries, deleted, pinyin, views_type): the normalization views in C.",
+    .tp_doc = "Folder(entries, deleted, pinyin, views_type, marks=None): the normalization views in C.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Folder_init,
     .tp_dealloc = (destructor)Folder_dealloc,

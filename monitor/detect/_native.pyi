@@ -16,5 +16,6 @@ class Folder:
         deleted: Iterable[tuple[int, int]],
         pinyin: dict[int, int],
         views_type: type[Views],
+        marks: dict[int, int] | None = None,
     ) -> None: ...
     def views(self, text: str) -> Views: ...

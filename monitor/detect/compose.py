@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -37,6 +38,12 @@ def load_pairs() -> dict[str, str]:
     for pair, char in _lines("composed_pairs.tsv"):
         pairs[pair] = char
     return pairs
+
+
+@lru_cache(maxsize=1)
+def part_starts() -> frozenset[str]:
+    """Return the characters a shipped pair starts with (the views mark them: `PART`)."""
+    return frozenset(pair[0] for pair in load_pairs())
 
 
 class Composer:

@@ -30,7 +30,16 @@ from monitor.detect.contact import (
 )
 from monitor.detect.context import negated, reported
 from monitor.detect.lexicon import CompiledLexicon
-from monitor.detect.normalize import Normalizer, Views, default_normalizer
+from monitor.detect.normalize import (
+    DIGIT,
+    LETTER,
+    NUMERAL,
+    NUMERALS,
+    PART,
+    Normalizer,
+    Views,
+    default_normalizer,
+)
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
 from monitor.detect.source import LexiconLoadError, LexiconSource
 from monitor.detect.split import SplitWindow
@@ -38,10 +47,8 @@ from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
 log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
-_MAYBE_TOKEN = re.compile("[0-9a-z]")  # the base view is lower case
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
-_NUMERALS = "[零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾]{3}"
-_CONTACT_HINT = re.compile(f"[0-9a-z]|{_NUMERALS}")
+_NUMERAL_RUN = re.compile(f"[{NUMERALS}]{{3}}")
 # A whole mobile number (1[3-9] and nine digits) or a 400/800 service line (ten digits) in a
 # viewer's comment is a contact without a cue: nobody types one in a live room for another
 # reason (an order or tracking number is told by its words, 订单号 13800138000).
@@ -224,18 +231,27 @@ class LexiconDetector:
         clean that has characters typed as their parts (亻言, 君羊) is read again with them put
         together (`compose.py`); the spans given are the original text's.
         """
-        analysis = self._analyze(text, scope, user, ts, platform)
-        # A look-alike spelling of a term is found as written (私亻言); a clean text is read
-        # again outside the user's windows, which hold it already; its sentiment stays.
-        composed = None if analysis.sensitive else self._composer.compose(text)
-        again = self._analyze(composed[0], scope, "", ts, platform) if composed else analysis
-        if composed and again.sensitive:
+        views = self.normalizer.views(text)
+        analysis = self._analyze(text, views, scope, user, ts, platform)
+        # A look-alike spelling of a term is found as written (私亻言); a clean text holding
+        # a pair's first part (views.marks) is read again outside the user's windows, which
+        # hold it already; its sentiment stays.
+        if analysis.sensitive or not views.marks & PART:
+            return analysis
+        composed = self._composer.compose(text)
+        if composed is None:
+            return analysis
+        again = self._analyze(
+            composed[0], self.normalizer.views(composed[0]), scope, "", ts, platform
+        )
+        if again.sensitive:
             return Analysis(respan(again.sensitive, composed[1]), analysis.sentiment)
         return analysis
 
-    def _analyze(self, text: str, scope: str, user: str, ts: float, platform: str) -> Analysis:
+    def _analyze(
+        self, text: str, views: Views, scope: str, user: str, ts: float, platform: str
+    ) -> Analysis:
         norm = self.normalizer
-        views = norm.views(text)
         result = self.lexicon.scan(text, views)
         found: dict[str, list[Evidence]] = {}
         via: dict[str, str] = {}
@@ -269,10 +285,11 @@ class LexiconDetector:
             elif result is not None and result.cues and "加" in views.collapsed:
                 # The messenger words of an invitation are all contact cues (微信, vx, 企鹅 …).
                 self._invite(text, views, found, via, contact)
-            # One search answers "neither a Latin letter, a digit nor a spelled number" for
-            # most comments; only a text with one of them pays for the second.
-            hint = _CONTACT_HINT.search(views.base) is not None
-            latin = hint and _MAYBE_TOKEN.search(views.base) is not None
+            # The views' marks answer "neither a Latin letter, a digit nor a spelled number"
+            # for most comments without a search.
+            marks = views.marks
+            latin = marks & (DIGIT | LETTER) != 0
+            hint = latin or (marks & NUMERAL != 0 and _NUMERAL_RUN.search(views.base) is not None)
             if latin:
                 for value, start, end in links(text):
                     found.setdefault(contact, []).append(

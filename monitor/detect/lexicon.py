@@ -29,7 +29,7 @@ from monitor.detect.context import (
     self_aimed,
     warned,
 )
-from monitor.detect.normalize import PUA_BASE, Normalizer, Views, collapse
+from monitor.detect.normalize import LETTER, PUA_BASE, Normalizer, Views, collapse
 from monitor.detect.spellings import (
     STOP_CHARS,
     common_by_sound,
@@ -401,7 +401,7 @@ class CompiledLexicon:
         )
         latin_view: SoundView | None = None
         latin: list[tuple[int, int, int]] = []
-        if self._latin is not None and _ASCII_LETTER.search(collapsed) is not None:
+        if self._latin is not None and views.marks & LETTER:
             latin_view = self.translit.view(collapsed, views.pinyin)
             if latin_view is not None:
                 latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)

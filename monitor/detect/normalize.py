@@ -12,13 +12,16 @@ cheap; offset maps are computed only for comments that hit (a few percent).
   syllable (薇信 and 威信 read like 微信; -ing and -eng read like -in and -en, so 卫星
   does too); same length as collapsed.
 - digits: base with Chinese numerals mapped to digits, for contact and number rules only.
+- marks: which kinds of character the text holds (`DIGIT`, `LETTER` and `NUMERAL` in the base
+  view, `PART` in the original text), so the rules that need one skip a search on the rest.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
 from itertools import compress
@@ -32,6 +35,13 @@ _ADJACENT = re.compile(r"(.)\1", re.S)
 _PRIVATE_PLANES = re.compile("[\U000f0000-\U0010ffff]")
 _RUN = re.compile(r"(.)\1*", re.S)
 _MAX_CACHE = 300_000
+
+# Views.marks bits. PART: a character that may start a pair of parts (亻言, compose.py), read
+# in the original text; the others in the base view (the compiled views set PART from the
+# original text too: _native.c's MARK_ORIGINAL).
+DIGIT, LETTER, NUMERAL, PART = 1, 2, 4, 8
+# Chinese numerals: three in a row may be a number spelled out (一三八…).
+NUMERALS = "零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾"
 
 
 def _data(name: str) -> list[str]:
@@ -111,6 +121,24 @@ class WidthTable(dict[int, str]):
         return mark
 
 
+def _marks() -> dict[int, int]:
+    """Return the Views.marks bits of each marked character."""
+    from monitor.detect.compose import part_starts  # compose reads no view: no cycle
+
+    marks: dict[int, int] = {}
+    kinds = (string.digits, DIGIT), (string.ascii_lowercase, LETTER), (NUMERALS, NUMERAL)
+    for chars, bit in kinds:
+        for ch in chars:
+            marks[ord(ch)] = marks.get(ord(ch), 0) | bit
+    for ch in part_starts():
+        marks[ord(ch)] = marks.get(ord(ch), 0) | PART
+    return marks
+
+
+def _char_class(chars: Iterable[int]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(map(chr, sorted(chars)))) + "]")
+
+
 def _same_span(start: int, end: int) -> tuple[int, int]:
     return start, end
 
@@ -133,6 +161,7 @@ class Views(NamedTuple):
     base: str
     collapsed: str
     pinyin: str
+    marks: int = 0  # DIGIT | LETTER | NUMERAL | PART
 
 
 class Normalizer:
@@ -188,11 +217,14 @@ class Normalizer:
         self._width = WidthTable(self.fold)
         self._kept = WidthTable(self.fold, kept="\x01", deleted="\x00", expanded="\x01")
         self._digit_table = KeepTable(self.digits)
+        self.marks = _marks()
+        self._marked_base = _char_class(c for c, m in self.marks.items() if m & ~PART)
+        self._marked_part = _char_class(c for c, m in self.marks.items() if m & PART)
         if Folder is not None:
-            # One compiled pass builds the three views (monitor/detect/_native.c); the
-            # translate-based `views` below is the definition it must agree with.
+            # One compiled pass builds the views and their marks (monitor/detect/_native.c);
+            # the translate-based `views` below is the definition it must agree with.
             ranges = list(zip(self.fold._lo, self.fold._hi, strict=True))
-            self._folder = Folder(dict(self.fold), ranges, self.pinyin, Views)
+            self._folder = Folder(dict(self.fold), ranges, self.pinyin, Views, self.marks)
             self.views = self._folder.views  # type: ignore[method-assign]
 
     def base(self, text: str) -> str:
@@ -205,8 +237,14 @@ class Normalizer:
         if _PRIVATE_PLANES.search(base) is not None:  # planes 15-16: the lazy table decides
             base = text.translate(self.fold)
         collapsed = collapse(base)
+        marks = 0
+        for m in self._marked_base.finditer(base):
+            marks |= self.marks[ord(m.group())] & ~PART
+        if self._marked_part.search(text) is not None:
+            marks |= PART
         # tuple.__new__ directly: a NamedTuple's own __new__ is a Python-level call.
-        return _new_tuple(Views, (base, collapsed, collapsed.translate(self._pinyin_table)))
+        pinyin = collapsed.translate(self._pinyin_table)
+        return _new_tuple(Views, (base, collapsed, pinyin, marks))
 
     def canonical(self, term: str) -> str:
         """Return the collapsed view of a pattern (patterns go through the same folds)."""

@@ -84,9 +84,11 @@ _AUTOMATON = ahocorasick_rs.AhoCorasick([t for t, _ in _TERMS])
 # Weight of a topic word: one-character words are weak (价, 码, 钱), long ones strong.
 _WEIGHTS = [min(3.0, 0.5 * len(t)) if len(t) > 1 else 0.4 for t, _ in _TERMS]
 _TOPIC_OF = [topic for _, topic in _TERMS]
-_STATEMENT = re.compile(
-    r"^(?:已|刚|我买了|买了|拍了|下单了|到了|收到)|好几|没几|几乎|什么都|怎么都|多少有点"
-)
+# A statement: one of these openings, or one of these words anywhere (two checks: an
+# alternation with a `^` branch has no first-character set, so the regex engine would try
+# every branch at every position).
+_STATEMENT_OPENINGS = ("已", "刚", "我买了", "买了", "拍了", "下单了", "到了", "收到")
+_STATEMENT = re.compile("好几|没几|几乎|什么都|怎么都|多少有点")
 
 
 QUESTION_PATTERNS = {
@@ -152,7 +154,8 @@ def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:
     topic = max(scores, key=lambda k: (scores[k], -_PRIORITY[k]))
     strength = scores[topic]
     asking = 1.0
-    if _STATEMENT.search(t) is not None and not t.endswith(("?", "？", "吗")):
+    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT.search(t) is not None
+    if statement and not t.endswith(("?", "？", "吗")):
         asking -= 0.5  # 已下单, 我买了好几件: a statement that happens to hold a question word
     score = min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0))
     if score < 0.5:
