@@ -48,6 +48,9 @@ _QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
 _RHETORICAL = re.compile("|".join(map(re.escape, RHETORICAL)))
 _NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
 _NOT_NEGATING = re.compile("|".join(map(re.escape, NOT_NEGATING)))
+# The fault named, then that there is none, the clause ending there: 一根线头都没有, 异味也没有。
+_NONE_AFTER = re.compile(r"(?:一点|丝毫)?[都也]没有?")
+_NONE_ENDS = re.compile(r"[都也]没有?[了啦哦呢啊呀]*(?:$|[，,。.！!~\s])")
 QUESTION_MARK = "\x01"  # model token for a trailing ? (the base view deletes punctuation)
 _ZEROS = repeat(0.0)
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -196,6 +199,15 @@ def is_question(collapsed: str, original: str) -> bool:
     return _QUESTION_FORM.search(collapsed) is not None
 
 
+def is_denied_after(collapsed: str, original: str, hit: Hit) -> bool:
+    """Return True when the comment says right after the complaint term that there is none,
+    and the clause ends there (线头都没有, 色差一点都没有，): praise, not 线头都没有剪."""
+    return (
+        _NONE_AFTER.match(collapsed, hit.end) is not None
+        and _NONE_ENDS.search(original) is not None
+    )
+
+
 def is_negated(collapsed: str, hit: Hit) -> bool:
     """Return True when a negator sits just before the complaint term (不难看)."""
     start = hit.start
@@ -251,7 +263,15 @@ class SentimentScorer:
             logit = -2.0  # no model opinion: only an affirmed complaint makes it negative
             shift, asking = 0.0, True
         # (a comprehension is a call of its own in Python 3.11: skip it when there is nothing)
-        affirmed = [h for h in complaints if not is_negated(collapsed, h)] if complaints else []
+        affirmed = (
+            [
+                h
+                for h in complaints
+                if not is_negated(collapsed, h) and not is_denied_after(collapsed, original, h)
+            ]
+            if complaints
+            else []
+        )
         # An asking comment is an inquiry (什么时候发货, 是正品吗) unless it is rhetorical.
         question = (
             asking
