@@ -161,3 +161,40 @@ def test_a_prefix_with_braces_is_refused() -> None:
     assert keys.room_of("rw:{alerts}:ix:open") is None  # a shared slot's key
     assert keys.room_of("rw:{alerts}:open") == "alerts"  # a room named "alerts"
     assert keys.room_of("rw:rec:audit") is None
+
+
+@pytest.mark.parametrize("backend", ["redis", "redis-cluster"])
+async def test_after_lost_writes_another_instance_never_gets_a_seq_already_shown(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    # A failover that lost the counter's newest writes, then an instance that saw the
+    # higher seqs reconnects: its first command on the new connection raises the counter
+    # (on a cluster at the node serving the feed), so another instance appending next gets
+    # no seq that consoles have shown already.
+    if backend == "redis":
+        url = request.getfixturevalue("redis_url")
+        seen_here, other = (
+            RedisStore.from_url(url, prefix="t"),
+            RedisStore.from_url(url, prefix="t"),
+        )
+        server = redis.Redis.from_url(url)
+    else:
+        cluster: RedisClusterNodes = request.getfixturevalue("redis_cluster")
+        seen_here, other = cluster_store(cluster), cluster_store(cluster)
+        seq_key = seen_here.keys.shared("feed", "seq")
+        server = redis.Redis(port=cluster.master_of(seq_key).port)
+    seq_key = seen_here.keys.shared("feed", "seq")
+    try:
+        for i in range(5):
+            await seen_here.append_feed("flag", "room-a", float(i), {"i": i})
+        seen_here.saw_feed_seq(7)  # appended elsewhere, seen on the feed bus
+        server.set(seq_key, 2)  # the failover lost the counter's newest writes
+        server.client_kill_filter(_type="normal", skipme=True)  # every connection drops
+        await seen_here.read_feed(0)  # the instance that saw 7 reconnects first
+        assert int(server.get(seq_key) or 0) == 7
+        appended = await other.append_feed("flag", "room-b", 9.0, {"i": 9})
+        assert appended.seq == 8
+    finally:
+        server.close()
+        await seen_here.close()
+        await other.close()

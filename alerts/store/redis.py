@@ -107,7 +107,9 @@ class RedisStore:
         self._raise_feed_seq = resp.script(RAISE_FEED_SEQ)
         self._index_alert = resp.script(INDEX_ALERT)
         self.feed_seen = 0  # the highest feed seq this instance has appended or seen
-        if isinstance(resp, RespClient):
+        # Every new connection raises the feed seq to the highest seen here first (after a
+        # restart or failover that lost the newest writes); on a cluster, at the feed's node.
+        if isinstance(resp, RespClient | ClusterRespClient):
             resp.on_connect = self._on_connect
         self._rooms: dict[str, str] = {}  # alert id -> room (an alert never changes room)
         # Cross-room index writes not done yet (cluster: the shard of {alerts} failed after

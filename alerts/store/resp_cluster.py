@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from redis.crc import key_slot
@@ -92,6 +93,9 @@ class ClusterRespClient:
         self._closed = False
         self._background: asyncio.Future[None] | None = None
         self.refreshes = 0  # slot map reads so far (tests and logs)
+        # Commands each new connection sends first (RespClient.on_connect), each only to the
+        # node serving its key's slot: the store raises the feed seq there after a failover.
+        self.on_connect: Callable[[], Sequence[Sequence[Arg]]] | None = None
 
     def node(self, address: Address) -> RespClient:
         client = self._nodes.get(address)
@@ -99,8 +103,21 @@ class ClusterRespClient:
             client = RespClient(host=address[0], port=address[1], **self._kwargs)
             for script in self._scripts:
                 client.load_on_connect(script)
+            client.on_connect = partial(self._first_commands, address)
             self._nodes[address] = client
         return client
+
+    def _first_commands(self, address: Address) -> list[Sequence[Arg]]:
+        """Return the on-connect commands whose key this node serves (another would be MOVED
+        and fail the connection)."""
+        if self.on_connect is None:
+            return []
+        out: list[Sequence[Arg]] = []
+        for command in self.on_connect():
+            key = command_key(command)
+            if key is not None and self._slots[key_slot(key)] == address:
+                out.append(command)
+        return out
 
     def script(self, source: str) -> Script:
         """Return a script object loaded on every node's connections."""
