@@ -196,6 +196,11 @@ class RoomLeases:
                 log.warning("leases on %d rooms lapsed during the outage", len(self._owned))
                 self._metrics.lease_changes.labels("lost").inc(len(self._owned))
                 self._lose(sorted(self._owned))
+        except Exception:
+            # Anything else (a reply of an unexpected shape, a hook that raised) is logged with
+            # its trace and retried at the next interval: the loop that keeps and balances the
+            # rooms must not end, or this instance would stop renewing while still running.
+            log.exception("lease %s failed; retrying at the next interval", what)
 
     async def step(self) -> None:
         """One pass: heartbeat and renew, then rebalance."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -114,3 +116,33 @@ async def test_a_release_deletes_this_instances_leases_only(client: aioredis.Red
     assert await client.exists("t:{r0}:lease") == 0
     assert await client.get("t:{r1}:lease") == b"a"
     assert await client.get("t:{r2}:lease") == b"b"
+
+
+async def test_a_step_that_raises_something_unexpected_is_retried_and_the_loop_goes_on(
+    client: aioredis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    metrics = ClusterMetrics(CollectorRegistry())
+    leases = RoomLeases(client, prefix="t", instance_id="a", rooms=ROOMS, ttl=0.6, metrics=metrics)
+    real = leases.rebalance
+    calls: list[int] = []
+
+    async def broken_once() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise TypeError("an unexpected reply")  # e.g. a release answered in a new shape
+        await real()
+
+    leases.rebalance = broken_once  # type: ignore[method-assign]
+    task = asyncio.create_task(leases.run())
+    try:
+        for _ in range(100):
+            if leases.owned == set(ROOMS):
+                break
+            await asyncio.sleep(0.05)
+        assert leases.owned == set(ROOMS)
+        assert not task.done()
+        assert "lease rebalance failed" in caplog.text
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
