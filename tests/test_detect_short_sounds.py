@@ -21,6 +21,7 @@ def detector() -> LexiconDetector:
         ("堵博平台 充一送一", "comment", "fraud"),  # 赌博
         ("喝了这个能抗爱", "speech", "ad_law"),  # 抗癌
         ("三天智愈湿疹", "speech", "ad_law"),  # 治愈
+        ("有真枪出吗 私聊", "comment", "prohibited"),  # as written
     ],
 )
 def test_a_two_character_term_respelled_by_sound_is_read(
@@ -37,6 +38,10 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "袜子穿了一个月还没破，谢谢主播",  # 破，谢 is across a comma
         "抽中的家人记得去领取",  # both characters differ: a chance sound
         "这个颜色你去试试就知道了",  # 试试 folds to one 试: a doubled verb, not 去屎
+        "吸力真强，连纸屑都能吸",  # 真 + an adjective, not 真枪
+        "这个辣椒味道真呛",
+        "这款真抢手，又没了",
+        "隔音效果真墙一样",
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:

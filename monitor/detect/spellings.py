@@ -52,13 +52,18 @@ def most_used() -> frozenset[str]:
     return frozenset("".join(line.strip() for line in lines if not line.startswith("#")))
 
 
+# Intensifiers of comments (真香, 超甜, 挺好, 巨好看): a term respelled around one is an
+# adverb and an adjective (真强, 真呛 for 真枪), as common in comments as the most used ones.
+INTENSIFIERS = frozenset("真超挺蛮巨贼特好")
+
+
 def short_spellings(canonical: str, normalizer: Normalizer, by_sound: dict[str, str]) -> list[str]:
     """Return a two-character term's sound-alike spellings with one character respelled by a
     common character of the same reading (赌博: 堵博, 睹博 …, 赌搏, 赌驳 …). The character kept
-    must be outside the most used ones: respelled around 上, 说 or 问 (问下 for a term read wen
-    xia) a term is ordinary text."""
+    must be outside the most used ones and the intensifiers: respelled around 上, 说 or 问 (问下
+    for a term read wen xia) or 真 (真强 for 真枪) a term is ordinary text."""
     out = []
-    used = most_used()
+    used = most_used() | INTENSIFIERS
     for i, ch in enumerate(canonical):
         if canonical[1 - i] in used:
             continue
