@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import Any
+
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.lexicon import CompiledLexicon, Role
-from monitor.detect.normalize import Normalizer
+from monitor.detect.normalize import Normalizer, default_normalizer
+from monitor.detect.source import LexiconInputs
 
 Found = tuple[str, int, int, bool, bool]
+# Compiled lexicons by what they were compiled from, with how often each was asked for: the
+# shipped one takes seconds to compile and dozens of modules build a detector of it. A few
+# are kept (one is a few hundred MB); a new one pushes out the least asked for.
+_KEEP = 3
+_compiled: dict[LexiconInputs, tuple[CompiledLexicon, int]] = {}
+
+
+@functools.cache
+def shared_normalizer() -> Normalizer:
+    """Return the normalizer every detector of `fresh_detector` shares (it only caches)."""
+    return default_normalizer()
+
+
+def _compile(inputs: LexiconInputs) -> CompiledLexicon:
+    """Return the lexicon of `inputs`, compiled once per session (it is never changed)."""
+    if inputs in _compiled:
+        lexicon, asked = _compiled[inputs]
+        _compiled[inputs] = (lexicon, asked + 1)
+        return lexicon
+    if len(_compiled) >= _KEEP:
+        del _compiled[min(_compiled, key=lambda k: _compiled[k][1])]
+    lexicon = inputs.compile(shared_normalizer())
+    _compiled[inputs] = (lexicon, 1)
+    return lexicon
+
+
+def fresh_detector(
+    detection: DetectionConfig, base_dir: Path | None, **kwargs: Any
+) -> LexiconDetector:
+    """Return a new LexiconDetector, as `LexiconDetector(detection, base_dir, **kwargs)`,
+    with its own windows and state; its lexicon, read from the files as ever, is compiled
+    once for every detector built here from the same terms."""
+    return LexiconDetector(
+        detection, base_dir, normalizer=shared_normalizer(), compiler=_compile, **kwargs
+    )
 
 
 def rules_only(detection: DetectionConfig) -> DetectionConfig:
@@ -19,11 +59,11 @@ def rules_only(detection: DetectionConfig) -> DetectionConfig:
 
 
 def shipped_detector(model: bool = False) -> LexiconDetector:
-    """Return a detector built from the shipped default config (a fresh one each call);
-    rules only unless `model`."""
+    """Return a detector built from the shipped default config (a fresh one each call, its
+    compiled lexicon shared: see `fresh_detector`); rules only unless `model`."""
     config = load_config(default_config_path())
     detection = config.detection if model else rules_only(config.detection)
-    return LexiconDetector(detection, config.base_dir)
+    return fresh_detector(detection, config.base_dir)
 
 
 def cats(det: LexiconDetector, text: str, scope: str = "comment", user: str = "") -> set[str]:

@@ -16,6 +16,7 @@ from monitor.detect.detector import LexiconDetector
 from monitor.detect.evaluate import evaluate, render
 from monitor.detect.sentiment import LinearModel
 from monitor.detect.train import main as train_main
+from tests.detect_support import fresh_detector
 
 CONFIG = load_config(default_config_path())
 # The console script's code path (`python -m monitor.cli` would load monitor.cli twice).
@@ -24,7 +25,7 @@ ROOMWATCH = [sys.executable, "-c", "import sys; from monitor.cli import main; sy
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(CONFIG.detection, CONFIG.base_dir)
+    return fresh_detector(CONFIG.detection, CONFIG.base_dir)
 
 
 def run(detector: LexiconDetector, *lines: bytes) -> list[dict[str, object]]:

@@ -16,7 +16,7 @@ from monitor.detect.lexicon import Role
 from monitor.detect.normalize import default_normalizer
 from monitor.detect.split import SplitWindow
 from monitor.detect.translit import Transliterator
-from tests.detect_support import cats, shipped_detector
+from tests.detect_support import cats, fresh_detector, shipped_detector
 
 CONFIG = load_config(default_config_path())
 
@@ -252,7 +252,7 @@ def test_an_ordinary_word_holding_another_listed_term_is_no_alibi() -> None:
 
     def detector_of(**terms: list[str]) -> LexiconDetector:
         categories = [KeywordCategory(id=c, terms=t) for c, t in terms.items()]
-        return LexiconDetector(DetectionConfig(categories=categories), base_dir)
+        return fresh_detector(DetectionConfig(categories=categories), base_dir)
 
     text = "这个能去死皮吗"
     assert cats(detector_of(abuse=["去死"]), text) == set()

@@ -14,7 +14,7 @@ from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.lexicon import _proper_name
 from monitor.events import AnyEvent, parse_event
-from tests.detect_support import cats, rules_only, shipped_detector
+from tests.detect_support import cats, fresh_detector, rules_only, shipped_detector
 
 CONFIG = load_config(default_config_path())
 
@@ -100,7 +100,7 @@ def test_spans_point_into_the_original_text(detector: LexiconDetector) -> None:
 
 
 def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
-    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    det = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, "订单 12345678 到了吗", user="a") == set()
     # One contact split over comments by one user: cue, then the number in pieces.
     assert cats(det, "想要的扣我", user="b") == set()
@@ -118,7 +118,7 @@ def test_contact_needs_a_cue_and_the_window_joins_split_comments() -> None:
 
 
 def test_window_forgets_old_comments() -> None:
-    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    det = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
     det.analyze("加我扣扣号", "comment", user="u", ts=0.0)
     assert det.analyze("987654321", "comment", user="u", ts=10.0).sensitive  # in the window
     det.analyze("加我扣扣号", "comment", user="w", ts=0.0)
@@ -196,7 +196,7 @@ def test_sound_alike_matching_needs_three_syllables_for_deny_terms() -> None:
             KeywordCategory(id="plain", terms=["退款群"]),
         ]
     )
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert "fraud" in cats(det, "进泡芬群赚钱")  # 跑分群, three syllables, by sound
     assert "fraud" in cats(det, "泡芬平台日结")  # 跑分平台, four
     assert "fraud" in cats(det, "跑分群")  # as written
@@ -248,7 +248,7 @@ def test_advertising_claims_in_speech(detector: LexiconDetector, text: str, flag
 
 
 def test_the_hosts_speech_segments_share_a_contact_window() -> None:
-    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    det = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
     def speech(room: str, ts: float, text: str) -> AnyEvent:
         return parse_event({"kind": "speech", "room": room, "ts": ts, "text": text})
@@ -271,7 +271,7 @@ def test_a_pair_with_alternatives_stands_for_every_combination() -> None:
             KeywordCategory(id="fraud", terms=["贷款|网贷&黑户|征信"], negation=True),
         ]
     )
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert len(det.lexicon.pairs) == 4
     for text in ("贷款不看征信", "黑户也能网贷", "网贷，征信花了也行", "黑户贷款"):
         assert cats(det, text) == {"fraud"}, text
@@ -289,7 +289,7 @@ def test_a_pair_with_alternatives_stands_for_every_combination() -> None:
     [finding] = det.analyze("黑户也能网贷", "comment", ts=1.0).sensitive
     assert [(e.term, e.start, e.end) for e in finding.evidence] == [("网贷&黑户", 0, 6)]
     plain = DetectionConfig(categories=[KeywordCategory(id="fraud", terms=["贷款|网贷&黑户|征信"])])
-    plain_det = LexiconDetector(plain, CONFIG.base_dir)
+    plain_det = fresh_detector(plain, CONFIG.base_dir)
     for text in ("黑户不能贷款", "征信没问题，不能网贷"):
         assert cats(plain_det, text) == {"fraud"}, text
 
@@ -302,7 +302,7 @@ def test_a_sound_only_term_flags_its_homophones_not_the_word_itself() -> None:
     config = DetectionConfig(
         categories=[KeywordCategory(id="fraud", terms=["~~兼职", "刷单"], homophones=True)]
     )
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert cats(det, "兼值，私我") == {"fraud"}
     assert cats(det, "招坚职") == {"fraud"}
     assert cats(det, "我是兼职做家教的") == set()
@@ -448,7 +448,7 @@ def test_a_term_with_groups_stands_for_every_spelling() -> None:
             KeywordCategory(id="contact", terms=["(加|加个|加我的)(微信|qq)", "记下(我的|)号码"])
         ]
     )
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     for text in ("加个微信", "加我的qq", "加微信", "记下我的号码", "记下号码"):
         assert cats(det, text) == {"contact"}, text
     for text in ("加个好友", "加我的", "微信", "记下我们的号码", "加一个微信"):
@@ -569,7 +569,7 @@ def test_look_alike_spellings_stand_for_terms_of_two_characters_or_more() -> Non
     from config.detection import KeywordCategory
 
     config = DetectionConfig(categories=[KeywordCategory(id="weapons", terms=["枪", "枪支"])])
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert cats(det, "卖木仓支") == {"weapons"}
     assert cats(det, "枪") == {"weapons"}
     assert cats(det, "木仓") == set()
@@ -583,7 +583,7 @@ def test_a_term_gets_at_most_max_lookalikes_spellings() -> None:
     from monitor.detect.spellings import MAX_LOOKALIKES, lookalike_spellings
 
     config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["你他她仿信"])])
-    lexicon = LexiconDetector(config, CONFIG.base_dir).lexicon
+    lexicon = fresh_detector(config, CONFIG.base_dir).lexicon
     table = lexicon.normalizer.lookalikes
     spelled = lookalike_spellings(lexicon.normalizer, lexicon.normalizer.canonical("你他她仿信"))
     assert len(set(spelled)) == len(spelled) == MAX_LOOKALIKES
@@ -609,7 +609,7 @@ def test_latin_initials_right_after_a_number_are_a_unit() -> None:
     from config.detection import KeywordCategory
 
     config = DetectionConfig(categories=[KeywordCategory(id="x", terms=["tb", "sb"])])
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert cats(det, "淘宝tb") == cats(det, "你是sb") == {"x"}
     assert cats(det, "买个2tb的硬盘") == cats(det, "2sb") == set()  # 2 TB, a model name
 
@@ -618,13 +618,13 @@ def test_latin_initials_right_after_a_number_are_a_unit() -> None:
     "text", ["有事打 四零零 六八二 三七一九", "售后热线4006823719", "800-682-3719 随时打"]
 )
 def test_a_service_line_number_is_a_contact_without_a_cue(text: str) -> None:
-    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    det = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, text) == {"contact_diversion"}
 
 
 @pytest.mark.parametrize("text", ["订单号4006823719查一下", "价格4006823元", "40068237190是运单吗"])
 def test_a_service_line_prefix_inside_other_numbers_is_no_contact(text: str) -> None:
-    det = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    det = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
     assert cats(det, text) == set()
 
 
@@ -639,7 +639,7 @@ def test_pair_parts_are_heard_by_sound() -> None:
             KeywordCategory(id="quiet", terms=["发货&运费险"]),
         ]
     )
-    det = LexiconDetector(config, CONFIG.base_dir)
+    det = fresh_detector(config, CONFIG.base_dir)
     assert cats(det, "中奖了交个手须费") == {"fraud"}
     assert cats(det, "退宽请找客服") == {"fraud"}
     assert cats(det, "退宽") == set()

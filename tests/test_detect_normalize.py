@@ -7,13 +7,12 @@ from hypothesis import strategies as st
 
 from config.loader import default_config_path, load_config
 from monitor.detect.context import segment
-from monitor.detect.detector import LexiconDetector
 from monitor.detect.normalize import default_normalizer
-from tests.detect_support import rules_only
+from tests.detect_support import fresh_detector, rules_only
 
 NORM = default_normalizer()
 CONFIG = load_config(default_config_path())
-DETECTOR = LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+DETECTOR = fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 TERMS = ["加微信", "刷单", "好评返现", "网赌", "傻逼", "冰毒", "私下交易", "微信号"]
 SEPARATORS = [" ", ".", "-", "---", "【", "】", "❤", "\u200b", "\u200d", "·", "*", "😀", "\ufe0f"]
 FILLER = st.text(alphabet="主播好看的衣服多少钱链接已下单颜色尺码包邮谢谢", max_size=12)

@@ -7,7 +7,7 @@ import pytest
 
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
-from tests.detect_support import cats, rules_only, shipped_detector
+from tests.detect_support import cats, fresh_detector, rules_only, shipped_detector
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,6 @@ def test_without_the_option_only_longer_or_marked_terms_are_heard() -> None:
     config = load_config(default_config_path())
     detection = rules_only(config.detection)
     categories = [c.model_copy(update={"short_homophones": False}) for c in detection.categories]
-    off = LexiconDetector(detection.model_copy(update={"categories": categories}), config.base_dir)
+    off = fresh_detector(detection.model_copy(update={"categories": categories}), config.base_dir)
     assert cats(off, "堵博平台 充一送一") == set()
     assert cats(off, "赌博平台 充一送一") == {"fraud"}

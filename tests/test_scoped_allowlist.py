@@ -7,15 +7,16 @@ import pytest
 
 from alerts.model import SignalKind
 from config.loader import default_config_path, load_config
-from monitor.app import build_detector
 from monitor.detect.allowlist import ScopedAllowlist
 from monitor.detect.detector import LexiconDetector
 from monitor.events import parse_event
+from tests.detect_support import fresh_detector
 
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return build_detector(load_config(default_config_path()))
+    config = load_config(default_config_path())
+    return fresh_detector(config.detection, config.base_dir)
 
 
 def flags(detector: LexiconDetector, text: str, room: str = "room-a"):  # type: ignore[no-untyped-def]

@@ -41,7 +41,7 @@ from monitor.detect.normalize import (
     default_normalizer,
 )
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
-from monitor.detect.source import LexiconLoadError, LexiconSource
+from monitor.detect.source import Compiler, LexiconLoadError, LexiconSource
 from monitor.detect.split import SplitWindow
 from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
@@ -122,13 +122,20 @@ class LexiconDetector:
         normalizer: Normalizer | None = None,
         model: LinearModel | None = None,
         registry: CollectorRegistry | None = None,
+        compiler: Compiler | None = None,
     ) -> None:
+        """`compiler` turns the terms read from the files into the lexicon, at start and at
+        each reload (None: compile them anew; the tests pass one sharing a lexicon between
+        detectors built from the same files, each detector keeping its own windows)."""
         self.config = config
+        self._compiler = compiler
         self.normalizer = normalizer or default_normalizer()
         self._composer = Composer()
         self.source = LexiconSource(config, base_dir or Path.cwd(), self.normalizer)
         self.metrics = LexiconMetrics(registry)
-        self.lexicon: CompiledLexicon = self.source.build()  # a broken file at start is fatal
+        self.lexicon: CompiledLexicon = self.source.build(
+            compiler
+        )  # a broken file at start is fatal
         self.metrics.terms.set(self.lexicon.size)
         self.metrics.healthy.set(1)
         self.categories: dict[str, KeywordCategory] = {c.id: c for c in config.categories}
@@ -172,7 +179,7 @@ class LexiconDetector:
         """Rebuild from the files and swap atomically; a broken file keeps the old lexicon."""
         started = time.perf_counter()
         try:
-            lexicon = self.source.build()
+            lexicon = self.source.build(self._compiler)
         except LexiconLoadError as exc:
             self.last_error = str(exc)
             self.metrics.reloads.labels("error").inc()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +105,35 @@ class _Stamp:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class LexiconInputs:
+    """What a lexicon is compiled from, as read from the files and the config (hashable:
+    equal inputs compile to equal lexicons)."""
+
+    entries: tuple[tuple[str, Role, str], ...]
+    homophones: frozenset[str]
+    claims: frozenset[str]
+    negation: frozenset[str]
+    insults: frozenset[str]
+    short: frozenset[str]
+
+    def compile(self, normalizer: Normalizer) -> CompiledLexicon:
+        """Return the compiled lexicon of these inputs (seconds for the shipped one)."""
+        return CompiledLexicon(
+            normalizer,
+            list(self.entries),
+            self.homophones,
+            self.claims,
+            self.negation,
+            self.insults,
+            self.short,
+        )
+
+
+# Turns the inputs read from the files into a lexicon; the default compiles them anew.
+Compiler = Callable[[LexiconInputs], CompiledLexicon]
+
+
 class LexiconSource:
     """Build a CompiledLexicon from the config and its files; tell when the files change."""
 
@@ -132,8 +162,9 @@ class LexiconSource:
         """Return True when a file changed since the last build (mtime or size)."""
         return any(self._stamp(p) != s for p, s in self._stamps.items())
 
-    def build(self) -> CompiledLexicon:
-        """Read every file and compile; raise LexiconLoadError naming the bad file."""
+    def read(self) -> LexiconInputs:
+        """Read every file: the terms and categories a lexicon is compiled from; raise
+        LexiconLoadError naming the bad file."""
         # Stamped before reading: a broken file is retried only once it changes again.
         self._stamps = {p: self._stamp(p) for p in self.files()}
         cfg = self.config
@@ -151,14 +182,20 @@ class LexiconSource:
             for f in cfg.sentiment.complaint_files:
                 entries += [(t, Role.COMPLAINT, c) for c, t in read_complaints(self.folder / f)]
             entries += [(t, Role.COMPLAINT, "general") for t in cfg.negative_terms]
-        homophones = frozenset(c.id for c in cfg.categories if c.homophones)
-        claims = frozenset(c.id for c in cfg.categories if c.claims_only)
-        negation = frozenset(c.id for c in cfg.categories if c.negation)
-        insults = frozenset(c.id for c in cfg.categories if c.insults)
-        short = frozenset(c.id for c in cfg.categories if c.homophones and c.short_homophones)
-        lexicon = CompiledLexicon(
-            self.normalizer, entries, homophones, claims, negation, insults, short
+        return LexiconInputs(
+            tuple(entries),
+            homophones=frozenset(c.id for c in cfg.categories if c.homophones),
+            claims=frozenset(c.id for c in cfg.categories if c.claims_only),
+            negation=frozenset(c.id for c in cfg.categories if c.negation),
+            insults=frozenset(c.id for c in cfg.categories if c.insults),
+            short=frozenset(c.id for c in cfg.categories if c.homophones and c.short_homophones),
         )
+
+    def build(self, compiler: Compiler | None = None) -> CompiledLexicon:
+        """Read every file and compile (with `compiler`, default `LexiconInputs.compile`);
+        raise LexiconLoadError naming the bad file."""
+        inputs = self.read()
+        lexicon = compiler(inputs) if compiler else inputs.compile(self.normalizer)
         if lexicon.skipped:
             log.warning("lexicon terms with nothing to match skipped: %s", lexicon.skipped[:10])
         return lexicon
