@@ -28,6 +28,7 @@ from monitor.collectors.factory import build_platform_sources
 from monitor.collectors.simulator import RoomSimulator
 from monitor.detect.base import Detector
 from monitor.detect.detector import LexiconDetector
+from monitor.detect.source import Compiler
 from monitor.events import AnyEvent
 from monitor.feed import FeedHub
 from monitor.looplag import measure_loop_lag
@@ -174,9 +175,12 @@ def build_store(config: Config) -> AlertStore:
     return MemoryStore()
 
 
-def build_detector(config: Config, registry: CollectorRegistry | None = None) -> LexiconDetector:
-    """Return the lexicon and sentiment detector (its lexicon reloads when files change)."""
-    return LexiconDetector(config.detection, config.base_dir, registry=registry)
+def build_detector(
+    config: Config, registry: CollectorRegistry | None = None, *, compiler: Compiler | None = None
+) -> LexiconDetector:
+    """Return the lexicon and sentiment detector (its lexicon reloads when files change);
+    `compiler`: see `LexiconDetector`."""
+    return LexiconDetector(config.detection, config.base_dir, registry=registry, compiler=compiler)
 
 
 def build_plans(config: Config) -> list[Plan]:
@@ -189,8 +193,13 @@ def build_service(
     clock: Clock | None = None,
     registry: CollectorRegistry | None = None,
     store: AlertStore | None = None,
+    compiler: Compiler | None = None,
 ) -> Service:
-    """Wire every component of the service from the configuration."""
+    """Wire every component of the service from the configuration.
+
+    `compiler` is passed to the detector (`LexiconDetector`): None compiles its lexicon anew;
+    tests pass one that shares a compiled lexicon between the services they build.
+    """
     clock = clock or SystemClock()
     if registry is None:
         registry = CollectorRegistry()
@@ -229,7 +238,7 @@ def build_service(
     manager.subscribe(alert_metrics.on_alert_change)
     manager.subscribe(ResponseTimes(alert_metrics).on_change)
     engine = PlanEngine(plans, rooms=[r.id for r in config.rooms])
-    detector = build_detector(config, registry)
+    detector = build_detector(config, registry, compiler=compiler)
     # Naming a room's own platform is no diversion there (detection.own_platform_terms).
     detector.platforms = {r.id: r.platform for r in config.rooms}
     pipeline = Pipeline(

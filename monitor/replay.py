@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import aiohttp
 import orjson
@@ -29,6 +29,9 @@ from config.schema import Config
 from monitor.cli import EXTRA_COMMANDS, _load
 from monitor.collectors.recording import BadLine, Pacer, RecordedEvent, read_recording
 from monitor.events import event_to_dict
+
+if TYPE_CHECKING:
+    from monitor.detect.source import Compiler
 
 DRILLS = default_config_path().parent / "drills"  # shipped with the package
 
@@ -56,13 +59,15 @@ async def replay_in_process(
     as_json: bool = False,
     tail: float = 0.0,
     store: AlertStore | None = None,
+    compiler: Compiler | None = None,
 ) -> ReplayReport:
     """Run the recording through a pipeline built from `config`; print alert changes.
 
     Only the rooms the recording mentions are watched (a configured room with no events
     would look dead). `tail` keeps the clock running that many recorded seconds past the
     last event so that clears and auto-resolves show (and ended broadcasts' reviews are
-    built). `store` keeps what the replay stored (alerts, reviews) for the caller.
+    built). `store` keeps what the replay stored (alerts, reviews) for the caller;
+    `compiler` goes to the detector (`build_service`).
     """
     from monitor.app import build_service  # the composition root; imported late for the CLI
 
@@ -71,7 +76,9 @@ async def replay_in_process(
     rooms = frozenset(r.id for r in config.rooms)
     seen = await recorded_rooms(path, rooms)
     watched = config.model_copy(update={"rooms": [r for r in config.rooms if r.id in seen]})
-    service = build_service(watched, clock=clock, registry=CollectorRegistry(), store=store)
+    service = build_service(
+        watched, clock=clock, registry=CollectorRegistry(), store=store, compiler=compiler
+    )
     first_ts: list[float] = []
 
     async def on_change(change: AlertChange) -> None:

@@ -12,6 +12,7 @@ import yaml
 
 from config.loader import default_config_path, load_config
 from monitor.app import Service, build_service
+from tests.detect_support import compile_once
 from tests.support import running
 
 
@@ -79,6 +80,6 @@ def _plans_with_deadline(src: Path, dst: Path, ack_deadline: float) -> Path:
 @contextlib.asynccontextmanager
 async def running_service(config_path: Path) -> AsyncIterator[RunningService]:
     """Serve the configuration on 127.0.0.1 and a free port until the block ends."""
-    service = build_service(load_config(config_path))
+    service = build_service(load_config(config_path), compiler=compile_once)
     async with running(service) as base:
         yield RunningService(service, base)

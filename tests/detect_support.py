@@ -27,7 +27,7 @@ def shared_normalizer() -> Normalizer:
     return default_normalizer()
 
 
-def _compile(inputs: LexiconInputs) -> CompiledLexicon:
+def compile_once(inputs: LexiconInputs) -> CompiledLexicon:
     """Return the lexicon of `inputs`, compiled once per session (it is never changed)."""
     if inputs in _compiled:
         lexicon, asked = _compiled[inputs]
@@ -47,7 +47,7 @@ def fresh_detector(
     with its own windows and state; its lexicon, read from the files as ever, is compiled
     once for every detector built here from the same terms."""
     return LexiconDetector(
-        detection, base_dir, normalizer=shared_normalizer(), compiler=_compile, **kwargs
+        detection, base_dir, normalizer=shared_normalizer(), compiler=compile_once, **kwargs
     )
 
 

@@ -24,6 +24,7 @@ from config.loader import default_config_path, load_config
 from monitor.app import build_service
 from monitor.events import CommentEvent, MetricEvent, new_event_id
 from monitor.exposition import ExpositionError, render
+from tests.detect_support import compile_once
 
 
 def _every_type(registry: CollectorRegistry, value: str) -> None:
@@ -48,7 +49,9 @@ def test_output_is_identical_for_every_type_and_any_label_value(value: str) -> N
 
 
 async def test_output_is_identical_for_a_busy_service() -> None:
-    service = build_service(load_config(default_config_path()), registry=CollectorRegistry())
+    service = build_service(
+        load_config(default_config_path()), registry=CollectorRegistry(), compiler=compile_once
+    )
     now = service.clock.now()
     for i, text in enumerate(["多少钱", "加我微信", "质量太差了退款", "骗子"] * 20):
         room = f"room-{'abc'[i % 3]}"

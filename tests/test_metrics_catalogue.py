@@ -11,6 +11,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from config.loader import default_config_path, load_config
 from monitor.app import Service, build_service
 from monitor.metrics import CallbackGauges
+from tests.detect_support import compile_once
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 ROW = re.compile(r"^\| `([a-z_:]+)` \| (counter|gauge|histogram|summary) \|([a-z_, ]*)\|")
@@ -52,7 +53,8 @@ def _services(monkeypatch: pytest.MonkeyPatch) -> list[Service]:
     clustered = production.model_copy(
         update={"cluster": production.cluster.model_copy(update={"enabled": True})}
     )
-    return [build_service(c) for c in (load_config(default_config_path()), production, clustered)]
+    configs = (load_config(default_config_path()), production, clustered)
+    return [build_service(c, compiler=compile_once) for c in configs]
 
 
 def _registered(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -113,7 +115,7 @@ def test_response_detail_levels_are_documented_with_their_labels(detail: str) ->
     config = config.model_copy(
         update={"server": config.server.model_copy(update={"metrics_response_detail": detail})}
     )
-    service = build_service(config)
+    service = build_service(config, compiler=compile_once)
     families = {
         c._name: tuple(c._labelnames)
         for c in service.registry._collector_to_names

@@ -18,6 +18,7 @@ from config.loader import ConfigError, load_config_text
 from monitor.app import build_service
 from monitor.exposition import accepts_gzip, render
 from monitor.supervision.metrics import SupervisionMetrics
+from tests.detect_support import compile_once
 from tests.support import running
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,7 @@ def _labels(line: str) -> set[str]:
 async def test_a_thousand_rooms_scrape_within_the_series_bound() -> None:
     config = config_with_rooms(1000)
     assert config.server.metrics_response_detail == "bounded"  # the default
-    service = build_service(config)
+    service = build_service(config, compiler=compile_once)
     await populate(service, events_per_room=10)
     lines = _series(render(service.registry))
     assert len(lines) <= SERIES_BOUND, f"{len(lines)} series at 1,000 rooms"
@@ -66,7 +67,7 @@ async def test_a_thousand_rooms_scrape_within_the_series_bound() -> None:
 async def test_full_detail_keeps_the_room_plan_controller_product() -> None:
     lines: dict[str, list[str]] = {}
     for detail in ("bounded", "full"):
-        service = build_service(config_with_rooms(20, detail))
+        service = build_service(config_with_rooms(20, detail), compiler=compile_once)
         await populate(service, events_per_room=10)
         lines[detail] = _series(render(service.registry))
     full_ack = [
@@ -119,7 +120,7 @@ def test_accept_encoding_is_read_with_its_q_values(header: str, gzip_ok: bool) -
 
 
 async def test_metrics_are_gzipped_only_when_asked() -> None:
-    service = build_service(config_with_rooms(30))
+    service = build_service(config_with_rooms(30), compiler=compile_once)
     await populate(service, events_per_room=10)
     async with running(service) as base, aiohttp.ClientSession(auto_decompress=False) as http:
         async with http.get(f"{base}/metrics", headers={"Accept-Encoding": "gzip"}) as r:

@@ -16,6 +16,7 @@ from monitor.app import build_service
 from monitor.cli import main
 from monitor.collectors.recording import BadLine, Pacer, RecordedEvent, read_recording
 from monitor.replay import replay_in_process, replay_to_url
+from tests.detect_support import compile_once
 from tests.support import running
 
 DRILL = Path(__file__).resolve().parents[1] / "config" / "drills"
@@ -79,7 +80,7 @@ def test_pacer_keeps_relative_timing_scaled_by_speed() -> None:
 async def test_drill_in_process_raises_every_incident_of_the_recording() -> None:
     out = io.StringIO()
     config = load_config(default_config_path())
-    report = await replay_in_process(DRILL_FILE, config, 0, out, tail=200)
+    report = await replay_in_process(DRILL_FILE, config, 0, out, tail=200, compiler=compile_once)
     assert (report.events, report.skipped) == (DRILL_EVENTS, 0)
     created = [a["plan_id"] for a in report.alerts if a["action"] == "created"]
     # In recording order: burst at 10-17 s, crash 30-45 s, wave 50-68 s, stream down 75-90 s.

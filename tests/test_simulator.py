@@ -27,6 +27,7 @@ from monitor.events import (
     event_to_dict,
 )
 from monitor.metrics import ServiceMetrics
+from tests.detect_support import compile_once
 
 ORIGIN = 1_763_769_600.0
 ROOMS = ["room-a", "room-b", "room-c"]
@@ -104,7 +105,7 @@ def test_outage_silences_one_room_for_forty_seconds() -> None:
 
 def test_ordinary_phrases_raise_no_flag_and_incident_phrases_do() -> None:
     config = load_config(default_config_path())
-    detector = build_detector(config)
+    detector = build_detector(config, compiler=compile_once)
     rng = random.Random(0)
 
     def flags(text: str, speech: bool = False) -> set[str]:
@@ -150,7 +151,9 @@ async def test_demo_traffic_raises_every_demo_alert_type_within_two_minutes() ->
     config = load_config(default_config_path())
     [src] = [s for s in config.sources if isinstance(s, SimulatorSource)]
     clock = ManualClock(ORIGIN)
-    service = build_service(config, clock=clock, registry=CollectorRegistry())
+    service = build_service(
+        config, clock=clock, registry=CollectorRegistry(), compiler=compile_once
+    )
     raised: dict[str, float] = {}
 
     async def on_change(change: AlertChange) -> None:

@@ -9,12 +9,13 @@ import orjson
 
 from config.loader import default_config_path, load_config
 from monitor.app import build_service
+from tests.detect_support import compile_once
 from tests.support import running
 
 
 async def test_demo_config_serves_health_metrics_and_alerts() -> None:
     config = load_config(default_config_path())
-    service = build_service(config)
+    service = build_service(config, compiler=compile_once)
     jar = aiohttp.CookieJar(unsafe=True)  # accept the session cookie from 127.0.0.1
     async with running(service) as base, aiohttp.ClientSession(cookie_jar=jar) as http:
         async with http.get(f"{base}/healthz") as r:

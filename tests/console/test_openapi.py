@@ -9,6 +9,7 @@ import yaml
 from config.loader import default_config_path, load_config_text
 from monitor.app import build_service
 from monitor.web.app import build_web_app
+from tests.detect_support import compile_once
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 PAGES = {"/", "/login"}  # HTML pages of the console, not API
@@ -27,7 +28,7 @@ def registered() -> set[tuple[str, str]]:
     text = text.replace("\nsources:\n", "\nsources:" + EXTRA_SOURCE, 1)
     config = load_config_text(text, base_dir=default_config_path().parent)
     assert any(s.type == "douyin_open" for s in config.sources)
-    app = build_web_app(build_service(config))
+    app = build_web_app(build_service(config, compiler=compile_once))
     out: set[tuple[str, str]] = set()
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource is not None else {}

@@ -21,6 +21,7 @@ from alerts.store.redis import RedisStore
 from config.loader import load_config, load_config_text
 from monitor.app import build_service
 from tests.cluster.support import cluster_yaml
+from tests.detect_support import compile_once
 from tests.faults.backends import Backend
 from tests.faults.instances import Instance
 from tests.redis_server import RedisServer
@@ -185,7 +186,7 @@ async def test_the_production_example_takes_events_durably() -> None:
 
     config = load_config(PRODUCTION, env=PRODUCTION_ENV)
     assert config.store.kind == "redis"
-    service = build_service(config, registry=CollectorRegistry())
+    service = build_service(config, registry=CollectorRegistry(), compiler=compile_once)
     try:
         # Ingest and callbacks write to the input streams before they answer (commit), not
         # to this process's queue.

@@ -11,6 +11,7 @@ from alerts.store.base import AlertStore
 from config.schema import Config
 from monitor.app import Service, build_service
 from monitor.runner import serve
+from tests.detect_support import compile_once
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Served:
 @asynccontextmanager
 async def serve_config(config: Config, store: AlertStore | None = None) -> AsyncIterator[Served]:
     """Yield the running service and its base URL; stop it after."""
-    service = build_service(config, store=store)
+    service = build_service(config, store=store, compiler=compile_once)
     stop = asyncio.Event()
     ready = asyncio.Event()
     ports: list[int] = []

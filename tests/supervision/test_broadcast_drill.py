@@ -17,6 +17,7 @@ from monitor.app import build_detector
 from monitor.collectors.recording import RecordedEvent, read_recording
 from monitor.events import CommentEvent
 from monitor.replay import replay_in_process
+from tests.detect_support import compile_once
 
 DRILLS = Path(__file__).resolve().parents[2] / "config" / "drills"
 DRILL = DRILLS / "broadcast-drill.jsonl"
@@ -29,7 +30,11 @@ def replayed() -> tuple[Any, MemoryStore]:
 
     store = MemoryStore()
     config = load_config(default_config_path())
-    report = asyncio.run(replay_in_process(DRILL, config, 0, io.StringIO(), tail=200, store=store))
+    report = asyncio.run(
+        replay_in_process(
+            DRILL, config, 0, io.StringIO(), tail=200, store=store, compiler=compile_once
+        )
+    )
     return report, store
 
 
@@ -77,7 +82,7 @@ async def test_every_review_figure_matches_the_events(replayed: tuple[Any, Memor
     assert f["replies"] == 6
 
     # Flags as the detector gives them for the viewers' comments.
-    detector = build_detector(load_config(default_config_path()))
+    detector = build_detector(load_config(default_config_path()), compiler=compile_once)
     negative, flagged = 0, {}
     for c in await _viewer_comments():
         flags = detector.detect(c)
@@ -179,7 +184,9 @@ async def test_the_monthly_page_sums_the_reviews(tmp_path: Path) -> None:
     shifted.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reviews = []
     for path in (DRILL, shifted):
-        report = await replay_in_process(path, config, 0, io.StringIO(), tail=200, store=store)
+        report = await replay_in_process(
+            path, config, 0, io.StringIO(), tail=200, store=store, compiler=compile_once
+        )
         reviews.extend(report.reviews)
     assert len(reviews) == 2
 

@@ -14,6 +14,7 @@ from alerts.store.memory import MemoryStore
 from config.loader import default_config_path, load_config
 from monitor.events import parse_event
 from monitor.replay import replay_in_process
+from tests.detect_support import compile_once
 from tests.supervision.support import serve_config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +35,9 @@ async def test_review_evaluation_and_questions_pages(tmp_path: Path) -> None:
     await asyncio.to_thread(shots.mkdir, parents=True, exist_ok=True)
     store = MemoryStore()
     config = load_config(default_config_path())
-    report = await replay_in_process(DRILL, config, 0, io.StringIO(), tail=200, store=store)
+    report = await replay_in_process(
+        DRILL, config, 0, io.StringIO(), tail=200, store=store, compiler=compile_once
+    )
     review = report.reviews[0]
     async with (
         serve_config(config.model_copy(update={"sources": []}), store) as served,
