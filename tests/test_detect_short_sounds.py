@@ -22,6 +22,10 @@ def detector() -> LexiconDetector:
         ("喝了这个能抗爱", "speech", "ad_law"),  # 抗癌
         ("三天智愈湿疹", "speech", "ad_law"),  # 治愈
         ("有真枪出吗 私聊", "comment", "prohibited"),  # as written
+        ("龟。儿。子", "comment", "abuse"),  # a mark in every gap spells it apart
+        ("你是蛆吧", "comment", "abuse"),
+        ("评论区那个骚货", "comment", "abuse"),
+        ("加个薇信", "comment", "contact_diversion"),
     ],
 )
 def test_a_two_character_term_respelled_by_sound_is_read(
@@ -42,6 +46,12 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "这个辣椒味道真呛",
         "这款真抢手，又没了",
         "隔音效果真墙一样",
+        "书什么时候到，还没见货",  # 货 kept: 见货 is no 贱货
+        "双十一来直播间扫货",  # nor 扫货 骚货
+        "如果你是去送礼的，选礼盒装",  # 去 standing in for 蛆 is the verb
+        "订了四星级标间，离机场近",  # 四星 heard as 私信 is ordinary: no alibi against 星级
+        "书很贵。儿子也不怎么看",  # a sound-alike across a full stop (龟儿子)
+        "适配器太大，比我的旧款大一圈",  # across a comma (泰达币)
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:

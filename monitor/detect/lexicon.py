@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -143,6 +144,28 @@ def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
     ):
         return False  # across a comma or a space (没破，谢谢 for 破鞋), or a doubled verb (去试试)
     return all(b - a == 1 for _, a, b in segment(collapsed) if a < hit.end and b > hit.start)
+
+
+_CLAUSE_MARKS = frozenset("，。！？；、,.!?;…")
+
+
+def _across_a_clause(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:
+    """Return True when a sound-alike reads over a clause mark in some gaps between its
+    characters but not all: the end of one clause and the start of the next (书很貴。儿子 for
+    龟儿子, 太大，比 for 泰达币). A mark in every gap spells the term apart (龟。儿。子)."""
+    span = text[hit.orig_start : hit.orig_end]
+    if _CLAUSE_MARKS.isdisjoint(span):
+        return False
+    gaps: list[bool] = []  # per gap between two kept characters: a clause mark in it
+    started = marked = False
+    for ch in span:
+        if fold_char(ch):
+            if started:
+                gaps.append(marked)
+            started, marked = True, False
+        elif ch in _CLAUSE_MARKS:
+            marked = True
+    return any(gaps) and not all(gaps)
 
 
 def _sounds_alike(term: Term) -> bool:
@@ -471,15 +494,19 @@ class CompiledLexicon:
             return result if result.complaints else None  # complaint spans are mapped lazily
         spans = self.normalizer.span_mapper(text, views.base)
         fold = self.normalizer.fold
+        dropped: set[int] = set()  # ids of hits found to be no term: no alibi for another
         for hit in kept:
             hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
             if hit.term.run > 1 and (
                 len(text[hit.orig_start : hit.orig_end].translate(fold)) < hit.term.run
             ):
+                dropped.add(id(hit))
                 continue  # one q of a word, not qq
             if not self._bounded(text, hit) and not self._bounded_at_own_end(text, hit):
+                dropped.add(id(hit))
                 continue
-            if not self._in_context(text, collapsed, hit, kept):
+            if not self._in_context(text, collapsed, hit, kept, dropped):
+                dropped.add(id(hit))
                 continue
             if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
                 result.cues.append(hit)  # a one-character sound-alike only enables number rules
@@ -513,7 +540,14 @@ class CompiledLexicon:
                 end = max(p[2] for p in found)
                 candidates.append(Hit(self.pairs[pair], start, end, homophone=True))
 
-    def _in_context(self, text: str, collapsed: str, hit: Hit, kept: list[Hit]) -> bool:
+    def _in_context(
+        self,
+        text: str,
+        collapsed: str,
+        hit: Hit,
+        kept: list[Hit],
+        dropped: frozenset[int] | set[int] = frozenset(),
+    ) -> bool:
         """Return False for a look-alike inside ordinary words, an ad term that is no claim,
         a term negated or warned against, a pair asked about, or a Latin spelling that is a
         name."""
@@ -533,6 +567,8 @@ class CompiledLexicon:
             return not _proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:
             return True
+        if hit.homophone and _across_a_clause(text, hit, self.normalizer.fold_char):
+            return False
         if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
             return True
         if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
@@ -551,6 +587,7 @@ class CompiledLexicon:
         def other_term(word: str, a: int, b: int) -> bool:
             return any(
                 h is not hit
+                and id(h) not in dropped  # a sound-alike found ordinary (四星 for 私信)
                 and h.term.canonical != term.canonical
                 and not (h.heard and self._short_sound(h.term))  # heard, not listed
                 and (h.term.role is Role.DENY or len(h.term.canonical) > 1)

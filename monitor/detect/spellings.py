@@ -20,7 +20,7 @@ from monitor.detect.normalize import Normalizer
 # Characters too common to be a deliberate homophone substitute (因为信任 is not 微信).
 STOP_CHARS = frozenset(
     "为的是了在有不一我你他她它们这那就也都和与及或未位于以之其而且把被让给对从向到很太又再"
-    "还才刚已所将要会能可想该应没无非吗呢吧啊哦嗯呀么个码"
+    "还才刚已所将要会能可想该应没无非吗呢吧啊哦嗯呀么个码去"
 )
 MAX_LOOKALIKES = 24  # look-alike spellings compiled per term, at most
 # Characters with more than one reading: only terms with one need pypinyin's word context.
@@ -53,15 +53,16 @@ def most_used() -> frozenset[str]:
 
 
 # Intensifiers of comments (真香, 超甜, 挺好, 巨好看): a term respelled around one is an
-# adverb and an adjective (真强, 真呛 for 真枪), as common in comments as the most used ones.
-INTENSIFIERS = frozenset("真超挺蛮巨贼特好")
+# adverb and an adjective (真强, 真呛 for 真枪), as common in comments as the most used
+# ones; so is 货, the goods (扫货, 见货 for 骚货, 贱货).
+INTENSIFIERS = frozenset("真超挺蛮巨贼特好货")
 
 
 def short_spellings(canonical: str, normalizer: Normalizer, by_sound: dict[str, str]) -> list[str]:
     """Return a two-character term's sound-alike spellings with one character respelled by a
     common character of the same reading (赌博: 堵博, 睹博 …, 赌搏, 赌驳 …). The character kept
     must be outside the most used ones and the intensifiers: respelled around 上, 说 or 问 (问下
-    for a term read wen xia) or 真 (真强 for 真枪) a term is ordinary text."""
+    for a term read wen xia), 真 (真强 for 真枪) or 货 (扫货) a term is ordinary text."""
     out = []
     used = most_used() | INTENSIFIERS
     for i, ch in enumerate(canonical):
