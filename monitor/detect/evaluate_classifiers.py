@@ -26,6 +26,7 @@ SENTIMENT_SETS = (
     "sentiment/dev6.tsv",
     "sentiment/dev7.tsv",
     "sentiment/dev8.tsv",
+    "sentiment/dev9.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
