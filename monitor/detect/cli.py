@@ -174,10 +174,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from monitor.detect.labeled import LabeledSetError, read_rows, score
     from monitor.detect.labeled import render as render_labeled
 
+    data = Path(args.data) if args.data else DATA
+    # Every labeled set is read first: a bad one is refused at once, not after the detector
+    # compiled its lexicon and half the report was printed.
+    sets = []
+    for path in labeled_sets(data, args.set, args.blind):
+        try:
+            sets.append((path, read_rows(path)))
+        except (OSError, LabeledSetError) as exc:
+            print(f"roomwatch eval: {exc}", file=sys.stderr)
+            return 2
     detector = _detector(args.config)
     if detector is None:
         return 2
-    data = Path(args.data) if args.data else DATA
     if not args.sets_only:
         print(render(evaluate(detector, data), args.verbose))
     if detector.classifier is not None:
@@ -186,12 +195,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             "(detection.classifier), so their figures below include what it learned from them; "
             "`python -m monitor.detect.train_sensitive --cv` prints each set left out"
         )
-    for path in labeled_sets(data, args.set, args.blind):
-        try:
-            rows = read_rows(path)
-        except (OSError, LabeledSetError) as exc:
-            print(f"roomwatch eval: {exc}", file=sys.stderr)
-            return 2
+    for path, rows in sets:
         report = score(rows, _Categories(detector), str(path))
         print(render_labeled(report, args.verbose and not is_blind(path)))
     if args.sets_only:
