@@ -26,6 +26,10 @@ def detector() -> LexiconDetector:
         ("你是蛆吧", "comment", "abuse"),
         ("评论区那个骚货", "comment", "abuse"),
         ("加个薇信", "comment", "contact_diversion"),
+        ("嘉个为 我发你", "comment", "contact_diversion"),  # no word of the text in it
+        ("mmp气死我了", "comment", "abuse"),
+        ("Q号多少 私聊", "comment", "contact_diversion"),  # QQ号 as Q号 still
+        ("大马有货 私", "comment", "prohibited"),
     ],
 )
 def test_a_two_character_term_respelled_by_sound_is_read(
@@ -52,6 +56,11 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "订了四星级标间，离机场近",  # 四星 heard as 私信 is ordinary: no alibi against 星级
         "书很贵。儿子也不怎么看",  # a sound-alike across a full stop (龟儿子)
         "适配器太大，比我的旧款大一圈",  # across a comma (泰达币)
+        "这件价格为99元，今天下单送赠品",  # 价格 respelled whole: a price, not 加个微
+        "性价比高，再多上两件",  # 多多上 collapses to 多上 but is written with its repeat
+        "买个MP3练听力",  # mmp as mp
+        "直播间网络简直卡死了",  # 简直 as 兼职
+        "早餐没啥东西吃",
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:

@@ -115,20 +115,23 @@ def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
     way the common character must stand alone, not in a dictionary word of the text (买大码
     is the large size, not 卖大麻)."""
     stops: list[int] = []
-    other = 0
+    others: list[int] = []
     for i, b in enumerate(canonical):
         a = collapsed[start + i]
         if a != b:
-            if a in STOP_CHARS:
-                stops.append(start + i)
-            else:
-                other += 1
+            (stops if a in STOP_CHARS else others).append(start + i)
     if not stops:
         return True
-    if len(canonical) < 3 or not (other > 0 or (len(stops) == 1 and len(canonical) >= 4)):
+    if len(canonical) < 3 or not (others or (len(stops) == 1 and len(canonical) >= 4)):
         return False  # two syllables with a common one are everyday text (都印 for 抖音)
-    words = segment(collapsed)
-    return not any(a <= at < b and b - a > 1 for at in stops for _, a, b in words)
+    words = [(a, b) for _, a, b in segment(collapsed) if b - a > 1]
+    if any(a <= at < b for at in stops for a, b in words):
+        return False
+    # The other respellings make words of the text of respelled characters only (价格 in 价格为
+    # for 加个微): a price, not a respelled invitation (大马有 for 大麻油 keeps 大: still read).
+    changed = set(others) | set(stops)
+    respelled = [(a, b) for a, b in words if all(i in changed for i in range(a, b))]
+    return not (others and all(any(a <= at < b for a, b in respelled) for at in others))
 
 
 def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
@@ -281,10 +284,13 @@ class CompiledLexicon:
             sound_only = role is Role.DENY and text.startswith(SOUND_ONLY_MARK)
             # One term per spelling: 傻逼 and ~傻逼 in one file are one term matched both ways
             # (two patterns would report every hit twice).
-            # A term of one repeated character (qq, 钉钉) collapses to one (q, 钉); it must not
-            # become that one-character word: a hit counts only where the run is written out.
+            # A term of one repeated character (qq, 钉钉) collapses to one (q, 钉), and a Latin
+            # one with a repeated letter to a shorter one (mmp to mp): it must not become that
+            # shorter word (mp in MP3): a hit counts only where the repeat is written out.
+            # (A Hanzi term keeps its collapse: viewers write Q号 for QQ号 and 滴我 for 滴滴我.)
             run = len(text.lstrip(HOMOPHONE_MARK).translate(normalizer.fold))
-            run = run if len(canonical) == 1 and run > 1 else 1
+            latin = canonical.isascii() and canonical.isalpha()
+            run = run if len(canonical) < run and (len(canonical) == 1 or latin) else 1
             key = (canonical, role, category, pair, run)
             at = seen.get(key)
             if at is not None:
