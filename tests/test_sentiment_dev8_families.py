@@ -10,7 +10,7 @@ from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.questions import classify_question
 from monitor.detect.sentiment_cues import SENTIMENT_CUES
-from tests.detect_support import rules_only
+from tests.detect_support import fresh_detector, rules_only
 
 CONFIG = load_config(default_config_path())
 
@@ -87,7 +87,7 @@ CLEAN = [
 
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
-    return LexiconDetector(rules_only(CONFIG.detection), CONFIG.base_dir)
+    return fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
 
 def negative(detector: LexiconDetector, text: str) -> bool:
