@@ -111,7 +111,9 @@ _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
     "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非"
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
-    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上)?$"
+    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
+    # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
+    "|(?:[让叫要]你|[让叫]大家|要求你)[付交做去用给收加进找转]?)?$"
 )
 # How far back a negation can start: a four-character negator and 相信所谓的 (不敢保证相信所谓的).
 _NEGATION_REACH = 9
@@ -155,6 +157,13 @@ _REPORT_WARNING = re.compile(
     # a warning off (千万别信, 年轻人别碰), a scam fallen for, and a moderator who removed
     # the one who asked (已经拉黑了, 加V的都删了)
     "|别碰|不要碰|害人|上当了|受骗了|差点上当|拉黑|删了|删掉|踢了|踢出|禁言"
+    # a warning not to hand something over (谁要验证码都别给), someone posing as the host or
+    # staff, a shill named (你是托吧), spam the host is asked to deal with (一直有人发加V的
+    # 广告, 管管评论区), and a question whether it is the shop's own (这是你们的人吗)
+    "|都别给|都不要给|千万别给|千万不要给|别给任何人|不要给任何人|(?<![不没])(?<!不是)冒充"
+    "|(?<![不没])(?:是|是个|都是)托(?:儿(?!所))?(?:吧|吗|啊|呢|[，,。！!？?]|$)"
+    "|发[^，,。！!？?；;]{0,6}广告|刷广告|打广告的|管管|管一管|管一下"
+    "|是(?:你们|你|主播|官方|你们家)的(?:人|客服|号|小号)吗"
 )
 _THIRD_PARTY = re.compile(
     "有人|有个|别人|对方|他们|他让|她让|谁说|让我|叫我|要我|让你|叫你|要你|骗我|骗你|说要|说是|我说"
@@ -162,11 +171,15 @@ _THIRD_PARTY = re.compile(
     "|有(?:宝宝|家人|朋友|粉丝|姐妹|兄弟)|[问说](?:能不能|可不可以|可以不可以|要不要)"
     # someone taken in (我奶奶上次被刷单骗了, 我爸差点上当), told to (让大家加微信的已经拉黑了)
     "|被[^，,。！!？?；;]{0,6}骗[了过]|差点(?:被骗|上当)|上当了|受骗了|让大家|叫大家"
+    # the one a moderator is asked to remove, the reply above quoted (把那个卖高仿的踢出去,
+    # 楼上说"加我看实拍"的)
+    "|把(?:那个|这个|那些|这些|他|她|楼上)|楼上(?:说|那个|的)|那个(?:说|发|卖|让|叫)"
 )
 # A verdict the writer gives: calls a thing a scam (刷单就是诈骗, 加微信的都是骗子), not
 # denies it (我们不是骗子, 绝对不是诈骗, which a pitch says to reassure).
 _VERDICT = re.compile(
-    "(?<![不非没])(?:就|都|全|纯|也|根本|肯定|绝对|一定)?(?:是|属于)(?:骗子|诈骗|骗局|骗人|违法|犯法)"
+    "(?<![不非没])(?:就|都|全|纯|也|根本|肯定|绝对|一定)?(?:是|属于)"
+    "(?:骗子|诈骗|骗局|骗人|违法|犯法|套路贷|套路|陷阱|圈套)"
     "|(?<![是不非没属防反])(?<!不是)(?:骗子|诈骗|骗局)(?:!|！|。|$)"
     # harm named (网贷害人), or the comment ends by warning off what it named (千万别信)
     "|(?<![不没])害人"
@@ -181,6 +194,18 @@ _OWN_TOKEN = re.compile(
 _SELF_AIMED = re.compile(
     "我(?:就|真|也|才|简直|果然|真的)?(?:是|算)(?:个|一个|只|一只|条)?$|我这(?:个|种|样的)?$"
 )
+
+
+# A product model after a Latin term (VX-200型号, VX200款): a number of up to four digits,
+# a letter or two, then a model word.
+_MODEL_AFTER = re.compile(
+    r"\s?[-‐–_]?\s?[0-9]{1,4}(?![0-9])[A-Za-z]{0,3}\s?(?:型号|型|款|系列|版|代)"
+)
+
+
+def model_named(text: str, end: int) -> bool:
+    """Return True when a product model number follows a Latin hit ending at text[end]."""
+    return _MODEL_AFTER.match(text, end) is not None
 
 
 def negated(text: str, start: int, end: int = -1) -> bool:

@@ -24,6 +24,7 @@ from monitor.detect.context import (
     asks,
     inside_ordinary_word,
     is_claim,
+    model_named,
     negated,
     reported,
     segment,
@@ -569,6 +570,8 @@ class CompiledLexicon:
                 return False
         if term.category in self.insult_categories and self_aimed(collapsed, hit.start):
             return False
+        if term.edge_right == "a" and model_named(text, hit.orig_end):
+            return False  # VX-200型号: a product model, not the messenger
         if hit.latin:
             return not _proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:
