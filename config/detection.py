@@ -47,6 +47,10 @@ class KeywordCategory(Section):
     negation: bool = False
     # Insults: one the writer aims at themself (我就是个穷鬼, 我这个废物) is self-mockery.
     insults: bool = False
+    # Goods asked for: a question that opens or ends with the request (整条的香烟有吗, 谁有)
+    # asks to buy them, so a pair in it still counts (with negation alone it is a question;
+    # 是不是高仿 and 需要处方吗 still are).
+    requests: bool = False
 
     @model_validator(mode="after")
     def _has_scope(self) -> KeywordCategory:

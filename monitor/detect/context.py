@@ -242,6 +242,19 @@ def self_aimed(collapsed: str, start: int) -> bool:
     return _SELF_AIMED.search(collapsed, max(0, start - 6), start) is not None
 
 
+# A question that asks for the goods (整条的香烟有吗, 有没有…不要处方的药, 谁有): it opens or
+# ends with the request, not 是不是高仿 or 需要处方吗, which ask what the goods are.
+_REQUEST = re.compile(
+    r"^(?:有没有|谁有|哪里有|哪有|求)"
+    r"|(?:有吗|有没有|有货吗|还有吗|有卖吗|卖吗|出吗|能买到吗|哪里有|哪里买|谁有)[\s~～。.!！?？]*$"
+)
+
+
+def requested(text: str) -> bool:
+    """Return True when a question asks for the goods it names (整条的香烟有吗)."""
+    return _REQUEST.search(text) is not None
+
+
 def asks(text: str) -> bool:
     """Return True when a text is a question (中奖了客服会联系吗, 原路返回还是转账)."""
     return _ASKS.search(text) is not None

@@ -27,6 +27,7 @@ from monitor.detect.context import (
     model_named,
     negated,
     reported,
+    requested,
     segment,
     self_aimed,
     warned,
@@ -233,8 +234,10 @@ class CompiledLexicon:
         negation_categories: frozenset[str] = frozenset(),
         insult_categories: frozenset[str] = frozenset(),
         short_sound_categories: frozenset[str] = frozenset(),
+        request_categories: frozenset[str] = frozenset(),
     ) -> None:
         self.normalizer = normalizer
+        self.request_categories = request_categories
         self.short_sound_categories = short_sound_categories
         self.claim_categories = claim_categories
         self.negation_categories = negation_categories
@@ -566,8 +569,12 @@ class CompiledLexicon:
                 or reported(text)
             ):
                 return False
-            if term.pair >= 0 and asks(text):
-                return False
+            if (
+                term.pair >= 0
+                and asks(text)
+                and not (term.category in self.request_categories and requested(text))
+            ):
+                return False  # a question about the channels; asking for goods is the trade
         if term.category in self.insult_categories and self_aimed(collapsed, hit.start):
             return False
         if term.edge_right == "a" and model_named(text, hit.orig_end):

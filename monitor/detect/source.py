@@ -116,6 +116,7 @@ class LexiconInputs:
     negation: frozenset[str]
     insults: frozenset[str]
     short: frozenset[str]
+    requests: frozenset[str] = frozenset()
 
     def compile(self, normalizer: Normalizer) -> CompiledLexicon:
         """Return the compiled lexicon of these inputs (seconds for the shipped one)."""
@@ -127,6 +128,7 @@ class LexiconInputs:
             self.negation,
             self.insults,
             self.short,
+            self.requests,
         )
 
 
@@ -189,6 +191,7 @@ class LexiconSource:
             negation=frozenset(c.id for c in cfg.categories if c.negation),
             insults=frozenset(c.id for c in cfg.categories if c.insults),
             short=frozenset(c.id for c in cfg.categories if c.homophones and c.short_homophones),
+            requests=frozenset(c.id for c in cfg.categories if c.requests),
         )
 
     def build(self, compiler: Compiler | None = None) -> CompiledLexicon:
