@@ -133,9 +133,8 @@ class LexiconDetector:
         self._composer = Composer()
         self.source = LexiconSource(config, base_dir or Path.cwd(), self.normalizer)
         self.metrics = LexiconMetrics(registry)
-        self.lexicon: CompiledLexicon = self.source.build(
-            compiler
-        )  # a broken file at start is fatal
+        # A broken file at start is fatal (a reload keeps the previous lexicon instead).
+        self.lexicon: CompiledLexicon = self.source.build(compiler)
         self.metrics.terms.set(self.lexicon.size)
         self.metrics.healthy.set(1)
         self.categories: dict[str, KeywordCategory] = {c.id: c for c in config.categories}
