@@ -48,6 +48,7 @@ def with_model() -> LexiconDetector:
         ("没脑子的韭菜跟着买", "comment", "abuse"),
         ("5b客服，不会回消息", "comment", "abuse"),
         ("你是一个白痴", "comment", "abuse"),
+        ("妈的还骗人", "comment", "abuse"),
         # prohibited goods asked for: the question is the request
         ("整条的香烟有吗", "comment", "prohibited"),
         # prohibited: trade names, verified papers, escorts, logos, wild animals, sound-alikes
@@ -126,6 +127,7 @@ CLEAN = [
     ("又矮又胖的杯子有吗", "comment"),
     ("5B铅笔有吗", "comment"),
     ("你就是一个大好人", "comment"),
+    ("白马的又卖完了", "comment"),
     # the same words in ordinary goods and questions
     ("老象棋盘有卖吗", "comment"),
     ("象牙白的手串好看", "comment"),
