@@ -40,7 +40,7 @@ from monitor.detect.spellings import (
     lookalike_spellings,
     short_spellings,
 )
-from monitor.detect.translit import SoundView, Transliterator
+from monitor.detect.translit import BREAKS, SoundView, Transliterator
 
 _ASCII_LETTER = re.compile(r"[a-z]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -423,6 +423,16 @@ class CompiledLexicon:
             and term.category in self.short_sound_categories
         )
 
+    def _breaks(self, text: str, views: Views) -> frozenset[int]:
+        """Return the collapsed-view indices where the original text has a word-ending mark."""
+        spans = self.normalizer.span_mapper(text, views.base)
+        out: set[int] = set()
+        for i in range(1, len(views.collapsed)):
+            gap = text[spans(i - 1, i)[1] : spans(i, i + 1)[0]]
+            if gap and not BREAKS.isdisjoint(gap):
+                out.add(i)
+        return frozenset(out)
+
     def scan(self, text: str, views: Views) -> ScanResult | None:
         """Return the hits in one text's views, or None when nothing matched at all."""
         collapsed = views.collapsed
@@ -435,7 +445,9 @@ class CompiledLexicon:
         latin_view: SoundView | None = None
         latin: list[tuple[int, int, int]] = []
         if self._latin is not None and views.marks & LETTER:
-            latin_view = self.translit.view(collapsed, views.pinyin)
+            latin_view = self.translit.view(
+                collapsed, views.pinyin, lambda: self._breaks(text, views)
+            )
             if latin_view is not None:
                 latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)
         if not found and not latin:

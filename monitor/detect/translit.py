@@ -14,7 +14,9 @@ stay clean.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _LATIN_RUN = re.compile(r"[a-z]{2,}")
@@ -23,6 +25,10 @@ MAX_RUN = 48  # longer runs are not pinyin anybody types; they are read as they 
 # One-letter readings that are interjections (嗯 n, 呣 m): as syllables they would turn
 # every stray letter into a word.
 NOT_SYLLABLES = frozenset({"n", "m", "hm", "ng", "r"})
+# Marks that end a Latin word whatever follows (jia wo weixin：mango_fruit3). The collapsed
+# view deletes them, so a run that does not segment whole is read again piece by piece
+# between them; spaces, dots and underscores still join (jia wo weixin, w.e.i.x.i.n).
+BREAKS = frozenset("：:，,。；;！!？?、")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,32 +91,51 @@ class Transliterator:
         out.reverse()
         return out
 
-    def view(self, collapsed: str, pinyin: str) -> SoundView | None:
-        """Return the sound view of a text, or None when it has no Latin run to read."""
-        runs = [m for m in _LATIN_RUN.finditer(collapsed) if len(m.group()) <= MAX_RUN]
-        if not runs:
+    def view(
+        self,
+        collapsed: str,
+        pinyin: str,
+        breaks: Callable[[], frozenset[int]] | None = None,
+    ) -> SoundView | None:
+        """Return the sound view of a text, or None when it has no Latin run to read.
+
+        `breaks` gives the collapsed-view indices where the original text had one of
+        BREAKS; it is called only for a run with leftover letters."""
+        found = [m for m in _LATIN_RUN.finditer(collapsed) if len(m.group()) <= MAX_RUN]
+        if not found:
             return None
+        runs: list[tuple[int, list[tuple[str, int, int, bool]]]] = []
+        for m in found:
+            units = self.segment(m.group())
+            cuts: list[int] = []
+            if breaks is not None and any(u[3] for u in units):
+                cuts = sorted(i for i in breaks() if m.start() < i < m.end())
+            if not cuts:
+                runs.append((m.start(), units))
+                continue
+            edges = [m.start(), *cuts, m.end()]
+            for a, b in itertools.pairwise(edges):
+                runs.append((a, self.segment(collapsed[a:b])))
         parts: list[str] = []
         start: list[int] = []
         end: list[int] = []
         run_of: list[int] = []
         literal: list[bool] = []
         pos = 0
-        for number, m in enumerate(runs):
-            for i in range(pos, m.start()):
+        for number, (base, units) in enumerate(runs):
+            for i in range(pos, base):
                 parts.append(pinyin[i])
                 start.append(i)
                 end.append(i + 1)
                 run_of.append(-1)
                 literal.append(False)
-            base = m.start()
-            for unit, a, b, left in self.segment(m.group()):
+            for unit, a, b, left in units:
                 parts.append(unit)
                 start.append(base + a)
                 end.append(base + b)
                 run_of.append(number)
                 literal.append(left)
-            pos = m.end()
+            pos = base + units[-1][2]
         for i in range(pos, len(collapsed)):
             parts.append(pinyin[i])
             start.append(i)
