@@ -44,6 +44,13 @@ def detector() -> LexiconDetector:
         ("纸飞机上联系我", "comment", "contact_diversion"),
         ("我们在拼多多也开了个店", "comment", "contact_diversion"),
         ("☎️多少，我打过去", "comment", "contact_diversion"),
+        # pinyin before an ID after a colon, Kuaishou by sound, a group number, emoji
+        ("jia wo weixin：tea_shop7", "comment", "contact_diversion"),
+        ("si liao wo，kuai", "comment", "contact_diversion"),
+        ("姐妹们来我块手小店看看", "comment", "contact_diversion"),
+        ("团购群 38291047 进来", "comment", "contact_diversion"),
+        ("要货的 ➕🟩💬", "comment", "contact_diversion"),
+        ("把短信里的🔢发给我，马上退款", "comment", "fraud"),
         # money before the goods, prepaid cards, likes paid in cash, fake agents, loans, tasks
         ("先打款后发货，包邮", "comment", "fraud"),
         ("先汇款再发，优惠五十", "comment", "fraud"),
@@ -96,6 +103,10 @@ def test_dev13_contact_and_fraud_families_are_flagged(
         ("老板电话打不通", "comment"),
         ("拿货找我们客服就行", "comment"),
         ("下播后有问题联系我们客服", "speech"),
+        ("Great product，love it so much", "comment"),
+        ("Hello，nice to meet you", "comment"),
+        ("很快首发", "comment"),
+        ("我们团购群几点开", "comment"),
     ],
 )
 def test_dev13_contact_and_fraud_look_alikes_stay_clean(
@@ -114,3 +125,13 @@ def test_dev13_money_before_the_goods_split_over_comments_is_flagged(
             f.category for f in detector.analyze(part, "comment", "room\x1fd13", 50.0 + i).sensitive
         }
     assert "fraud" in found
+
+
+def test_dev13_the_same_name_over_comments_is_flagged(detector: LexiconDetector) -> None:
+    found: set[str] = set()
+    for i, part in enumerate(["我的威", "是同名", "去搜"]):
+        found |= {
+            f.category
+            for f in detector.analyze(part, "comment", "room\x1fd13b", 50.0 + i).sensitive
+        }
+    assert "contact_diversion" in found
