@@ -63,6 +63,17 @@ def test_the_threshold_is_a_setting(tmp_path: Path) -> None:
     assert _found(_detector(tmp_path, enabled=False), "来刷流水吧") == []
 
 
+def test_a_category_can_be_held_to_a_threshold_of_its_own(tmp_path: Path) -> None:
+    # 来刷流水吧 scores 3.5: past logit(0.95) = 2.9, under logit(0.99) = 4.6.
+    assert _found(_detector(tmp_path, category_thresholds={"fraud": 0.99}), "来刷流水吧") == []
+    # A lower threshold of its own lets the category through past a higher default.
+    low = _detector(tmp_path, threshold=0.99, category_thresholds={"fraud": 0.95})
+    assert _found(low, "来刷流水吧") == [("fraud", "model")]
+    # Another category's threshold leaves the default to fraud.
+    other = _detector(tmp_path, threshold=0.99, category_thresholds={"ad_law": 0.95})
+    assert _found(other, "来刷流水吧") == []
+
+
 def test_the_category_is_one_that_applies_to_the_scope(tmp_path: Path) -> None:
     det = _detector(tmp_path)
     assert _found(det, "这是神药", "speech") == [("ad_law", "model")]
@@ -101,7 +112,9 @@ def test_a_broken_weights_file_names_its_line(text: str, reason: str) -> None:
 def test_the_model_is_off_unless_a_config_turns_it_on() -> None:
     assert not DetectionConfig().classifier.enabled
     assert CONFIG.detection.classifier.enabled  # the shipped config turns it on
-    assert "contact_diversion" not in CONFIG.detection.classifier.categories
+    # Contact diversion is judged by the model only far past the others' threshold.
+    classifier = CONFIG.detection.classifier
+    assert classifier.category_thresholds["contact_diversion"] > classifier.threshold
 
 
 def test_a_threshold_out_of_range_is_refused() -> None:
@@ -109,6 +122,18 @@ def test_a_threshold_out_of_range_is_refused() -> None:
         ClassifierConfig(threshold=1.0)
     with pytest.raises(ValidationError, match="threshold"):
         ClassifierConfig(threshold=0.2)
+
+
+def test_a_category_threshold_out_of_range_or_unknown_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"category_thresholds\.fraud: 1\.0 is not in"):
+        ClassifierConfig(category_thresholds={"fraud": 1.0})
+    with pytest.raises(ValidationError, match=r"category_thresholds\.abuse: not among categories"):
+        ClassifierConfig(categories=["fraud"], category_thresholds={"abuse": 0.99})
+    with pytest.raises(ValidationError, match="classifier: unknown category 'abuse'"):
+        DetectionConfig(
+            categories=[KeywordCategory(id="fraud", terms=["跑分"])],
+            classifier=ClassifierConfig(category_thresholds={"abuse": 0.99}),
+        )
 
 
 def test_the_shipped_model_loads_with_the_shipped_categories() -> None:

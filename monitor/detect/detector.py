@@ -100,6 +100,10 @@ class Analysis(NamedTuple):
     sentiment: Sentiment | None = None
 
 
+def _logit(probability: float) -> float:
+    return math.log(probability / (1.0 - probability))
+
+
 def _outermost(evidence: list[Evidence]) -> tuple[Evidence, ...]:
     """Drop evidence whose span lies inside another's (加微 inside 加微信)."""
     ordered = sorted(evidence, key=lambda e: (e.start, -e.end))
@@ -155,7 +159,11 @@ class LexiconDetector:
         self._spam = frozenset(scfg.spam_categories)
         ccfg = config.classifier
         self.classifier = SensitiveModel.load(ccfg.file or None) if ccfg.enabled else None
-        self._classifier_cut = math.log(ccfg.threshold / (1.0 - ccfg.threshold))
+        self._default_cut = _logit(ccfg.threshold)
+        self._category_cuts = {c: _logit(t) for c, t in ccfg.category_thresholds.items()}
+        # The lowest cut decides whether the category weights are read at all; a category
+        # with a threshold of its own is then held to it.
+        self._classifier_cut = min([self._default_cut, *self._category_cuts.values()])
         # Categories by scope, for the model's verdicts (ad_law only in speech and titles).
         judged = set(ccfg.categories) or {c.id for c in config.categories}
         self._scope_cats = {
@@ -314,9 +322,12 @@ class LexiconDetector:
         if not found and self.classifier is not None:
             # No rule flagged the text: the learned second opinion reads it.
             said = model_text(views.base, text)
-            if self.classifier.logit(said) >= self._classifier_cut and not reported(text):
+            logit = self.classifier.logit(said)
+            if logit >= self._classifier_cut and not reported(text):
                 judged = self.classifier.category(said, self._scope_cats.get(scope, ()))
-                if judged is not None:
+                if judged is not None and logit >= self._category_cuts.get(
+                    judged, self._default_cut
+                ):
                     found[judged] = [Evidence(judged, "model", 0, len(text))]
                     via[judged] = "model"
         sensitive = (

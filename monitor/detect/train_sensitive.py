@@ -125,6 +125,7 @@ def cross_validate(rows: list[Row], args: argparse.Namespace) -> None:
     rules = LexiconDetector(detection, config.base_dir)
     judged = rules._scope_cats
     thresholds = [float(t) for t in args.thresholds.split(",")]
+    own = config.detection.classifier.category_thresholds  # fixed; --thresholds set the rest
     held_out = sorted({r[0] for r in rows if r[0].startswith("dev")})
     if args.folds:
         held_out = [name for name in held_out if name in args.folds.split(",")]
@@ -139,12 +140,11 @@ def cross_validate(rows: list[Row], args: argparse.Namespace) -> None:
         said = [model_text(rules.normalizer.base(r[4]), r[4]) for r in test]
         logits = [model.logit(t) for t in said]
         # As the detector does: no verdict on a report, none outside the judged categories.
-        quiet = [
-            reported(r[4]) or model.category(t, judged.get(r[3], ())) is None
+        verdicts = [
+            None if reported(r[4]) else model.category(t, judged.get(r[3], ()))
             for r, t in zip(test, said, strict=True)
         ]
-
-        print(_report(name, test, flagged, logits, quiet, thresholds))
+        print(_report(name, test, flagged, logits, verdicts, thresholds, own))
 
 
 def _report(
@@ -152,10 +152,12 @@ def _report(
     test: list[Row],
     flagged: list[bool],
     logits: list[float],
-    quiet: list[bool],
+    verdicts: list[str | None],
     thresholds: list[float],
+    own: dict[str, float],
 ) -> str:
-    """Return one line: recall and hard-negative FP of the rules, then of rules + model."""
+    """Return one line: recall, hard-negative and chatter FP of the rules, then of rules +
+    model at each threshold (a category with a threshold of its own in `own` keeps it)."""
 
     def rate(pick: Callable[[int], bool], which: Callable[[Row], bool]) -> str:
         idx = [i for i, r in enumerate(test) if which(r)]
@@ -167,17 +169,24 @@ def _report(
     def hard(r: Row) -> bool:
         return r[2] == "hard_negative"
 
+    def chatter(r: Row) -> bool:
+        return r[2] == "chatter"
+
     def rules(i: int) -> bool:
         return flagged[i]
 
-    line = [f"{name}: rules recall {rate(rules, sensitive)} fp {rate(rules, hard)}"]
+    def rates(pick: Callable[[int], bool]) -> str:
+        return f"recall {rate(pick, sensitive)} fp {rate(pick, hard)} chatter {rate(pick, chatter)}"
+
+    line = [f"{name}: rules {rates(rules)}"]
     for t in thresholds:
-        cut = _logit(t)
+        cuts = {c: _logit(p) for c, p in own.items()}
 
-        def both(i: int, cut: float = cut) -> bool:
-            return flagged[i] or (logits[i] >= cut and not quiet[i])
+        def both(i: int, cut: float = _logit(t), cuts: dict[str, float] = cuts) -> bool:
+            verdict = verdicts[i]
+            return flagged[i] or (verdict is not None and logits[i] >= cuts.get(verdict, cut))
 
-        line.append(f"| p>={t}: recall {rate(both, sensitive)} fp {rate(both, hard)}")
+        line.append(f"| p>={t}: {rates(both)}")
     return " ".join(line)
 
 
