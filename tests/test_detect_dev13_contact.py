@@ -49,6 +49,8 @@ def detector() -> LexiconDetector:
         ("si liao wo，kuai", "comment", "contact_diversion"),
         ("姐妹们来我块手小店看看", "comment", "contact_diversion"),
         ("团购群 38291047 进来", "comment", "contact_diversion"),
+        ("有事打我手机，号在我简介", "comment", "contact_diversion"),
+        ("投五万三个月翻番", "comment", "fraud"),
         ("要货的 ➕🟩💬", "comment", "contact_diversion"),
         ("把短信里的🔢发给我，马上退款", "comment", "fraud"),
         # money before the goods, prepaid cards, likes paid in cash, fake agents, loans, tasks
@@ -106,6 +108,8 @@ def test_dev13_contact_and_fraud_families_are_flagged(
         ("Great product，love it so much", "comment"),
         ("Hello，nice to meet you", "comment"),
         ("很快首发", "comment"),
+        ("快递单号在主页订单里", "comment"),
+        ("投一万买基金亏了一半", "comment"),
         ("我们团购群几点开", "comment"),
     ],
 )
