@@ -32,19 +32,44 @@ PRODUCT_WORD = re.compile(
     r"|note|slim|detect|xbox|switch|macbook|surface|gt[0-9]"
 )
 _DIGIT_LETTERS = str.maketrans("lio", "110")  # letters typed for digits (the view is lower case)
+# Letters typed for digits inside a number (l3B2O47б59O: l and i for 1, o for 0, B for 8;
+# the fold already reads Cyrillic б and З as 6 and 3). A run of digits and such letters
+# is read as digits when its digits outnumber its letters, it is seven long or more (a
+# phone or QQ number, not 100l or 5oo); a cue glued before it (qq762o9l835) is no part of
+# it when the run starts with a digit, and the same after it.
+_LOOKALIKE_DIGITS = str.maketrans("liob", "1108")
+_MIXED_HINT = re.compile(r"[0-9][liob]|[liob][0-9]")
+_MIXED_RUN = re.compile(
+    r"(?:(?<![a-z0-9])|(?<=[a-z])(?<![liob])(?=[0-9]))[0-9liob]{7,20}"
+    r"(?:(?![a-z0-9])|(?<=[0-9])(?![0-9liob]))"
+)
 _RUN_START = re.compile(r"[a-z0-9]+$")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _PREFIXED_NUMBER = re.compile(r"[a-z]{1,8}[0-9]{5,}")
 _TLD = (
     "com|cn|net|org|top|xyz|vip|shop|store|site|club|link|info|io|me|cc|tv|ly|to|gl|app|co"
     "|biz|wang|ink|fun|online|live|tk|la|im|gd|su"
 )
-# A URL, a bare domain, a short link; the dot may be typed as 。．点 or 'dot' to evade.
+# A URL, a bare domain, a short link; the dot may be typed as 。．点 or 'dot' to evade, also
+# in brackets (abc(点)top, abc[.]com).
 LINK = re.compile(
     r"(?:https?://|www\.)[^\s，,。]+"
     r"|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}"
     rf"|(?<![a-z0-9@.-])[a-z0-9][a-z0-9-]{{0,62}}(?:[.。．][a-z0-9][a-z0-9-]{{0,62}})*?"
-    rf"\s?(?:[.。．点]|dot)\s?(?:{_TLD})(?![a-z0-9])(?:/[\x21-\x7e]*)?",
+    r"\s?[(（\[【]?\s?(?:[.。．点]|dot)\s?[)）\]】]?\s?"
+    rf"(?:{_TLD})(?![a-z0-9])(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
+)
+# An IP address typed to reach a site (访问 45.76.12.209): four numbers up to 255, with a
+# port or a path; at least seven digits, so a list (1.2.3.4号链接) is none.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+IP_ADDRESS = re.compile(
+    rf"(?<![0-9.。．])(?:{_OCTET}[.。．]){{3}}{_OCTET}(?![0-9]|[.。．][0-9])"
+    r"(?::[0-9]{2,5})?(?:/[\x21-\x7e]*)?"
+)
+# A router's or a local address (192.168.1.1 登不上) and a netmask are no site.
+_LOCAL_ADDRESS = re.compile(
+    r"(?:192[.。．]168|10|127|172[.。．](?:1[6-9]|2[0-9]|3[01])|255|0)[.。．]"
 )
 
 
@@ -75,6 +100,29 @@ INVITE = re.compile(
 )
 
 
+def mend_digits(digits: str) -> str:
+    """Return a digit view with the letters typed for digits inside a number read as digits
+    (l5O66l28347 -> 15066128347); same length, so spans do not move."""
+    if _MIXED_HINT.search(digits) is None:
+        return digits  # nearly every text: no letter next to a digit
+    parts: list[str] = []
+    at = 0
+    for m in _MIXED_RUN.finditer(digits):
+        run = m.group()
+        letters = sum(not c.isdigit() for c in run)
+        if 0 < letters < len(run) - letters:
+            parts += (digits[at : m.start()], run.translate(_LOOKALIKE_DIGITS))
+            at = m.end()
+    return "".join(parts) + digits[at:] if parts else digits
+
+
+# A WeChat-style ID with underscores and no digit (tea_lao_wang): near a cue for an account
+# it is the account; the digit view loses the underscores, so the text itself is read.
+UNDERSCORE_ID = re.compile(
+    r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![A-Za-z0-9])"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ContactToken:
     """A number or ID found in the digit view: its kind and base-view span."""
@@ -98,6 +146,10 @@ def links(text: str) -> list[tuple[str, int, int]]:
         if value[0].isdigit() and not any(c.isalpha() and c.isascii() for c in value[:-3]):
             continue  # 3点cn is a time of day, 3.com nobody types
         out.append((value, m.start(), m.end()))
+    for m in IP_ADDRESS.finditer(text):
+        address = m.group().partition(":")[0].partition("/")[0]
+        if sum(c.isdigit() for c in address) >= 7 and not _LOCAL_ADDRESS.match(address):
+            out.append((m.group(), m.start(), m.end()))
     return out
 
 
@@ -165,7 +217,9 @@ class ContactRules:
             elif PRODUCT_WORD.search(value):
                 continue  # a product model (iphone15promax), not an account
             elif _PREFIXED_NUMBER.fullmatch(value):
-                kind = "number"  # a number glued to letters (koukou12345678, qq12345678)
+                # A number glued to letters (koukou12345678, qq12345678); a whole mobile
+                # number stays one (dianhua13524687902).
+                kind = "phone" if PHONE.fullmatch(value.lstrip(_LETTERS)) else "number"
             else:
                 kind = "id"
             out.append(ContactToken(kind, value, m.start(), m.end()))

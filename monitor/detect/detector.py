@@ -23,9 +23,11 @@ from monitor.detect.contact import (
     INVITE,
     NUMBER_CUE,
     NUMBER_CUES,
+    UNDERSCORE_ID,
     ContactRules,
     UserWindow,
     links,
+    mend_digits,
     spelled_phones,
 )
 from monitor.detect.context import negated, reported
@@ -403,11 +405,19 @@ class LexiconDetector:
     ) -> None:
         """Flag numbers and IDs near a cue; with `bare`, a whole mobile number needs none (a
         viewer's comment; the host reads order numbers aloud in the segment after 订单号)."""
-        digits = self.normalizer.digit_view(base)
+        digits = mend_digits(self.normalizer.digit_view(base))
         if user:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)
         else:
             joined, any_cue, offset = digits, cue, 0
+        if any_cue & ID_CUE and "_" in text:
+            # An ID with underscores and no digit (V号 tea_lao_wang) near an account cue.
+            for m in UNDERSCORE_ID.finditer(text):
+                value = m.group()
+                if len(value) - value.count("_") >= 6 and not any(c.isdigit() for c in value):
+                    ev = Evidence(category, f"id:{value}", m.start(), m.end())
+                    found.setdefault(category, []).append(ev)
+                    via.setdefault(category, "contact")
         if not self.rules.maybe(joined):
             return
         bare = bare and _BARE_PHONE.search(joined) is not None
