@@ -1,9 +1,10 @@
 """Messages split over several short comments (加 / 我 / 微 / 信), joined per user.
 
 Each user's run of consecutive short comments inside the window is kept; a longer comment
-ends the run. When a short comment arrives after others, the run is joined and scanned
-again for every category, and only hits that reach into earlier comments are new. A long
-comment costs one dictionary look-up.
+ends the run and is read as its tail (群号在 / 主页第二行). When a comment arrives after short
+ones, the run is joined and scanned again for every category, and only hits that reach into
+earlier comments are new. A long comment from a user with no run costs one dictionary
+look-up.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-SHORT = 4  # characters in the collapsed view: what one piece of a split message looks like
+SHORT = 5  # characters in the collapsed view: what one piece of a split message looks like
 
 
 @dataclass(slots=True)
@@ -31,9 +32,15 @@ class SplitWindow:
 
     def add(self, user: str, ts: float, collapsed: str) -> str | None:
         """Record one comment; return the joined run ending with it when it has 2+ pieces."""
-        if not collapsed or len(collapsed) > SHORT:
-            self._runs.pop(user, None)  # a real sentence ends the run
+        if not collapsed:
+            self._runs.pop(user, None)
             return None
+        if len(collapsed) > SHORT:
+            # A real sentence ends the run; it may be the run's tail (群号在 / 主页第二行).
+            ended = self._runs.pop(user, None)
+            if ended is None or ts - ended.ts > self._seconds or ts < ended.ts:
+                return None
+            return "".join(ended.parts) + collapsed
         run = self._runs.get(user)
         if run is None or ts - run.ts > self._seconds or ts < run.ts:
             run = _Run(ts)
