@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 import ahocorasick_rs
@@ -280,6 +280,9 @@ class CompiledLexicon:
                 if at is not None:
                     if pair not in self._part_pairs[at]:
                         self._part_pairs[at].append(pair)
+                    if text.startswith(HOMOPHONE_MARK) and not self.terms[at].by_sound:
+                        # Marked '~' in a later pair (~中奖&加客服): heard by sound in each.
+                        self.terms[at] = replace(self.terms[at], by_sound=True)
                     continue
                 part_of[canonical] = len(self.terms)
                 self._part_pairs[len(self.terms)] = [pair]
