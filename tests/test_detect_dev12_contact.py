@@ -25,6 +25,7 @@ def detector() -> LexiconDetector:
         ("有货直接打 l36O0l3852б", "contact_diversion"),
         ("扣扣：9З8l7O265", "contact_diversion"),
         ("qq：б5l2O9З8 来聊", "contact_diversion"),
+        ("打 I39OOI38OOO", "contact_diversion"),  # more letters than digits: a whole mobile
         # a number glued to a pinyin cue, an ID with underscores, links by IP or bracketed dot
         ("tel13912345678 随时打", "contact_diversion"),
         ("vx：wang_xiao_mei 私我", "contact_diversion"),
@@ -57,6 +58,7 @@ def detector() -> LexiconDetector:
         ("店名就是我昵禾尔", "contact_diversion"),
         # scam words by sound and look, paid reviews and likes, cash back, deposits, credit
         ("唰单一单十块 当天返", "fraud"),
+        ("涮单日结", "fraud"),
         ("届刂单 一单五块", "fraud"),
         ("写评价一条三块", "fraud"),
         ("点攒任务 三毛一个 多劳多得", "fraud"),

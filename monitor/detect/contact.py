@@ -34,9 +34,10 @@ PRODUCT_WORD = re.compile(
 _DIGIT_LETTERS = str.maketrans("lio", "110")  # letters typed for digits (the view is lower case)
 # Letters typed for digits inside a number (l3B2O47б59O: l and i for 1, o for 0, B for 8;
 # the fold already reads Cyrillic б and З as 6 and 3). A run of digits and such letters
-# is read as digits when its digits outnumber its letters, it is seven long or more (a
-# phone or QQ number, not 100l or 5oo); a cue glued before it (qq762o9l835) is no part of
-# it when the run starts with a digit, and the same after it.
+# is read as digits when it is seven long or more (a phone or QQ number, not 100l or 5oo)
+# and its digits outnumber its letters or it reads as a whole mobile number (I39OOI38OOO);
+# a cue glued before it (qq762o9l835) is no part of it when the run starts with a digit,
+# and the same after it.
 _LOOKALIKE_DIGITS = str.maketrans("liob", "1108")
 _MIXED_HINT = re.compile(r"[0-9][liob]|[liob][0-9]")
 _MIXED_RUN = re.compile(
@@ -110,8 +111,9 @@ def mend_digits(digits: str) -> str:
     for m in _MIXED_RUN.finditer(digits):
         run = m.group()
         letters = sum(not c.isdigit() for c in run)
-        if 0 < letters < len(run) - letters:
-            parts += (digits[at : m.start()], run.translate(_LOOKALIKE_DIGITS))
+        mended = run.translate(_LOOKALIKE_DIGITS)
+        if letters > 0 and (letters < len(run) - letters or PHONE.fullmatch(mended)):
+            parts += (digits[at : m.start()], mended)
             at = m.end()
     return "".join(parts) + digits[at:] if parts else digits
 
