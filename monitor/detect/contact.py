@@ -148,6 +148,8 @@ def links(text: str) -> list[tuple[str, int, int]]:
         if value[0].isdigit() and not any(c.isalpha() and c.isascii() for c in value[:-3]):
             continue  # 3点cn is a time of day, 3.com nobody types
         out.append((value, m.start(), m.end()))
+    if "." not in text and "。" not in text and "．" not in text:
+        return out  # 点 and the other hints: no IP address
     for m in IP_ADDRESS.finditer(text):
         address = m.group().partition(":")[0].partition("/")[0]
         if sum(c.isdigit() for c in address) >= 7 and not _LOCAL_ADDRESS.match(address):

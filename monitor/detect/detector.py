@@ -319,7 +319,11 @@ class LexiconDetector:
                     via.setdefault(contact, "contact")
             if cue or near or hint:
                 bare = scope == "comment"
-                self._contact(text, views.base, user, ts, cue, near, found, via, contact, bare)
+                # Letters typed for digits (l38O…) need a letter and a digit in the text.
+                mixed = marks & (DIGIT | LETTER) == DIGIT | LETTER
+                self._contact(
+                    text, views.base, user, ts, cue, near, found, via, contact, bare, mixed
+                )
         said = None  # the model text, shared by the second opinion and sentiment
         if not found and self.classifier is not None:
             # No rule flagged the text: the learned second opinion reads it.
@@ -402,10 +406,14 @@ class LexiconDetector:
         via: dict[str, str],
         category: str,
         bare: bool = False,
+        mixed: bool = True,
     ) -> None:
         """Flag numbers and IDs near a cue; with `bare`, a whole mobile number needs none (a
-        viewer's comment; the host reads order numbers aloud in the segment after 订单号)."""
-        digits = mend_digits(self.normalizer.digit_view(base))
+        viewer's comment; the host reads order numbers aloud in the segment after 订单号);
+        with `mixed` (a letter and a digit in the text), letters typed for digits are read."""
+        digits = self.normalizer.digit_view(base)
+        if mixed:
+            digits = mend_digits(digits)
         if user:
             joined, any_cue, offset = self.window.join(user, ts, digits, cue)
         else:
