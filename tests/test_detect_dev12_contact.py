@@ -129,7 +129,7 @@ def test_dev12_contact_fraud_look_alikes_stay_clean(detector: LexiconDetector, t
 @pytest.mark.parametrize(
     ("parts", "category"),
     [
-        (["我建了", "个群", "群号在", "我的个人简介里"], "contact_diversion"),
+        (["我建了", "个群", "群号在", "我的简介里"], "contact_diversion"),
         (["退款", "要验证码", "发给我就行"], "fraud"),
         (["扣扣", "3928", "1047", "56"], "contact_diversion"),
     ],
