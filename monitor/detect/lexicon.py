@@ -51,6 +51,9 @@ HOMOPHONE_MARK = "~"
 _NEVER = "\0\0"  # a pattern prefix no scanned text holds
 SOUND_ONLY_MARK = "~~"  # a word ordinary as written, a scam only when spelled by sound (兼值)
 PAIR_MARK = "&"
+# A word-ending mark between two Latin letters (weixin：mango): only such texts look for
+# where a Latin run should be cut (translit.BREAKS).
+_LATIN_BREAK = re.compile(r"[A-Za-z]\s*[：:，,。；;！!？?、]\s*[A-Za-z]")
 ALT_MARK = "|"  # alternatives of one pair part: 贷款|网贷&黑户|征信 is four pairs
 
 
@@ -426,11 +429,12 @@ class CompiledLexicon:
             and term.category in self.short_sound_categories
         )
 
-    def _breaks(self, text: str, views: Views) -> frozenset[int]:
-        """Return the collapsed-view indices where the original text has a word-ending mark."""
+    def _breaks(self, text: str, views: Views, first: int, last: int) -> frozenset[int]:
+        """Return the collapsed-view indices inside first..last where the original text has
+        a word-ending mark."""
         spans = self.normalizer.span_mapper(text, views.base)
         out: set[int] = set()
-        for i in range(1, len(views.collapsed)):
+        for i in range(first + 1, last):
             gap = text[spans(i - 1, i)[1] : spans(i, i + 1)[0]]
             if gap and not BREAKS.isdisjoint(gap):
                 out.add(i)
@@ -448,9 +452,10 @@ class CompiledLexicon:
         latin_view: SoundView | None = None
         latin: list[tuple[int, int, int]] = []
         if self._latin is not None and views.marks & LETTER:
-            latin_view = self.translit.view(
-                collapsed, views.pinyin, lambda: self._breaks(text, views)
-            )
+            breaks = None
+            if _LATIN_BREAK.search(text) is not None:  # rare: a mark between two letters
+                breaks = lambda a, b: self._breaks(text, views, a, b)  # noqa: E731
+            latin_view = self.translit.view(collapsed, views.pinyin, breaks)
             if latin_view is not None:
                 latin = self._latin.find_matches_as_indexes(latin_view.text, overlapping=True)
         if not found and not latin:

@@ -95,12 +95,12 @@ class Transliterator:
         self,
         collapsed: str,
         pinyin: str,
-        breaks: Callable[[], frozenset[int]] | None = None,
+        breaks: Callable[[int, int], frozenset[int]] | None = None,
     ) -> SoundView | None:
         """Return the sound view of a text, or None when it has no Latin run to read.
 
-        `breaks` gives the collapsed-view indices where the original text had one of
-        BREAKS; it is called only for a run with leftover letters."""
+        `breaks(start, end)` gives the collapsed-view indices inside start..end where the
+        original text had one of BREAKS; it is called only for a run with leftover letters."""
         found = [m for m in _LATIN_RUN.finditer(collapsed) if len(m.group()) <= MAX_RUN]
         if not found:
             return None
@@ -109,7 +109,7 @@ class Transliterator:
             units = self.segment(m.group())
             cuts: list[int] = []
             if breaks is not None and any(u[3] for u in units):
-                cuts = sorted(i for i in breaks() if m.start() < i < m.end())
+                cuts = sorted(breaks(m.start(), m.end()))
             if not cuts:
                 runs.append((m.start(), units))
                 continue
