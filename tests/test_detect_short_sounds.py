@@ -61,6 +61,7 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "买个MP3练听力",  # mmp as mp
         "直播间网络简直卡死了",  # 简直 as 兼职
         "早餐没啥东西吃",
+        "已加购主播快上链接",  # 加购 is adding to the cart: 购主播 is no 狗主播
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:
