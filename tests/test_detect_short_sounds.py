@@ -62,6 +62,8 @@ def test_a_two_character_term_respelled_by_sound_is_read(
         "直播间网络简直卡死了",  # 简直 as 兼职
         "早餐没啥东西吃",
         "已加购主播快上链接",  # 加购 is adding to the cart: 购主播 is no 狗主播
+        "主播给大家留个好印象",  # 留个好 is no 留个号
+        "收到了，给你留个好评",
     ],
 )
 def test_chance_sounds_in_ordinary_text_stay_clean(detector: LexiconDetector, text: str) -> None:
