@@ -86,3 +86,17 @@ def deny(lexicon: CompiledLexicon, text: str) -> list[Found] | None:
     if result is None:
         return None
     return [(h.term.text, h.start, h.end, h.homophone, h.latin) for h in result.deny]
+
+
+def negative(det: LexiconDetector, text: str) -> bool:
+    """Return True when a comment is found negative (it always gets a verdict)."""
+    verdict = det.analyze(text, "comment").sentiment
+    assert verdict is not None
+    return verdict.negative
+
+
+def cue(name: str, text: str) -> bool:
+    """Return True when the sentiment cue `name` matches the text."""
+    from monitor.detect.sentiment_cues import SENTIMENT_CUES
+
+    return name in SENTIMENT_CUES.matches(text)

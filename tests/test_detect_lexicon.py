@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
-from monitor.detect.lexicon import _proper_name
+from monitor.detect.hits import proper_name as _proper_name
 from monitor.events import AnyEvent, parse_event
 from tests.detect_support import cats, fresh_detector, rules_only, shipped_detector
 

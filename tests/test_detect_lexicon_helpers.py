@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.detect.lexicon import Role, _deliberate, _proper_name, expand
+from monitor.detect.hits import deliberate as _deliberate
+from monitor.detect.hits import proper_name as _proper_name
+from monitor.detect.lexicon import Role, expand
 from monitor.detect.normalize import Normalizer
 from tests.detect_support import compiled, deny
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.sentiment import LinearModel
-from monitor.detect.sentiment_cues import SENTIMENT_CUES, CueWeights, cue_shift
-from tests.detect_support import fresh_detector, rules_only
+from monitor.detect.sentiment_cues import CueWeights, cue_shift
+from tests.detect_support import cue, fresh_detector, negative, rules_only
 
 CONFIG = load_config(default_config_path())
 
@@ -23,12 +23,6 @@ CONFIG = load_config(default_config_path())
 @pytest.fixture(scope="module")
 def detector() -> LexiconDetector:
     return fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
-
-
-def negative(detector: LexiconDetector, text: str) -> bool:
-    verdict = detector.analyze(text, "comment").sentiment
-    assert verdict is not None
-    return verdict.negative
 
 
 @pytest.mark.parametrize(
@@ -91,10 +85,6 @@ def test_each_cue_moves_the_log_odds_its_own_way() -> None:
     shift, asking = cue_shift("几天能发货？")
     assert asking and shift == weights.neutral_question
     assert cue_shift("主播好") == (0.0, False)
-
-
-def cue(name: str, text: str) -> bool:
-    return name in SENTIMENT_CUES.matches(text)
 
 
 def test_a_negator_before_or_a_particle_after_a_bad_fact_is_not_one() -> None:

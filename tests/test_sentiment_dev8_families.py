@@ -10,7 +10,7 @@ from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.questions import classify_question
 from monitor.detect.sentiment_cues import SENTIMENT_CUES
-from tests.detect_support import fresh_detector, rules_only
+from tests.detect_support import cue, fresh_detector, negative, rules_only
 
 CONFIG = load_config(default_config_path())
 
@@ -90,12 +90,6 @@ def detector() -> LexiconDetector:
     return fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
 
-def negative(detector: LexiconDetector, text: str) -> bool:
-    verdict = detector.analyze(text, "comment").sentiment
-    assert verdict is not None
-    return verdict.negative
-
-
 @pytest.mark.parametrize("text", FLAGGED)
 def test_the_families_are_negative(detector: LexiconDetector, text: str) -> None:
     assert negative(detector, text)
@@ -110,10 +104,6 @@ def test_praise_chatter_and_negated_praise_are_not(detector: LexiconDetector, te
 def test_the_anchored_scan_finds_what_the_plain_patterns_find(text: str) -> None:
     t = text.lower()
     assert SENTIMENT_CUES.matches(t) == SENTIMENT_CUES.exact_matches(t)
-
-
-def cue(name: str, text: str) -> bool:
-    return name in SENTIMENT_CUES.matches(text)
 
 
 def test_each_family_has_its_cue() -> None:

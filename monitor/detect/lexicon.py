@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 import ahocorasick_rs
 
 from monitor.detect.context import (
-    FUNCTION_CHARS,
     asks,
     inside_ordinary_word,
     is_claim,
@@ -28,24 +26,25 @@ from monitor.detect.context import (
     negated,
     reported,
     requested,
-    segment,
     self_aimed,
     warned,
 )
+from monitor.detect.hits import (
+    HANZI_ONLY,
+    across_a_clause,
+    deliberate,
+    edge,
+    proper_name,
+    stands_alone,
+)
 from monitor.detect.normalize import LETTER, PUA_BASE, Normalizer, Views, collapse
 from monitor.detect.spellings import (
-    STOP_CHARS,
     common_by_sound,
     latin_spellings,
     lookalike_spellings,
     short_spellings,
 )
 from monitor.detect.translit import BREAKS, SoundView, Transliterator
-
-_ASCII_LETTER = re.compile(r"[a-z]")
-_ASCII_DIGIT = re.compile(r"[0-9]")
-_HANZI_ONLY = re.compile(r"[\u3400-\u9fff]+")
-
 
 HOMOPHONE_MARK = "~"
 _NEVER = "\0\0"  # a pattern prefix no scanned text holds
@@ -109,73 +108,6 @@ class ScanResult:
     complaints: list[Hit] = field(default_factory=list)
 
 
-def _deliberate(collapsed: str, start: int, canonical: str) -> bool:
-    """Return True when a sound-alike spelling may be meant, despite its common characters.
-
-    A common function character standing in for a term's character (为 in 因为信任 for 微信,
-    码 in 你码数 for 妈, 都 in logo都印歪了 for 抖音) is ordinary text in a term of two
-    characters and when it is the only change; in a longer term it is a respelling when
-    another character is respelled too with an uncommon one (草你码 for 操你妈), or when the
-    term is four characters or more and it is the only change (你码死了). Either
-    way the common character must stand alone, not in a dictionary word of the text (买大码
-    is the large size, not 卖大麻)."""
-    stops: list[int] = []
-    others: list[int] = []
-    for i, b in enumerate(canonical):
-        a = collapsed[start + i]
-        if a != b:
-            (stops if a in STOP_CHARS else others).append(start + i)
-    if not stops:
-        return True
-    if len(canonical) < 3 or not (others or (len(stops) == 1 and len(canonical) >= 4)):
-        return False  # two syllables with a common one are everyday text (都印 for 抖音)
-    words = [(a, b) for _, a, b in segment(collapsed) if b - a > 1]
-    if any(a <= at < b for at in stops for a, b in words):
-        return False
-    # The other respellings make words of the text of respelled characters only (价格 in 价格为
-    # for 加个微): a price, not a respelled invitation (大马有 for 大麻油 keeps 大: still read).
-    changed = set(others) | set(stops)
-    respelled = [(a, b) for a, b in words if all(i in changed for i in range(a, b))]
-    return not (others and all(any(a <= at < b for a, b in respelled) for at in others))
-
-
-def _stands_alone(text: str, collapsed: str, hit: Hit) -> bool:
-    """Return True when a two-character sound-alike (one of `short_spellings`) is its own two
-    characters: not across punctuation, and no dictionary word of the text holds either
-    character (大妈 for 大麻, 到手价 for 兽夹 are ordinary text; 伟歌 and 堵博 stand alone)."""
-    said = collapsed[hit.start : hit.end]
-    if not STOP_CHARS.isdisjoint(said) or not FUNCTION_CHARS.isdisjoint(said):
-        return False  # a common character kept from the term (你去 for 你蛆)
-    if (
-        hit.orig_end - hit.orig_start != 2
-        or _HANZI_ONLY.fullmatch(text, hit.orig_start, hit.orig_end) is None
-    ):
-        return False  # across a comma or a space (没破，谢谢 for 破鞋), or a doubled verb (去试试)
-    return all(b - a == 1 for _, a, b in segment(collapsed) if a < hit.end and b > hit.start)
-
-
-_CLAUSE_MARKS = frozenset("，。！？；、,.!?;…")
-
-
-def _across_a_clause(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:
-    """Return True when a sound-alike reads over a clause mark in some gaps between its
-    characters but not all: the end of one clause and the start of the next (书很貴。儿子 for
-    龟儿子, 太大，比 for 泰达币). A mark in every gap spells the term apart (龟。儿。子)."""
-    span = text[hit.orig_start : hit.orig_end]
-    if _CLAUSE_MARKS.isdisjoint(span):
-        return False
-    gaps: list[bool] = []  # per gap between two kept characters: a clause mark in it
-    started = marked = False
-    for ch in span:
-        if fold_char(ch):
-            if started:
-                gaps.append(marked)
-            started, marked = True, False
-        elif ch in _CLAUSE_MARKS:
-            marked = True
-    return any(gaps) and not all(gaps)
-
-
 def _sounds_alike(term: Term) -> bool:
     """Return True when a term is also matched through the pinyin view.
 
@@ -198,31 +130,6 @@ def expand(text: str) -> list[str]:
     pieces = _GROUP.split(text)  # literal, group, literal, group, ..., literal
     choices = [[p] if i % 2 == 0 else p.split(ALT_MARK) for i, p in enumerate(pieces)]
     return ["".join(parts) for parts in itertools.product(*choices)]
-
-
-def _proper_name(text: str, start: int, end: int) -> bool:
-    """Return True when text[start:end] lies in one capitalized Latin word inside the text.
-
-    A name typed mid-sentence (Jiawei, Zhang Weixing, Dama de Noche) is capitalized on
-    purpose; a keyboard capitalizes only the first word of a message, so that one still counts.
-    """
-    a = start
-    while a > 0 and text[a - 1].isascii() and text[a - 1].isalpha():
-        a -= 1
-    b = end
-    while b < len(text) and text[b].isascii() and text[b].isalpha():
-        b += 1
-    if not text[:a].strip() or not text[start:end].isalpha():
-        return False
-    return text[a:b].istitle()
-
-
-def _edge(ch: str) -> str:
-    if _ASCII_LETTER.match(ch):
-        return "a"
-    if _ASCII_DIGIT.match(ch):
-        return "0"
-    return ""
 
 
 class CompiledLexicon:
@@ -326,8 +233,8 @@ class CompiledLexicon:
                     canonical,
                     role,
                     category,
-                    _edge(canonical[0]),
-                    _edge(canonical[-1]),
+                    edge(canonical[0]),
+                    edge(canonical[-1]),
                     by_sound,
                     pair,
                     sound_only,
@@ -495,7 +402,7 @@ class CompiledLexicon:
             written = collapsed[start:end]
             if written == term.canonical:
                 continue  # the literal automaton already has it
-            if not _deliberate(collapsed, start, term.canonical):
+            if not deliberate(collapsed, start, term.canonical):
                 continue
             if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
                 parts.append((self._pinyin_ids[idx], start, end))
@@ -600,23 +507,23 @@ class CompiledLexicon:
         if term.edge_right == "a" and model_named(text, hit.orig_end):
             return False  # VX-200型号: a product model, not the messenger
         if hit.latin:
-            return not _proper_name(text, hit.orig_start, hit.orig_end)
+            return not proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:
             return True
-        if hit.homophone and _across_a_clause(text, hit, self.normalizer.fold_char):
+        if hit.homophone and across_a_clause(text, hit, self.normalizer.fold_char):
             return False
         if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
             return True
         if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
             return False
-        if hit.heard and self._short_sound(term) and not _stands_alone(text, collapsed, hit):
+        if hit.heard and self._short_sound(term) and not stands_alone(text, collapsed, hit):
             return False
         # Only two-character terms turn up by accident across ordinary words (牙刷单卖);
         # a longer one is meant, even where jieba's dictionary lacks it (小红书|上 read 小红|书上).
         # A sound-alike of any length is checked: it is ordinary text far more often
         # (张家口 for 加扣, 明治维新 for 微信).
         size = hit.end - hit.start
-        hanzi = _HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end)
+        hanzi = HANZI_ONLY.fullmatch(collapsed, hit.start, hit.end)
         if (size != 2 and not hit.homophone) or not hanzi:
             return True
 
@@ -659,12 +566,12 @@ class CompiledLexicon:
         fold = self.normalizer.fold_char
         if term.edge_left and hit.orig_start > 0:
             before = fold(text[hit.orig_start - 1])
-            if before and _edge(before[-1]) == term.edge_left:
+            if before and edge(before[-1]) == term.edge_left:
                 return False
-            if before and term.latin_only and _edge(before[-1]) == "0":
+            if before and term.latin_only and edge(before[-1]) == "0":
                 return False  # a unit or a model after a number (2TB), not the initials
         if term.edge_right and hit.orig_end < len(text):
             after = fold(text[hit.orig_end])
-            if after and _edge(after[0]) == term.edge_right:
+            if after and edge(after[0]) == term.edge_right:
                 return False
         return True
