@@ -117,7 +117,9 @@ _NEGATOR = re.compile(
 )
 # How far back a negation can start: a four-character negator and 相信所谓的 (不敢保证相信所谓的).
 _NEGATION_REACH = 9
-_SELLING = frozenset("卖售")
+# Verbs that 不 alone negates at the start of a term: selling (不卖高仿) and sending or
+# handing over (验证码一直不发给我 is a complaint, not 验证码…发给我).
+_SELLING = frozenset("卖售发给")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
 _WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
 _TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
@@ -214,7 +216,7 @@ def negated(text: str, start: int, end: int = -1) -> bool:
     if _NEGATOR.search(text, max(0, start - _NEGATION_REACH), start) is not None:
         return True
     if start > 0 and text[start - 1] == "不" and text[start : start + 1] in _SELLING:
-        return True  # 不卖高仿: 不 alone negates a term that starts with selling
+        return True  # 不卖高仿, 不发给我: 不 alone negates a term that starts so
     return end >= 0 and _REFUSED_AFTER.match(text, end) is not None
 
 
