@@ -100,3 +100,12 @@ def cue(name: str, text: str) -> bool:
     from monitor.detect.sentiment_cues import SENTIMENT_CUES
 
     return name in SENTIMENT_CUES.matches(text)
+
+
+def split_categories(det: LexiconDetector, parts: list[str]) -> set[str]:
+    """Return the categories found over one user's consecutive comments `parts`."""
+    user = f"room\x1f{'-'.join(parts)}"
+    found: set[str] = set()
+    for i, part in enumerate(parts):
+        found |= {f.category for f in det.analyze(part, "comment", user, 50.0 + i).sensitive}
+    return found

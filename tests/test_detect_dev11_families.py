@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.detect.detector import LexiconDetector
-from tests.detect_support import cats, shipped_detector
+from tests.detect_support import cats, shipped_detector, split_categories
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +126,4 @@ def test_dev11_look_alikes_stay_clean(detector: LexiconDetector, text: str, scop
 def test_dev11_families_split_over_comments_are_flagged(
     detector: LexiconDetector, parts: list[str], category: str
 ) -> None:
-    user = f"room\x1f{'-'.join(parts)}"
-    found: set[str] = set()
-    for i, part in enumerate(parts):
-        found |= {f.category for f in detector.analyze(part, "comment", user, 50.0 + i).sensitive}
-    assert category in found
+    assert category in split_categories(detector, parts)
