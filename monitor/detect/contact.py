@@ -21,9 +21,11 @@ ORDER_CONTEXT = re.compile(
 # A price, not a contact: 价格12888, 满12000减800, ¥19900, 12999元.
 PRICE_BEFORE = re.compile(r"(?:价格?|满|减|[¥￥$]|券后|合计|共计)[是为:：]?$")
 PRICE_AFTER = re.compile(r"(?:元|块|rmb|减|折)")
-# Cues that ask for a number only (a phone or QQ number); a Latin ID near one of these is a
-# product model or an account name (vivo X100s, 手机号码; WH-1000XM5, 电话).
-NUMBER_CUES = frozenset({"电话", "手机号", "号码", "tel", "call", "qq", "扣扣号", "企鹅", "koukou"})
+# Cues that ask for a number only (a phone number); a Latin ID near one of these is a product
+# model or an account name (vivo X100s, 手机号码; WH-1000XM5, 电话). The detector compares
+# their canonical forms (call is cal). QQ's names are not here: a Latin ID after one is a QQ
+# mailbox or another messenger's account (QQ:xiaomei88).
+NUMBER_CUES = frozenset({"电话", "手机号", "号码", "tel", "call"})
 NUMBER_CUE = 1  # a number near the cue is a contact
 ID_CUE = 2  # a Latin ID near the cue is one too
 # Latin words of product names: an ID holding one is a model (iPhone15ProMax, mate60).

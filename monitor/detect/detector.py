@@ -178,6 +178,8 @@ class LexiconDetector:
             platform: frozenset(canonical(t) for t in terms)
             for platform, terms in config.own_platform_terms.items()
         }
+        # The cues that open a window for numbers only, as the lexicon reports them (qq is q).
+        self._number_cues = frozenset(map(canonical, NUMBER_CUES))
         self.platforms: dict[str, str] = {}  # room -> platform (rooms[].platform), for detect()
         self.last_error = ""
         # Called after each successful reload (detector processes reload along).
@@ -287,7 +289,7 @@ class LexiconDetector:
             # comment: alone it is too common to open the window (扣子, 维修).
             for hit in result.cues:
                 if len(hit.term.text) > 1:
-                    cue |= NUMBER_CUE if hit.term.canonical in NUMBER_CUES else NUMBER_CUE | ID_CUE
+                    cue |= NUMBER_CUE if hit.term.canonical in self._number_cues else NUMBER_CUE | ID_CUE
                 else:
                     near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
