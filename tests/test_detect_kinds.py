@@ -57,6 +57,9 @@ def test_prices_and_plain_words_between_currency_signs_are_no_codes(text: str) -
         "taobao点com",
         "shop dot com",
         "邮箱 abc@qq.com",
+        "ww w. xiezi168 .c o m",
+        "官网 xiezi168.one",
+        "去 mall.icu 看看",
     ],
 )
 def test_links_and_domains_are_diversion(detector: LexiconDetector, text: str) -> None:
@@ -64,7 +67,9 @@ def test_links_and_domains_are_diversion(detector: LexiconDetector, text: str) -
     assert links(text), text
 
 
-@pytest.mark.parametrize("text", ["3.5cm的", "满199.00减", "今天3点cn", "iphone15.pro", "我的.com"])
+@pytest.mark.parametrize(
+    "text", ["3.5cm的", "满199.00减", "今天3点cn", "iphone15.pro", "我的.com", "好的. co ok", "a. c o"]
+)
 def test_numbers_with_dots_are_not_links(text: str) -> None:
     assert links(text) == []
 

@@ -51,12 +51,14 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _PREFIXED_NUMBER = re.compile(r"[a-z]{1,8}[0-9]{5,}")
 _TLD = (
     "com|cn|net|org|top|xyz|vip|shop|store|site|club|link|info|io|me|cc|tv|ly|to|gl|app|co"
-    "|biz|wang|ink|fun|online|live|tk|la|im|gd|su"
+    "|biz|wang|ink|fun|online|live|tk|la|im|gd|su|one|icu|cloud|work|ltd|life|cyou|buzz|asia"
+    # the common ones typed with spaces between the letters (.c o m)
+    r"|c\s?o\s?m|n\s?e\s?t|t\s?o\s?p"
 )
 # A URL, a bare domain, a short link; the dot may be typed as 。．点 or 'dot' to evade, also
 # in brackets (abc(点)top, abc[.]com).
 LINK = re.compile(
-    r"(?:https?://|www\.)[^\s，,。]+"
+    r"(?:https?://|w\s?w\s?w\s?[.。．]\s?)[^\s，,。]+"
     r"|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}"
     rf"|(?<![a-z0-9@.-])[a-z0-9][a-z0-9-]{{0,62}}(?:[.。．][a-z0-9][a-z0-9-]{{0,62}})*?"
     r"\s?[(（\[【]?\s?(?:[.。．点]|dot)\s?[)）\]】]?\s?"
