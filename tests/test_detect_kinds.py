@@ -68,7 +68,8 @@ def test_links_and_domains_are_diversion(detector: LexiconDetector, text: str) -
 
 
 @pytest.mark.parametrize(
-    "text", ["3.5cm的", "满199.00减", "今天3点cn", "iphone15.pro", "我的.com", "好的. co ok", "a. c o"]
+    "text",
+    ["3.5cm的", "满199.00减", "今天3点cn", "iphone15.pro", "我的.com", "好的. co ok", "a. c o"],
 )
 def test_numbers_with_dots_are_not_links(text: str) -> None:
     assert links(text) == []

@@ -289,7 +289,8 @@ class LexiconDetector:
             # comment: alone it is too common to open the window (扣子, 维修).
             for hit in result.cues:
                 if len(hit.term.text) > 1:
-                    cue |= NUMBER_CUE if hit.term.canonical in self._number_cues else NUMBER_CUE | ID_CUE
+                    number_only = hit.term.canonical in self._number_cues
+                    cue |= NUMBER_CUE if number_only else NUMBER_CUE | ID_CUE
                 else:
                     near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
