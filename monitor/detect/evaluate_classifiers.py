@@ -27,6 +27,8 @@ SENTIMENT_SETS = (
     "sentiment/dev7.tsv",
     "sentiment/dev8.tsv",
     "sentiment/dev9.tsv",
+    "sentiment/dev10.tsv",
+    "sentiment/dev11.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
