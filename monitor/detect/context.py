@@ -111,7 +111,7 @@ _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
     "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非"
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
-    "(?:[付交搞做去再用给要收走加进找]|任何|私自|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
+    "(?:[付交搞做去再用给要收走加进找]|任何|私自|私下|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
     # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
     "|(?:[让叫要]你|[让叫]大家|要求你)[付交做去用给收加进找转]?)?$"
 )
@@ -159,6 +159,9 @@ _REPORT_WARNING = re.compile(
     # a warning off (千万别信, 年轻人别碰), a scam fallen for, and a moderator who removed
     # the one who asked (已经拉黑了, 加V的都删了)
     "|别碰|不要碰|害人|上当了|受骗了|差点上当|拉黑|删了|删掉|踢了|踢出|禁言"
+    # told to ignore it or to stay away, others told to watch out (大家看好家里老人), called
+    # fake by a third party (说要交保证金的都是假的), a report to the police, never believed
+    "|别理|不要理|别去|不要去|看好家里|提醒大家|大家注意|(?:都|全|肯定)是假的|报警|从来不信|从不信|才不信"
     # a warning not to hand something over (谁要验证码都别给), someone posing as the host or
     # staff, a shill named (你是托吧), spam the host is asked to deal with (一直有人发加V的
     # 广告, 管管评论区), and a question whether it is the shop's own (这是你们的人吗)
@@ -169,7 +172,7 @@ _REPORT_WARNING = re.compile(
 )
 _THIRD_PARTY = re.compile(
     "有人|有个|别人|对方|他们|他让|她让|谁说|让我|叫我|要我|让你|叫你|要你|骗我|骗你|说要|说是|我说"
-    "|冒充|打电话|网上|评论区|弹幕里|那些|这种|这些|以前|之前|被骗|骗过|上过当"
+    "|冒充|打电话|网上|评论区|弹幕里|那些|这种|那种|这些|看到|以前|之前|被骗|骗过|上过当"
     "|有(?:宝宝|家人|朋友|粉丝|姐妹|兄弟)|[问说](?:能不能|可不可以|可以不可以|要不要)"
     # someone taken in (我奶奶上次被刷单骗了, 我爸差点上当), told to (让大家加微信的已经拉黑了)
     "|被[^，,。！!？?；;]{0,6}骗[了过]|差点(?:被骗|上当)|上当了|受骗了|让大家|叫大家"
@@ -185,6 +188,8 @@ _VERDICT = re.compile(
     "|(?<![是不非没属防反])(?<!不是)(?:骗子|诈骗|骗局)(?:!|！|。|$)"
     # harm named (网贷害人), or the comment ends by warning off what it named (千万别信)
     "|(?<![不没])害人"
+    # reported to the police or a moderator (我截图报警了, 看到卖高仿的就举报), never believed
+    "|报警了|已报警|已经报警|(?:就|必|都|会|已|我)举报|举报了|从来不信|从不信|才不信"
     "|(?:千万|一定|可|都|大家|年轻人|家人们|姐妹们|宝宝们|你们)(?:要|可)?(?:别|不要)"
     "(?:信|相信|碰|上当)[\\s~～。.!！]*$"
 )
