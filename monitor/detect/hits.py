@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from monitor.detect.context import FUNCTION_CHARS, segment
-from monitor.detect.spellings import STOP_CHARS
+from monitor.detect.spellings import INTENSIFIERS, STOP_CHARS
 
 if TYPE_CHECKING:
     from monitor.detect.lexicon import Hit
@@ -30,7 +30,8 @@ def deliberate(collapsed: str, start: int, canonical: str) -> bool:
     码 in 你码数 for 妈, 都 in logo都印歪了 for 抖音) is ordinary text in a term of two
     characters and when it is the only change; in a longer term it is a respelling when
     another character is respelled too with an uncommon one (草你码 for 操你妈), or when the
-    term is four characters or more and it is the only change (你码死了). Either
+    term is four characters or more and it is the only change (你码死了). An intensifier
+    as the last character, the only change, before more text is an adverb (企鹅好可爱). Either
     way the common character must stand alone, not in a dictionary word of the text (买大码
     is the large size, not 卖大麻)."""
     stops: list[int] = []
@@ -39,6 +40,13 @@ def deliberate(collapsed: str, start: int, canonical: str) -> bool:
         a = collapsed[start + i]
         if a != b:
             (stops if a in STOP_CHARS else others).append(start + i)
+    last = start + len(canonical) - 1
+    if (
+        stops + others == [last]
+        and collapsed[last] in INTENSIFIERS
+        and HANZI_ONLY.match(collapsed, last + 1) is not None
+    ):
+        return False  # an intensifier before what it intensifies (企鹅好可爱 for 企鹅号)
     if not stops:
         return True
     if len(canonical) < 3 or not (others or (len(stops) == 1 and len(canonical) >= 4)):
