@@ -74,6 +74,8 @@ _OWN_SCOPE = re.compile(
 )
 _MARKET_SCOPE = re.compile("全网|全国|行业|市场|世界|全球|同类|天下|网上|所有品牌|别家|外面")
 _OWN_OPTION_AFTER = re.compile("的?(?:颜色|色|尺码|码|链接|款式)")
+# Qualities that rank over the market whoever says them: 我们家的蜂蜜最纯正 is a claim.
+_MARKET_QUALITIES = ("正宗", "纯正", "地道", "权威", "原生态", "正品")
 _PERSON = frozenset("我你他她咱")
 # Measure words after 唯一(一): 唯一一个, 唯一一次 (the collapsed view reads 唯一个).
 _COUNTERS = frozenset("个次件单波场条")
@@ -337,8 +339,10 @@ def is_claim(text: str, start: int, end: int) -> bool:
         return False  # 降血糖要听医生的
     if "最" in term and "最低" not in term:
         scope = text[max(0, start - 10) : start]
-        if _MARKET_SCOPE.search(text, max(0, start - 10), end) is None and (
-            _OWN_SCOPE.search(scope) is not None or _OWN_OPTION_AFTER.match(text, end)
+        if (
+            _MARKET_SCOPE.search(text, max(0, start - 10), end) is None
+            and (_OWN_SCOPE.search(scope) is not None or _OWN_OPTION_AFTER.match(text, end))
+            and not text.startswith(_MARKET_QUALITIES, start + term.index("最") + 1)
         ):
             return False  # among the shop's own goods, not over the market
     if term not in WEAK_AD_TERMS:
