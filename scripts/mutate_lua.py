@@ -53,7 +53,7 @@ LEASE_TESTS = [
 ]
 # Module holding the scripts -> (module that reads them, the tests that run them).
 MODULES = {
-    "alerts.store.redis_scripts": ("alerts.store.redis", STORE_TESTS),
+    "alerts.store.redis_scripts": ("alerts.store.redis_base", STORE_TESTS),
     "monitor.cluster.leases": ("monitor.cluster.leases", LEASE_TESTS),
 }
 PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "-k", "not memory"]
