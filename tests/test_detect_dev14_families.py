@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.detect.detector import LexiconDetector
-from tests.detect_support import cats, shipped_detector
+from tests.detect_support import cats, shipped_detector, split_categories
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +127,20 @@ CLEAN = [
 @pytest.mark.parametrize(("text", "scope"), CLEAN)
 def test_dev14_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
     assert cats(detector, text, scope) == set()
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # a comment that is the cue alone carries it to the number in the next comments
+        (["扣", "扣", "3958", "271046"], {"contact_diversion"}),
+        (["薇", "tea_lover99"], {"contact_diversion"}),
+        # the same single character before an order's quantity or a size stays clean
+        (["扣", "扣子掉了两颗"], set()),
+        (["v", "领口多大"], set()),
+    ],
+)
+def test_a_cue_typed_alone_opens_the_users_window(
+    detector: LexiconDetector, parts: list[str], expected: set[str]
+) -> None:
+    assert split_categories(detector, parts) == expected

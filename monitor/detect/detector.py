@@ -291,6 +291,10 @@ class LexiconDetector:
                 if len(hit.term.text) > 1:
                     number_only = hit.term.canonical in self._number_cues
                     cue |= NUMBER_CUE if number_only else NUMBER_CUE | ID_CUE
+                elif views.collapsed == hit.term.canonical:
+                    # The comment is the cue alone (扣 ␞ 扣 ␞ 2847 ␞ 163950): a piece of a
+                    # message split over comments, so the user's window holds the cue.
+                    cue |= NUMBER_CUE | ID_CUE
                 else:
                     near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
