@@ -29,6 +29,8 @@ SENTIMENT_SETS = (
     "sentiment/dev9.tsv",
     "sentiment/dev10.tsv",
     "sentiment/dev11.tsv",
+    "sentiment/dev12.tsv",
+    "sentiment/dev13.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
