@@ -116,7 +116,7 @@ SET_PHRASES = (
 # term).
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
-    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非"
+    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去"
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
     "(?:[付交搞做去再用给要收走加进找]|任何|私自|私下|随便|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
     # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
@@ -152,6 +152,7 @@ _MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医�
 # A refusal right after a term (微信转账我们不支持), or a verdict on it (刷单是违法的).
 _REFUSED_AFTER = re.compile(
     "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|不会用|我不会|违法|犯法|都是骗"
+    "|没保障|没有保障|不安全|有风险|不靠谱"
     "|(?:就|都|全|纯|也|根本|肯定|绝对|一定)?是(?:骗局|诈骗|违法|骗人|假的|骗子|坑))"
 )
 # A comment that reports or warns about what someone else said or did (有人私信我说中奖了要交
@@ -169,6 +170,8 @@ _REPORT_WARNING = re.compile(
     # told to ignore it or to stay away, others told to watch out (大家看好家里老人), called
     # fake by a third party (说要交保证金的都是假的), a report to the police, never believed
     "|别理|不要理|别去|不要去|看好家里|提醒大家|大家注意|(?:都|全|肯定)是假的|报警|从来不信|从不信|才不信"
+    # the host disowning copies of the room elsewhere (那些都不是我们)
+    "|都不是我们|不是我们的|跟我们无关|与我们无关"
     # a warning not to hand something over (谁要验证码都别给), someone posing as the host or
     # staff, a shill named (你是托吧), spam the host is asked to deal with (一直有人发加V的
     # 广告, 管管评论区), and a question whether it is the shop's own (这是你们的人吗)
@@ -197,6 +200,8 @@ _VERDICT = re.compile(
     "|(?<![不没])害人"
     # reported to the police or a moderator (我截图报警了, 看到卖高仿的就举报), never believed
     "|报警了|已报警|已经报警|(?:就|必|都|会|已|我)举报|举报了|从来不信|从不信|才不信"
+    # told not to believe any such thing (别信什么验证码退款)
+    "|别信什么|不要信什么|别相信什么|都不是我们|跟我们无关|与我们无关"
     "|(?:千万|一定|可|都|大家|年轻人|家人们|姐妹们|宝宝们|你们)(?:要|可)?(?:别|不要)"
     "(?:信|相信|碰|上当)[\\s~～。.!！]*$"
 )
