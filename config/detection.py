@@ -74,7 +74,7 @@ class ContactConfig(Section):
 class WindowConfig(Section):
     """The per-user window that joins one message split over several comments."""
 
-    messages: int = Field(5, ge=1, le=50)
+    messages: int = Field(6, ge=1, le=50)
     seconds: float = Field(60.0, gt=0, le=3600)
     max_users: int = Field(50_000, ge=100, le=10_000_000)
 

@@ -24,7 +24,7 @@ class _Run:
 class SplitWindow:
     """The current run of short comments of each user."""
 
-    def __init__(self, messages: int = 5, seconds: float = 60.0, max_users: int = 50_000) -> None:
+    def __init__(self, messages: int = 6, seconds: float = 60.0, max_users: int = 50_000) -> None:
         self._messages = messages
         self._seconds = seconds
         self._max_users = max_users
