@@ -92,3 +92,17 @@ def test_dev16_look_alikes_stay_clean(detector: LexiconDetector, text: str, scop
 
 def test_a_message_split_over_six_comments_is_joined(detector: LexiconDetector) -> None:
     assert split_categories(detector, ["收", "实", "名", "手", "机", "卡"]) == {"prohibited"}
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["mall", ".top", "/x7Q"], {"contact_diversion"}),
+        (["好看", ".", "哈哈"], set()),
+        (["3.5", "cm", "够吗"], set()),
+    ],
+)
+def test_a_link_typed_over_comments_is_read_as_typed(
+    detector: LexiconDetector, parts: list[str], expected: set[str]
+) -> None:
+    assert split_categories(detector, parts) == expected

@@ -298,7 +298,7 @@ class LexiconDetector:
                 else:
                     near.append((hit.orig_start, hit.orig_end))
         if user and scope == "comment":
-            joined = self.split.add(user, ts, views.collapsed)
+            joined = self.split.add(user, ts, views.collapsed, text)
             if joined is not None:
                 self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
         contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
@@ -392,6 +392,15 @@ class LexiconDetector:
         via: dict[str, str],
     ) -> None:
         """Flag what a run of short comments spells together (the new hits only)."""
+        contact = self._contact_id
+        if contact and scope in self._scopes[contact]:
+            typed = self.split.joined_text
+            start_of_text = len(typed) - len(text)
+            for value, start, end in links(typed):
+                if start < start_of_text < end:  # a link reaching into earlier comments
+                    ev = Evidence(contact, f"link:{value}", 0, len(text))
+                    found.setdefault(contact, []).append(ev)
+                    via.setdefault(contact, "split")
         result = self.lexicon.scan(joined, self.normalizer.views(joined))
         if result is None:
             return

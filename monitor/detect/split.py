@@ -19,6 +19,7 @@ SHORT = 5  # characters in the collapsed view: what one piece of a split message
 class _Run:
     ts: float
     parts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the comments as typed, for links
 
 
 class SplitWindow:
@@ -29,8 +30,11 @@ class SplitWindow:
         self._seconds = seconds
         self._max_users = max_users
         self._runs: OrderedDict[str, _Run] = OrderedDict()
+        # The comments of the run `add` last returned, joined as typed (a link split over
+        # comments, hwq / .ink / 7Pz, loses its marks in the collapsed view).
+        self.joined_text = ""
 
-    def add(self, user: str, ts: float, collapsed: str) -> str | None:
+    def add(self, user: str, ts: float, collapsed: str, text: str = "") -> str | None:
         """Record one comment; return the joined run ending with it when it has 2+ pieces."""
         if not collapsed:
             self._runs.pop(user, None)
@@ -40,6 +44,7 @@ class SplitWindow:
             ended = self._runs.pop(user, None)
             if ended is None or ts - ended.ts > self._seconds or ts < ended.ts:
                 return None
+            self.joined_text = "".join(ended.texts) + text
             return "".join(ended.parts) + collapsed
         run = self._runs.get(user)
         if run is None or ts - run.ts > self._seconds or ts < run.ts:
@@ -51,9 +56,14 @@ class SplitWindow:
             self._runs.move_to_end(user)
         run.ts = ts
         run.parts.append(collapsed)
+        run.texts.append(text)
         if len(run.parts) > self._messages:
             del run.parts[0]
-        return "".join(run.parts) if len(run.parts) > 1 else None
+            del run.texts[0]
+        if len(run.parts) < 2:
+            return None
+        self.joined_text = "".join(run.texts)
+        return "".join(run.parts)
 
     def __len__(self) -> int:
         return len(self._runs)
