@@ -31,6 +31,8 @@ SENTIMENT_SETS = (
     "sentiment/dev11.tsv",
     "sentiment/dev12.tsv",
     "sentiment/dev13.tsv",
+    "sentiment/dev14.tsv",
+    "sentiment/dev15.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
