@@ -64,6 +64,13 @@ class Role(IntEnum):
     PART = 4  # one part of a pair term (中奖&客服): the pair hits when every part does
 
 
+# The members as plain globals: an attribute of an Enum class is a Python-level
+# `EnumType.__getattr__` call in Python 3.11, and `scan` reads them for every hit.
+_DENY, _ALLOW, _CUE = Role.DENY, Role.ALLOW, Role.CUE
+_COMPLAINT, _PART = Role.COMPLAINT, Role.PART
+_K_ALLOW, _K_COMPLAINT, _K_PART = int(Role.ALLOW), int(Role.COMPLAINT), int(Role.PART)
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One compiled pattern: what it is, where it came from and its canonical form."""
@@ -307,6 +314,7 @@ class CompiledLexicon:
         # a literal hit in the second part (Latin or digits kept by the pinyin view) repeats
         # one in the first and is dropped. One pass instead of two for every comment.
         self._n_literal = len(patterns)
+        self._kinds = bytes(term.role for term in self.terms)  # scan's dispatch, by index
         both = patterns + pinyin_patterns
         self._both = ahocorasick_rs.AhoCorasick(both) if both else None
         # The transliteration automaton: every sensitive term of two or more units that has
@@ -330,7 +338,7 @@ class CompiledLexicon:
         """Return True for a two-character term heard by sound only through its category's
         `short_homophones` (its sound-alikes pass the stricter check of `_stands_alone`)."""
         return (
-            term.role is Role.DENY
+            term.role is _DENY
             and len(term.canonical) == 2
             and not term.by_sound
             and term.category in self.short_sound_categories
@@ -368,67 +376,71 @@ class CompiledLexicon:
         if not found and not latin:
             return None
         n_literal = self._n_literal
-        shift = size + 1
-        literal: list[tuple[int, int, int]] = []
-        sounded: list[tuple[int, int, int]] = []
-        for match in found:  # one or two hits, mostly: a loop costs less than comprehensions
-            if match[0] < n_literal:
-                if match[2] <= size:
-                    literal.append(match)
-            else:
-                sounded.append((match[0] - n_literal, match[1] - shift, match[2] - shift))
-        terms = self.terms
-        allow: list[tuple[int, int]] = []
-        candidates: list[Hit] = []
-        result = ScanResult()
-        parts: list[tuple[int, int, int]] = []
         n_terms = self._n_terms
-        for idx, start, end in literal:
-            if idx >= n_terms:  # a look-alike or short sound-alike spelling: like a sound-alike
+        kinds = self._kinds
+        shift = size + 1
+        terms = self.terms
+        allow: list[tuple[int, int, int]] = []
+        candidates: list[Hit] = []
+        complaints: list[Hit] = []
+        parts: list[tuple[int, int, int]] = []
+        # One pass in the automaton's order (by end): the literal hits end in the collapsed
+        # view, before every pinyin hit; a literal hit in the pinyin part repeats one.
+        for match in found:
+            idx = match[0]
+            if idx < n_terms:
+                if match[2] > size:
+                    continue
+                kind = kinds[idx]
+                if kind == _K_PART:
+                    parts.append(match)
+                elif kind == _K_ALLOW:
+                    allow.append(match)
+                elif kind == _K_COMPLAINT:
+                    complaints.append(Hit(terms[idx], match[1], match[2]))
+                else:
+                    candidates.append(Hit(terms[idx], match[1], match[2]))
+            elif idx < n_literal:
+                if match[2] > size:
+                    continue
+                # A look-alike or short sound-alike spelling: like a sound-alike.
                 term = terms[self._variant_of[idx - n_terms]]
-                candidates.append(Hit(term, start, end, homophone=True, heard=idx >= self._n_looks))
-                continue
-            term = terms[idx]
-            if term.role is Role.ALLOW:
-                allow.append((start, end))
-            elif term.role is Role.COMPLAINT:
-                result.complaints.append(Hit(term, start, end))
-            elif term.role is Role.PART:
-                parts.append((idx, start, end))
+                heard = idx >= self._n_looks
+                candidates.append(Hit(term, match[1], match[2], homophone=True, heard=heard))
             else:
-                candidates.append(Hit(term, start, end))
-        for idx, start, end in sounded:
-            term = terms[self._pinyin_ids[idx]]
-            written = collapsed[start:end]
-            if written == term.canonical:
-                continue  # the literal automaton already has it
-            if not deliberate(collapsed, start, term.canonical):
-                continue
-            if term.role is Role.PART:  # 中奖 … 手须费: a pair with a part spelled by sound
-                parts.append((self._pinyin_ids[idx], start, end))
-            else:
-                candidates.append(Hit(term, start, end, homophone=True))
+                at = self._pinyin_ids[idx - n_literal]
+                term = terms[at]
+                start, end = match[1] - shift, match[2] - shift
+                if collapsed[start:end] == term.canonical:
+                    continue  # the literal automaton already has it
+                if not deliberate(collapsed, start, term.canonical):
+                    continue
+                if term.role is _PART:  # 中奖 … 手须费: a pair with a part spelled by sound
+                    parts.append((at, start, end))
+                else:
+                    candidates.append(Hit(term, start, end, homophone=True))
         if latin_view is not None:
             for idx, first, stop in latin:
                 term = terms[self._latin_ids[idx]]
                 if not latin_view.clean_around(first, stop - 1):
                     continue
                 start, end = latin_view.start[first], latin_view.end[stop - 1]
-                if term.role is Role.PART:  # zhongjiang … shouxufei: a pair spelled in pinyin
+                if term.role is _PART:  # zhongjiang … shouxufei: a pair spelled in pinyin
                     parts.append((self._latin_ids[idx], start, end))
                 else:
                     candidates.append(Hit(term, start, end, homophone=True, latin=True))
         if allow and parts:  # a part inside an allowed word is that word (猫头鹰摆件)
-            parts = [p for p in parts if not any(a <= p[1] and p[2] <= b for a, b in allow)]
+            parts = [p for p in parts if not any(a <= p[1] and p[2] <= b for _, a, b in allow)]
         if len(parts) > 1:  # one part alone is an ordinary word (中奖 in a lucky-bag draw)
             self._pair_hits(collapsed, parts, candidates)
         kept = (
-            [h for h in candidates if not any(a <= h.start and h.end <= b for a, b in allow)]
+            [h for h in candidates if not any(a <= h.start and h.end <= b for _, a, b in allow)]
             if allow
             else candidates
         )
-        if not kept:
-            return result if result.complaints else None  # complaint spans are mapped lazily
+        if not kept:  # complaint spans are mapped lazily
+            return ScanResult([], [], complaints) if complaints else None
+        result = ScanResult([], [], complaints)
         spans = self.normalizer.span_mapper(text, views.base)
         fold = self.normalizer.fold
         dropped: set[int] = set()  # ids of hits found to be no term: no alibi for another
@@ -445,7 +457,7 @@ class CompiledLexicon:
             if not self._in_context(text, collapsed, hit, kept, dropped):
                 dropped.add(id(hit))
                 continue
-            if hit.term.role is Role.CUE and (not hit.homophone or len(hit.term.canonical) < 2):
+            if hit.term.role is _CUE and (not hit.homophone or len(hit.term.canonical) < 2):
                 result.cues.append(hit)  # a one-character sound-alike only enables number rules
             else:
                 result.deny.append(hit)
@@ -489,7 +501,7 @@ class CompiledLexicon:
         a term negated or warned against, a pair asked about, or a Latin spelling that is a
         name."""
         term = hit.term
-        if term.role is Role.DENY and term.category in self.negation_categories:
+        if term.role is _DENY and term.category in self.negation_categories:
             if (
                 negated(collapsed, hit.start, hit.end)
                 or warned(text, hit.orig_start, hit.orig_end)
@@ -512,7 +524,7 @@ class CompiledLexicon:
             return True
         if hit.homophone and across_a_clause(text, hit, self.normalizer.fold_char):
             return False
-        if term.role is not Role.DENY and not (term.role is Role.CUE and hit.homophone):
+        if term.role is not _DENY and not (term.role is _CUE and hit.homophone):
             return True
         if term.category in self.claim_categories and not is_claim(collapsed, hit.start, hit.end):
             return False
@@ -533,7 +545,7 @@ class CompiledLexicon:
                 and id(h) not in dropped  # a sound-alike found ordinary (四星 for 私信)
                 and h.term.canonical != term.canonical
                 and not (h.heard and self._short_sound(h.term))  # heard, not listed
-                and (h.term.role is Role.DENY or len(h.term.canonical) > 1)
+                and (h.term.role is _DENY or len(h.term.canonical) > 1)
                 and a <= h.start
                 and h.end <= b
                 for h in kept
