@@ -9,6 +9,7 @@ surrogates, private-use planes, characters that expand or vanish).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
@@ -107,6 +108,31 @@ def test_a_long_text_and_expanding_characters() -> None:
     assert norm.views(expanding[0] * 3) == python_views(norm, expanding[0] * 3)
 
 
+def test_offsets_and_span_maps_agree_with_the_translate_tables() -> None:
+    norm = default_normalizer()
+    pure = copy.copy(norm)
+    pure._offsets = None  # the translate-table definitions
+    rng = random.Random(11)
+    expanding = [chr(cp) for cp, v in norm.fold.items() if isinstance(v, str) and len(v) > 1]
+    randoms = [
+        "".join(
+            chr(rng.randint(0, 0x10FFFF)) if rng.random() < 0.3 else rng.choice("加 v🐧1①-")
+            for _ in range(rng.randint(0, 12))
+        )
+        for _ in range(5000)
+    ]
+    for text in [*corpus(), *randoms, "".join(expanding[:30]), "", "加加微微信"]:
+        assert norm.base_offsets(text) == pure.base_offsets(text), ascii(text)
+        assert norm.one_to_one(text) == pure.one_to_one(text), ascii(text)
+        views = norm.views(text)
+        spans, pure_spans = norm.span_mapper(text, views.base), pure.span_mapper(text, views.base)
+        for i in range(len(views.collapsed)):
+            assert spans(i, i + 1) == pure_spans(i, i + 1), ascii(text)
+        base_spans, pure_base = norm.base_span_mapper(text), pure.base_span_mapper(text)
+        for i in range(len(views.base)):
+            assert base_spans(i, len(views.base)) == pure_base(i, len(views.base)), ascii(text)
+
+
 def test_the_model_sum_is_the_reference_sum() -> None:
     model = LinearModel.load()
     assert model._table is not None
@@ -138,11 +164,17 @@ def test_the_compiled_parts_reject_bad_tables_and_arguments_clearly() -> None:
     fold: dict[int, int | str | None] = {65: "xy", 66: None, 67: 68}
     folder = native.Folder(fold, [(0x30, 0x39)], {ord("x"): ord("X")}, Views)
     assert folder.views("AAB0C9z") == Views("xyxyDz", "xyxyDz", "XyXyDz")
+    assert folder.offsets("AAB0C9z") == [0, 0, 1, 1, 4, 6]
+    assert folder.offsets("Cz") is None  # one character each: the same indexes
+    with pytest.raises(TypeError, match="str"):
+        folder.offsets(b"bytes")
     with pytest.raises(TypeError, match="str"):
         folder.views(b"bytes")
     unset = native.Folder.__new__(native.Folder)
     with pytest.raises(RuntimeError, match="not initialized"):
         unset.views("a")
+    with pytest.raises(RuntimeError, match="not initialized"):
+        unset.offsets("a")
 
 
 @pytest.mark.parametrize(

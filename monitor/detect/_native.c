@@ -381,9 +381,63 @@ done:
     return result;
 }
 
+/* offsets(text) -> None when every character of the text folds to exactly one character
+ * (the base view maps onto it index for index), else, for each base-view index, the index
+ * of the original character it came from (Normalizer.base_offsets). */
+static PyObject *Folder_offsets(Folder *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->fold == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Folder not initialized");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t nb = 0;
+    int same = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t f = self->fold[PyUnicode_READ(kind, data, i)];
+        if (f >= 0 || f == FOLD_KEEP) {
+            nb++;
+        } else if (f <= FOLD_EXPAND) {
+            nb += self->expansion_len[FOLD_EXPAND - f];
+            same = 0;
+        } else {
+            same = 0;
+        }
+    }
+    if (same) Py_RETURN_NONE;
+    PyObject *out = PyList_New(nb);
+    if (out == NULL) return NULL;
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t f = self->fold[PyUnicode_READ(kind, data, i)];
+        Py_ssize_t count = f >= 0 || f == FOLD_KEEP ? 1
+                           : f <= FOLD_EXPAND      ? self->expansion_len[FOLD_EXPAND - f]
+                                                   : 0;
+        if (count == 0) continue;
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (index == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        for (Py_ssize_t k = 0; k < count; k++) {
+            Py_INCREF(index);
+            PyList_SET_ITEM(out, j++, index);
+        }
+        Py_DECREF(index);
+    }
+    return out;
+}
+
 static PyMethodDef Folder_methods[] = {
     {"views", (PyCFunction)Folder_views, METH_O,
      "views(text) -> Views: the base, collapsed and pinyin views of a text and its marks."},
+    {"offsets", (PyCFunction)Folder_offsets, METH_O,
+     "offsets(text) -> list[int] | None: each base-view index's original index (None: the same)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -220,12 +220,15 @@ class Normalizer:
         self.marks = _marks()
         self._marked_base = _char_class(c for c, m in self.marks.items() if m & ~PART)
         self._marked_part = _char_class(c for c, m in self.marks.items() if m & PART)
+        # The compiled base offsets (None for a text that folds index for index), else None.
+        self._offsets: Callable[[str], list[int] | None] | None = None
         if Folder is not None:
             # One compiled pass builds the views and their marks (monitor/detect/_native.c);
             # the translate-based `views` below is the definition it must agree with.
             ranges = list(zip(self.fold._lo, self.fold._hi, strict=True))
             self._folder = Folder(dict(self.fold), ranges, self.pinyin, Views, self.marks)
             self.views = self._folder.views  # type: ignore[method-assign]
+            self._offsets = self._folder.offsets
 
     def base(self, text: str) -> str:
         """Return the base view: folded, simplified, lower case, separators deleted."""
@@ -256,6 +259,9 @@ class Normalizer:
 
     def base_offsets(self, text: str) -> list[int]:
         """Return, for each base-view index, the index of the original char it came from."""
+        if self._offsets is not None:
+            offsets = self._offsets(text)
+            return list(range(len(text))) if offsets is None else offsets
         marks = text.translate(self._width)
         if "m" not in marks:  # only deletions: keep the indexes of the other characters
             keep = text.translate(self._kept).encode("latin-1")
@@ -278,13 +284,22 @@ class Normalizer:
 
     def one_to_one(self, text: str) -> bool:
         """Return True when every character of `text` folds to exactly one character."""
+        if self._offsets is not None:
+            return self._offsets(text) is None
+        # (a dict subclass as a translate table costs a slot call per character)
         return not text.translate(self._width)
 
     def span_mapper(self, text: str, base: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping collapsed-view spans of `text` to original spans."""
-        if len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
-            return _same_span  # most comments: nothing deleted, expanded or repeated
-        offsets = self.base_offsets(text)
+        if self._offsets is not None:  # one compiled pass answers one_to_one and the offsets
+            found = self._offsets(text)
+            if found is None and collapse(base) is base:
+                return _same_span  # most comments: nothing deleted, expanded or repeated
+            offsets = list(range(len(text))) if found is None else found
+        elif len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
+            return _same_span
+        else:
+            offsets = self.base_offsets(text)
         if _ADJACENT.search(base) is None:  # nothing collapsed: base and collapsed agree
             return lambda start, end: (offsets[start], offsets[end - 1] + 1)
         runs = [m.start() for m in _RUN.finditer(base)]
@@ -299,9 +314,15 @@ class Normalizer:
 
     def base_span_mapper(self, text: str) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping base-view spans of `text` to original spans."""
-        if self.one_to_one(text):
+        if self._offsets is not None:
+            found = self._offsets(text)
+            if found is None:
+                return _same_span
+            offsets = found
+        elif self.one_to_one(text):
             return _same_span
-        offsets = self.base_offsets(text)
+        else:
+            offsets = self.base_offsets(text)
         return lambda start, end: (offsets[start], offsets[end - 1] + 1)
 
 
