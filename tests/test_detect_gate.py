@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.detect.gate import CueSet, anchors, split_alternatives
+from monitor.detect.gate import CueSet, anchors, leading, split_alternatives
 from monitor.detect.sentiment_cues import SENTIMENT_CUES, SENTIMENT_PATTERNS
 
 PATTERNS = {
@@ -83,3 +83,33 @@ def test_shipped_cues_find_exactly_what_their_plain_regexes_find(text: str) -> N
 def test_a_broken_pattern_fails_at_build_time() -> None:
     with pytest.raises(re.error):
         CueSet({"bad": (r"(unclosed", "", "")})
+
+
+def test_leading_lists_the_first_characters_of_every_match() -> None:
+    assert leading(r"(?<![不没])(?:好评|五星)") == r"(?=[五好])(?:(?<![不没])(?:好评|五星))"
+    assert leading(r"a?b|[c-e]x*") == r"(?=[abcde])(?:a?b|[c-e]x*)"
+    # Text starting anywhere, or able to match nothing, is left alone.
+    for pattern in (r"(?P<a>.)不(?P=a)", r"x*", r"[^a]b", r"\sy", r"$"):
+        assert leading(pattern) == pattern
+
+
+LEAD_ALPHABET = "不没好评五星真太看用，, \n说是结果坏了1２"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=LEAD_ALPHABET, max_size=30))
+def test_a_leading_lookahead_moves_no_match(text: str) -> None:
+    for pattern, prefix, suffix in [*PATTERNS.values(), *SENTIMENT_PATTERNS.values()]:
+        whole = f"{prefix}(?:{pattern}){suffix}"
+        assert (re.search(pattern, text) is None) == (re.search(leading(pattern), text) is None)
+        found, fast = re.search(whole, text), re.search(leading(whole), text)
+        assert (found and found.span()) == (fast and fast.span()), (whole[:40], text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab，,\n", max_size=26))
+def test_the_sarcasm_gap_reads_the_same_texts(gap: str) -> None:
+    # sentiment_cues.SARCASM reads `.{1,12}[，,]?.{0,10}` as this, one way per length.
+    assert (re.fullmatch(r".{1,12}[，,]?.{0,10}", gap) is None) == (
+        re.fullmatch(r"(?:.{1,22}|.{12}[，,].{10})", gap) is None
+    )

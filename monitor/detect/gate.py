@@ -108,6 +108,66 @@ def anchors(pattern: str) -> Anchors | None:
     return _anchors(parser.parse(pattern))
 
 
+_MAX_LEAD = 512  # first characters listed in a lookahead, at most
+
+
+def _leads(items: Any) -> tuple[set[int], bool] | None:
+    """Return (the code points a match of this sequence can start with, whether it can be
+    empty), or None when that is not a short list (any character, a negated class)."""
+    out: set[int] = set()
+    for op, arg in items:
+        empty = False
+        if op is c.LITERAL:
+            first: set[int] = {arg}
+        elif op is c.IN:
+            first = set()
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    first.add(value)
+                elif kind is c.RANGE and value[1] - value[0] < _MAX_LEAD:
+                    first.update(range(value[0], value[1] + 1))
+                else:
+                    return None  # negated, categories (\s, \d) or wide ranges
+        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            first, empty = set(), True  # zero width: the next item starts the match
+        elif op in (c.SUBPATTERN, c.ATOMIC_GROUP, c.BRANCH):
+            inner = [arg[-1]] if op is c.SUBPATTERN else [arg] if op is c.ATOMIC_GROUP else arg[1]
+            first = set()
+            for sequence in inner:
+                lead = _leads(sequence)
+                if lead is None:
+                    return None
+                first |= lead[0]
+                empty = empty or lead[1]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            lead = _leads(arg[2])
+            if lead is None:
+                return None
+            first, empty = lead[0], lead[1] or arg[0] == 0
+        else:
+            return None  # ANY, NOT_LITERAL, GROUPREF …
+        out |= first
+        if len(out) > _MAX_LEAD:
+            return None
+        if not empty:
+            return out, False
+    return out, True
+
+
+def leading(pattern: str) -> str:
+    """Return the pattern behind a lookahead for the characters every match starts with.
+
+    A lookahead changes no match; Python's engine tries a pattern at every position of
+    the text, and an alternation whose alternatives open with a lookbehind gets no
+    first-character check of its own, so each failing position costs every alternative.
+    Patterns that can match empty text or start with any character are returned as is.
+    """
+    lead = _leads(parser.parse(pattern))
+    if lead is None or lead[1] or not lead[0]:
+        return pattern
+    return f"(?=[{re.escape(''.join(map(chr, sorted(lead[0]))))}])(?:{pattern})"
+
+
 def split_alternatives(pattern: str) -> list[str]:
     """Return the top-level alternatives of a regex (`a|b(c|d)` -> `a`, `b(c|d)`)."""
     parts: list[str] = []
@@ -161,7 +221,8 @@ class CueSet:
                 for anchor in found or ():
                     grouped.setdefault(anchor, {}).setdefault(name, []).append(branch)
             if loose:
-                self.always.append((name, re.compile(f"{prefix}(?:{'|'.join(loose)}){suffix}")))
+                whole = f"{prefix}(?:{'|'.join(loose)}){suffix}"
+                self.always.append((name, re.compile(leading(whole))))
         wraps = {name: (prefix, suffix) for name, (_, prefix, suffix) in patterns.items()}
         self.anchors = sorted(grouped.keys() | direct.keys())
         # The scan reports the longest anchor at each place and skips what lies inside it:
@@ -178,7 +239,12 @@ class CueSet:
                     merged.setdefault(name, []).extend(x for x in alts if x not in merged[name])
             self._searches.append(
                 [
-                    (name, re.compile(f"{wraps[name][0]}(?:{'|'.join(alts)}){wraps[name][1]}"))
+                    (
+                        name,
+                        re.compile(
+                            leading(f"{wraps[name][0]}(?:{'|'.join(alts)}){wraps[name][1]}")
+                        ),
+                    )
                     for name, alts in merged.items()
                     if name not in self._direct[len(self._searches)]
                 ]

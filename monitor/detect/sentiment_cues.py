@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.detect.gate import CueSet
+from monitor.detect.gate import CueSet, leading
 from monitor.detect.questions import QUESTION_PATTERNS, classify_found
 
 _N = r"[0-9一二三四五六七八九十两几好半]"  # a count: 3天, 五天, 好几天, 半个月
@@ -118,11 +118,17 @@ _BELIED = (
     rf"(?:马上|眼看)(?:就|要)?{_N}+(?:天|周|个?星期|个?月|个?礼拜)了|"
     rf"足足.{{0,2}}{_N}+(?:分钟|秒)|满(?:{_N}+[百千]|[0-9]{{3,}})减[0-9一二三四五六七八九两几](?:块|元|毛))"
 )
+# What follows praise is tried at many places of a text: behind a lookahead for its first
+# characters (gate.leading) a place that cannot start it costs one test, not one per word.
+_AFTER_PRAISE = leading(f"(?:{_CONTRADICTION}|{_BELIED})")
+_FACT = leading(_CONTRADICTION)
 SARCASM = (
-    rf"{_PRAISE}.{{0,8}}[，,。.！!~\s]+.{{0,8}}(?:{_CONTRADICTION}|{_BELIED})|"
+    rf"{_PRAISE}.{{0,8}}[，,。.！!~\s]+.{{0,8}}{_AFTER_PRAISE}|"
     r"好一个|名不虚传|不愧是.{1,8}[，,]|夸你一句|五星好评.{0,3}要不是|美在图片|"
     r"得我.{0,3}(?:头疼|哆嗦|发抖|想哭|过敏|难受|睡不着|想吐|崩溃)|"
-    rf"(?:说好的|说是|号称|宣传的?|主播说|不是说).{{1,12}}[，,]?.{{0,10}}{_CONTRADICTION}|"
+    # .{1,12}[，,]?.{0,10}: 1-22 characters, or 23 with a comma 13th (one way to read each
+    # length instead of up to 132 before the fact is tried)
+    rf"(?:说好的|说是|号称|宣传的?|主播说|不是说)(?:.{{1,22}}|.{{12}}[，,].{{10}}){_FACT}|"
     r"谢谢你|感谢.{0,4}让我|认清|长见识|开眼|教会了?我什么叫|"
     rf"[“\"][^”\"]{{1,10}}[”\"](?:的|呢|啊)?{_PRAISE}|"
     # a claim, then what the label or the thing says (说是纯棉，标签上是涤纶)
