@@ -334,7 +334,7 @@ class LexiconDetector:
         said = None  # the model text, shared by the second opinion and sentiment
         if not found and self.classifier is not None:
             # No rule flagged the text: the learned second opinion reads it.
-            said = model_text(views.base, text)
+            said = model_text(views.base, text, views.marks & DIGIT != 0)
             logit = self.classifier.logit(said)
             if logit >= self._classifier_cut and not reported(text):
                 judged = self.classifier.category(said, self._scope_cats.get(scope, ()))

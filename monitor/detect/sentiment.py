@@ -88,14 +88,15 @@ def ngrams(text: str) -> list[str]:
     return [*text, *map(_add, t, t[1:]), *map(_add, map(_add, t, t[1:]), t[2:])]
 
 
-def model_text(base: str, original: str) -> str:
+def model_text(base: str, original: str, digits: bool = True) -> str:
     """Return the text the model reads: the base view, digits as 0, a token for a '?'.
 
     Folding digits keeps order numbers, prices and sizes from carrying review-specific
     weights (等了11天 in a hotel review says nothing about 11 in a live comment); runs of one
-    repeated digit are slang (666, 888) and stay as written.
+    repeated digit are slang (666, 888) and stay as written. `digits` False: the caller
+    knows the base view holds none (`Views.marks`), and no search looks.
     """
-    text = _DIGIT_RUN.sub(_fold_number, base) if _HAS_DIGIT.search(base) else base
+    text = _DIGIT_RUN.sub(_fold_number, base) if digits and _HAS_DIGIT.search(base) else base
     tail = original.rstrip()[-1:]
     return text + QUESTION_MARK if tail in ("?", "？") else text
 
@@ -286,7 +287,10 @@ class SentimentScorer:
             logit += self.complaint_bonus
         elif complaints:
             logit -= self.inquiry_penalty  # only negated complaints: 不难看, 没有假货
-        score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+        # max(-30.0, min(30.0, logit)) in comparisons (a NaN reads 30.0, as there): min and
+        # max are calls that build an iterator over their arguments
+        bounded = logit if -30.0 <= logit <= 30.0 else -30.0 if logit < -30.0 else 30.0
+        score = 1.0 / (1.0 + math.exp(-bounded))
         negative = score >= self.threshold
         category = affirmed[0].term.category if affirmed else "general"
         evidence = tuple(affirmed) if negative else ()
