@@ -88,6 +88,9 @@ def test_a_broken_pattern_fails_at_build_time() -> None:
 def test_leading_lists_the_first_characters_of_every_match() -> None:
     assert leading(r"(?<![不没])(?:好评|五星)") == r"(?=[五好])(?:(?<![不没])(?:好评|五星))"
     assert leading(r"a?b|[c-e]x*") == r"(?=[abcde])(?:a?b|[c-e]x*)"
+    # The engine finds a first literal or class by itself: no lookahead.
+    assert leading(r"主播.{0,3}结婚") == r"主播.{0,3}结婚"
+    assert leading(r"[这那]么好") == r"[这那]么好"
     # Text starting anywhere, or able to match nothing, is left alone.
     for pattern in (r"(?P<a>.)不(?P=a)", r"x*", r"[^a]b", r"\sy", r"$"):
         assert leading(pattern) == pattern

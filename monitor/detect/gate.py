@@ -10,6 +10,7 @@ Aho-Corasick pass finds the anchors in a comment and only their alternatives are
 from __future__ import annotations
 
 import re
+from re import _compiler as compiler  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
@@ -160,9 +161,13 @@ def leading(pattern: str) -> str:
     A lookahead changes no match; Python's engine tries a pattern at every position of
     the text, and an alternation whose alternatives open with a lookbehind gets no
     first-character check of its own, so each failing position costs every alternative.
-    Patterns that can match empty text or start with any character are returned as is.
+    Patterns that can match empty text or start with any character are returned as is, and
+    so are those the engine skips through by itself (a literal or a character class first).
     """
-    lead = _leads(parser.parse(pattern))
+    parsed = parser.parse(pattern)
+    if compiler._get_literal_prefix(parsed, 0)[0] or compiler._get_charset_prefix(parsed, 0):
+        return pattern
+    lead = _leads(parsed)
     if lead is None or lead[1] or not lead[0]:
         return pattern
     return f"(?=[{re.escape(''.join(map(chr, sorted(lead[0]))))}])(?:{pattern})"
