@@ -153,6 +153,11 @@ def test_the_compiled_parts_reject_bad_tables_and_arguments_clearly() -> None:
     assert table.sum("好看") == pytest.approx(0.5 + 1.0)
     with pytest.raises(TypeError, match="str"):
         table.sum(None)
+    biased = native.NgramTable({"好": 0.5, "好看": 1.0}, 2.0)
+    assert biased.logit("好看") == 2.0 + biased.sum("好看") == pytest.approx(3.5)
+    assert table.logit("好看") == table.sum("好看")  # no bias: 0.0
+    with pytest.raises(TypeError, match="str"):
+        biased.logit(None)
     with pytest.raises(ValueError, match="code point out of range"):
         native.Folder({0x110000: 1}, [], {}, Views)
     with pytest.raises(ValueError, match="range"):

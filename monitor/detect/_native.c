@@ -24,6 +24,7 @@ typedef struct {
     double *values;
     uint64_t mask;
     Py_ssize_t size;
+    double bias; /* what logit(text) adds to the sum */
 } NgramTable;
 
 static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
@@ -47,9 +48,11 @@ static void NgramTable_dealloc(NgramTable *self) {
 }
 
 static int NgramTable_init(NgramTable *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"weights", NULL};
+    static char *kwlist[] = {"weights", "bias", NULL};
     PyObject *weights;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!", kwlist, &PyDict_Type, &weights)) return -1;
+    double bias = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|d", kwlist, &PyDict_Type, &weights, &bias))
+        return -1;
     Py_ssize_t n = PyDict_Size(weights);
     uint64_t cap = 16;
     /* At most a quarter full: short probes for the many n-grams a text has and a model lacks. */
@@ -88,6 +91,7 @@ static int NgramTable_init(NgramTable *self, PyObject *args, PyObject *kwds) {
     self->values = values;
     self->mask = cap - 1;
     self->size = stored;
+    self->bias = bias;
     return 0;
 fail:
     PyMem_Free(keys);
@@ -95,20 +99,20 @@ fail:
     return -1;
 }
 
-/* sum(text): the summed weights of the text's unigrams and of the bigrams and trigrams of
- * "^" + text + "$" ('^' and '$' alone are no unigram). */
-static PyObject *NgramTable_sum(NgramTable *self, PyObject *text) {
+/* The summed weights of the text's unigrams and of the bigrams and trigrams of "^" + text +
+ * "$" ('^' and '$' alone are no unigram); -1.0 with an exception set when text is no str. */
+static double ngram_total(const NgramTable *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
+        return -1.0;
     }
-    if (self->keys == NULL) return PyFloat_FromDouble(0.0);
+    if (self->keys == NULL) return 0.0;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     double total = 0.0;
     Py_UCS4 p2 = '^', p1; /* the two characters before the current one */
-    if (n == 0) return PyFloat_FromDouble(lookup(self, KEY2('^', '$')));
+    if (n == 0) return lookup(self, KEY2('^', '$'));
     p1 = PyUnicode_READ(kind, data, 0);
     if (p1 != '^' && p1 != '$') total += lookup(self, KEY1(p1));
     total += lookup(self, KEY2('^', p1));
@@ -122,7 +126,21 @@ static PyObject *NgramTable_sum(NgramTable *self, PyObject *text) {
     }
     total += lookup(self, KEY2(p1, '$'));
     total += lookup(self, KEY3(p2, p1, '$'));
+    return total;
+}
+
+/* sum(text): the summed weights of the text's n-grams. */
+static PyObject *NgramTable_sum(NgramTable *self, PyObject *text) {
+    double total = ngram_total(self, text);
+    if (total == -1.0 && PyErr_Occurred()) return NULL;
     return PyFloat_FromDouble(total);
+}
+
+/* logit(text): bias + sum(text), in one call (LinearModel.logit). */
+static PyObject *NgramTable_logit(NgramTable *self, PyObject *text) {
+    double total = ngram_total(self, text);
+    if (total == -1.0 && PyErr_Occurred()) return NULL;
+    return PyFloat_FromDouble(self->bias + total);
 }
 
 static PyObject *NgramTable_len(NgramTable *self, PyObject *Py_UNUSED(ignored)) {
@@ -132,6 +150,7 @@ static PyObject *NgramTable_len(NgramTable *self, PyObject *Py_UNUSED(ignored)) 
 static PyMethodDef NgramTable_methods[] = {
     {"sum", (PyCFunction)NgramTable_sum, METH_O,
      "sum(text) -> float: the weights of the text's 1-3 grams (bigrams and trigrams of ^text$)."},
+    {"logit", (PyCFunction)NgramTable_logit, METH_O, "logit(text) -> float: bias + sum(text)."},
     {"stored", (PyCFunction)NgramTable_len, METH_NOARGS, "stored() -> int: n-grams held."},
     {NULL, NULL, 0, NULL},
 };
@@ -140,7 +159,7 @@ static PyTypeObject NgramTableType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.NgramTable",
     .tp_basicsize = sizeof(NgramTable),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "NgramTable(weights: dict[str, float]): character 1-3 gram weights.",
+    .tp_doc = "NgramTable(weights: dict[str, float], bias: float = 0.0): character 1-3 gram weights.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)NgramTable_init,
     .tp_dealloc = (destructor)NgramTable_dealloc,

@@ -42,6 +42,7 @@ class SensitiveModel:
         category_bias: list[float],
     ) -> None:
         self.any = LinearModel(any_weights, any_bias)
+        self.logit = self.any.logit  # type: ignore[method-assign,assignment]  # one call
         self.categories = categories
         self._weights = category_weights
         self._bias = category_bias

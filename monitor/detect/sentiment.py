@@ -112,11 +112,13 @@ class LinearModel:
         grams = [g for g in weights if g and g not in ("^", "$") and len(g) <= 3]
         # Compiled, the same sum is one pass over the characters with a hash lookup per
         # n-gram (monitor/detect/_native.c): no match list, no Python call per n-gram.
-        self._table = NgramTable({g: weights[g] for g in grams}) if NgramTable else None
+        self._table = NgramTable({g: weights[g] for g in grams}, bias) if NgramTable else None
         self._weights: dict[str, float] | None = weights
         self._values: list[float] = []
         self._grams = None
         if self._table is not None:
+            # bias + sum in one compiled call, no Python frame (the method below is the same).
+            self.logit = self._table.logit  # type: ignore[method-assign]
             # The table holds the weights; the mapping the definition reads is packed
             # (three flat buffers instead of ~180,000 str and float objects: 25 MiB less)
             # and unpacked on first use, which only `reference_logit` makes.
