@@ -116,3 +116,12 @@ def test_the_sarcasm_gap_reads_the_same_texts(gap: str) -> None:
     assert (re.fullmatch(r".{1,12}[，,]?.{0,10}", gap) is None) == (
         re.fullmatch(r"(?:.{1,22}|.{12}[，,].{10})", gap) is None
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="好不是\n?", max_size=12))
+def test_x_not_x_reads_the_same_texts_from_its_not(text: str) -> None:
+    # questions._ASKS reads (?P<a>.)不(?P=a) from the 不, the character before in a lookbehind.
+    assert (re.search(r"(?P<a>.)不(?P=a)", text) is None) == (
+        re.search(r"(?<=(?P<a>.))不(?P=a)", text) is None
+    )

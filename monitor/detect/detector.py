@@ -31,7 +31,6 @@ from monitor.detect.contact import (
     spelled_phones,
 )
 from monitor.detect.context import negated, reported
-from monitor.detect.gate import leading
 from monitor.detect.lexicon import CompiledLexicon
 from monitor.detect.normalize import (
     DIGIT,
@@ -51,11 +50,11 @@ from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 log = logging.getLogger(__name__)
 NEAR = 3  # characters between a one-character cue and its number
 # Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
-_NUMERAL_RUN = re.compile(leading(f"[{NUMERALS}]{{3}}"))
+_NUMERAL_RUN = re.compile(f"[{NUMERALS}]{{3}}")
 # A whole mobile number (1[3-9] and nine digits) or a 400/800 service line (ten digits) in a
 # viewer's comment is a contact without a cue: nobody types one in a live room for another
 # reason (an order or tracking number is told by its words, 订单号 13800138000).
-_BARE_PHONE = re.compile(leading(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])"))
+_BARE_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a QQ or phone number inside a run of letters
 _PARTING = frozenset(":：=＝-—~～·• \t")

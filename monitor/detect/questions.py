@@ -22,8 +22,10 @@ TOPICS = ("price", "size", "stock", "shipping", "after_sales", "usage", "product
 MAX_CHARS = 200  # a question is short; longer input is read up to here
 
 # Does the comment ask at all? (Anything not matching is not a question: fast path.)
+# X不X (好不好) is read from the 不, the X before it in a lookbehind: a search then tries
+# only the places holding 不, not every character.
 _ASKS = (
-    r"[?？]|吗|么|嘛|呢|多少|多钱|几|什么|谁|(?<![我你他她也])还是(?!算|喜欢|觉得|更|最|去年|那|主播|挺|很|太|好|要|得)|(?P<a>.)不(?P=a)|不[啊呀呢]?$|没[啊呀]?$|啥|怎么|怎样|咋|哪|如何|是否|多久|多大|多长|多重|多高|多宽|"
+    r"[?？]|吗|么|嘛|呢|多少|多钱|几|什么|谁|(?<![我你他她也])还是(?!算|喜欢|觉得|更|最|去年|那|主播|挺|很|太|好|要|得)|(?<=(?P<a>.))不(?P=a)|不[啊呀呢]?$|没[啊呀]?$|啥|怎么|怎样|咋|哪|如何|是否|多久|多大|多长|多重|多高|多宽|"
     r"有没有|能不能|可不可以|可以不|是不是|会不会|要不要|用不用|行不行|好不好|够不够|贵不贵|"
     r"有木有|有无|请问|[发说讲介]一下|讲讲|问下|问一下|想问|求问|求链接|求尺码|有货没|还有没|能.{0,4}不[?？]?$|"
     r"[有能会可行要是]没有?$|[有能会可行要是]不$"
