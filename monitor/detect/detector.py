@@ -359,7 +359,7 @@ class LexiconDetector:
                 text, views.base, views.collapsed, complaints, use_model, said
             )
             if verdict.evidence:  # map complaint spans only for comments found negative
-                spans = norm.span_mapper(text, views.base)
+                spans = norm.span_mapper(text, views.base, views.collapsed)
                 for hit in verdict.evidence:
                     hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
         return _new_tuple(Analysis, (sensitive, verdict))
@@ -377,7 +377,8 @@ class LexiconDetector:
         for m in INVITE.finditer(collapsed):
             if negated(collapsed, m.start(), m.end()) or reported(text):
                 continue
-            start, end = self.normalizer.span_mapper(text, views.base)(m.start(), m.end())
+            spans = self.normalizer.span_mapper(text, views.base, collapsed)
+            start, end = spans(m.start(), m.end())
             found.setdefault(category, []).append(Evidence(category, m.group(), start, end))
             via.setdefault(category, "lexicon")
             return

@@ -347,7 +347,7 @@ class CompiledLexicon:
     def _breaks(self, text: str, views: Views, first: int, last: int) -> frozenset[int]:
         """Return the collapsed-view indices inside first..last where the original text has
         a word-ending mark."""
-        spans = self.normalizer.span_mapper(text, views.base)
+        spans = self.normalizer.span_mapper(text, views.base, views.collapsed)
         out: set[int] = set()
         for i in range(first + 1, last):
             gap = text[spans(i - 1, i)[1] : spans(i, i + 1)[0]]
@@ -441,7 +441,7 @@ class CompiledLexicon:
         if not kept:  # complaint spans are mapped lazily
             return ScanResult([], [], complaints) if complaints else None
         result = ScanResult([], [], complaints)
-        spans = self.normalizer.span_mapper(text, views.base)
+        spans = self.normalizer.span_mapper(text, views.base, views.collapsed)
         fold = self.normalizer.fold
         dropped: set[int] = set()  # ids of hits found to be no term: no alibi for another
         for hit in kept:

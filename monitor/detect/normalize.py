@@ -24,7 +24,8 @@ import string
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
-from itertools import compress
+from itertools import chain, compress
+from operator import ne
 from typing import NamedTuple
 
 from monitor.detect.native import Folder
@@ -33,7 +34,6 @@ PUA_BASE = 0xF0000  # plane-15 private use: the base view deletes these, so no c
 _REPEAT = re.compile(r"(.)\1+", re.S)
 _ADJACENT = re.compile(r"(.)\1", re.S)
 _PRIVATE_PLANES = re.compile("[\U000f0000-\U0010ffff]")
-_RUN = re.compile(r"(.)\1*", re.S)
 _MAX_CACHE = 300_000
 
 # Views.marks bits. PART: a character that may start a pair of parts (亻言, compose.py), read
@@ -289,20 +289,26 @@ class Normalizer:
         # (a dict subclass as a translate table costs a slot call per character)
         return not text.translate(self._width)
 
-    def span_mapper(self, text: str, base: str) -> Callable[[int, int], tuple[int, int]]:
-        """Return a function mapping collapsed-view spans of `text` to original spans."""
+    def span_mapper(
+        self, text: str, base: str, collapsed: str | None = None
+    ) -> Callable[[int, int], tuple[int, int]]:
+        """Return a function mapping collapsed-view spans of `text` to original spans
+        (`collapsed`: the collapsed view, when the caller has it: no search for repeats)."""
+        # Collapsing only drops characters: the same length means nothing was collapsed.
+        flat = len(collapsed) == len(base) if collapsed is not None else collapse(base) is base
         if self._offsets is not None:  # one compiled pass answers one_to_one and the offsets
             found = self._offsets(text)
-            if found is None and collapse(base) is base:
+            if found is None and flat:
                 return _same_span  # most comments: nothing deleted, expanded or repeated
             offsets = list(range(len(text))) if found is None else found
-        elif len(base) == len(text) and collapse(base) is base and self.one_to_one(text):
+        elif len(base) == len(text) and flat and self.one_to_one(text):
             return _same_span
         else:
             offsets = self.base_offsets(text)
-        if _ADJACENT.search(base) is None:  # nothing collapsed: base and collapsed agree
+        if flat:  # nothing collapsed: base and collapsed agree
             return lambda start, end: (offsets[start], offsets[end - 1] + 1)
-        runs = [m.start() for m in _RUN.finditer(base)]
+        # Where each run of one character starts (the starts of (.)\1* matches, in C calls).
+        runs = list(compress(range(len(base)), map(ne, base, chain((None,), base))))
         total = len(base)
 
         def to_original(start: int, end: int) -> tuple[int, int]:
