@@ -359,8 +359,9 @@ class CompiledLexicon:
         """Return the hits in one text's views, or None when nothing matched at all."""
         collapsed = views.collapsed
         size = len(collapsed)
+        # (overlapping=True passed by position: a keyword argument costs the call a lookup)
         found = (
-            self._both.find_matches_as_indexes(collapsed + "\0" + views.pinyin, overlapping=True)
+            self._both.find_matches_as_indexes(collapsed + "\0" + views.pinyin, True)
             if self._both is not None
             else []
         )

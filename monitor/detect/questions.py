@@ -153,10 +153,10 @@ def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:
         return None
     scores: dict[str, float] = {}
     try:
-        matches = _AUTOMATON.find_matches_as_indexes(t, overlapping=True)
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
     except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
         t = t.encode("utf-8", "replace").decode("utf-8")
-        matches = _AUTOMATON.find_matches_as_indexes(t, overlapping=True)
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
     for index, _, _ in matches:
         topic = _TOPIC_OF[index]
         scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
