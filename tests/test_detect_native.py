@@ -57,8 +57,8 @@ def test_the_extension_is_built() -> None:
     # The README's install (pip with a C compiler, as .ci/run has) builds it; without it
     # detection still works, at about two thirds of the speed (docs/detection.md).
     assert native.AVAILABLE, (
-        "monitor/detect/_native.c is not built: run `.venv/bin/pip install -e .[dev]` "
-        "(it compiles the extension when gcc is present)"
+        "monitor/detect/_native.c is not built, or built from an older source: run "
+        "`.venv/bin/pip install -e .[dev]` (it compiles the extension when gcc is present)"
     )
     assert default_normalizer().views.__self__.__class__ is native.Folder  # type: ignore[attr-defined]
 

@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Raised with every change of what the module offers; native.py requires this value. */
+#define NATIVE_API 2
+
 /* A key holds up to three code points, each stored + 1 in 21 bits (0 = absent). */
 #define CP_BITS 21
 #define KEY1(a) ((uint64_t)(a) + 1)
@@ -479,6 +482,12 @@ PyMODINIT_FUNC PyInit__native(void) {
     if (PyType_Ready(&NgramTableType) < 0 || PyType_Ready(&FolderType) < 0) return NULL;
     PyObject *m = PyModule_Create(&native_module);
     if (m == NULL) return NULL;
+    /* What native.py checks before using the module: a build of an older _native.c lacks
+     * methods the Python side calls (Folder.offsets, NgramTable.logit). */
+    if (PyModule_AddIntConstant(m, "API", NATIVE_API) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&NgramTableType);
     if (PyModule_AddObject(m, "NgramTable", (PyObject *)&NgramTableType) < 0) {
         Py_DECREF(&NgramTableType);

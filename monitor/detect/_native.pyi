@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from monitor.detect.normalize import Views
 
+API: int
+
 class NgramTable:
     def __init__(self, weights: dict[str, float], bias: float = 0.0) -> None: ...
     def sum(self, text: str) -> float: ...

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -15,14 +16,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from monitor.detect import _native
 
+log = logging.getLogger(__name__)
+
+
+API = 2  # what _native.c's NATIVE_API must be: a build of an older source is not used
+
 
 def _load() -> ModuleType | None:
     if os.environ.get("ROOMWATCH_PURE_PYTHON", "") in ("1", "true", "yes"):
         return None
     try:
-        return importlib.import_module("monitor.detect._native")
+        module = importlib.import_module("monitor.detect._native")
     except ImportError:  # no compiler at install time: the Python paths run
         return None
+    if getattr(module, "API", 1) != API:
+        # Built from an older _native.c (an in-place build not redone after a pull): the
+        # Python paths run until `pip install -e .` (or setup.py build_ext) rebuilds it.
+        log.warning("monitor/detect/_native is an older build: rebuild it; Python paths run")
+        return None
+    return module
 
 
 _module = _load()
