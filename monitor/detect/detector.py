@@ -157,6 +157,9 @@ class LexiconDetector(ContactFindings):
         self._spam = frozenset(scfg.spam_categories)
         ccfg = config.classifier
         self.classifier = SensitiveModel.load(ccfg.file or None) if ccfg.enabled else None
+        # The model's log-odds as the compiled call itself (SensitiveModel.logit is a Python
+        # frame around it, paid by every comment no rule flags).
+        self._classifier_logit = self.classifier.any.logit if self.classifier else None
         self._default_cut = _logit(ccfg.threshold)
         self._category_cuts = {c: _logit(t) for c, t in ccfg.category_thresholds.items()}
         # The lowest cut decides whether the category weights are read at all; a category
@@ -328,11 +331,12 @@ class LexiconDetector(ContactFindings):
                     text, views.base, user, ts, cue, near, found, via, contact, bare, mixed
                 )
         said = None  # the model text, shared by the second opinion and sentiment
-        if not found and self.classifier is not None:
+        if not found and self._classifier_logit is not None:
             # No rule flagged the text: the learned second opinion reads it.
             said = model_text(views.base, text, views.marks & DIGIT != 0)
-            logit = self.classifier.logit(said)
+            logit = self._classifier_logit(said)
             if logit >= self._classifier_cut and not reported(text):
+                assert self.classifier is not None
                 judged = self.classifier.category(said, self._scope_cats.get(scope, ()))
                 if judged is not None and logit >= self._category_cuts.get(
                     judged, self._default_cut
