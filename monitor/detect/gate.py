@@ -279,9 +279,10 @@ class CueSet:
 
     def _verify(self, text: str, hits: list[tuple[int, int, int]]) -> set[str]:
         found: set[str] = set()
+        direct, searches = self._direct, self._searches  # read once, not per anchor found
         for index, _, _ in hits:
-            found |= self._direct[index]
-            for name, regex in self._searches[index]:
+            found |= direct[index]
+            for name, regex in searches[index]:
                 if name not in found and regex.search(text) is not None:
                     found.add(name)
         for name, regex in self.always:
