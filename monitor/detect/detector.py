@@ -42,7 +42,7 @@ from monitor.detect.normalize import (
 )
 from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
 from monitor.detect.source import Compiler, LexiconLoadError, LexiconSource
-from monitor.detect.split import SplitWindow
+from monitor.detect.split import SHORT, SplitWindow
 from monitor.events import AnyEvent, CommentEvent, SpeechEvent
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,7 @@ class LexiconDetector(ContactFindings):
         w = config.window
         self.window = UserWindow(w.messages, w.seconds, w.max_users)
         self.split = SplitWindow(w.messages, w.seconds, w.max_users)
+        self._runs = self.split.runs
         scfg = config.sentiment
         if scfg.enabled and model is None:
             model = LinearModel.load_or_none(scfg.model or None)
@@ -296,7 +297,9 @@ class LexiconDetector(ContactFindings):
                     cue |= NUMBER_CUE | ID_CUE
                 else:
                     near.append((hit.orig_start, hit.orig_end))
-        if user and scope == "comment":
+        # A sentence from a user with no run open neither starts nor ends one: `add` would
+        # only look the user up (most comments), so the lookup is made here, without a call.
+        if user and scope == "comment" and (len(views.collapsed) <= SHORT or user in self._runs):
             joined = self.split.add(user, ts, views.collapsed, text)
             if joined is not None:
                 self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)

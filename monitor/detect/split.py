@@ -10,6 +10,7 @@ look-up.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 SHORT = 5  # characters in the collapsed view: what one piece of a split message looks like
@@ -30,6 +31,7 @@ class SplitWindow:
         self._seconds = seconds
         self._max_users = max_users
         self._runs: OrderedDict[str, _Run] = OrderedDict()
+        self.runs: Mapping[str, object] = self._runs  # the open runs by user, read-only
         # The comments of the run `add` last returned, joined as typed (a link split over
         # comments, hwq / .ink / 7Pz, loses its marks in the collapsed view).
         self.joined_text = ""
