@@ -329,17 +329,23 @@ static int Folder_init(Folder *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-/* views(text) -> Views(base, collapsed, pinyin, marks): marks ORs the MARK_ORIGINAL bit of
- * every character of the text and the other bits of every character of the base view. */
-static PyObject *Folder_views(Folder *self, PyObject *text) {
+/* Whether a Folder method may read `text`: a str, and the folder's tables built. */
+static int folder_ready(Folder *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
+        return 0;
     }
     if (self->fold == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Folder not initialized");
-        return NULL;
+        return 0;
     }
+    return 1;
+}
+
+/* views(text) -> Views(base, collapsed, pinyin, marks): marks ORs the MARK_ORIGINAL bit of
+ * every character of the text and the other bits of every character of the base view. */
+static PyObject *Folder_views(Folder *self, PyObject *text) {
+    if (!folder_ready(self, text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -407,14 +413,7 @@ done:
  * (the base view maps onto it index for index), else, for each base-view index, the index
  * of the original character it came from (Normalizer.base_offsets). */
 static PyObject *Folder_offsets(Folder *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
-    if (self->fold == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "Folder not initialized");
-        return NULL;
-    }
+    if (!folder_ready(self, text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
