@@ -33,6 +33,8 @@ SENTIMENT_SETS = (
     "sentiment/dev13.tsv",
     "sentiment/dev14.tsv",
     "sentiment/dev15.tsv",
+    "sentiment/dev16.tsv",
+    "sentiment/dev17.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
