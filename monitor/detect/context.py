@@ -110,6 +110,15 @@ SET_PHRASES = (
     "唯一要",
     "唯一的缺点",
     "唯一不足",
+    # what the host says of the product itself, not over the market (最大的特点就是保温时间长)
+    "最大的特点",
+    "最大的优点",
+    "最大的亮点",
+    "最大的区别",
+    "最大的不同",
+    "最大的好处",
+    "最大的卖点",
+    "最大的感受",
 )
 
 
@@ -119,7 +128,9 @@ SET_PHRASES = (
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
     "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去"
-    "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺)"
+    "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺"
+    # a claim the host declines to make (我不敢说它是最好的)
+    "|(?:不敢说|不能说|不敢讲|不会说)(?:它|这个|这款|我们|咱们|咱家|自己|自家)(?:就)?是)"
     "(?:[付交搞做去再用给要收走加进找]|任何|私自|私下|随便|[去用找加]?(?:什么|啥)|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
     # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
     "|(?:[让叫要]你|[让叫]大家|要求你)[付交做去用给收加进找转]?)?$"
@@ -148,7 +159,10 @@ _SPEC_AFTER_ZUI = re.compile(
     "|[大小]的?(?:尺码|码数|码|号|尺寸|规格|型号)|[大小](?:到|能穿到|可以穿到|穿到)"
 )
 # Medical advice, not a claim: 降血糖要听医生的.
-_MEDICAL_ADVICE = re.compile("听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院")
+# Not after 不用 or 不需要: 再也不用看医生 promises the doctor is no longer needed.
+_MEDICAL_ADVICE = re.compile(
+    "(?<!不用)(?<!不需要)(?<!不用去)(?<!不需要去)(?:听医生|问医生|咨询医生|看医生|遵医嘱|遵照医嘱|去医院)"
+)
 
 
 # A refusal right after a term (微信转账我们不支持), or a verdict on it (刷单是违法的).
@@ -169,6 +183,11 @@ _REPORT_WARNING = re.compile(
     # a warning off (千万别信, 年轻人别碰), a scam fallen for, and a moderator who removed
     # the one who asked (已经拉黑了, 加V的都删了)
     "|别碰|不要碰|害人|上当了|受骗了|差点上当|拉黑|删了|删掉|踢了|踢出|禁言"
+    # someone close taken in, told as a warning (我同事被骗了八千; not 我被骗过, which a pitch
+    # says), a scammer posing as staff named (收到假冒客服的电话)
+    "|(?:同事|朋友|家人|我妈|我爸|老人|邻居|亲戚|闺蜜|同学|姐妹|兄弟|奶奶|爷爷|外婆|姥姥|老公|老婆)"
+    "(?:就|也|都|之前|上次|去年)?被[^，,。！!？?；;]{0,6}骗[了过]"
+    "|假冒(?:客服|官方|平台|工作人员|快递|银行|警察|公检法)"
     # told to ignore it or to stay away, others told to watch out (大家看好家里老人), called
     # fake by a third party (说要交保证金的都是假的), a report to the police, never believed
     "|别理|不要理|别去|不要去|看好家里|提醒大家|大家注意|不对劲|可疑|(?:都|全|肯定)是假的|报警|从来不信|从不信|才不信"
