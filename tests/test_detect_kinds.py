@@ -205,6 +205,8 @@ def test_labeled_set_tallies_recall_per_kind_and_negatives_apart(tmp_path: Path)
     assert not {c[1] for c in fake.calls} & {c[1] for c in other.calls}
     text = render(report)
     assert "false positives on hard_negative: 1/2" in text and "chatter: 0/1" in text
+    # The false alarm is counted by the category that fired and the scope, without its text.
+    assert "false alarms by category/scope: contact_diversion/comment 1" in text
     assert "加我微信" not in text  # rows are shown only when asked
     assert "加我微信" in render(report, show_rows=True)
 

@@ -191,6 +191,17 @@ def render(report: LabeledReport, show_rows: bool = False) -> str:
             "  false positives on other clean rows: "
             + ", ".join(f"{k} {c.flagged}/{c.rows}" for k, c in sorted(others.items()))
         )
+    if report.false_alarms:
+        # Which category fired, and on whose words: figures only, so a blind set shows them.
+        by: dict[str, int] = {}
+        for row, found in report.false_alarms:
+            for category in found:
+                key = f"{category}/{row.scope}"
+                by[key] = by.get(key, 0) + 1
+        lines.append(
+            "  false alarms by category/scope: "
+            + ", ".join(f"{k} {n}" for k, n in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])))
+        )
     if show_rows:
         lines.append("  missed:")
         lines += [f"    {r.category}/{r.kind}: {SPLIT.join(r.parts)}" for r in report.missed]
