@@ -44,6 +44,7 @@ def detector() -> LexiconDetector:
         ("喝三个月年轻十岁", "speech", "ad_law"),
         ("这个漱口水能根治牙周炎", "speech", "ad_law"),
         ("用了再也不用看医生", "speech", "ad_law"),
+        ("扣扣 12:30 2847163950", "comment", "contact_diversion"),
     ],
 )
 def test_dev20_families_are_flagged(
@@ -69,6 +70,9 @@ CLEAN = [
     ("我不能说这个是最好的，但是性价比很高", "speech"),
     ("一群朋友一起来买的", "comment"),
     ("我家狗子长得像小熊", "comment"),
+    # A clock time or a date joined by the fold is no number to reach.
+    ("客服电话从10：30打到现在一直占线", "comment"),
+    ("客服电话里说2024-12-12 20:00开抢", "comment"),
 ]
 
 

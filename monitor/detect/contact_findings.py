@@ -29,7 +29,21 @@ NEAR = 3  # characters between a one-character cue and its number
 # reason (an order or tracking number is told by its words, 订单号 13800138000).
 _BARE_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a QQ or phone number inside a run of letters
+# A clock time or a date the fold joined into one run of digits (10：34一直, 2008-6-1 12:23):
+# a time said, not a number to reach.
+_CLOCK_OR_DATE = re.compile(
+    r"(?<![0-9])[0-2]?[0-9][:：][0-5][0-9](?![0-9])"
+    r"|(?<![0-9])(?:19|20)[0-9]{2}[-/.年][01]?[0-9][-/.月][0-3]?[0-9](?![0-9])"
+)
 _PARTING = frozenset(":：=＝-—~～·• \t")
+
+
+def _timed(span: str) -> bool:
+    """Return True when a number's text is a clock time or a date with fewer than five
+    digits besides (10：34一直), not a contact typed around a time (qq 12:30 2847163950)."""
+    if _CLOCK_OR_DATE.search(span) is None:
+        return False
+    return sum(c.isdigit() for c in _CLOCK_OR_DATE.sub("", span)) < 5
 
 
 def _parted(text: str, start: int) -> bool:
@@ -139,6 +153,8 @@ class ContactFindings:
             if spans is None:
                 spans = self.normalizer.base_span_mapper(text)
             start, end = spans(max(token.start, offset) - offset, token.end - offset)
+            if token.kind in ("qq", "number") and _timed(text[start:end]):
+                continue
             if token.kind == "id":
                 if any(a == start for a, _ in near):
                     # The one-letter cue opens the token (v13800138000): only digits may follow
