@@ -119,6 +119,13 @@ SET_PHRASES = (
     "最大的好处",
     "最大的卖点",
     "最大的感受",
+    # advice and set phrases (最好的保养就是经常佩戴, 母乳是宝宝最好的食物)
+    "最好的保养",
+    "最好的食物",
+    "最好的吃法",
+    "最好的泡法",
+    "最好的喝法",
+    "最好的储存",
 )
 
 
@@ -127,16 +134,18 @@ SET_PHRASES = (
 # term).
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
-    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去"
+    "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去|不让|不允许"
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺"
     # a claim the host declines to make (我不敢说它是最好的)
     "|(?:不敢说|不能说|不敢讲|不会说)(?:它|这个|这款|我们|咱们|咱家|自己|自家)(?:就)?是)"
-    "(?:[付交搞做去再用给要收走加进找]|任何|私自|私下|随便|[去用找加]?(?:什么|啥)|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
+    "(?:[付交搞做去再用给要收走加进找]|在(?:直播间|这里|评论区)里?|在这里?[留发加]|任何|私自|私下|随便|[去用找加]?(?:什么|啥)|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
     # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
     "|(?:[让叫要]你|[让叫]大家|要求你)[付交做去用给收加进找转]?)?$"
 )
 # How far back a negation can start: a four-character negator and 相信所谓的 (不敢保证相信所谓的).
 _NEGATION_REACH = 9
+# What 最好用 is followed by when it tells how to use a thing: a temperature or an amount.
+_HOW_TO_USE = frozenset("0123456789一二两三四五六七八九十几半温开冷热凉清淡小大")
 # Verbs that 不 alone negates at the start of a term: selling (不卖高仿) and sending or
 # handing over (验证码一直不发给我 is a complaint, not 验证码…发给我).
 _SELLING = frozenset("卖售发给")
@@ -169,6 +178,8 @@ _MEDICAL_ADVICE = re.compile(
 _REFUSED_AFTER = re.compile(
     "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|不会用|我不会|违法|犯法|都是骗"
     "|没保障|没有保障|不安全|有风险|不靠谱"
+    # the host answering a viewer's question with a no (能不能加微信，不能哦)
+    "|[，,]?\\s?(?:不能|不可以|不行|不加)(?:哦|呢|哈|喔|呀)"
     "|(?:就|都|全|纯|也|根本|肯定|绝对|一定)?是(?:骗局|诈骗|违法|骗人|假的|骗子|坑))"
 )
 # A comment that reports or warns about what someone else said or did (有人私信我说中奖了要交
@@ -209,7 +220,7 @@ _THIRD_PARTY = re.compile(
     "|被[^，,。！!？?；;]{0,6}骗[了过]|差点(?:被骗|上当)|上当了|受骗了|让大家|叫大家"
     # the one a moderator is asked to remove, the reply above quoted (把那个卖高仿的踢出去,
     # 楼上说"加我看实拍"的)
-    "|把(?:那个|这个|那些|这些|他|她|楼上)|楼上(?:说|那个|的)|那个(?:说|发|卖|让|叫)"
+    "|把(?:那个|这个|那些|这些|他|她|楼上)|楼上(?:说|那个|的|在)|举报楼上|那个(?:说|发|卖|让|叫)"
 )
 # A verdict the writer gives: calls a thing a scam (刷单就是诈骗, 加微信的都是骗子), not
 # denies it (我们不是骗子, 绝对不是诈骗, which a pitch says to reassure).
@@ -394,6 +405,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
             return False
         return any(after.startswith(w) for w in _CLAIM_AFTER_DIYI)
     if term == "最好":
+        if after[:1] == "用" and text[end + 1 : end + 2] in _HOW_TO_USE:
+            return False  # 最好用九十度的水冲泡: how to use it, not the best to use
         return after[:1] in _CLAIM_AFTER_ZUIHAO
     if term == "最":
         if before[-1:] in _PERSON:
