@@ -35,6 +35,8 @@ SENTIMENT_SETS = (
     "sentiment/dev15.tsv",
     "sentiment/dev16.tsv",
     "sentiment/dev17.tsv",
+    "sentiment/dev18.tsv",
+    "sentiment/dev19.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
