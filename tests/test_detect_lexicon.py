@@ -457,7 +457,12 @@ def test_a_term_with_groups_stands_for_every_spelling() -> None:
 
 @pytest.mark.parametrize(
     ("line", "reason"),
-    [("(加|加个(微信)", "unbalanced"), ("加个)微信", "unbalanced"), ("((加))微信", "nested")],
+    [
+        ("(加|加个(微信)", "unbalanced"),
+        ("加个)微信", "unbalanced"),
+        ("((加))微信", "nested"),
+        ("关注(我的)?小号", "(a|)"),
+    ],
 )
 def test_bad_groups_name_the_file_and_line(tmp_path: Path, line: str, reason: str) -> None:
     cfg = write_config(tmp_path, "苹果\n")

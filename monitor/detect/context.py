@@ -137,7 +137,7 @@ _NEGATOR = re.compile(
     "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去|不让|不允许"
     "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺"
     # a claim the host declines to make (我不敢说它是最好的)
-    "|(?:不敢说|不能说|不敢讲|不会说)(?:它|这个|这款|我们|咱们|咱家|自己|自家)(?:就)?是)"
+    "|(?:不敢说|不能说|不敢讲|不会说)(?:它|这个|这款|我们|咱们|咱家|自己|自家)?(?:就)?[是能])"
     "(?:[付交搞做去再用给要收走加进找]|在(?:直播间|这里|评论区)里?|在这里?[留发加]|任何|私自|私下|随便|[去用找加]?(?:什么|啥)|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
     # who would be told to (官方客服不会让你加QQ, 我们不会叫你转账)
     "|(?:[让叫要]你|[让叫]大家|要求你)[付交做去用给收加进找转]?)?$"
@@ -146,9 +146,10 @@ _NEGATOR = re.compile(
 _NEGATION_REACH = 9
 # What 最好用 is followed by when it tells how to use a thing: a temperature or an amount.
 _HOW_TO_USE = frozenset("0123456789一二两三四五六七八九十几半温开冷热凉清淡小大")
-# Verbs that 不 alone negates at the start of a term: selling (不卖高仿) and sending or
-# handing over (验证码一直不发给我 is a complaint, not 验证码…发给我).
-_SELLING = frozenset("卖售发给")
+# Verbs that 不 alone negates at the start of a term: selling (不卖高仿), sending or
+# handing over (验证码一直不发给我 is a complaint, not 验证码…发给我), trading privately
+# and pulling into groups (不私下交易, 不拉群).
+_SELLING = frozenset("卖售发给私拉")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
 _WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
 _TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
@@ -235,6 +236,8 @@ _VERDICT = re.compile(
     # told not to believe any such thing (别信什么验证码退款)
     "|别信什么|不要信什么|别相信什么|都不是我们|跟我们无关|与我们无关"
     "|该举报|应该举报|要举报|是保护动物"
+    # others told to beware of a named scheme (小心杀猪盘, 谨防被骗)
+    "|(?:小心|当心|谨防|警惕)(?:被骗|诈骗|骗子|杀猪盘|刷单|上当|网恋)"
     "|(?:千万|一定|可|都|大家|年轻人|家人们|姐妹们|宝宝们|你们)(?:要|可)?(?:别|不要)"
     "(?:信|相信|碰|上当)[\\s~～。.!！]*$"
 )

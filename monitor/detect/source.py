@@ -24,6 +24,11 @@ COMPLAINT_CATEGORIES = frozenset(
 )
 
 
+# A regex quantifier after a group ((我的)?小号): the syntax has none, so the line would
+# silently stand for a literal '?'.
+_QUANTIFIED_GROUP = re.compile(r"\)[?*+]")
+
+
 class LexiconLoadError(Exception):
     """A lexicon file is missing or malformed; names the file, the line and why."""
 
@@ -63,6 +68,10 @@ def read_terms(path: Path) -> list[str]:
             raise LexiconLoadError(path, "a word list has one term a line, no tabs", number)
         check = line
         if "(" in line or ")" in line:
+            if _QUANTIFIED_GROUP.search(line) is not None:
+                raise LexiconLoadError(
+                    path, "a group takes no '?', '*' or '+': write an optional one as (a|)", number
+                )
             if _GROUP_SYNTAX.fullmatch(line) is None:
                 raise LexiconLoadError(path, "unbalanced or nested '(' ')' in a term", number)
             spelled = expand(line)
