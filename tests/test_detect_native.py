@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.detect import native
+from monitor.detect.classifier import SensitiveModel
 from monitor.detect.compose import part_starts
 from monitor.detect.normalize import (
     DIGIT,
@@ -32,7 +33,7 @@ from monitor.detect.normalize import (
     Views,
     default_normalizer,
 )
-from monitor.detect.sentiment import LinearModel
+from monitor.detect.sentiment import LinearModel, joint_logits
 from tests.detect_support import shipped_detector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,6 +146,27 @@ def test_the_model_sum_is_the_reference_sum() -> None:
     texts = [*corpus()[:20_000], "", "^", "$", "a^b$", "\ud800x", "😀好看", "^$^$"]
     for text in texts:
         assert model.logit(text) == pytest.approx(model.reference_logit(text), abs=1e-9), text
+
+
+def test_the_joint_logits_are_each_models_logit_bit_for_bit() -> None:
+    # The second opinion and sentiment read one table holding both models' weights: each
+    # log-odds must be exactly what the model's own table gives (the same terms added in
+    # the same order), or outputs would move in the last bit.
+    sentiment = LinearModel.load()
+    second = SensitiveModel.load().any
+    joint = joint_logits(second, sentiment)
+    assert joint is not None
+    texts = [*corpus()[:20_000], "", "^", "$", "a^b$", "\ud800x", "😀好看", "^$^$", "好"]
+    for text in texts:
+        assert joint(text) == (second.logit(text), sentiment.logit(text)), text
+    pair = native.NgramPair(native.NgramTable({"好": 0.5}, 1.0), native.NgramTable({"看": 2.0}))
+    assert pair.logits("好看") == (1.5, 2.0)
+    with pytest.raises(TypeError, match="str"):
+        pair.logits(None)
+    with pytest.raises(TypeError):
+        native.NgramPair({"好": 0.5}, native.NgramTable({}))
+    with pytest.raises(ValueError, match="not initialized"):
+        native.NgramPair(native.NgramTable.__new__(native.NgramTable), native.NgramTable({}))
 
 
 def test_the_compiled_parts_reject_bad_tables_and_arguments_clearly() -> None:

@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Raised with every change of what the module offers; native.py requires this value. */
-#define NATIVE_API 2
+#define NATIVE_API 3
 
 /* A key holds up to three code points, each stored + 1 in 21 bits (0 = absent). */
 #define CP_BITS 21
@@ -169,6 +169,167 @@ static PyTypeObject NgramTableType = {
     .tp_methods = NgramTable_methods,
 };
 
+
+/* NgramPair: two NgramTables merged into one table whose slots hold both models' weights,
+ * so the two log-odds of one text (the second opinion's and sentiment's, over the same
+ * model text) come from one pass and one probe per n-gram instead of two. Each sum adds the
+ * same terms in the same order as `ngram_total` (0.0 for an n-gram a model lacks), so
+ * logits(text) == (first.logit(text), second.logit(text)) bit for bit. */
+typedef struct {
+    uint64_t key;
+    double first;
+    double second;
+} PairSlot;
+
+typedef struct {
+    PyObject_HEAD
+    PairSlot *slots;
+    uint64_t mask;
+    double first_bias;
+    double second_bias;
+} NgramPair;
+
+static inline const PairSlot *pair_lookup(const NgramPair *t, uint64_t key) {
+    static const PairSlot absent = {0, 0.0, 0.0};
+    uint64_t i = slot_of(key, t->mask);
+    for (;;) {
+        const PairSlot *s = &t->slots[i];
+        if (s->key == key) return s;
+        if (s->key == 0) return &absent;
+        i = (i + 1) & t->mask;
+    }
+}
+
+static void NgramPair_dealloc(NgramPair *self) {
+    PyMem_Free(self->slots);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PairSlot *pair_slot(PairSlot *slots, uint64_t mask, uint64_t key) {
+    uint64_t i = slot_of(key, mask);
+    while (slots[i].key != 0 && slots[i].key != key) i = (i + 1) & mask;
+    slots[i].key = key;
+    return &slots[i];
+}
+
+static int NgramPair_init(NgramPair *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"first", "second", NULL};
+    NgramTable *first, *second;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!", kwlist, &NgramTableType, &first,
+                                     &NgramTableType, &second))
+        return -1;
+    if (first->keys == NULL || second->keys == NULL) {
+        PyErr_SetString(PyExc_ValueError, "NgramTable not initialized");
+        return -1;
+    }
+    uint64_t n = (uint64_t)first->size + (uint64_t)second->size, cap = 16;
+    while (cap < n * 4 + 16) cap <<= 1; /* at most a quarter full, as NgramTable */
+    PairSlot *slots = PyMem_Calloc(cap, sizeof(PairSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (uint64_t i = 0; i <= first->mask; i++)
+        if (first->keys[i] != 0) pair_slot(slots, cap - 1, first->keys[i])->first = first->values[i];
+    for (uint64_t i = 0; i <= second->mask; i++)
+        if (second->keys[i] != 0)
+            pair_slot(slots, cap - 1, second->keys[i])->second = second->values[i];
+    PyMem_Free(self->slots);
+    self->slots = slots;
+    self->mask = cap - 1;
+    self->first_bias = first->bias;
+    self->second_bias = second->bias;
+    return 0;
+}
+
+/* logits(text) -> (first.logit(text), second.logit(text)). */
+static PyObject *NgramPair_logits(NgramPair *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "NgramPair not initialized");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    double a, b;
+    const PairSlot *s;
+    if (n == 0) {
+        s = pair_lookup(self, KEY2('^', '$'));
+        a = s->first;
+        b = s->second;
+    } else {
+        double ta = 0.0, tb = 0.0;
+        Py_UCS4 p2 = '^', p1 = PyUnicode_READ(kind, data, 0);
+        if (p1 != '^' && p1 != '$') {
+            s = pair_lookup(self, KEY1(p1));
+            ta += s->first;
+            tb += s->second;
+        }
+        s = pair_lookup(self, KEY2('^', p1));
+        ta += s->first;
+        tb += s->second;
+        for (Py_ssize_t i = 1; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c != '^' && c != '$') {
+                s = pair_lookup(self, KEY1(c));
+                ta += s->first;
+                tb += s->second;
+            }
+            s = pair_lookup(self, KEY2(p1, c));
+            ta += s->first;
+            tb += s->second;
+            s = pair_lookup(self, KEY3(p2, p1, c));
+            ta += s->first;
+            tb += s->second;
+            p2 = p1;
+            p1 = c;
+        }
+        s = pair_lookup(self, KEY2(p1, '$'));
+        ta += s->first;
+        tb += s->second;
+        s = pair_lookup(self, KEY3(p2, p1, '$'));
+        ta += s->first;
+        tb += s->second;
+        a = ta;
+        b = tb;
+    }
+    PyObject *out = PyTuple_New(2);
+    if (out == NULL) return NULL;
+    PyObject *fa = PyFloat_FromDouble(self->first_bias + a);
+    if (fa == NULL) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(out, 0, fa);
+    PyObject *fb = PyFloat_FromDouble(self->second_bias + b);
+    if (fb == NULL) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(out, 1, fb);
+    return out;
+}
+
+static PyMethodDef NgramPair_methods[] = {
+    {"logits", (PyCFunction)NgramPair_logits, METH_O,
+     "logits(text) -> (float, float): first.logit(text), second.logit(text) in one pass."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject NgramPairType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.NgramPair",
+    .tp_basicsize = sizeof(NgramPair),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "NgramPair(first: NgramTable, second: NgramTable): both tables' log-odds in one pass.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)NgramPair_init,
+    .tp_dealloc = (destructor)NgramPair_dealloc,
+    .tp_methods = NgramPair_methods,
+};
 
 /* Folder: the base, collapsed and pinyin views of a text in one call (see normalize.py).
  * fold[cp] >= 0: the code point it becomes; FOLD_KEEP: itself; FOLD_DELETE: nothing;
@@ -478,11 +639,13 @@ static struct PyModuleDef native_module = {
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
-    if (PyType_Ready(&NgramTableType) < 0 || PyType_Ready(&FolderType) < 0) return NULL;
+    if (PyType_Ready(&NgramTableType) < 0 || PyType_Ready(&NgramPairType) < 0 ||
+        PyType_Ready(&FolderType) < 0)
+        return NULL;
     PyObject *m = PyModule_Create(&native_module);
     if (m == NULL) return NULL;
     /* What native.py checks before using the module: a build of an older _native.c lacks
-     * methods the Python side calls (Folder.offsets, NgramTable.logit). */
+     * methods the Python side calls (Folder.offsets, NgramTable.logit, NgramPair). */
     if (PyModule_AddIntConstant(m, "API", NATIVE_API) < 0) {
         Py_DECREF(m);
         return NULL;
@@ -490,6 +653,12 @@ PyMODINIT_FUNC PyInit__native(void) {
     Py_INCREF(&NgramTableType);
     if (PyModule_AddObject(m, "NgramTable", (PyObject *)&NgramTableType) < 0) {
         Py_DECREF(&NgramTableType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&NgramPairType);
+    if (PyModule_AddObject(m, "NgramPair", (PyObject *)&NgramPairType) < 0) {
+        Py_DECREF(&NgramPairType);
         Py_DECREF(m);
         return NULL;
     }

@@ -40,7 +40,13 @@ from monitor.detect.normalize import (
     Views,
     default_normalizer,
 )
-from monitor.detect.sentiment import LinearModel, Sentiment, SentimentScorer, model_text
+from monitor.detect.sentiment import (
+    LinearModel,
+    Sentiment,
+    SentimentScorer,
+    joint_logits,
+    model_text,
+)
 from monitor.detect.source import Compiler, LexiconLoadError, LexiconSource
 from monitor.detect.split import SHORT, SplitWindow
 from monitor.events import AnyEvent, CommentEvent, SpeechEvent
@@ -161,6 +167,15 @@ class LexiconDetector(ContactFindings):
         # The model's log-odds as the compiled call itself (SensitiveModel.logit is a Python
         # frame around it, paid by every comment no rule flags).
         self._classifier_logit = self.classifier.any.logit if self.classifier else None
+        # Both models read the same model text of a comment no rule flagged: compiled, one
+        # call gives the second opinion's log-odds and sentiment's (None: one call each).
+        self._joint_logits = (
+            joint_logits(self.classifier.any, self.sentiment.model)
+            if self.classifier is not None
+            and self.sentiment is not None
+            and self.sentiment.model is not None
+            else None
+        )
         self._default_cut = _logit(ccfg.threshold)
         self._category_cuts = {c: _logit(t) for c, t in ccfg.category_thresholds.items()}
         # The lowest cut decides whether the category weights are read at all; a category
@@ -334,10 +349,15 @@ class LexiconDetector(ContactFindings):
                     text, views.base, user, ts, cue, near, found, via, contact, bare, mixed
                 )
         said = None  # the model text, shared by the second opinion and sentiment
+        mood = None  # sentiment's model log-odds, when computed with the second opinion's
         if not found and self._classifier_logit is not None:
             # No rule flagged the text: the learned second opinion reads it.
             said = model_text(views.base, text, views.marks & DIGIT != 0)
-            logit = self._classifier_logit(said)
+            joint = self._joint_logits
+            if joint is not None and scope == "comment":
+                logit, mood = joint(said)
+            else:
+                logit = self._classifier_logit(said)
             if logit >= self._classifier_cut and not reported(text):
                 assert self.classifier is not None
                 judged = self.classifier.category(said, self._scope_cats.get(scope, ()))
@@ -359,7 +379,7 @@ class LexiconDetector(ContactFindings):
             complaints = result.complaints if result is not None else []
             use_model = self._spam.isdisjoint(found)
             verdict = self.sentiment.score(
-                text, views.base, views.collapsed, complaints, use_model, said
+                text, views.base, views.collapsed, complaints, use_model, said, mood
             )
             if verdict.evidence:  # map complaint spans only for comments found negative
                 spans = norm.span_mapper(text, views.base, views.collapsed)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-API = 2  # what _native.c's NATIVE_API must be: a build of an older source is not used
+API = 3  # what _native.c's NATIVE_API must be: a build of an older source is not used
 
 
 def _load() -> ModuleType | None:
@@ -39,5 +39,6 @@ def _load() -> ModuleType | None:
 
 _module = _load()
 NgramTable: type[_native.NgramTable] | None = _module.NgramTable if _module else None
+NgramPair: type[_native.NgramPair] | None = _module.NgramPair if _module else None
 Folder: type[_native.Folder] | None = _module.Folder if _module else None
 AVAILABLE = _module is not None

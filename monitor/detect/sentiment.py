@@ -11,7 +11,7 @@ import math
 import operator
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from itertools import accumulate, chain, repeat
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from monitor.detect.lexicon import Hit
-from monitor.detect.native import NgramTable
+from monitor.detect.native import NgramPair, NgramTable
 from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
 
 log = logging.getLogger(__name__)
@@ -194,6 +194,17 @@ class LinearModel:
         return self.bias + sum(map(self.weights.get, grams, _ZEROS))
 
 
+def joint_logits(
+    first: LinearModel, second: LinearModel
+) -> Callable[[str], tuple[float, float]] | None:
+    """Return a call giving (first.logit(text), second.logit(text)) in one compiled pass over
+    a table holding both models' weights (one probe per n-gram, not two), or None when the
+    models have no compiled tables (the Python paths: call each model's `logit`)."""
+    if NgramPair is None or first._table is None or second._table is None:
+        return None
+    return NgramPair(first._table, second._table).logits
+
+
 def is_question(collapsed: str, original: str) -> bool:
     """Return True when the comment asks rather than asserts."""
     tail = original.rstrip()[-1:]
@@ -250,11 +261,15 @@ class SentimentScorer:
         complaints: Sequence[Hit],
         use_model: bool = True,
         said: str | None = None,
+        model_logit: float | None = None,
     ) -> Sentiment:
         """Return the verdict on one comment from its views and complaint hits (`said`: its
-        model text, when the caller has it already)."""
+        model text, when the caller has it already; `model_logit`: the model's log-odds of
+        that text, when the caller computed it along with the second opinion's)."""
         if self.model is not None and use_model:
-            logit = self.model.logit(said or model_text(base, original)) + self.prior
+            if model_logit is None:
+                model_logit = self.model.logit(said or model_text(base, original))
+            logit = model_logit + self.prior
             shift, asking = cue_shift(original, self.cues)
             # A cue reads what the n-grams can't: sarcasm is made of praise words, a neutral
             # question of complaint words. Past a cue the model's opinion is bounded.
