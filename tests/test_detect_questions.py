@@ -166,3 +166,29 @@ def test_topic_table_rejects_an_unknown_topic_with_its_line() -> None:
         load_topic_terms("price\t多少钱\ncolour\t红色\n")
     with pytest.raises(ValueError, match=r"line 1"):
         load_topic_terms("price 多少钱\n")
+
+
+def test_answerable_is_whether_classify_found_names_a_topic() -> None:
+    # The sentiment cues ask only whether a comment is a question to answer: `answerable`
+    # decides that without naming the topic, and must agree with `classify_found`.
+    from monitor.detect.questions import answerable, classify_found
+    from monitor.detect.sentiment_cues import SENTIMENT_CUES
+
+    texts = [
+        line.rsplit("\t", 1)[-1]
+        for folder in ("detect", "sentiment", "questions")
+        for path in sorted((DATA / folder).glob("*.tsv"))
+        for line in path.read_text("utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    texts += ["多少钱\ud800?", "", "?", "已经买了好几件多少钱", "尺码"]
+    asked = 0
+    for text in texts:
+        t = text[:200].lower()
+        found = SENTIMENT_CUES.matches(t)
+        expected = classify_found(t, found) is not None
+        asked += expected
+        assert answerable(t, found) == expected, text
+        for extra in ({"asks"}, {"asks", "rhetorical"}):
+            assert answerable(t, found | extra) == (classify_found(t, found | extra) is not None)
+    assert asked > 100

@@ -197,6 +197,30 @@ def _cues() -> CueSet:
 _SENTIMENT_CUES: CueSet | None = None
 
 
+def answerable(t: str, found: set[str]) -> bool:
+    """Return `classify_found(t, found) is not None` (what the sentiment cues ask), without
+    naming the topic: the highest topic score decides, whichever topic holds it."""
+    if "asks" not in found or "complaint" in found or "rhetorical" in found:
+        return False
+    scores: dict[str, float] = {}
+    try:
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
+    except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
+        t = t.encode("utf-8", "replace").decode("utf-8")
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
+    if not matches:
+        return False
+    for index, _, _ in matches:
+        topic = _TOPIC_OF[index]
+        scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
+    strength = max(scores.values())
+    asking = 1.0
+    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT.search(t) is not None
+    if statement and not t.endswith(("?", "？", "吗")):
+        asking -= 0.5
+    return min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0)) >= 0.5
+
+
 def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:
     """Return the verdict on a lower-cased comment whose QUESTION_CUES matches are known."""
     if "asks" not in found or "complaint" in found or "rhetorical" in found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.detect.gate import CueSet, leading
-from monitor.detect.questions import QUESTION_PATTERNS, classify_found
+from monitor.detect.questions import QUESTION_PATTERNS, answerable
 
 _N = r"[0-9一二三四五六七八九十两几好半]"  # a count: 3天, 五天, 好几天, 半个月
 # A bad fact with no complaint word: the comment states what happened.
@@ -251,6 +251,6 @@ def cue_shift(text: str, weights: CueWeights = DEFAULT_WEIGHTS) -> tuple[float, 
         return shift, False
     if "complaint" in found:
         shift += weights.complaint_question
-    elif shift <= 0.0 and classify_found(t, found) is not None:
+    elif shift <= 0.0 and answerable(t, found):
         shift += weights.neutral_question  # a bad fact with a question mark still complains
     return shift, True
