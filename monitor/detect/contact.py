@@ -34,17 +34,18 @@ PRODUCT_WORD = re.compile(
     r"|note|slim|detect|xbox|switch|macbook|surface|gt[0-9]"
 )
 _DIGIT_LETTERS = str.maketrans("lio", "110")  # letters typed for digits (the view is lower case)
-# Letters typed for digits inside a number (l3B2O47б59O: l and i for 1, o for 0, B for 8;
-# the fold already reads Cyrillic б and З as 6 and 3). A run of digits and such letters
-# is read as digits when it is seven long or more (a phone or QQ number, not 100l or 5oo)
-# and its digits outnumber its letters or it reads as a whole mobile number (I39OOI38OOO);
+# Letters typed for digits inside a number (l3B2O47б59O: l and i for 1, o for 0, B for 8,
+# S for 5, Z for 2; the fold already reads Cyrillic б and З as 6 and 3). A run of digits and
+# such letters is read as digits when it is seven long or more (a phone or QQ number, not
+# 100l or 5oo) and its digits outnumber its letters or it reads as a whole mobile number
+# (I39OOI38OOO);
 # a cue glued before it (qq762o9l835) is no part of it when the run starts with a digit,
 # and the same after it.
-_LOOKALIKE_DIGITS = str.maketrans("liob", "1108")
-_MIXED_HINT = re.compile(r"[0-9][liob]|[liob][0-9]")
+_LOOKALIKE_DIGITS = str.maketrans("liobsz", "110852")
+_MIXED_HINT = re.compile(r"[0-9][liobsz]|[liobsz][0-9]")
 _MIXED_RUN = re.compile(
-    r"(?:(?<![a-z0-9])|(?<=[a-z])(?<![liob])(?=[0-9]))[0-9liob]{7,20}"
-    r"(?:(?![a-z0-9])|(?<=[0-9])(?![0-9liob]))"
+    r"(?:(?<![a-z0-9])|(?<=[a-z])(?<![liobsz])(?=[0-9]))[0-9liobsz]{7,20}"
+    r"(?:(?![a-z0-9])|(?<=[0-9])(?![0-9liobsz]))"
 )
 _RUN_START = re.compile(r"[a-z0-9]+$")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -177,10 +177,12 @@ _MEDICAL_ADVICE = re.compile(
 
 # A refusal right after a term (微信转账我们不支持), or a verdict on it (刷单是违法的).
 _REFUSED_AFTER = re.compile(
-    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|不会用|我不会|违法|犯法|都是骗"
+    "(?:我们|我|这里|都)?(?:不支持|不接受|不允许|不可以|不提供|不做|不会用|我不会|违法|犯法|都是骗"
     "|没保障|没有保障|不安全|有风险|不靠谱"
     # the host answering a viewer's question with a no (能不能加微信，不能哦)
     "|[，,]?\\s?(?:不能|不可以|不行|不加)(?:哦|呢|哈|喔|呀)"
+    # the host saying the shop does not (我们这边是不加的), a claim not made (最低的我不敢说)
+    "|(?:我们|我们这边|这边|咱们)?是?不加的|的?(?:我|我们)?不敢(?:说|保证|讲)"
     "|(?:就|都|全|纯|也|根本|肯定|绝对|一定)?是(?:骗局|诈骗|违法|骗人|假的|骗子|坑))"
 )
 # A comment that reports or warns about what someone else said or did (有人私信我说中奖了要交
@@ -210,7 +212,7 @@ _REPORT_WARNING = re.compile(
     # 广告, 管管评论区), and a question whether it is the shop's own (这是你们的人吗)
     "|都别给|都不要给|千万别给|千万不要给|别给任何人|不要给任何人|(?<![不没])(?<!不是)冒充"
     "|(?<![不没])(?:是|是个|都是)托(?:儿(?!所))?(?:吧|吗|啊|呢|[，,。！!？?]|$)"
-    "|发[^，,。！!？?；;]{0,6}广告|刷广告|打广告的|管管|管一管|管一下"
+    "|发[^，,。！!？?；;]{0,6}广告|刷广告|打广告的|管管|管一管|管一下|是广告|别加"
     "|是(?:你们|你|主播|官方|你们家)的(?:人|客服|号|小号)吗"
 )
 _THIRD_PARTY = re.compile(
@@ -222,6 +224,7 @@ _THIRD_PARTY = re.compile(
     # the one a moderator is asked to remove, the reply above quoted (把那个卖高仿的踢出去,
     # 楼上说"加我看实拍"的)
     "|把(?:那个|这个|那些|这些|他|她|楼上)|楼上(?:说|那个|的|在)|举报楼上|那个(?:说|发|卖|让|叫)"
+    "|那条(?:评论|弹幕|留言)?|刚才那条"
 )
 # A verdict the writer gives: calls a thing a scam (刷单就是诈骗, 加微信的都是骗子), not
 # denies it (我们不是骗子, 绝对不是诈骗, which a pitch says to reassure).
