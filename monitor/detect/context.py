@@ -146,6 +146,13 @@ _NEGATOR = re.compile(
 _NEGATION_REACH = 9
 # What 最好用 is followed by when it tells how to use a thing: a temperature or an amount.
 _HOW_TO_USE = frozenset("0123456789一二两三四五六七八九十几半温开冷热凉清淡小大")
+# Verbs after 最好 that advise (最好穿厚一点, 最好放冰箱) unless the sentence ends or 的/了
+# follows (最好穿的, 这个最好吃了).
+_ADVISED = frozenset("穿用吃喝放选买泡洗存")
+_CLAIM_END = frozenset("的了啊呀吧")
+# A viewer's question the host repeats before answering it (有宝宝问能不能治湿疹，我们是衣服);
+# read in the collapsed view, where 宝宝 is 宝.
+_ASKED_BEFORE = re.compile("(?:有宝宝?|有人|有家人|有姐妹|有朋友|有粉丝)问(?:能不能|能|可以|可不可以)")
 # Verbs that 不 alone negates at the start of a term: selling (不卖高仿), sending or
 # handing over (验证码一直不发给我 is a complaint, not 验证码…发给我), trading privately
 # and pulling into groups (不私下交易, 不拉群).
@@ -381,11 +388,20 @@ def inside_ordinary_word(
     return False
 
 
+def repeated_question(text: str, start: int) -> bool:
+    """Return True when a viewer's question the host repeats leads up to text[start:]
+    (有宝宝问能不能治湿疹，我们是衣服不是药): the host answers it, claiming nothing."""
+    # (to start + 2: a term may begin inside the question, 能不|能治)
+    return _ASKED_BEFORE.search(text, max(0, start - 12), start + 2) is not None
+
+
 def is_claim(text: str, start: int, end: int) -> bool:
     """Return True when an advertising-law hit at text[start:end] is used as a claim."""
     term = text[start:end]
     if _MEDICAL_ADVICE.search(text, max(0, start - 8), end + 10):
         return False  # 降血糖要听医生的
+    if repeated_question(text, start):
+        return False
     if "最" in term and "最低" not in term:
         scope = text[max(0, start - 10) : start]
         if (
@@ -413,6 +429,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
     if term == "最好":
         if after[:1] == "用" and text[end + 1 : end + 2] in _HOW_TO_USE:
             return False  # 最好用九十度的水冲泡: how to use it, not the best to use
+        if after[:1] in _ADVISED and "\u4e00" <= after[1:2] <= "\u9fff" and after[1:] not in _CLAIM_END:
+            return False  # 大家最好穿厚一点: advice, not 最好穿的 (the best to wear)
         return after[:1] in _CLAIM_AFTER_ZUIHAO
     if term == "最":
         if before[-1:] in _PERSON:

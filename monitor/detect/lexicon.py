@@ -19,6 +19,7 @@ from monitor.detect.context import (
     asks,
     inside_ordinary_word,
     is_claim,
+    repeated_question,
     model_named,
     negated,
     reported,
@@ -275,7 +276,9 @@ class CompiledLexicon(LexiconBuild):
         if hit.latin:
             return not proper_name(text, hit.orig_start, hit.orig_end)
         if term.pair >= 0:
-            return True
+            return term.category not in self.claim_categories or not repeated_question(
+                collapsed, hit.start
+            )
         if hit.homophone and across_a_clause(text, hit, self.normalizer.fold_char):
             return False
         if term.role is not _DENY and not (term.role is _CUE and hit.homophone):
