@@ -152,7 +152,9 @@ _ADVISED = frozenset("穿用吃喝放选买泡洗存")
 _CLAIM_END = frozenset("的了啊呀吧")
 # A viewer's question the host repeats before answering it (有宝宝问能不能治湿疹，我们是衣服);
 # read in the collapsed view, where 宝宝 is 宝.
-_ASKED_BEFORE = re.compile("(?:有宝宝?|有人|有家人|有姐妹|有朋友|有粉丝)问(?:能不能|能|可以|可不可以)")
+_ASKED_BEFORE = re.compile(
+    "(?:有宝宝?|有人|有家人|有姐妹|有朋友|有粉丝)问(?:能不能|能|可以|可不可以)"
+)
 # Verbs that 不 alone negates at the start of a term: selling (不卖高仿), sending or
 # handing over (验证码一直不发给我 is a complaint, not 验证码…发给我), trading privately
 # and pulling into groups (不私下交易, 不拉群).
@@ -429,7 +431,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
     if term == "最好":
         if after[:1] == "用" and text[end + 1 : end + 2] in _HOW_TO_USE:
             return False  # 最好用九十度的水冲泡: how to use it, not the best to use
-        if after[:1] in _ADVISED and "\u4e00" <= after[1:2] <= "\u9fff" and after[1:] not in _CLAIM_END:
+        hanzi_after = "\u4e00" <= after[1:2] <= "\u9fff"
+        if after[:1] in _ADVISED and hanzi_after and after[1:] not in _CLAIM_END:
             return False  # 大家最好穿厚一点: advice, not 最好穿的 (the best to wear)
         return after[:1] in _CLAIM_AFTER_ZUIHAO
     if term == "最":
