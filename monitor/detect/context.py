@@ -135,7 +135,7 @@ SET_PHRASES = (
 _NEGATOR = re.compile(
     "(?<![有是会能要可用])(?:不要|不用|不会|不能|不可以|不可|不搞|不做|不需要|不需|不必|不准|不许|不支持|不接受|不提供"
     "|不收|不卖|不售|不出售|不是|没有|没|别|无需|禁止|严禁|拒绝|谨防|杜绝|远离|并非|不去|不会去|不让|不允许"
-    "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺"
+    "|不说|不敢说|不能说|不敢讲|不吹|不敢保证|不能保证|不保证|不承诺|不能承诺|不加任何"
     # a claim the host declines to make (我不敢说它是最好的)
     "|(?:不敢说|不能说|不敢讲|不会说)(?:它|这个|这款|我们|咱们|咱家|自己|自家)?(?:就)?[是能])"
     "(?:[付交搞做去再用给要收走加进找]|在(?:直播间|这里|评论区)里?|在这里?[留发加]|任何|私自|私下|随便|[去用找加]?(?:什么|啥)|相信(?:什么|任何|所谓的?)?|全网|全国|行业|市面上"
@@ -157,8 +157,8 @@ _ASKED_BEFORE = re.compile(
 )
 # Verbs that 不 alone negates at the start of a term: selling (不卖高仿), sending or
 # handing over (验证码一直不发给我 is a complaint, not 验证码…发给我), trading privately
-# and pulling into groups (不私下交易, 不拉群).
-_SELLING = frozenset("卖售发给私拉")
+# and pulling into groups (不私下交易, 不拉群), a power denied (不能治病 read as 不|能治).
+_SELLING = frozenset("卖售发给私拉能")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
 _WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
 _TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
@@ -202,7 +202,7 @@ _REPORT_WARNING = re.compile(
     # a question whether what someone said is true (有人私信我说中奖了 是真的吗)
     "|是真的吗|是不是真的|真的假的|真的吗|是不是骗|靠谱吗|可信吗|能信吗|能相信吗"
     # the host declining what a viewer asked for (只在直播间卖, 不私下交易)
-    "|只在直播间|只在(?:这里|这儿|平台|抖音|快手|小店)|不私下|不加(?:微信|v|私)|不好意思"
+    "|只在直播间|只在(?:这里|这儿|平台|抖音|快手|小店|正规)|不私下|不加(?:微信|v|私)|不好意思"
     # a warning off (千万别信, 年轻人别碰), a scam fallen for, and a moderator who removed
     # the one who asked (已经拉黑了, 加V的都删了)
     "|别碰|不要碰|害人|上当了|受骗了|差点上当|拉黑|删了|删掉|踢了|踢出|禁言"
