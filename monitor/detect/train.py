@@ -255,12 +255,16 @@ def _detector() -> LexiconDetector:
 def _scorer(weights: dict[str, float], bias: float) -> Callable[[str], bool]:
     """Return `is_negative` of the shipped detector with these weights (model + cues, the
     path `roomwatch eval` scores)."""
-    from monitor.detect.sentiment import LinearModel, SentimentScorer
+    from monitor.detect.sentiment import LinearModel, SentimentScorer, joint_logits
 
     detector = _detector()
     assert detector.sentiment is not None
     model = LinearModel(weights, bias)
     detector.sentiment = SentimentScorer(model, detector.sentiment.threshold)
+    # The detector reads sentiment's log-odds from one table joint with the second opinion's
+    # (4e5bac1): rebuilt here, or every comment no rule flags is scored by the shipped model.
+    if detector.classifier is not None:
+        detector._joint_logits = joint_logits(detector.classifier.any, model)
 
     def is_negative(text: str) -> bool:
         verdict = detector.analyze(text, "comment").sentiment
