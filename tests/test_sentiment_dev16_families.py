@@ -14,9 +14,8 @@ import pytest
 
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
-from monitor.detect.questions import classify_question
-from monitor.detect.sentiment_cues import SENTIMENT_CUES
-from tests.detect_support import fresh_detector, negative, rules_only
+from tests.detect_support import fresh_detector, rules_only
+from tests.sentiment_families import family_checks
 
 CONFIG = load_config(default_config_path())
 
@@ -150,22 +149,9 @@ def detector() -> LexiconDetector:
     return fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
 
-@pytest.mark.parametrize("text", FLAGGED)
-def test_the_families_are_negative(detector: LexiconDetector, text: str) -> None:
-    assert negative(detector, text)
-
-
-@pytest.mark.parametrize("text", CLEAN)
-def test_neutral_questions_and_praise_are_not(detector: LexiconDetector, text: str) -> None:
-    assert not negative(detector, text)
-
-
-@pytest.mark.parametrize("text", FLAGGED + CLEAN)
-def test_the_anchored_scan_finds_what_the_plain_patterns_find(text: str) -> None:
-    t = text.lower()
-    assert SENTIMENT_CUES.matches(t) == SENTIMENT_CUES.exact_matches(t)
-
-
-@pytest.mark.parametrize("text", [t for t in FLAGGED if t.endswith("？")])
-def test_a_complaint_asked_is_no_question_to_answer(text: str) -> None:
-    assert classify_question(text) is None
+(
+    test_the_families_are_negative,
+    test_neutral_questions_and_praise_are_not,
+    test_the_anchored_scan_finds_what_the_plain_patterns_find,
+    test_a_complaint_asked_is_no_question_to_answer,
+) = family_checks(FLAGGED, CLEAN)

@@ -9,8 +9,8 @@ import pytest
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.questions import classify_question
-from monitor.detect.sentiment_cues import SENTIMENT_CUES
-from tests.detect_support import cue, fresh_detector, negative, rules_only
+from tests.detect_support import cue, fresh_detector, rules_only
+from tests.sentiment_families import family_checks
 
 CONFIG = load_config(default_config_path())
 
@@ -90,20 +90,12 @@ def detector() -> LexiconDetector:
     return fresh_detector(rules_only(CONFIG.detection), CONFIG.base_dir)
 
 
-@pytest.mark.parametrize("text", FLAGGED)
-def test_the_families_are_negative(detector: LexiconDetector, text: str) -> None:
-    assert negative(detector, text)
-
-
-@pytest.mark.parametrize("text", CLEAN)
-def test_praise_chatter_and_negated_praise_are_not(detector: LexiconDetector, text: str) -> None:
-    assert not negative(detector, text)
-
-
-@pytest.mark.parametrize("text", FLAGGED + CLEAN)
-def test_the_anchored_scan_finds_what_the_plain_patterns_find(text: str) -> None:
-    t = text.lower()
-    assert SENTIMENT_CUES.matches(t) == SENTIMENT_CUES.exact_matches(t)
+(
+    test_the_families_are_negative,
+    test_praise_chatter_and_negated_praise_are_not,
+    test_the_anchored_scan_finds_what_the_plain_patterns_find,
+    _,
+) = family_checks(FLAGGED, CLEAN)
 
 
 def test_each_family_has_its_cue() -> None:
