@@ -38,6 +38,7 @@ SENTIMENT_SETS = (
     "sentiment/dev18.tsv",
     "sentiment/dev19.tsv",
     "sentiment/dev20.tsv",
+    "sentiment/dev21.tsv",
 )
 QUESTION_SETS = ("questions/heldout.tsv", "questions/dev.tsv")
 # Written by someone who never saw our data; frozen: measured at the end, never tuned on.
