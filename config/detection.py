@@ -134,6 +134,25 @@ def _own_platform_terms() -> dict[Platform, list[str]]:
     }
 
 
+def _named_platforms() -> list[str]:
+    return [
+        "淘宝", "淘寶", "天猫", "天貓", "拼多多", "京东", "京東", "抖音", "快手", "小红书",
+        "小紅書", "闲鱼", "閒魚", "微店", "得物", "唯品会", "唯品會", "唯品", "视频号", "視頻號",
+        "b站", "哔哩哔哩", "嗶哩嗶哩", "bilibili", "聚划算", "手淘", "点淘", "淘特", "苏宁易购",
+        "考拉海购",
+        "蘑菇街", "有赞", "京喜", "快团团", "tiktok", "temu", "希音", "shein", "shopee", "虾皮",
+        "蝦皮", "facebook", "instagram", "亚马逊", "当当", "美团", "饿了么",
+        "知乎", "微博", "盒马", "美团优选", "抖店",
+        # their common nicknames, which viewers use as plainly as the names (以前总在pdd买衣服)
+        "某宝", "淘某", "某猫", "猫超", "某东", "狗东", "某多多", "某夕夕", "拼夕夕", "夕夕",
+        "多多", "pdd", "tb", "jd", "小破站", "某音", "某手", "某书", "红书", "小红薯", "某鱼",
+        "小黄鱼", "dy", "ks", "某品会",
+        # the other platform, shop or account, unnamed, and the brand's own channels
+        "其他平台", "别的平台", "另一个平台", "另外一个平台", "外平台", "别的店铺", "其他店铺",
+        "另一个号", "另外一个号", "官网", "实体店",
+    ]  # fmt: skip
+
+
 class DetectionConfig(Section):
     """Everything the detector reads; lexicon files are reloaded when they change."""
 
@@ -150,6 +169,12 @@ class DetectionConfig(Section):
     # Contact-diversion terms that name a room's own platform (rooms[].platform): in that
     # platform's rooms they are ordinary talk (抖音商城 in a Douyin room), elsewhere diversion.
     own_platform_terms: dict[Platform, list[str]] = Field(default_factory=_own_platform_terms)
+    # Platforms as they are named plainly, by name or common nickname (any case, full or half
+    # width, simplified or traditional script): a contact-diversion hit typed so counts only
+    # when the text sends someone there (去淘宝搜, 京东那边更便宜, 我们拼多多店铺), not where a
+    # viewer bought or saw something (在淘宝买过, 小红书上好多人推). Spelled any other way
+    # (淘.宝, 逗音, taobao, 🍑宝, a split over comments) the name is an evasion and counts as typed.
+    named_platforms: list[str] = Field(default_factory=_named_platforms)
 
     @model_validator(mode="after")
     def _unique_categories(self) -> DetectionConfig:

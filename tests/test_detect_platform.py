@@ -32,7 +32,7 @@ def test_the_shipped_detector_clears_only_the_rooms_own_platform() -> None:
         found = det.analyze(text, "comment", "u", 1.0, platform).sensitive
         return {f.category for f in found}
 
-    for text in ("抖音商城买过同款", "斗音上见过", "dy上买过"):
+    for text in ("抖音商城搜同款", "斗音上见过", "dy上搜同款"):
         assert flagged(text, "douyin") == set(), text
         assert flagged(text, "kuaishou") == {"contact_diversion"}, text
         assert flagged(text, "") == {"contact_diversion"}, text
@@ -43,7 +43,7 @@ def test_the_shipped_detector_clears_only_the_rooms_own_platform() -> None:
     # Another shop, a contact number or a scam stays flagged in a Douyin room.
     assert flagged("去淘宝买更便宜", "douyin") == {"contact_diversion"}
     assert "contact_diversion" in flagged("抖音不方便，加微信13800138000", "douyin")
-    assert cats(det, "抖音商城买过同款") == {"contact_diversion"}
+    assert cats(det, "抖音商城搜同款") == {"contact_diversion"}
 
 
 @pytest.mark.parametrize("processes", [0, 1])
@@ -56,7 +56,7 @@ async def test_the_service_passes_each_rooms_platform_to_detection(
     pipeline = service.pipeline
     assert pipeline.platforms == {"dy-room": "douyin", "ks-room": "kuaishou", "own-room": "inhouse"}
     events = [
-        CommentEvent(room=room, ts=1.0 + i, id=f"e{i}", text="抖音商城买过同款", user=f"u{i}")
+        CommentEvent(room=room, ts=1.0 + i, id=f"e{i}", text="抖音商城搜同款", user=f"u{i}")
         for i, room in enumerate(("dy-room", "ks-room", "own-room"))
     ]
     if processes:

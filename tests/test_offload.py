@@ -94,7 +94,7 @@ async def test_a_child_reads_the_rooms_platform_from_the_job(tmp_path: Path) -> 
     offload = DetectorProcesses(config.detection, config.base_dir, local, 1)
     await offload.start()
     try:
-        texts = ["抖音商城买过同款", "快手商城买过同款"]
+        texts = ["抖音商城搜同款", "快手商城搜同款"]
         in_douyin = (await offload.detect(0, jobs_for(texts, platform="douyin")))[0]
         in_kuaishou = (await offload.detect(0, jobs_for(texts, "u2", "kuaishou")))[0]
         nowhere = (await offload.detect(0, jobs_for(texts, "u3")))[0]

@@ -28,8 +28,8 @@ from monitor.detect.contact import (
     spelled_phones,
 )
 from monitor.detect.contact_findings import NEAR, ContactFindings
-from monitor.detect.context import reported
-from monitor.detect.lexicon import CompiledLexicon
+from monitor.detect.context import reported, sends_there
+from monitor.detect.lexicon import CompiledLexicon, Hit
 from monitor.detect.normalize import (
     DIGIT,
     LETTER,
@@ -189,6 +189,9 @@ class LexiconDetector(ContactFindings):
         }
         # Terms naming a room's own platform, by platform, as the lexicon reports them.
         canonical = self.normalizer.canonical
+        # Platforms named plainly count only when the text sends someone there.
+        fold = self.normalizer.fold_in_place
+        self._named = tuple(dict.fromkeys(fold(t) for t in config.named_platforms))
         self._own: dict[str, frozenset[str]] = {
             platform: frozenset(canonical(t) for t in terms)
             for platform, terms in config.own_platform_terms.items()
@@ -294,8 +297,11 @@ class LexiconDetector(ContactFindings):
             own = self._own.get(platform) if platform else None
             for hit in result.deny:
                 cat = hit.term.category
-                if own and cat == self._contact_id and hit.term.canonical in own:
-                    continue  # the room's own platform (抖音 in a Douyin room)
+                if cat == self._contact_id:
+                    if own and hit.term.canonical in own:
+                        continue  # the room's own platform (抖音 in a Douyin room)
+                    if views.collapsed != hit.term.canonical and self._only_named(text, hit):
+                        continue  # 在淘宝买过: named plainly, and nobody is sent there
                 if scope in self._scopes.get(cat, ()):
                     ev = Evidence(cat, hit.term.text, hit.orig_start, hit.orig_end)
                     found.setdefault(cat, []).append(ev)
@@ -386,6 +392,17 @@ class LexiconDetector(ContactFindings):
                 for hit in verdict.evidence:
                     hit.orig_start, hit.orig_end = spans(hit.start, hit.end)
         return _new_tuple(Analysis, (sensitive, verdict))
+
+    def _only_named(self, text: str, hit: Hit) -> bool:
+        """Return True when a contact hit lies on a platform's plain name (淘宝, 拼多多上 read
+        as 多多上) and the text sends nobody there (在淘宝买过, 拼多多上也查得到)."""
+        start, end = hit.orig_start, hit.orig_end
+        folded = self.normalizer.fold_in_place(text)  # 蝦皮 is 虾皮, 去那邊買 去那边买
+        for name in self._named:
+            at = folded.find(name, max(0, start - len(name) + 1), end + len(name) - 1)
+            if at != -1:
+                return not sends_there(folded, at, at + len(name))
+        return False
 
     def verdicts(
         self, scope: str, text: str, key: str, ts: float, platform: str = ""
