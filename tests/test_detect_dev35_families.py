@@ -46,9 +46,7 @@ def test_a_platform_that_someone_is_sent_to_is_diversion(
 ) -> None:
     found: set[str] = set()
     for i, part in enumerate(text.split("␞")):
-        found |= {
-            f.category for f in detector.analyze(part, scope, "u-sent", float(i)).sensitive
-        }
+        found |= {f.category for f in detector.analyze(part, scope, "u-sent", float(i)).sensitive}
     assert "contact_diversion" in found
 
 
