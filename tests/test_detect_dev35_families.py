@@ -93,6 +93,14 @@ def test_a_platform_only_named_is_no_diversion(
         ("孩子用了这套卷子分数包提高", "speech", "ad_law"),
         ("外面都是科技狠活，我家才是真东西", "speech", "ad_law"),
         ("我是抖音官方客服，请提供银行卡号办理退款", "comment", "fraud"),
+        ("四川人手脚都不干净", "comment", "abuse"),
+        ("百元的假钱有没有", "comment", "prohibited"),
+        ("高仿正品，专柜同款只要两折", "comment", "fraud"),
+        ("伽薇聊", "comment", "contact_diversion"),
+        ("长按复制这段话，打开就能看", "comment", "contact_diversion"),
+        ("下次再买就是原价了", "speech", "ad_law"),
+        ("隔壁家的燕窝都是假的", "speech", "ad_law"),
+        ("这套茶具是故宫指定的", "speech", "ad_law"),
     ],
 )
 def test_dev35_families_are_flagged(
@@ -110,6 +118,9 @@ CLEAN = [
     ("点了4全家桶", "comment"),
     ("茶叶子一克都不浪费", "comment"),
     ("轴承钢珠一盒一百颗", "comment"),
+    ("收到假钱了，怎么办", "comment"),
+    ("售后电话多少", "comment"),
+    ("你们有公众号吗", "comment"),
 ]
 
 
