@@ -11,7 +11,9 @@ import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
-PHONE = re.compile(r"1[3-9]\d{9}|[48]00\d{7}")  # a mobile number or a 400/800 service line
+# A mobile number (with or without China's country code, +86 13912345678 read as one run of
+# digits) or a 400/800 service line.
+PHONE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}|[48]00\d{7}")
 # Words before a number (or the code it is part of) that make it an order, tracking,
 # coupon, card or staff number the buyer quotes, not a contact: 订单号后六位是889201.
 ORDER_CONTEXT = re.compile(

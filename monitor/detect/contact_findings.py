@@ -27,7 +27,7 @@ NEAR = 3  # characters between a one-character cue and its number
 # A whole mobile number (1[3-9] and nine digits) or a 400/800 service line (ten digits) in a
 # viewer's comment is a contact without a cue: nobody types one in a live room for another
 # reason (an order or tracking number is told by its words, 订单号 13800138000).
-_BARE_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
+_BARE_PHONE = re.compile(r"(?<![0-9])(?:(?:0{0,2}86)?1[3-9][0-9]{9}|[48]00[0-9]{7})(?![0-9])")
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a QQ or phone number inside a run of letters
 # A clock time or a date the fold joined into one run of digits (10：34一直, 2008-6-1 12:23):
 # a time said, not a number to reach.

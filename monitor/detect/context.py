@@ -167,7 +167,9 @@ _ASKED_BEFORE = re.compile(
 # orders and reviews not bought (这家不刷单).
 _SELLING = frozenset("卖售发给私拉能刷")
 # A clause that warns about a scam: it names the scam and what the scammer tells you.
-_WARNING = re.compile("骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报")
+_WARNING = re.compile(
+    "骗子|诈骗|骗局|骗人的|不要相信|别相信|不要信|别信|谨防|警惕|当心|举报|千万不要|千万别"
+)
 _TOLD = re.compile("让你|叫你|要你|骗你|说你|找你|诱导")
 _CLAUSE_MARK = re.compile(r"[，,。！!？?；;\n]")
 # A comment that asks: ends with a question particle, mark or 'how do I' (逾期了怎么办), or
@@ -213,6 +215,7 @@ _REPORT_WARNING = re.compile(
     # a warning off (千万别信, 年轻人别碰), a scam fallen for, and a moderator who removed
     # the one who asked (已经拉黑了, 加V的都删了)
     "|别碰|不要碰|害人|上当了|受骗了|差点上当|拉黑|删了|删掉|踢了|踢出|禁言"
+    "|果断退|已退群|退群了|没理他|没理她|没搭理|没理会"
     # someone close taken in, told as a warning (我同事被骗了八千; not 我被骗过, which a pitch
     # says), a scammer posing as staff named (收到假冒客服的电话)
     "|(?:同事|朋友|家人|我妈|我爸|老人|邻居|亲戚|闺蜜|同学|姐妹|兄弟|奶奶|爷爷|外婆|姥姥|老公|老婆)"
@@ -255,6 +258,8 @@ _VERDICT = re.compile(
     # told not to believe any such thing (别信什么验证码退款)
     "|别信什么|不要信什么|别相信什么|都不是我们|跟我们无关|与我们无关"
     "|该举报|应该举报|要举报|是保护动物"
+    # the writer walked away from it (果断退了, 没理他)
+    "|果断退|已退群|退群了|没理他|没理她|没搭理|没理会"
     # others told to beware of a named scheme (小心杀猪盘, 谨防被骗)
     "|(?:小心|当心|谨防|警惕)(?:被骗|诈骗|骗子|杀猪盘|刷单|上当|网恋)"
     "|(?:千万|一定|可|都|大家|年轻人|家人们|姐妹们|宝宝们|你们)(?:要|可)?(?:别|不要)"
@@ -304,7 +309,7 @@ def negated(text: str, start: int, end: int = -1) -> bool:
 # bought or saw something, and prices compared in the room's favour, send nobody anywhere.
 _TOWARD_BEFORE = re.compile(
     "(?:(?<![原后看本将未过出回下起从本])来|去|(?<![看收买找刷等遇想得用提听见说])到"
-    "|(?<![晚早马路线面身手以向天])上|进|转战|转到|换到|移步|逛逛|逛|打开|放到?|发到|挂到?|传到?"
+    "|(?<![晚早马路线面身手以向天])上|进|转战|转到|换到|移步|逛逛|逛|打开|放到?|发到|挂到|传到?"
     "|关注)"
     "(?:我们?的?|咱们?的?|咱家的?)?$"
 )
