@@ -63,3 +63,24 @@ CLEAN = [
 @pytest.mark.parametrize(("text", "scope"), CLEAN)
 def test_dev39_look_alikes_stay_clean(detector: LexiconDetector, text: str, scope: str) -> None:
     assert cats(detector, text, scope) == set()
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [("企", "鹅", "3094", "72816"), ("微", "信", "lan", "lan1203"), ("扣", "扣", "58102", "9374")],
+)
+def test_a_cue_spelled_over_comments_opens_the_window(
+    detector: LexiconDetector, parts: tuple[str, ...]
+) -> None:
+    user = "u-" + "".join(parts)
+    found = [detector.analyze(p, "comment", user, float(i)).sensitive for i, p in enumerate(parts)]
+    assert any(f.category == "contact_diversion" for flagged in found for f in flagged)
+    assert not found[0] and not found[1]  # the cue alone flags nothing
+
+
+def test_a_split_cue_without_a_number_flags_nothing(detector: LexiconDetector) -> None:
+    parts = ("企", "鹅", "玩偶", "还有吗")
+    found = [
+        detector.analyze(p, "comment", "u-penguin", float(i)).sensitive for i, p in enumerate(parts)
+    ]
+    assert found == [[], [], [], []]

@@ -89,8 +89,9 @@ class ContactFindings:
         scope: str,
         found: dict[str, list[Evidence]],
         via: dict[str, str],
-    ) -> None:
-        """Flag what a run of short comments spells together (the new hits only)."""
+    ) -> int:
+        """Flag what a run of short comments spells together (the new hits only); return the
+        contact cue the run spells (企 ␞ 鹅 ␞ 4028 ␞ 17395 opens the window as 企鹅 does)."""
         contact = self._contact_id
         if contact and scope in self._scopes[contact]:
             typed = self.split.joined_text
@@ -102,12 +103,16 @@ class ContactFindings:
                     via.setdefault(contact, "split")
         result = self.lexicon.scan(joined, self.normalizer.views(joined))
         if result is None:
-            return
+            return 0
         for hit in result.deny:
             cat = hit.term.category
             if hit.orig_start < offset < hit.orig_end and scope in self._scopes.get(cat, ()):
                 found.setdefault(cat, []).append(Evidence(cat, hit.term.text, 0, len(text)))
                 via.setdefault(cat, "split")
+        for hit in result.cues:
+            if hit.orig_start < offset < hit.orig_end and len(hit.term.text) > 1:
+                return NUMBER_CUE | ID_CUE
+        return 0
 
     def _contact(
         self,

@@ -323,7 +323,9 @@ class LexiconDetector(ContactFindings):
         if user and scope == "comment" and (len(views.collapsed) <= SHORT or user in self._runs):
             joined = self.split.add(user, ts, views.collapsed, text)
             if joined is not None:
-                self._split(joined, len(joined) - len(views.collapsed), text, scope, found, via)
+                cue |= self._split(
+                    joined, len(joined) - len(views.collapsed), text, scope, found, via
+                )
         contact = self._contact_id  # a plain str: a pydantic attribute costs a hook call
         if contact and scope in self._scopes[contact]:
             if contact in found:
