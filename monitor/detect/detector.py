@@ -119,6 +119,10 @@ def _outermost(evidence: list[Evidence]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+# A character beside a Latin nickname that makes it part of an account name (dy_ah, tb2024).
+_IN_AN_ID = re.compile(r".*[_0-9]")
+
+
 class LexiconDetector(ContactFindings):
     """Flag comments, speech and titles; the lexicon can be swapped while running."""
 
@@ -403,6 +407,10 @@ class LexiconDetector(ContactFindings):
         for name in self._named:
             at = folded.find(name, max(0, start - len(name) + 1), end + len(name) - 1)
             if at != -1:
+                if name.isascii() and _IN_AN_ID.match(
+                    folded[at - 1 : at] + folded[at + len(name) : at + len(name) + 1]
+                ):
+                    return False  # dy_ah, tb2024: a Latin nickname inside an account name
                 return not sends_there(folded, at, at + len(name))
         return False
 
