@@ -219,7 +219,7 @@ _REPORT_WARNING = re.compile(
     # someone close taken in, told as a warning (我同事被骗了八千; not 我被骗过, which a pitch
     # says), a scammer posing as staff named (收到假冒客服的电话)
     "|(?:同事|朋友|家人|我妈|我爸|老人|邻居|亲戚|闺蜜|同学|姐妹|兄弟|奶奶|爷爷|外婆|姥姥|老公|老婆)"
-    "(?:就|也|都|之前|上次|去年)?被[^，,。！!？?；;]{0,6}骗[了过]"
+    "[^，,。！!？?；;]{0,4}被[^，,。！!？?；;]{0,6}骗[了过]"
     "|假冒(?:客服|官方|平台|工作人员|快递|银行|警察|公检法)"
     # told to ignore it or to stay away, others told to watch out (大家看好家里老人), called
     # fake by a third party (说要交保证金的都是假的), a report to the police, never believed
