@@ -6,6 +6,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from config.detection import DetectionConfig
 from config.loader import default_config_path, load_config
 from monitor.detect.detector import LexiconDetector
@@ -19,6 +21,7 @@ Found = tuple[str, int, int, bool, bool]
 # are kept (one is a few hundred MB); a new one pushes out the least asked for.
 _KEEP = 3
 _compiled: dict[LexiconInputs, tuple[CompiledLexicon, int]] = {}
+_compile = LexiconInputs.compile  # the compile itself, also while `share_compiles` stands in
 
 
 @functools.cache
@@ -35,9 +38,15 @@ def compile_once(inputs: LexiconInputs) -> CompiledLexicon:
         return lexicon
     if len(_compiled) >= _KEEP:
         del _compiled[min(_compiled, key=lambda k: _compiled[k][1])]
-    lexicon = inputs.compile(shared_normalizer())
+    lexicon = _compile(inputs, shared_normalizer())
     _compiled[inputs] = (lexicon, 1)
     return lexicon
+
+
+def share_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the detectors the code under test builds for itself (the CLI's, which takes no
+    compiler) get their lexicons from `compile_once` until the test ends."""
+    monkeypatch.setattr(LexiconInputs, "compile", lambda inputs, _: compile_once(inputs))
 
 
 def fresh_detector(

@@ -3,20 +3,18 @@ order numbers; and the labeled-set evaluation (recall per kind, negatives per ki
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from config.loader import default_config_path, load_config
+from monitor.cli import main
 from monitor.detect.contact import links
 from monitor.detect.detector import LexiconDetector
 from monitor.detect.labeled import LabeledSetError, read_rows, render, score
-from tests.detect_support import cats, shipped_detector
+from tests.detect_support import cats, share_compiles, shipped_detector
 
 CONFIG = load_config(default_config_path())
-ROOMWATCH = [sys.executable, "-c", "import sys; from monitor.cli import main; sys.exit(main())"]
 
 
 @pytest.fixture(scope="module")
@@ -231,29 +229,24 @@ def test_malformed_rows_name_line_and_field(tmp_path: Path, line: str, field: st
     assert "秘" not in str(info.value)  # the row's text is never echoed
 
 
-def test_eval_scores_an_extra_set_and_never_prints_blind_rows(tmp_path: Path) -> None:
+def test_eval_scores_an_extra_set_and_never_prints_blind_rows(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `roomwatch eval` in this process, on the lexicon the other tests compiled (every byte
+    # it writes to stdout and stderr is read, as from a subprocess).
+    share_compiles(monkeypatch)
     blind = tmp_path / "blind"
     blind.mkdir()
     path = blind / "sensitive.tsv"
     path.write_text(SAMPLE, "utf-8")
-    proc = subprocess.run(
-        [*ROOMWATCH, "eval", "--sets-only", "--verbose", "--set", str(path)],
-        capture_output=True,
-        timeout=120,
-        text=True,
-        check=True,
-    )
-    assert "recall by kind:" in proc.stdout and "false positives on hard_negative" in proc.stdout
-    assert "加我微信" not in proc.stdout  # a blind set's rows are never shown
+    assert main(["eval", "--sets-only", "--verbose", "--set", str(path)]) == 0
+    out = capfd.readouterr().out
+    assert "recall by kind:" in out and "false positives on hard_negative" in out
+    assert "加我微信" not in out  # a blind set's rows are never shown
     bad = tmp_path / "bad.tsv"
     bad.write_text("1\tabuse\tplain\tcomment\n", "utf-8")
-    proc = subprocess.run(
-        [*ROOMWATCH, "eval", "--sets-only", "--set", str(bad)],
-        capture_output=True,
-        timeout=120,
-        text=True,
-    )
-    assert proc.returncode == 2 and "bad.tsv:1" in proc.stderr
+    assert main(["eval", "--sets-only", "--set", str(bad)]) == 2
+    assert "bad.tsv:1" in capfd.readouterr().err
 
 
 @pytest.mark.parametrize(

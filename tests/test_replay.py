@@ -16,7 +16,7 @@ from monitor.app import build_service
 from monitor.cli import main
 from monitor.collectors.recording import BadLine, Pacer, RecordedEvent, read_recording
 from monitor.replay import replay_in_process, replay_to_url
-from tests.detect_support import compile_once
+from tests.detect_support import compile_once, share_compiles
 from tests.support import running
 
 DRILL = Path(__file__).resolve().parents[1] / "config" / "drills"
@@ -138,7 +138,10 @@ plans:
     assert out.getvalue() == f"posted 4 events to {base}/api/v1/ingest\n"
 
 
-def test_cli_replay_prints_alerts_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_replay_prints_alerts_and_summary(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    share_compiles(monkeypatch)
     assert main(["replay", str(DRILL_FILE), "--speed", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "CREATED" in lines[0] and "sensitive_burst" in lines[0]

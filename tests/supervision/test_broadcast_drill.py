@@ -17,7 +17,7 @@ from monitor.app import build_detector
 from monitor.collectors.recording import RecordedEvent, read_recording
 from monitor.events import CommentEvent
 from monitor.replay import replay_in_process
-from tests.detect_support import compile_once
+from tests.detect_support import compile_once, share_compiles
 
 DRILLS = Path(__file__).resolve().parents[2] / "config" / "drills"
 DRILL = DRILLS / "broadcast-drill.jsonl"
@@ -218,9 +218,12 @@ async def test_the_monthly_page_sums_the_reviews(tmp_path: Path) -> None:
     assert demo["alerts_acked"] == sum(r["people"]["demo"]["alerts_acked"] for r in reviews)
 
 
-def test_the_replay_command_names_the_review(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_replay_command_names_the_review(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from monitor.cli import main
 
+    share_compiles(monkeypatch)
     assert main(["replay", str(DRILL), "--speed", "0", "--tail", "200"]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last.startswith("review room-a-") and "9/10 questions answered (6 in time)" in last
