@@ -1,4 +1,5 @@
-"""Shared fixtures: a real redis-server (session-wide, flushed per test) and private ones."""
+"""Shared fixtures: a real redis-server (session-wide, flushed per test) and private ones;
+one loaded sentiment model per weights file for every detector the session builds."""
 
 from __future__ import annotations
 
@@ -7,10 +8,34 @@ from pathlib import Path
 
 import pytest
 
+from monitor.detect.sentiment import LinearModel
 from tests.redis_cluster import RedisClusterNodes
 from tests.redis_server import REDIS_SERVER, RedisServer
 
 pytest_plugins = ["tests.skip_guard"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_sentiment_models() -> Iterator[None]:
+    """Detectors built from the same weights file share one loaded model (it is never
+    changed): parsing the shipped weights takes a tenth of a second or more, and hundreds of
+    tests build a service. A file written anew (another mtime or size) is loaded anew."""
+    load = LinearModel.load_or_none
+    loaded: dict[tuple[str, int, int] | None, LinearModel | None] = {}
+
+    def load_once(path: str | Path | None = None) -> LinearModel | None:
+        try:
+            stat = Path(path).stat() if path else None
+        except OSError:
+            return load(path)  # as it fails without the cache
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
+        if key not in loaded:
+            loaded[key] = load(path)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LinearModel, "load_or_none", staticmethod(load_once))
+        yield
 
 
 def _need_redis() -> None:
