@@ -18,6 +18,10 @@ the hand sets honestly: each named set is left out of training in turn and the w
     python -m monitor.detect.train --hand data/sentiment --cv dev8,dev9,dev10,dev11 \
         --cv-weights 2,24 --cv-shifts=0,-0.25,-0.5
 
+`--contrast data/sentiment/contrast` adds clean lines in the complaints' words (every *.tsv
+of the folder), weighed apart or, with `--contrast-balanced`, as clean hand rows; measured
+and not shipped ("Sentiment: the hand-set model with contrast pairs").
+
 Nothing under data/blind/ is ever read: such a path is refused.
 """
 
