@@ -10,7 +10,8 @@ setup(
     ext_modules=[
         Extension(
             "monitor.detect._native",
-            ["monitor/detect/_native.c"],
+            ["monitor/detect/_native.c", "monitor/detect/_automaton.c"],
+            depends=["monitor/detect/_native.h"],
             optional=True,
             extra_compile_args=["-O2"],
         )

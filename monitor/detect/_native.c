@@ -6,13 +6,13 @@
  * `LinearModel.reference_logit` counts: every unigram of the text, every bigram and trigram
  * of "^" + text + "$". See docs/detection.md (Speed) for the figures that keep it.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_native.h"
+
 #include <stdint.h>
 #include <string.h>
 
 /* Raised with every change of what the module offers; native.py requires this value. */
-#define NATIVE_API 3
+#define NATIVE_API 4
 
 /* A key holds up to three code points, each stored + 1 in 21 bits (0 = absent). */
 #define CP_BITS 21
@@ -645,7 +645,7 @@ PyMODINIT_FUNC PyInit__native(void) {
     PyObject *m = PyModule_Create(&native_module);
     if (m == NULL) return NULL;
     /* What native.py checks before using the module: a build of an older _native.c lacks
-     * methods the Python side calls (Folder.offsets, NgramTable.logit, NgramPair). */
+     * methods the Python side calls (Folder.offsets, NgramTable.logit, NgramPair, Automaton). */
     if (PyModule_AddIntConstant(m, "API", NATIVE_API) < 0) {
         Py_DECREF(m);
         return NULL;
@@ -665,6 +665,10 @@ PyMODINIT_FUNC PyInit__native(void) {
     Py_INCREF(&FolderType);
     if (PyModule_AddObject(m, "Folder", (PyObject *)&FolderType) < 0) {
         Py_DECREF(&FolderType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (add_automaton_type(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -15,7 +15,7 @@ from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
 
-import ahocorasick_rs
+from monitor.detect.native import automaton
 
 _MAX_CLASS = 16  # a character class wider than this gives no usable anchor
 Anchors = frozenset[str]
@@ -254,10 +254,8 @@ class CueSet:
                     if name not in self._direct[len(self._searches)]
                 ]
             )
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self.anchors, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-        )
-        self._exact = ahocorasick_rs.AhoCorasick(self.anchors)
+        self._automaton = automaton(self.anchors, leftmost_longest=True)
+        self._exact = automaton(self.anchors)
 
     def matches(self, text: str) -> set[str]:
         """Return the names of the regexes that match somewhere in the text.

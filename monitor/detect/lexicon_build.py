@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
-import ahocorasick_rs
-
 from monitor.detect.hits import edge
+from monitor.detect.native import automaton
 from monitor.detect.normalize import PUA_BASE, Normalizer
 from monitor.detect.spellings import (
     common_by_sound,
@@ -267,7 +266,7 @@ class LexiconBuild:
         self._n_literal = len(patterns)
         self._kinds = bytes(term.role for term in self.terms)  # scan's dispatch, by index
         both = patterns + pinyin_patterns
-        self._both = ahocorasick_rs.AhoCorasick(both) if both else None
+        self._both = automaton(both) if both else None
         # The transliteration automaton: every sensitive term of two or more units that has
         # a Hanzi, in every category (a Latin spelling is deliberate, unlike a homophone),
         # spelled both by the character table and by pypinyin (which reads 行 in 银行 as hang).
@@ -282,7 +281,7 @@ class LexiconBuild:
                     if spelled != term.canonical and len(spelled) >= 2:
                         self._latin_ids.append(i)
                         latin_patterns.append(spelled)
-        self._latin = ahocorasick_rs.AhoCorasick(latin_patterns) if latin_patterns else None
+        self._latin = automaton(latin_patterns) if latin_patterns else None
         self.size = len(self.terms)
 
     def _short_sound(self, term: Term) -> bool:

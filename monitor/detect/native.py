@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+import ahocorasick_rs
 
 if TYPE_CHECKING:
     from monitor.detect import _native
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-API = 3  # what _native.c's NATIVE_API must be: a build of an older source is not used
+API = 4  # what _native.c's NATIVE_API must be: a build of an older source is not used
 
 
 def _load() -> ModuleType | None:
@@ -41,4 +44,26 @@ _module = _load()
 NgramTable: type[_native.NgramTable] | None = _module.NgramTable if _module else None
 NgramPair: type[_native.NgramPair] | None = _module.NgramPair if _module else None
 Folder: type[_native.Folder] | None = _module.Folder if _module else None
+Automaton: type[_native.Automaton] | None = _module.Automaton if _module else None
 AVAILABLE = _module is not None
+
+
+class Matcher(Protocol):
+    """Literal patterns found in a text: (pattern index, start, end) in code points."""
+
+    def find_matches_as_indexes(
+        self, haystack: str, overlapping: bool = False
+    ) -> list[tuple[int, int, int]]: ...
+
+
+def automaton(patterns: Sequence[str], *, leftmost_longest: bool = False) -> Matcher:
+    """Return a matcher of the patterns: compiled (`_native.Automaton`, reading the text's
+    code points as stored) when built, else ahocorasick_rs; both give the same matches in
+    the same order (standard overlapping or leftmost-longest, as `leftmost_longest` says)."""
+    if Automaton is not None:
+        return Automaton(list(patterns), leftmost_longest)
+    if leftmost_longest:
+        return ahocorasick_rs.AhoCorasick(
+            patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+    return ahocorasick_rs.AhoCorasick(patterns)

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import ahocorasick_rs
-
 from monitor.detect.gate import CueSet
+from monitor.detect.native import automaton
 
 TOPICS = ("price", "size", "stock", "shipping", "after_sales", "usage", "product", "discount")
 MAX_CHARS = 200  # a question is short; longer input is read up to here
@@ -154,7 +153,7 @@ _PRIORITY = {t: i for i, t in enumerate(
     ("after_sales", "shipping", "discount", "stock", "price", "usage", "size", "product")
 )}  # fmt: skip
 _TERMS = [(term, topic) for topic, terms in TOPIC_TERMS.items() for term in terms]
-_AUTOMATON = ahocorasick_rs.AhoCorasick([t for t, _ in _TERMS])
+_AUTOMATON = automaton([t for t, _ in _TERMS])
 # Weight of a topic word: one-character words are weak (价, 码, 钱), long ones strong.
 _WEIGHTS = [min(3.0, 0.5 * len(t)) if len(t) > 1 else 0.4 for t, _ in _TERMS]
 _TOPIC_OF = [topic for _, topic in _TERMS]
