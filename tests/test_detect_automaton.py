@@ -1,4 +1,5 @@
-"""The compiled pattern matcher finds what ahocorasick_rs finds, in the same order.
+"""The compiled pattern matcher finds what ahocorasick_rs finds, in the same order, and the
+compiled cue gate names what the anchor hits name.
 
 `_native.Automaton` replaces the library's automata on the detection path (the lexicon's,
 the sentiment cue anchors', the question topics'); the pure-Python path keeps the library.
@@ -9,6 +10,7 @@ so the lists must be equal, not only the sets.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.detect import lexicon_build, native, questions
+from monitor.detect.gate import CueSet
 from monitor.detect.sentiment_cues import SENTIMENT_CUES
 from tests.detect_support import shared_normalizer, shipped_detector
 
@@ -104,7 +107,7 @@ def test_duplicate_and_nested_patterns_keep_the_library_order() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text("ab中文\0😀", min_size=1, max_size=4), min_size=1, max_size=12))
 def test_random_pattern_sets_match_as_the_library_matches_them(patterns: list[str]) -> None:
-    texts = made_of(patterns, random.Random(len(patterns)), 20) + ["ab中文😀ba", "aaaa"]
+    texts = [*made_of(patterns, random.Random(len(patterns)), 20), "ab中文😀ba", "aaaa"]
     agree(patterns, texts, False)
     agree(sorted(set(patterns)), texts, True)
 
@@ -123,3 +126,30 @@ def test_bad_patterns_and_texts_fail_as_the_library_fails() -> None:
     with pytest.raises(ValueError):
         native.Automaton(["a"], True).find_matches_as_indexes("a", True)
     assert matcher.find_matches_as_indexes("aa", overlapping=True) == [(0, 0, 1), (0, 1, 2)]
+
+
+@pytest.mark.parametrize("cues", [SENTIMENT_CUES, questions.QUESTION_CUES])
+def test_the_compiled_cue_gate_names_what_the_anchor_hits_name(cues: CueSet) -> None:
+    # The Python path: every anchor hit in order, each with its own searches.
+    rng = random.Random(11)
+    texts = [t[:200].lower() for t in corpus()] + made_of(cues.anchors, rng, 5000)
+    for text in [*texts, "好\ud800评", ""]:
+        safe = text.encode("utf-8", "replace").decode("utf-8")
+        hits = cues._automaton.find_matches_as_indexes(safe)
+        assert cues.matches(text) == cues._verify(safe, hits), text
+
+
+def test_the_cue_gate_rejects_bad_tables() -> None:
+    assert native.Automaton is not None and native.CueGate is not None
+    scan = native.Automaton(["a", "b"], True)
+    regex = re.compile("a")
+    with pytest.raises(ValueError):  # one mask and one search tuple per anchor
+        native.CueGate(scan, (0,), ((), ()))
+    with pytest.raises(ValueError):  # leftmost-longest only
+        native.CueGate(native.Automaton(["a", "b"]), (0, 0), ((), ()))
+    with pytest.raises(TypeError):
+        native.CueGate(scan, (0, 0), (((1,),), ()))  # type: ignore[arg-type]
+    with pytest.raises(OverflowError):
+        native.CueGate(scan, (0, 0), (((-1, regex),), ()))
+    gate = native.CueGate(scan, (1, 0), (((2, regex),), ((2, regex), (1, regex))))
+    assert gate.pending("ba") == (1, [(2, regex)])  # once each; none for a name found outright

@@ -6,8 +6,8 @@
  * (LeftmostLongest, not overlapping). It reads the str's code points as they are stored:
  * no UTF-8 copy of the text, no byte-to-character index map, no lock released and taken
  * back per call. Comments are short (at most a few hundred characters) and a pattern a few
- * characters, so a trie walked from each position is as fast as the automaton's failure
- * links and gives the order by sorting: matches by end, then the longer (earlier start)
+ * characters, so a trie walked from each position (one hash probe a character) is as fast
+ * as the automaton's failure links and gives the order by sorting: matches by end, then the longer (earlier start)
  * first, then by pattern index (the order aho-corasick reports a state's matches in).
  * Standard without overlapping keeps, from there, the first match and the next that
  * starts after it, and so on.
@@ -19,19 +19,21 @@
 
 #define MAX_CP 0x110000
 
+/* One transition: (node << 21 | code point) -> the next node, with the lowest index of
+ * the patterns ending there; a step reads one slot (its node and patterns side by side). */
 typedef struct {
-    uint32_t cp;
+    uint64_t key; /* 0: empty (nodes are numbered from 1) */
     uint32_t child;
-} Edge;
+    int32_t pattern; /* -1: no pattern ends at `child` */
+} Slot;
 
 typedef struct {
     PyObject_HEAD
-    int32_t *root;      /* root[cp]: the node after the first character, 0 when none */
-    uint32_t *first;    /* node -> its first edge (edges of a node are contiguous, by cp) */
-    uint32_t *n_edges;  /* node -> its edge count */
-    Edge *edges;
-    int32_t *first_pattern; /* node -> the lowest pattern index ending there, -1 when none */
-    int32_t *next_pattern;  /* pattern -> the next higher index with the same text, or -1 */
+    uint32_t *root;        /* root[cp]: the slot of the first character + 1, 0 when none */
+    Slot *slots;
+    uint64_t mask;
+    int bits; /* mask == 2**bits - 1 */
+    int32_t *next_pattern; /* pattern -> the next higher index with the same text, or -1 */
     Py_ssize_t n_patterns;
     int leftmost_longest;
 } Automaton;
@@ -43,16 +45,10 @@ typedef struct {
 
 static void Automaton_clear(Automaton *self) {
     PyMem_Free(self->root);
-    PyMem_Free(self->first);
-    PyMem_Free(self->n_edges);
-    PyMem_Free(self->edges);
-    PyMem_Free(self->first_pattern);
+    PyMem_Free(self->slots);
     PyMem_Free(self->next_pattern);
     self->root = NULL;
-    self->first = NULL;
-    self->n_edges = NULL;
-    self->edges = NULL;
-    self->first_pattern = NULL;
+    self->slots = NULL;
     self->next_pattern = NULL;
     self->n_patterns = 0;
 }
@@ -62,20 +58,12 @@ static void Automaton_dealloc(Automaton *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* Build-time transitions: (parent + 1) << 21 | cp -> child, open addressing. */
-typedef struct {
-    uint64_t *keys;
-    uint32_t *children;
-    uint64_t mask;
-} BuildTable;
-
-static inline uint64_t build_slot(uint64_t key, uint64_t mask) {
-    return (key * 0x9E3779B97F4A7C15ULL) >> 20 & mask;
-}
-
-static int edge_order(const void *a, const void *b) {
-    uint32_t x = ((const Edge *)a)->cp, y = ((const Edge *)b)->cp;
-    return (x > y) - (x < y);
+/* The slot of the transition `key`, or of the empty slot where it would go (Fibonacci
+ * hashing: the product's top bits, as many as the mask has). */
+static inline uint64_t probe(const Slot *slots, uint64_t mask, int bits, uint64_t key) {
+    uint64_t s = (key * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+    while (slots[s].key != 0 && slots[s].key != key) s = (s + 1) & mask;
+    return s;
 }
 
 static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwds) {
@@ -103,115 +91,92 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwds) {
         }
         chars += (uint64_t)len;
     }
-    if (chars >= UINT32_MAX / 2) {
-        PyErr_SetString(PyExc_ValueError, "too many pattern characters");
+    if (chars >= (1ULL << 40) || n >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many patterns");
         Py_DECREF(seq);
         return -1;
     }
     Automaton_clear(self);
-    uint64_t max_nodes = chars + 1, cap = 16;
-    while (cap < max_nodes * 2) cap <<= 1;
-    BuildTable t = {PyMem_Calloc(cap, sizeof(uint64_t)), PyMem_Malloc(cap * sizeof(uint32_t)),
-                    cap - 1};
-    uint32_t *parent_of = PyMem_Malloc(max_nodes * sizeof(uint32_t));
-    uint32_t *cp_of = PyMem_Malloc(max_nodes * sizeof(uint32_t));
-    int32_t *last_pattern = PyMem_Malloc(max_nodes * sizeof(int32_t));
-    self->first_pattern = PyMem_Malloc(max_nodes * sizeof(int32_t));
-    self->next_pattern = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
-    self->root = PyMem_Calloc(MAX_CP, sizeof(int32_t));
-    int ok = 0;
-    if (!t.keys || !t.children || !parent_of || !cp_of || !last_pattern ||
-        !self->first_pattern || !self->next_pattern || !self->root) {
-        PyErr_NoMemory();
-        goto done;
+    uint64_t cap = 16;
+    int bits = 4;
+    while (cap < chars * 2) { /* at most half full: short probes */
+        cap <<= 1;
+        bits++;
     }
-    uint32_t nodes = 1; /* node 0 is the root */
-    self->first_pattern[0] = -1;
+    self->slots = PyMem_Calloc(cap, sizeof(Slot));
+    self->root = PyMem_Calloc(MAX_CP, sizeof(uint32_t));
+    self->next_pattern = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
+    if (!self->slots || !self->root || !self->next_pattern || cap - 1 > UINT32_MAX) {
+        Automaton_clear(self);
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->mask = cap - 1;
+    self->bits = bits;
+    uint64_t nodes = 1; /* node 0 is the root */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *p = items[i];
         int kind = PyUnicode_KIND(p);
         const void *data = PyUnicode_DATA(p);
         Py_ssize_t len = PyUnicode_GET_LENGTH(p);
-        uint32_t node = 0;
+        uint64_t node = 0, s = 0;
         for (Py_ssize_t j = 0; j < len; j++) {
             uint32_t c = PyUnicode_READ(kind, data, j);
-            uint64_t key = ((uint64_t)node + 1) << 21 | c, s = build_slot(key, t.mask);
-            while (t.keys[s] != 0 && t.keys[s] != key) s = (s + 1) & t.mask;
-            if (t.keys[s] == 0) {
-                t.keys[s] = key;
-                t.children[s] = nodes;
-                parent_of[nodes] = node;
-                cp_of[nodes] = c;
-                self->first_pattern[nodes] = -1;
-                nodes++;
+            uint64_t key = node << 21 | c;
+            if (node == 0 && self->root[c] != 0) {
+                s = self->root[c] - 1;
+            } else if (node == 0) {
+                s = probe(self->slots, self->mask, self->bits, key | 1ULL << 63);
+            } else {
+                s = probe(self->slots, self->mask, self->bits, key);
             }
-            node = t.children[s];
+            if (self->slots[s].key == 0) {
+                /* The root's edges are keyed apart (top bit), so no key is 0. */
+                self->slots[s].key = node == 0 ? key | 1ULL << 63 : key;
+                self->slots[s].child = (uint32_t)nodes++;
+                self->slots[s].pattern = -1;
+                if (node == 0) self->root[c] = (uint32_t)s + 1;
+            }
+            node = self->slots[s].child;
         }
         /* Patterns come in index order: appended, a node's list stays ascending. */
         self->next_pattern[i] = -1;
-        if (self->first_pattern[node] < 0)
-            self->first_pattern[node] = (int32_t)i;
-        else
-            self->next_pattern[last_pattern[node]] = (int32_t)i;
-        last_pattern[node] = (int32_t)i;
+        int32_t *at = &self->slots[s].pattern;
+        while (*at >= 0) at = &self->next_pattern[*at];
+        *at = (int32_t)i;
     }
-    /* The edges of each node side by side, by code point (node 0's live in `root`). */
-    self->first = PyMem_Calloc(nodes, sizeof(uint32_t));
-    self->n_edges = PyMem_Calloc(nodes, sizeof(uint32_t));
-    self->edges = PyMem_Malloc((nodes > 1 ? nodes - 1 : 1) * sizeof(Edge));
-    if (!self->first || !self->n_edges || !self->edges) {
-        PyErr_NoMemory();
-        goto done;
+    Py_DECREF(seq);
+    /* Sized by characters while building; by the transitions made (fewer: shared prefixes)
+     * from here on. */
+    uint64_t fit = 16;
+    int fit_bits = 4;
+    while (fit < nodes * 2) {
+        fit <<= 1;
+        fit_bits++;
     }
-    for (uint32_t v = 1; v < nodes; v++) self->n_edges[parent_of[v]]++;
-    uint32_t at = 0;
-    for (uint32_t v = 0; v < nodes; v++) {
-        self->first[v] = at;
-        at += self->n_edges[v];
+    if (fit < cap) {
+        Slot *slots = PyMem_Calloc(fit, sizeof(Slot));
+        if (slots == NULL) {
+            Automaton_clear(self);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (uint64_t k = 0; k < cap; k++) {
+            const Slot *old = &self->slots[k];
+            if (old->key == 0) continue;
+            uint64_t at = probe(slots, fit - 1, fit_bits, old->key);
+            slots[at] = *old;
+            if (old->key >> 63) self->root[old->key & 0x1FFFFF] = (uint32_t)at + 1;
+        }
+        PyMem_Free(self->slots);
+        self->slots = slots;
+        self->mask = fit - 1;
+        self->bits = fit_bits;
     }
-    memset(self->n_edges, 0, nodes * sizeof(uint32_t));
-    for (uint32_t v = 1; v < nodes; v++) {
-        uint32_t u = parent_of[v];
-        Edge *e = &self->edges[self->first[u] + self->n_edges[u]++];
-        e->cp = cp_of[v];
-        e->child = v;
-        if (u == 0) self->root[cp_of[v]] = (int32_t)v;
-    }
-    for (uint32_t v = 1; v < nodes; v++)
-        if (self->n_edges[v] > 1)
-            qsort(&self->edges[self->first[v]], self->n_edges[v], sizeof(Edge), edge_order);
     self->n_patterns = n;
     self->leftmost_longest = leftmost_longest;
-    ok = 1;
-done:
-    PyMem_Free(t.keys);
-    PyMem_Free(t.children);
-    PyMem_Free(parent_of);
-    PyMem_Free(cp_of);
-    PyMem_Free(last_pattern);
-    Py_DECREF(seq);
-    if (!ok) Automaton_clear(self);
-    return ok ? 0 : -1;
-}
-
-/* The node after `node` reads `c`, 0 when none. */
-static inline uint32_t step(const Automaton *self, uint32_t node, uint32_t c) {
-    const Edge *e = &self->edges[self->first[node]];
-    uint32_t n = self->n_edges[node];
-    if (n <= 8) {
-        for (uint32_t k = 0; k < n; k++)
-            if (e[k].cp == c) return e[k].child;
-        return 0;
-    }
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (e[mid].cp < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && e[lo].cp == c ? e[lo].child : 0;
+    return 0;
 }
 
 static int found_order(const void *a, const void *b) {
@@ -221,49 +186,58 @@ static int found_order(const void *a, const void *b) {
     return (x->pattern > y->pattern) - (x->pattern < y->pattern);
 }
 
-/* Room for one more match in a buffer that starts on the stack. */
-static int reserve(Found **buf, Py_ssize_t *cap, Py_ssize_t used, Found *small) {
-    if (used < *cap) return 0;
-    Py_ssize_t grown = *cap * 2;
-    Found *bigger = PyMem_Malloc(grown * sizeof(Found));
-    if (bigger == NULL) return -1;
-    memcpy(bigger, *buf, used * sizeof(Found));
-    if (*buf != small) PyMem_Free(*buf);
-    *buf = bigger;
-    *cap = grown;
+/* A buffer of matches that starts on the stack (`small`, SMALL entries). */
+#define SMALL 64
+typedef struct {
+    Found *at;
+    Py_ssize_t used, cap;
+    Found small[SMALL];
+} Matches;
+
+static void matches_init(Matches *m) {
+    m->at = m->small;
+    m->used = 0;
+    m->cap = SMALL;
+}
+
+static void matches_free(Matches *m) {
+    if (m->at != m->small) PyMem_Free(m->at);
+}
+
+static int matches_add(Matches *m, Py_ssize_t start, Py_ssize_t end, int32_t pattern) {
+    if (m->used == m->cap) {
+        Found *bigger = PyMem_Malloc(m->cap * 2 * sizeof(Found));
+        if (bigger == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(bigger, m->at, m->used * sizeof(Found));
+        if (m->at != m->small) PyMem_Free(m->at);
+        m->at = bigger;
+        m->cap *= 2;
+    }
+    m->at[m->used].start = start;
+    m->at[m->used].end = end;
+    m->at[m->used].pattern = pattern;
+    m->used++;
     return 0;
 }
 
-/* find_matches_as_indexes(haystack, overlapping=False) -> [(pattern, start, end), ...] */
-static PyObject *Automaton_find(Automaton *self, PyObject *const *args, Py_ssize_t nargs,
-                                PyObject *kwnames) {
-    PyObject *text = NULL;
-    int overlapping = 0;
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    if (nargs < 1 || nargs > 2) goto usage;
-    text = args[0];
-    if (nargs == 2) {
-        if (nkw) goto usage;
-        overlapping = PyObject_IsTrue(args[1]);
-    } else if (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0),
-                                                            "overlapping") == 0) {
-        overlapping = PyObject_IsTrue(args[1]);
-    } else if (nkw) {
-        goto usage;
-    }
-    if (overlapping < 0) return NULL;
+/* The matches of the patterns in `text`, in the library's order, into `out` (initialized
+ * by the caller, freed by the caller); -1 with an exception set. */
+static int automaton_scan(const Automaton *self, PyObject *text, int overlapping, Matches *out) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "haystack must be str");
-        return NULL;
+        return -1;
     }
-    if (self->root == NULL) {
+    if (self->slots == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Automaton not initialized");
-        return NULL;
+        return -1;
     }
     if (overlapping && self->leftmost_longest) {
         PyErr_SetString(PyExc_ValueError,
                         "leftmost-longest matches cannot be overlapping (as in aho-corasick)");
-        return NULL;
+        return -1;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
@@ -274,83 +248,106 @@ static PyObject *Automaton_find(Automaton *self, PyObject *const *args, Py_ssize
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c >= 0xD800 && c <= 0xDFFF) {
                 PyUnicode_AsUTF8AndSize(text, NULL);
-                return NULL;
+                return -1;
             }
         }
     }
-    Found small[64];
-    Found *buf = small;
-    Py_ssize_t cap = 64, used = 0;
-    const int32_t *root = self->root, *first_pattern = self->first_pattern;
+    const uint32_t *root = self->root;
+    const Slot *slots = self->slots;
     const int32_t *next_pattern = self->next_pattern;
+    uint64_t mask = self->mask;
+    int bits = self->bits;
     for (Py_ssize_t i = 0; i < n;) {
-        uint32_t node = (uint32_t)root[PyUnicode_READ(kind, data, i)];
+        uint32_t first = root[PyUnicode_READ(kind, data, i)];
         Py_ssize_t j = i + 1, best_end = -1;
         int32_t best = -1;
-        while (node != 0) {
-            int32_t p = first_pattern[node];
+        const Slot *slot = first ? &slots[first - 1] : NULL;
+        while (slot != NULL) {
+            int32_t p = slot->pattern;
             if (self->leftmost_longest) {
                 if (p >= 0) {
                     best = p;
                     best_end = j;
                 }
             } else {
-                for (; p >= 0; p = next_pattern[p]) {
-                    if (reserve(&buf, &cap, used, small) < 0) goto nomem;
-                    buf[used].end = j;
-                    buf[used].start = i;
-                    buf[used].pattern = p;
-                    used++;
-                }
+                for (; p >= 0; p = next_pattern[p])
+                    if (matches_add(out, i, j, p) < 0) return -1;
             }
             if (j == n) break;
-            node = step(self, node, PyUnicode_READ(kind, data, j));
+            uint64_t key = (uint64_t)slot->child << 21 | PyUnicode_READ(kind, data, j);
+            slot = &slots[probe(slots, mask, bits, key)];
+            if (slot->key == 0) break;
             j++;
         }
         if (best >= 0) {
-            if (reserve(&buf, &cap, used, small) < 0) goto nomem;
-            buf[used].end = best_end;
-            buf[used].start = i;
-            buf[used].pattern = best;
-            used++;
+            if (matches_add(out, i, best_end, best) < 0) return -1;
             i = best_end; /* not overlapping: the search goes on after the match */
         } else {
             i++;
         }
     }
-    /* Leftmost-longest matches come out in order; the others by start: sort them by end. */
-    if (!self->leftmost_longest && used > 1) qsort(buf, used, sizeof(Found), found_order);
-    if (!self->leftmost_longest && !overlapping) {
+    if (self->leftmost_longest) return 0; /* found in order */
+    /* Found by start: the library's order is by end. */
+    if (out->used > 1) qsort(out->at, out->used, sizeof(Found), found_order);
+    if (!overlapping) {
         /* Standard, not overlapping: the first match to end, then the search starts anew
          * after it. */
         Py_ssize_t kept = 0, after = 0;
-        for (Py_ssize_t k = 0; k < used; k++) {
-            if (buf[k].start < after) continue;
-            buf[kept++] = buf[k];
-            after = buf[k].end;
+        for (Py_ssize_t k = 0; k < out->used; k++) {
+            if (out->at[k].start < after) continue;
+            out->at[kept++] = out->at[k];
+            after = out->at[k].end;
         }
-        used = kept;
+        out->used = kept;
     }
-    PyObject *out = PyList_New(used);
-    if (out == NULL) goto fail;
-    for (Py_ssize_t k = 0; k < used; k++) {
-        PyObject *item = Py_BuildValue("(inn)", buf[k].pattern, buf[k].start, buf[k].end);
+    return 0;
+}
+
+/* (pattern, start, end) of a match, as the library gives it. */
+static PyObject *match_tuple(const Found *f) {
+    PyObject *item = PyTuple_New(3);
+    if (item == NULL) return NULL;
+    PyObject *values[3] = {PyLong_FromLong(f->pattern), PyLong_FromSsize_t(f->start),
+                           PyLong_FromSsize_t(f->end)};
+    for (int v = 0; v < 3; v++) {
+        if (values[v] == NULL) {
+            for (int w = 0; w < 3; w++) Py_XDECREF(values[w]);
+            Py_DECREF(item);
+            return NULL;
+        }
+    }
+    for (int v = 0; v < 3; v++) PyTuple_SET_ITEM(item, v, values[v]);
+    return item;
+}
+
+/* find_matches_as_indexes(haystack, overlapping=False) -> [(pattern, start, end), ...] */
+static PyObject *Automaton_find(Automaton *self, PyObject *const *args, Py_ssize_t nargs,
+                                PyObject *kwnames) {
+    int overlapping = 0;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs < 1 || nargs + nkw > 2 ||
+        (nkw && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "overlapping"))) {
+        PyErr_SetString(PyExc_TypeError, "find_matches_as_indexes(haystack, overlapping=False)");
+        return NULL;
+    }
+    if (nargs + nkw == 2 && (overlapping = PyObject_IsTrue(args[1])) < 0) return NULL;
+    Matches found;
+    matches_init(&found);
+    PyObject *out = NULL;
+    if (automaton_scan(self, args[0], overlapping, &found) < 0) goto done;
+    out = PyList_New(found.used);
+    if (out == NULL) goto done;
+    for (Py_ssize_t k = 0; k < found.used; k++) {
+        PyObject *item = match_tuple(&found.at[k]);
         if (item == NULL) {
-            Py_DECREF(out);
-            goto fail;
+            Py_CLEAR(out);
+            goto done;
         }
         PyList_SET_ITEM(out, k, item);
     }
-    if (buf != small) PyMem_Free(buf);
+done:
+    matches_free(&found);
     return out;
-nomem:
-    PyErr_NoMemory();
-fail:
-    if (buf != small) PyMem_Free(buf);
-    return NULL;
-usage:
-    PyErr_SetString(PyExc_TypeError, "find_matches_as_indexes(haystack, overlapping=False)");
-    return NULL;
 }
 
 static PyObject *Automaton_len(Automaton *self, PyObject *Py_UNUSED(ignored)) {
@@ -378,11 +375,148 @@ static PyTypeObject AutomatonType = {
     .tp_methods = Automaton_methods,
 };
 
+/* CueGate: the anchor scan of gate.CueSet. An anchor found names the regexes it stands
+ * for outright (a plain-string alternative found is a match) and the regexes to search;
+ * pending(text) gives both, so the Python side searches each regex once and builds no
+ * match tuple. The names are bits of one int (CueSet numbers them). */
+typedef struct {
+    PyObject_HEAD
+    Automaton *automaton; /* leftmost-longest, over the anchors */
+    unsigned long *direct; /* anchor -> the bits of the names it matches outright */
+    PyObject *searches;    /* anchor -> tuple of (bit, regex) to search */
+    Py_ssize_t n;
+} CueGate;
+
+static void CueGate_dealloc(CueGate *self) {
+    Py_CLEAR(self->automaton);
+    Py_CLEAR(self->searches);
+    PyMem_Free(self->direct);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int CueGate_init(CueGate *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"automaton", "direct", "searches", NULL};
+    Automaton *automaton;
+    PyObject *direct, *searches;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!", kwlist, &AutomatonType, &automaton,
+                                     &PyTuple_Type, &direct, &PyTuple_Type, &searches))
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(direct);
+    if (automaton->slots == NULL || !automaton->leftmost_longest ||
+        automaton->n_patterns != n || PyTuple_GET_SIZE(searches) != n) {
+        PyErr_SetString(PyExc_ValueError,
+                        "a leftmost-longest automaton and one mask and one search tuple per anchor");
+        return -1;
+    }
+    unsigned long *bits = PyMem_Malloc((n ? n : 1) * sizeof(unsigned long));
+    if (bits == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        bits[i] = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(direct, i));
+        PyObject *each = PyTuple_GET_ITEM(searches, i);
+        int bad = !PyTuple_Check(each);
+        for (Py_ssize_t k = 0; !bad && k < PyTuple_GET_SIZE(each); k++) {
+            PyObject *item = PyTuple_GET_ITEM(each, k);
+            bad = !PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2 ||
+                  !PyLong_Check(PyTuple_GET_ITEM(item, 0)) ||
+                  (PyLong_AsUnsignedLong(PyTuple_GET_ITEM(item, 0)) == (unsigned long)-1 &&
+                   PyErr_Occurred());
+        }
+        if (bad && !PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "searches: a tuple of (bit, regex) per anchor");
+        if (PyErr_Occurred()) {
+            PyMem_Free(bits);
+            return -1;
+        }
+    }
+    Py_INCREF(automaton);
+    Py_INCREF(searches);
+    Py_XSETREF(self->automaton, automaton);
+    Py_XSETREF(self->searches, searches);
+    PyMem_Free(self->direct);
+    self->direct = bits;
+    self->n = n;
+    return 0;
+}
+
+/* pending(text) -> (bits, [(bit, regex), ...]): the names matched outright, and the
+ * searches left (each once, in the order the anchors were found; none for a name
+ * matched outright). */
+static PyObject *CueGate_pending(CueGate *self, PyObject *text) {
+    if (self->automaton == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "CueGate not initialized");
+        return NULL;
+    }
+    Matches found;
+    matches_init(&found);
+    PyObject *pending = NULL, *result = NULL;
+    if (automaton_scan(self->automaton, text, 0, &found) < 0) goto done;
+    unsigned long outright = 0;
+    for (Py_ssize_t k = 0; k < found.used; k++) outright |= self->direct[found.at[k].pattern];
+    pending = PyList_New(0);
+    if (pending == NULL) goto done;
+    for (Py_ssize_t k = 0; k < found.used; k++) {
+        PyObject *each = PyTuple_GET_ITEM(self->searches, found.at[k].pattern);
+        for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(each); s++) {
+            PyObject *item = PyTuple_GET_ITEM(each, s);
+            unsigned long bit = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(item, 0));
+            if (outright & bit) continue;
+            /* The same regex under another anchor found: searched once. */
+            int seen = 0;
+            for (Py_ssize_t q = 0; q < PyList_GET_SIZE(pending) && !seen; q++) {
+                PyObject *other = PyList_GET_ITEM(pending, q);
+                seen = PyTuple_GET_ITEM(other, 1) == PyTuple_GET_ITEM(item, 1) &&
+                       PyLong_AsUnsignedLong(PyTuple_GET_ITEM(other, 0)) == bit;
+            }
+            if (!seen && PyList_Append(pending, item) < 0) goto done;
+        }
+    }
+    PyObject *bits = PyLong_FromUnsignedLong(outright);
+    if (bits == NULL) goto done;
+    result = PyTuple_New(2);
+    if (result == NULL) {
+        Py_DECREF(bits);
+        goto done;
+    }
+    PyTuple_SET_ITEM(result, 0, bits);
+    PyTuple_SET_ITEM(result, 1, pending);
+    pending = NULL;
+done:
+    Py_XDECREF(pending);
+    matches_free(&found);
+    return result;
+}
+
+static PyMethodDef CueGate_methods[] = {
+    {"pending", (PyCFunction)CueGate_pending, METH_O,
+     "pending(text) -> (int, [(int, regex)]): the names matched outright, the searches left."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CueGateType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.detect._native.CueGate",
+    .tp_basicsize = sizeof(CueGate),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "CueGate(automaton, direct: tuple[int, ...], searches: tuple[tuple[tuple[int, "
+              "Pattern], ...], ...]): the anchor scan of gate.CueSet.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)CueGate_init,
+    .tp_dealloc = (destructor)CueGate_dealloc,
+    .tp_methods = CueGate_methods,
+};
+
 int add_automaton_type(PyObject *module) {
-    if (PyType_Ready(&AutomatonType) < 0) return -1;
+    if (PyType_Ready(&AutomatonType) < 0 || PyType_Ready(&CueGateType) < 0) return -1;
     Py_INCREF(&AutomatonType);
     if (PyModule_AddObject(module, "Automaton", (PyObject *)&AutomatonType) < 0) {
         Py_DECREF(&AutomatonType);
+        return -1;
+    }
+    Py_INCREF(&CueGateType);
+    if (PyModule_AddObject(module, "CueGate", (PyObject *)&CueGateType) < 0) {
+        Py_DECREF(&CueGateType);
         return -1;
     }
     return 0;

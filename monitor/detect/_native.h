@@ -5,7 +5,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* Adds the Automaton type (_automaton.c) to the module; -1 with an exception set. */
+/* Adds the Automaton and CueGate types (_automaton.c) to the module; -1 with an exception
+ * set. */
 int add_automaton_type(PyObject *module);
 
 #endif

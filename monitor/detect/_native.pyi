@@ -1,5 +1,6 @@
 """Types of the compiled inner loops of detection (monitor/detect/_native.c)."""
 
+import re
 from collections.abc import Iterable
 
 from monitor.detect.normalize import Views
@@ -34,3 +35,12 @@ class Automaton:
         self, haystack: str, overlapping: bool = False
     ) -> list[tuple[int, int, int]]: ...
     def patterns(self) -> int: ...
+
+class CueGate:
+    def __init__(
+        self,
+        automaton: Automaton,
+        direct: tuple[int, ...],
+        searches: tuple[tuple[tuple[int, re.Pattern[str]], ...], ...],
+    ) -> None: ...
+    def pending(self, text: str) -> tuple[int, list[tuple[int, re.Pattern[str]]]]: ...

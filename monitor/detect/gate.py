@@ -10,12 +10,13 @@ Aho-Corasick pass finds the anchors in a comment and only their alternatives are
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from re import _compiler as compiler  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
 
-from monitor.detect.native import automaton
+from monitor.detect.native import Automaton, CueGate, automaton
 
 _MAX_CLASS = 16  # a character class wider than this gives no usable anchor
 Anchors = frozenset[str]
@@ -256,19 +257,49 @@ class CueSet:
             )
         self._automaton = automaton(self.anchors, leftmost_longest=True)
         self._exact = automaton(self.anchors)
+        # Compiled, the scan itself gives the names matched outright (as bits: name i is
+        # 1 << i) and the searches left, each once (see `_native.CueGate`).
+        self._gate = None
+        if CueGate is not None and Automaton is not None:
+            bit = {name: 1 << i for i, name in enumerate(self.names)}
+            self._gate = CueGate(
+                Automaton(self.anchors, True),
+                tuple(sum(map(bit.__getitem__, names)) for names in self._direct),
+                tuple(tuple((bit[n], regex) for n, regex in each) for each in self._searches),
+            )
+            self._always_bits = [(bit[name], regex) for name, regex in self.always]
+        self._named: dict[int, frozenset[str]] = {}  # bits -> the names they stand for
 
-    def matches(self, text: str) -> set[str]:
+    def matches(self, text: str) -> Set[str]:
         """Return the names of the regexes that match somewhere in the text.
 
         Anchors that overlap without one containing the other (不好 and 好用 in 不好用) can
         hide the second; `exact_matches` finds every anchor, at twice the scan's cost.
         """
+        gate = self._gate
+        if gate is None:
+            try:
+                hits = self._automaton.find_matches_as_indexes(text)
+            except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder)
+                text = text.encode("utf-8", "replace").decode("utf-8")
+                hits = self._automaton.find_matches_as_indexes(text)
+            return self._verify(text, hits)
         try:
-            hits = self._automaton.find_matches_as_indexes(text)
-        except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder)
+            bits, pending = gate.pending(text)
+        except UnicodeEncodeError:  # as above
             text = text.encode("utf-8", "replace").decode("utf-8")
-            hits = self._automaton.find_matches_as_indexes(text)
-        return self._verify(text, hits)
+            bits, pending = gate.pending(text)
+        for bit, regex in pending:
+            if not bits & bit and regex.search(text) is not None:
+                bits |= bit
+        for bit, regex in self._always_bits:
+            if not bits & bit and regex.search(text) is not None:
+                bits |= bit
+        named = self._named.get(bits)
+        if named is None:
+            named = frozenset(n for i, n in enumerate(self.names) if bits >> i & 1)
+            self._named[bits] = named
+        return named
 
     def exact_matches(self, text: str) -> set[str]:
         """Return the names of the regexes that match, from every anchor occurrence."""

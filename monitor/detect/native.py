@@ -45,6 +45,7 @@ NgramTable: type[_native.NgramTable] | None = _module.NgramTable if _module else
 NgramPair: type[_native.NgramPair] | None = _module.NgramPair if _module else None
 Folder: type[_native.Folder] | None = _module.Folder if _module else None
 Automaton: type[_native.Automaton] | None = _module.Automaton if _module else None
+CueGate: type[_native.CueGate] | None = _module.CueGate if _module else None
 AVAILABLE = _module is not None
 
 

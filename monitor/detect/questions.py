@@ -11,6 +11,7 @@ so the ~80% of comments that don't ask cost one C-level search.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from importlib import resources
 
@@ -209,7 +210,7 @@ def _cues() -> CueSet:
 _SENTIMENT_CUES: CueSet | None = None
 
 
-def answerable(t: str, found: set[str]) -> bool:
+def answerable(t: str, found: Set[str]) -> bool:
     """Return `classify_found(t, found) is not None` (what the sentiment cues ask), without
     naming the topic: the highest topic score decides, whichever topic holds it."""
     if "asks" not in found or "complaint" in found or "rhetorical" in found:
@@ -233,7 +234,7 @@ def answerable(t: str, found: set[str]) -> bool:
     return min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0)) >= 0.5
 
 
-def classify_found(t: str, found: set[str]) -> QuestionVerdict | None:
+def classify_found(t: str, found: Set[str]) -> QuestionVerdict | None:
     """Return the verdict on a lower-cased comment whose QUESTION_CUES matches are known."""
     if "asks" not in found or "complaint" in found or "rhetorical" in found:
         return None
