@@ -28,6 +28,7 @@ from monitor.detect.normalize import (
     DIGIT,
     LETTER,
     NUMERAL,
+    NUMERAL_RUN,
     PART,
     Normalizer,
     Views,
@@ -216,7 +217,10 @@ def test_the_compiled_parts_reject_bad_tables_and_arguments_clearly() -> None:
         ("好看", 0),
         ("ＶＸ", LETTER),  # full width folds to Latin in the base view
         ("加❶❸⑧", DIGIT),  # styled digits fold to digits
-        ("一三八", NUMERAL),
+        ("一三八", NUMERAL | NUMERAL_RUN),
+        ("一三a八", NUMERAL | LETTER),  # a run is three in a row in the base view
+        ("一，三❤八", NUMERAL | NUMERAL_RUN),  # deleted in the base view: no break
+        ("么么么", NUMERAL | NUMERAL_RUN),  # in the base view, not the collapsed one
         ("留个亻言号", PART),
         ("Q亻言 1", DIGIT | LETTER | PART),
         ("❤", 0),  # deleted in the base view: marks nothing

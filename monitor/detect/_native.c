@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Raised with every change of what the module offers; native.py requires this value. */
-#define NATIVE_API 4
+#define NATIVE_API 5
 
 /* A key holds up to three code points, each stored + 1 in 21 bits (0 = absent). */
 #define CP_BITS 21
@@ -354,6 +354,9 @@ typedef struct {
 
 /* The mark a character sets from the original text; the others it sets from the base view. */
 #define MARK_ORIGINAL 8
+/* Three characters in a row marked NUMERAL in the base view set NUMERAL_RUN (normalize.py). */
+#define MARK_NUMERAL 4
+#define MARK_NUMERAL_RUN 16
 
 static void Folder_clear(Folder *self) {
     PyMem_Free(self->fold);
@@ -504,7 +507,8 @@ static int folder_ready(Folder *self, PyObject *text) {
 }
 
 /* views(text) -> Views(base, collapsed, pinyin, marks): marks ORs the MARK_ORIGINAL bit of
- * every character of the text and the other bits of every character of the base view. */
+ * every character of the text and the other bits of every character of the base view, and
+ * MARK_NUMERAL_RUN for three MARK_NUMERAL characters in a row in the base view. */
 static PyObject *Folder_views(Folder *self, PyObject *text) {
     if (!folder_ready(self, text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -533,8 +537,13 @@ static PyObject *Folder_views(Folder *self, PyObject *text) {
             nb += self->expansion_len[e];
         }
     }
+    int numerals = 0; /* NUMERAL characters in a row */
     for (Py_ssize_t i = 0; i < nb; i++) {
-        if (mk != NULL) m |= mk[base[i]] & ~MARK_ORIGINAL;
+        if (mk != NULL) {
+            m |= mk[base[i]] & ~MARK_ORIGINAL;
+            numerals = mk[base[i]] & MARK_NUMERAL ? numerals + 1 : 0;
+            if (numerals >= 3) m |= MARK_NUMERAL_RUN;
+        }
         if (nc > 0 && collapsed[nc - 1] == base[i]) continue;
         collapsed[nc] = base[i];
         pin[nc] = self->pinyin[base[i]];

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +32,7 @@ from monitor.detect.lexicon import CompiledLexicon, Hit
 from monitor.detect.normalize import (
     DIGIT,
     LETTER,
-    NUMERAL,
-    NUMERALS,
+    NUMERAL_RUN,
     PART,
     Normalizer,
     Views,
@@ -62,8 +60,6 @@ __all__ = [
     "detection_job",
     "to_signals",
 ]
-# Three numerals in a row may be a number spelled out (一三八…): the digit view reads them.
-_NUMERAL_RUN = re.compile(f"[{NUMERALS}]{{3}}")
 _new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
@@ -338,10 +334,10 @@ class LexiconDetector(ContactFindings):
                 # The messenger words of an invitation are all contact cues (微信, vx, 企鹅 …).
                 self._invite(text, views, found, via, contact)
             # The views' marks answer "neither a Latin letter, a digit nor a spelled number"
-            # for most comments without a search.
+            # (three numerals in a row, 一三八…: the digit view reads them) without a search.
             marks = views.marks
             latin = marks & (DIGIT | LETTER) != 0
-            hint = latin or (marks & NUMERAL != 0 and _NUMERAL_RUN.search(views.base) is not None)
+            hint = latin or marks & NUMERAL_RUN != 0
             if latin:
                 for value, start, end in links(text):
                     found.setdefault(contact, []).append(

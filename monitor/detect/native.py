@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-API = 4  # what _native.c's NATIVE_API must be: a build of an older source is not used
+API = 5  # what _native.c's NATIVE_API must be: a build of an older source is not used
 
 
 def _load() -> ModuleType | None:

@@ -38,10 +38,12 @@ _MAX_CACHE = 300_000
 
 # Views.marks bits. PART: a character that may start a pair of parts (亻言, compose.py), read
 # in the original text; the others in the base view (the compiled views set PART from the
-# original text too: _native.c's MARK_ORIGINAL).
-DIGIT, LETTER, NUMERAL, PART = 1, 2, 4, 8
+# original text too: _native.c's MARK_ORIGINAL). NUMERAL_RUN: three NUMERAL characters in a
+# row in the base view (_native.c's MARK_NUMERAL_RUN), no character's own bit.
+DIGIT, LETTER, NUMERAL, PART, NUMERAL_RUN = 1, 2, 4, 8, 16
 # Chinese numerals: three in a row may be a number spelled out (一三八…).
 NUMERALS = "零〇洞一壹幺么二贰两三叁四肆五伍六陆七柒拐八捌九玖勾"
+_NUMERAL_RUN = re.compile(f"[{NUMERALS}]{{3}}")
 
 
 def _data(name: str) -> list[str]:
@@ -161,7 +163,7 @@ class Views(NamedTuple):
     base: str
     collapsed: str
     pinyin: str
-    marks: int = 0  # DIGIT | LETTER | NUMERAL | PART
+    marks: int = 0  # DIGIT | LETTER | NUMERAL | PART | NUMERAL_RUN
 
 
 class Normalizer:
@@ -263,6 +265,8 @@ class Normalizer:
             marks |= self.marks[ord(m.group())] & ~PART
         if self._marked_part.search(text) is not None:
             marks |= PART
+        if marks & NUMERAL and _NUMERAL_RUN.search(base) is not None:
+            marks |= NUMERAL_RUN
         # tuple.__new__ directly: a NamedTuple's own __new__ is a Python-level call.
         pinyin = collapsed.translate(self._pinyin_table)
         return _new_tuple(Views, (base, collapsed, pinyin, marks))
