@@ -1,5 +1,6 @@
-"""The compiled pattern matcher finds what ahocorasick_rs finds, in the same order, and the
-compiled cue gate names what the anchor hits name.
+"""The compiled pattern matcher finds what ahocorasick_rs finds, in the same order, the
+compiled cue gate names what the anchor hits name, and a phrase test answers as a regex of
+the phrases does.
 
 `_native.Automaton` replaces the library's automata on the detection path (the lexicon's,
 the sentiment cue anchors', the question topics'); the pure-Python path keeps the library.
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.detect import lexicon_build, native, questions
+from monitor.detect import lexicon_build, native, questions, sentiment
 from monitor.detect.gate import CueSet
 from monitor.detect.sentiment_cues import SENTIMENT_CUES
 from tests.detect_support import shared_normalizer, shipped_detector
@@ -153,3 +154,19 @@ def test_the_cue_gate_rejects_bad_tables() -> None:
         native.CueGate(scan, (0, 0), (((-1, regex),), ()))
     gate = native.CueGate(scan, (1, 0), (((2, regex),), ((2, regex), (1, regex))))
     assert gate.pending("ba") == (1, [(2, regex)])  # once each; none for a name found outright
+
+
+@pytest.mark.parametrize(
+    "words", [sentiment.QUESTION_FORMS, sentiment.RHETORICAL, sentiment.NEGATORS, ("a", "ab中")]
+)
+def test_phrases_lie_where_the_regex_of_the_words_finds_them(words: Sequence[str]) -> None:
+    regex = re.compile("|".join(map(re.escape, words)))
+    occurs_in = native.phrases(words)
+    rng = random.Random(13)
+    texts = [*corpus(), *made_of(words, rng, 2000), "a\ud800b中", "", "ab中"]
+    for text in texts:
+        assert occurs_in(text) == (regex.search(text) is not None), text
+        for _ in range(3):
+            pos, endpos = rng.randint(-2, len(text) + 2), rng.randint(-2, len(text) + 2)
+            found = regex.search(text, pos, endpos) is not None
+            assert occurs_in(text, pos, endpos) == found, (text, pos, endpos)

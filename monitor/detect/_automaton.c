@@ -350,6 +350,38 @@ done:
     return out;
 }
 
+/* occurs_in(text, pos=0, endpos=len(text)) -> bool: whether a pattern lies wholly inside
+ * text[pos:endpos] (as `re.search(text, pos, endpos) is not None` for a regex of the
+ * patterns as literal alternatives; a lone surrogate is no error here, as there). */
+static PyObject *Automaton_occurs_in(Automaton *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t pos = 0, endpos = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(args, "U|nn:occurs_in", &text, &pos, &endpos)) return NULL;
+    if (self->slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Automaton not initialized");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (pos < 0) pos = 0;
+    if (endpos > n) endpos = n;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Slot *slots = self->slots;
+    for (Py_ssize_t i = pos; i < endpos; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        uint32_t first = c < MAX_CP ? self->root[c] : 0;
+        const Slot *slot = first ? &slots[first - 1] : NULL;
+        for (Py_ssize_t j = i + 1; slot != NULL; j++) {
+            if (slot->pattern >= 0) Py_RETURN_TRUE;
+            if (j == endpos) break;
+            uint64_t key = (uint64_t)slot->child << 21 | PyUnicode_READ(kind, data, j);
+            slot = &slots[probe(slots, self->mask, self->bits, key)];
+            if (slot->key == 0) break;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyObject *Automaton_len(Automaton *self, PyObject *Py_UNUSED(ignored)) {
     return PyLong_FromSsize_t(self->n_patterns);
 }
@@ -359,6 +391,8 @@ static PyMethodDef Automaton_methods[] = {
      METH_FASTCALL | METH_KEYWORDS,
      "find_matches_as_indexes(haystack, overlapping=False) -> [(pattern, start, end)]: as "
      "ahocorasick_rs.AhoCorasick, in code points."},
+    {"occurs_in", (PyCFunction)Automaton_occurs_in, METH_VARARGS,
+     "occurs_in(text, pos=0, endpos=len(text)) -> bool: a pattern lies in text[pos:endpos]."},
     {"patterns", (PyCFunction)Automaton_len, METH_NOARGS, "patterns() -> int: patterns held."},
     {NULL, NULL, 0, NULL},
 };

@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Sequence
+import re
+import sys
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
@@ -68,3 +70,18 @@ def automaton(patterns: Sequence[str], *, leftmost_longest: bool = False) -> Mat
             patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
     return ahocorasick_rs.AhoCorasick(patterns)
+
+
+def phrases(words: Sequence[str]) -> Callable[..., bool]:
+    """Return a test `(text, pos=0, endpos=len(text)) -> bool`: whether one of the words
+    lies wholly inside text[pos:endpos]. It is `re.search(text, pos, endpos) is not None`
+    for the words as literal alternatives; compiled, one walk over the text's code points
+    (`_native.Automaton.occurs_in`) instead of a regex engine's state per search."""
+    if Automaton is not None:
+        return Automaton(list(words)).occurs_in
+    regex = re.compile("|".join(map(re.escape, words)))
+
+    def occurs_in(text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+        return regex.search(text, pos, endpos) is not None
+
+    return occurs_in

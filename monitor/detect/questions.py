@@ -10,13 +10,12 @@ so the ~80% of comments that don't ask cost one C-level search.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Set
 from dataclasses import dataclass
 from importlib import resources
 
 from monitor.detect.gate import CueSet
-from monitor.detect.native import automaton
+from monitor.detect.native import automaton, phrases
 
 TOPICS = ("price", "size", "stock", "shipping", "after_sales", "usage", "product", "discount")
 MAX_CHARS = 200  # a question is short; longer input is read up to here
@@ -162,7 +161,7 @@ _TOPIC_OF = [topic for _, topic in _TERMS]
 # alternation with a `^` branch has no first-character set, so the regex engine would try
 # every branch at every position).
 _STATEMENT_OPENINGS = ("已", "刚", "我买了", "买了", "拍了", "下单了", "到了", "收到")
-_STATEMENT = re.compile("好几|没几|几乎|什么都|怎么都|多少有点")
+_STATEMENT = phrases(("好几", "没几", "几乎", "什么都", "怎么都", "多少有点"))
 
 
 QUESTION_PATTERNS = {
@@ -228,7 +227,7 @@ def answerable(t: str, found: Set[str]) -> bool:
         scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
     strength = max(scores.values())
     asking = 1.0
-    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT.search(t) is not None
+    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT(t)
     if statement and not t.endswith(("?", "？", "吗")):
         asking -= 0.5
     return min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0)) >= 0.5
@@ -252,7 +251,7 @@ def classify_found(t: str, found: Set[str]) -> QuestionVerdict | None:
     topic = max(scores, key=lambda k: (scores[k], -_PRIORITY[k]))
     strength = scores[topic]
     asking = 1.0
-    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT.search(t) is not None
+    statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT(t)
     if statement and not t.endswith(("?", "？", "吗")):
         asking -= 0.5  # 已下单, 我买了好几件: a statement that happens to hold a question word
     score = min(1.0, 0.25 * asking + 0.25 * min(strength, 3.0))

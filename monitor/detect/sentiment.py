@@ -20,7 +20,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from monitor.detect.lexicon import Hit
-from monitor.detect.native import NgramPair, NgramTable
+from monitor.detect.native import NgramPair, NgramTable, phrases
 from monitor.detect.sentiment_cues import DEFAULT_WEIGHTS, CueWeights, cue_shift
 
 log = logging.getLogger(__name__)
@@ -43,11 +43,12 @@ RHETORICAL = (
     # what came is not what was ordered; how come so little
     "怎么来的是", "怎么发的是", "怎么收到的是", "怎么才这么", "怎么一点",
 )  # fmt: skip
-# One regex per list: a search for any of the phrases is one C call (`in` per phrase is not).
-_QUESTION_FORM = re.compile("|".join(map(re.escape, QUESTION_FORMS)))
-_RHETORICAL = re.compile("|".join(map(re.escape, RHETORICAL)))
-_NEGATOR = re.compile("|".join(map(re.escape, NEGATORS)))
-_NOT_NEGATING = re.compile("|".join(map(re.escape, NOT_NEGATING)))
+# One test per list: whether any of the phrases lies in a text (or a stretch of it) is one
+# C call (`in` per phrase is not).
+_QUESTION_FORM = phrases(QUESTION_FORMS)
+_RHETORICAL = phrases(RHETORICAL)
+_NEGATOR = phrases(NEGATORS)
+_NOT_NEGATING = phrases(NOT_NEGATING)
 # The fault named, then that there is none, the clause ending there: 一根线头都没有, 异味也没有。
 _NONE_AFTER = re.compile(r"(?:一点|丝毫)?[都也]没有?")
 _NONE_ENDS = re.compile(r"[都也]没有?[了啦哦呢啊呀]*(?:$|[，,。.！!~\s])")
@@ -210,7 +211,7 @@ def is_question(collapsed: str, original: str) -> bool:
     tail = original.rstrip()[-1:]
     if tail in ("?", "？") or collapsed.endswith(QUESTION_ENDINGS):
         return True
-    return _QUESTION_FORM.search(collapsed) is not None
+    return _QUESTION_FORM(collapsed)
 
 
 def is_denied_after(collapsed: str, original: str, hit: Hit) -> bool:
@@ -226,10 +227,10 @@ def is_negated(collapsed: str, hit: Hit) -> bool:
     """Return True when a negator sits just before the complaint term (不难看)."""
     start = hit.start
     window = max(0, start - 4)
-    # search(text, pos, endpos) finds a phrase lying wholly inside text[pos:endpos].
-    if start == 0 or _NOT_NEGATING.search(collapsed, window, hit.end) is not None:
+    # (text, pos, endpos): a phrase lying wholly inside text[pos:endpos].
+    if start == 0 or _NOT_NEGATING(collapsed, window, hit.end):
         return False
-    return _NEGATOR.search(collapsed, window, start) is not None
+    return _NEGATOR(collapsed, window, start)
 
 
 class SentimentScorer:
@@ -294,7 +295,7 @@ class SentimentScorer:
         question = (
             asking
             and is_question(collapsed, original)
-            and _RHETORICAL.search(collapsed) is None
+            and not _RHETORICAL(collapsed)
             and shift <= 0.0
             and not _happened(collapsed, affirmed)
         )
