@@ -20,7 +20,7 @@ from importlib import resources
 
 import rjieba
 
-from monitor.detect.gate import leading
+from monitor.detect.gate import present
 
 # jieba's tags for place, person, organisation and other proper names.
 PROPER_NAMES = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})
@@ -269,9 +269,10 @@ _VERDICT = re.compile(
     "(?:信|相信|碰|上当)[\\s~～。.!！]*$"
 )
 # These open alternatives with lookbehinds, which leave the engine no fast scan of its own:
-# behind gate.leading's first-character lookahead a search costs a third (the same matches).
+# read only as "is there a match", each is searched in gate.present's form, which scans for
+# the possible first characters without entering a match attempt at the other places.
 _NEGATOR, _REPORT_WARNING, _THIRD_PARTY, _VERDICT = (
-    re.compile(leading(rx.pattern)) for rx in (_NEGATOR, _REPORT_WARNING, _THIRD_PARTY, _VERDICT)
+    re.compile(present(rx.pattern)) for rx in (_NEGATOR, _REPORT_WARNING, _THIRD_PARTY, _VERDICT)
 )
 _OWN_TOKEN = re.compile(
     r"[0-9０-９]{5,}|[A-Za-z0-9_]{6,}|https?:|www\.|\.(?:com|cn|net|top|cc|vip)\b"

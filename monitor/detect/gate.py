@@ -174,6 +174,33 @@ def leading(pattern: str) -> str:
     return f"(?=[{re.escape(''.join(map(chr, sorted(lead[0]))))}])(?:{pattern})"
 
 
+def present(pattern: str) -> str:
+    r"""Return a regex that matches somewhere in a text exactly when `pattern` does, for
+    `search(...) is not None` only: its match is the first character of the pattern's.
+
+    `leading` tests the first character in a lookahead at every position, which Python's
+    engine enters as a match attempt of its own. Here the first character is read by a
+    character class the engine scans for without entering a match (`[F]`), and the pattern
+    itself is tried, in a lookahead, from one character back (`(?<=(?=pattern)[\s\S])`):
+    the same places tried, the same lookbehinds and groups. Patterns `leading` leaves alone,
+    and those the engine refuses inside a lookbehind (a group referred to there), are
+    returned as `leading` returns them.
+    """
+    parsed = parser.parse(pattern)
+    if compiler._get_literal_prefix(parsed, 0)[0] or compiler._get_charset_prefix(parsed, 0):
+        return pattern
+    lead = _leads(parsed)
+    if lead is None or lead[1] or not lead[0]:
+        return pattern
+    chars = re.escape("".join(map(chr, sorted(lead[0]))))
+    wrapped = rf"[{chars}](?<=(?=(?:{pattern}))[\s\S])"
+    try:
+        re.compile(wrapped)
+    except re.error:  # a backreference to a group of the pattern, now inside a lookbehind
+        return leading(pattern)
+    return wrapped
+
+
 def split_alternatives(pattern: str) -> list[str]:
     """Return the top-level alternatives of a regex (`a|b(c|d)` -> `a`, `b(c|d)`)."""
     parts: list[str] = []
@@ -228,7 +255,7 @@ class CueSet:
                     grouped.setdefault(anchor, {}).setdefault(name, []).append(branch)
             if loose:
                 whole = f"{prefix}(?:{'|'.join(loose)}){suffix}"
-                self.always.append((name, re.compile(leading(whole))))
+                self.always.append((name, re.compile(present(whole))))
         wraps = {name: (prefix, suffix) for name, (_, prefix, suffix) in patterns.items()}
         self.anchors = sorted(grouped.keys() | direct.keys())
         # The scan reports the longest anchor at each place and skips what lies inside it:
@@ -248,7 +275,7 @@ class CueSet:
                     (
                         name,
                         re.compile(
-                            leading(f"{wraps[name][0]}(?:{'|'.join(alts)}){wraps[name][1]}")
+                            present(f"{wraps[name][0]}(?:{'|'.join(alts)}){wraps[name][1]}")
                         ),
                     )
                     for name, alts in merged.items()
