@@ -100,7 +100,7 @@ def test_the_question_topics_match_as_the_library_matches_them() -> None:
 
 def test_duplicate_and_nested_patterns_keep_the_library_order() -> None:
     patterns = ["ab", "b", "ab", "abc", "bc", "c", "abcd", "a", "b", "中", "中文", "文"]
-    texts = ["abcd", "ababcd", "xabcabcdx", "中文", "中中文文", "", "a", "\0ab\0"]
+    texts = ["abcd", "ababcd", "xabcabcdx", "中文", "中中文文", "", "a", "\0ab\0", "abcd中文" * 40]
     agree(patterns, texts, False)
     agree(sorted(set(patterns)), texts, True)
 

@@ -7,8 +7,9 @@
  * no UTF-8 copy of the text, no byte-to-character index map, no lock released and taken
  * back per call. Comments are short (at most a few hundred characters) and a pattern a few
  * characters, so a trie walked from each position (one hash probe a character) is as fast
- * as the automaton's failure links and gives the order by sorting: matches by end, then the longer (earlier start)
- * first, then by pattern index (the order aho-corasick reports a state's matches in).
+ * as the automaton's failure links and gives the order by sorting: matches by end, then
+ * the longer (earlier start) first, then by pattern index (the order aho-corasick reports
+ * a state's matches in).
  * Standard without overlapping keeps, from there, the first match and the next that
  * starts after it, and so on.
  */
@@ -223,48 +224,30 @@ static int matches_add(Matches *m, Py_ssize_t start, Py_ssize_t end, int32_t pat
     return 0;
 }
 
-/* The matches of the patterns in `text`, in the library's order, into `out` (initialized
- * by the caller, freed by the caller); -1 with an exception set. */
-static int automaton_scan(const Automaton *self, PyObject *text, int overlapping, Matches *out) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "haystack must be str");
-        return -1;
-    }
-    if (self->slots == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "Automaton not initialized");
-        return -1;
-    }
-    if (overlapping && self->leftmost_longest) {
-        PyErr_SetString(PyExc_ValueError,
-                        "leftmost-longest matches cannot be overlapping (as in aho-corasick)");
-        return -1;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    if (kind != PyUnicode_1BYTE_KIND) {
-        /* A lone surrogate has no UTF-8: fail as the library does, with its error. */
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
-            if (c >= 0xD800 && c <= 0xDFFF) {
-                PyUnicode_AsUTF8AndSize(text, NULL);
-                return -1;
-            }
-        }
-    }
+/* The scan of `automaton_scan` for one string kind and match kind (both constants where it
+ * is called: the compiler reads each character with one load, no kind switch); 1 when the
+ * text holds a lone surrogate, -1 with an exception set. */
+static inline __attribute__((always_inline)) int scan_kind(const Automaton *self, int kind,
+                                                           int leftmost_longest,
+                                                           const void *data, Py_ssize_t n,
+                                                           Matches *out) {
     const uint32_t *root = self->root;
     const Slot *slots = self->slots;
     const int32_t *next_pattern = self->next_pattern;
     uint64_t mask = self->mask;
     int bits = self->bits;
     for (Py_ssize_t i = 0; i < n;) {
-        uint32_t first = root[PyUnicode_READ(kind, data, i)];
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        /* Every character is read here once (no pattern holds a surrogate, so none is
+         * inside a match): a lone surrogate has no UTF-8, and the library fails on it. */
+        if (kind != PyUnicode_1BYTE_KIND && c - 0xD800 < 0x800) return 1;
+        uint32_t first = root[c];
         Py_ssize_t j = i + 1, best_end = -1;
         int32_t best = -1;
         const Slot *slot = first ? &slots[first - 1] : NULL;
         while (slot != NULL) {
             int32_t p = slot->pattern;
-            if (self->leftmost_longest) {
+            if (leftmost_longest) {
                 if (p >= 0) {
                     best = p;
                     best_end = j;
@@ -286,9 +269,58 @@ static int automaton_scan(const Automaton *self, PyObject *text, int overlapping
             i++;
         }
     }
+    return 0;
+}
+
+/* The matches of the patterns in `text`, in the library's order, into `out` (initialized
+ * by the caller, freed by the caller); -1 with an exception set. */
+static int automaton_scan(const Automaton *self, PyObject *text, int overlapping, Matches *out) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "haystack must be str");
+        return -1;
+    }
+    if (self->slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Automaton not initialized");
+        return -1;
+    }
+    if (overlapping && self->leftmost_longest) {
+        PyErr_SetString(PyExc_ValueError,
+                        "leftmost-longest matches cannot be overlapping (as in aho-corasick)");
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    int rc;
+    int ll = self->leftmost_longest != 0;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        rc = ll ? scan_kind(self, PyUnicode_1BYTE_KIND, 1, data, n, out)
+                : scan_kind(self, PyUnicode_1BYTE_KIND, 0, data, n, out);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        rc = ll ? scan_kind(self, PyUnicode_2BYTE_KIND, 1, data, n, out)
+                : scan_kind(self, PyUnicode_2BYTE_KIND, 0, data, n, out);
+        break;
+    default:
+        rc = ll ? scan_kind(self, PyUnicode_4BYTE_KIND, 1, data, n, out)
+                : scan_kind(self, PyUnicode_4BYTE_KIND, 0, data, n, out);
+        break;
+    }
+    if (rc < 0) return -1;
+    if (rc > 0) {
+        PyUnicode_AsUTF8AndSize(text, NULL); /* raises the codec's UnicodeEncodeError */
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "lone surrogate");
+        return -1;
+    }
     if (self->leftmost_longest) return 0; /* found in order */
-    /* Found by start: the library's order is by end. */
-    if (out->used > 1) qsort(out->at, out->used, sizeof(Found), found_order);
+    /* Found by start: the library's order is by end (a few matches: insertion sort). */
+    if (out->used > 32) qsort(out->at, out->used, sizeof(Found), found_order);
+    for (Py_ssize_t k = 1; k < out->used && out->used <= 32; k++) {
+        Found f = out->at[k];
+        Py_ssize_t q = k;
+        for (; q > 0 && found_order(&out->at[q - 1], &f) > 0; q--) out->at[q] = out->at[q - 1];
+        out->at[q] = f;
+    }
     if (!overlapping) {
         /* Standard, not overlapping: the first match to end, then the search starts anew
          * after it. */
@@ -438,8 +470,8 @@ static int CueGate_init(CueGate *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t n = PyTuple_GET_SIZE(direct);
     if (automaton->slots == NULL || !automaton->leftmost_longest ||
         automaton->n_patterns != n || PyTuple_GET_SIZE(searches) != n) {
-        PyErr_SetString(PyExc_ValueError,
-                        "a leftmost-longest automaton and one mask and one search tuple per anchor");
+        PyErr_SetString(PyExc_ValueError, "a leftmost-longest automaton and one mask and one "
+                                          "search tuple per anchor");
         return -1;
     }
     unsigned long *bits = PyMem_Malloc((n ? n : 1) * sizeof(unsigned long));
