@@ -18,8 +18,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_CP 0x110000
-
 /* One transition: (node << 21 | code point) -> the next node, with the lowest index of
  * the patterns ending there; a step reads one slot (its node and patterns side by side). */
 typedef struct {
@@ -31,6 +29,7 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     uint32_t *root;        /* root[cp]: the slot of the first character + 1, 0 when none */
+    uint32_t root_size;    /* above the patterns' highest first character: none */
     Slot *slots;
     uint64_t mask;
     int bits; /* mask == 2**bits - 1 */
@@ -78,6 +77,7 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
     uint64_t chars = 0;
+    uint32_t root_size = 1; /* the table of first characters: as far as the patterns need */
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(items[i])) {
             PyErr_SetString(PyExc_TypeError, "patterns must be str");
@@ -91,6 +91,8 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwds) {
             return -1;
         }
         chars += (uint64_t)len;
+        Py_UCS4 first = PyUnicode_READ_CHAR(items[i], 0);
+        if (first >= root_size) root_size = first + 1;
     }
     if (chars >= (1ULL << 40) || n >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "too many patterns");
@@ -105,7 +107,8 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwds) {
         bits++;
     }
     self->slots = PyMem_Calloc(cap, sizeof(Slot));
-    self->root = PyMem_Calloc(MAX_CP, sizeof(uint32_t));
+    self->root = PyMem_Calloc(root_size, sizeof(uint32_t));
+    self->root_size = root_size;
     self->next_pattern = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
     if (!self->slots || !self->root || !self->next_pattern || cap - 1 > UINT32_MAX) {
         Automaton_clear(self);
@@ -231,7 +234,7 @@ static inline __attribute__((always_inline)) int scan_kind(const Automaton *self
                                                            int leftmost_longest,
                                                            const void *data, Py_ssize_t n,
                                                            Matches *out) {
-    const uint32_t *root = self->root;
+    const uint32_t *root = self->root, root_size = self->root_size;
     const Slot *slots = self->slots;
     const int32_t *next_pattern = self->next_pattern;
     uint64_t mask = self->mask;
@@ -241,7 +244,7 @@ static inline __attribute__((always_inline)) int scan_kind(const Automaton *self
         /* Every character is read here once (no pattern holds a surrogate, so none is
          * inside a match): a lone surrogate has no UTF-8, and the library fails on it. */
         if (kind != PyUnicode_1BYTE_KIND && c - 0xD800 < 0x800) return 1;
-        uint32_t first = root[c];
+        uint32_t first = c < root_size ? root[c] : 0;
         Py_ssize_t j = i + 1, best_end = -1;
         int32_t best = -1;
         const Slot *slot = first ? &slots[first - 1] : NULL;
@@ -401,7 +404,7 @@ static PyObject *Automaton_occurs_in(Automaton *self, PyObject *args) {
     const Slot *slots = self->slots;
     for (Py_ssize_t i = pos; i < endpos; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        uint32_t first = c < MAX_CP ? self->root[c] : 0;
+        uint32_t first = c < self->root_size ? self->root[c] : 0;
         const Slot *slot = first ? &slots[first - 1] : NULL;
         for (Py_ssize_t j = i + 1; slot != NULL; j++) {
             if (slot->pattern >= 0) Py_RETURN_TRUE;
