@@ -8,7 +8,8 @@ syllables) of the few texts with Latin runs. Term spellings (spellings.py) come 
 reads a character by its word (银行 hang). A term written A&B is a pair: it hits when
 every part is in the text. Hits are then checked against word boundaries (context.py) on
 the texts that hit. Spans come back in the original text.
-The terms and the automata are built in lexicon_build.py; this module scans with them."""
+The terms and the automata are built in lexicon_build.py (compiled, `_native.Automaton`
+finds the same matches in the same order as ahocorasick_rs); this module scans with them."""
 
 from __future__ import annotations
 
