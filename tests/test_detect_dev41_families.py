@@ -34,6 +34,19 @@ def detector() -> LexiconDetector:
         ("喝了能提高智商", "speech", "ad_law"),
         ("这款以后永久停产", "speech", "ad_law"),
         ("别家的都是香精泡的", "speech", "ad_law"),
+        # dev43/dev44 round
+        ("美女身材真好，晚上出来玩吗", "comment", "abuse"),
+        ("陪一晚多少钱", "comment", "abuse"),
+        ("再差评就把你个人信息曝光", "comment", "abuse"),
+        ("扩容机当原装出，验不出", "comment", "fraud"),
+        ("盗版书当正版卖", "comment", "fraud"),
+        ("抢到福袋的先付邮费", "comment", "fraud"),
+        ("医院排不上号，胰岛素有卖吗", "comment", "prohibited"),
+        ("有信号屏蔽器吗", "comment", "prohibited"),
+        ("交警都在用这款记录仪", "speech", "ad_law"),
+        ("别家的奶瓶都是有毒的", "speech", "ad_law"),
+        ("平台不让说，扣1我挨个私信", "speech", "contact_diversion"),
+        ("主播有whatsapp吗", "comment", "contact_diversion"),
     ],
 )
 def test_dev41_families_are_flagged(
@@ -52,6 +65,10 @@ CLEAN = [
     ("我同事之前被骗了押金，日结兼职别信", "comment"),
     ("小薯条好香", "comment"),
     ("别的家人说抽中了要交运费，我们抽奖不收钱", "speech"),
+    ("有人被加微信的骗过吗，千万别私下转账", "comment"),
+    ("这本绘本里有枪吗，孩子怕", "comment"),
+    ("我在QQ空间晒过同款", "comment"),
+    ("它不是翡翠里最贵的，但是好看", "speech"),
 ]
 
 

@@ -81,6 +81,7 @@ _OWN_OPTION_AFTER = re.compile("的?(?:颜色|色|尺码|码|链接|款式)")
 # Qualities that rank over the market whoever says them: 我们家的蜂蜜最纯正 is a claim.
 _MARKET_QUALITIES = ("正宗", "纯正", "地道", "权威", "原生态", "正品")
 _PERSON = frozenset("我你他她咱")
+_NOT_BEFORE = re.compile("不是[^，,。！!？?；;\\s]{0,4}$")
 # Measure words after 唯一(一): 唯一一个, 唯一一次 (the collapsed view reads 唯一个).
 _COUNTERS = frozenset("个次件单波场条")
 WEAK_AD_TERMS = frozenset({"最", "最好", "第一", "唯一", "首个", "首选", "顶级", "首家"})
@@ -220,7 +221,7 @@ _REPORT_WARNING = re.compile(
     "|不收钱|不收任何|不用交任何|不需要交任何|不会收任何"
     # someone close taken in, told as a warning (我同事被骗了八千; not 我被骗过, which a pitch
     # says), a scammer posing as staff named (收到假冒客服的电话)
-    "|(?:同事|朋友|家人|我妈|我爸|老人|邻居|亲戚|闺蜜|同学|姐妹|兄弟|奶奶|爷爷|外婆|姥姥|老公|老婆)"
+    "|(?:有人|同事|朋友|家人|我妈|我爸|老人|邻居|亲戚|闺蜜|同学|姐妹|兄弟|奶奶|爷爷|外婆|姥姥|老公|老婆)"
     "[^，,。！!？?；;]{0,4}被[^，,。！!？?；;]{0,6}骗[了过]"
     "|假冒(?:客服|官方|平台|工作人员|快递|银行|警察|公检法)"
     # told to ignore it or to stay away, others told to watch out (大家看好家里老人), called
@@ -481,6 +482,8 @@ def is_claim(text: str, start: int, end: int) -> bool:
         return False  # 降血糖要听医生的
     if repeated_question(text, start):
         return False
+    if _NOT_BEFORE.search(text, max(0, start - 8), start) is not None:
+        return False  # 不是翡翠里最贵的品种: a claim denied
     if "最" in term and "最低" not in term:
         scope = text[max(0, start - 10) : start]
         if (
