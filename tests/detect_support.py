@@ -118,3 +118,15 @@ def split_categories(det: LexiconDetector, parts: list[str]) -> set[str]:
     for i, part in enumerate(parts):
         found |= {f.category for f in det.analyze(part, "comment", user, 50.0 + i).sensitive}
     return found
+
+
+def corpus() -> list[str]:
+    """Return every text of the project's labeled sets (not the blind ones)."""
+    root = Path(__file__).resolve().parents[1]
+    texts: list[str] = []
+    for folder in ("detect", "sentiment", "questions"):
+        for path in sorted((root / "data" / folder).glob("*.tsv")):
+            for line in path.read_text("utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    texts.append(line.rsplit("\t", 1)[-1])
+    return texts

@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import ahocorasick_rs
 import pytest
@@ -23,21 +22,9 @@ from hypothesis import strategies as st
 from monitor.detect import lexicon_build, native, questions, sentiment
 from monitor.detect.gate import CueSet
 from monitor.detect.sentiment_cues import SENTIMENT_CUES
-from tests.detect_support import shared_normalizer, shipped_detector
+from tests.detect_support import corpus, shared_normalizer, shipped_detector
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not native.AVAILABLE, reason="the extension is not built")
-
-
-def corpus() -> list[str]:
-    """Return every text of the project's labeled sets (not the blind ones)."""
-    texts: list[str] = []
-    for folder in ("detect", "sentiment", "questions"):
-        for path in sorted((ROOT / "data" / folder).glob("*.tsv")):
-            for line in path.read_text("utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    texts.append(line.rsplit("\t", 1)[-1])
-    return texts
 
 
 def library(patterns: Sequence[str], leftmost_longest: bool) -> ahocorasick_rs.AhoCorasick:

@@ -35,20 +35,9 @@ from monitor.detect.normalize import (
     default_normalizer,
 )
 from monitor.detect.sentiment import LinearModel, joint_logits
-from tests.detect_support import shipped_detector
+from tests.detect_support import corpus, shipped_detector
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def corpus() -> list[str]:
-    """Return every text of the project's labeled sets (not the blind ones)."""
-    texts: list[str] = []
-    for folder in ("detect", "sentiment", "questions"):
-        for path in sorted((ROOT / "data" / folder).glob("*.tsv")):
-            for line in path.read_text("utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    texts.append(line.rsplit("\t", 1)[-1])
-    return texts
 
 
 def python_views(norm: Normalizer, text: str) -> Views:

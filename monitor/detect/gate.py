@@ -165,13 +165,23 @@ def leading(pattern: str) -> str:
     Patterns that can match empty text or start with any character are returned as is, and
     so are those the engine skips through by itself (a literal or a character class first).
     """
+    first = _first_chars(pattern)
+    if first is None:
+        return pattern
+    return f"(?=[{first}])(?:{pattern})"
+
+
+def _first_chars(pattern: str) -> str | None:
+    """Return, escaped for a character class, the characters every match of the pattern
+    starts with; None when the engine skips through it by itself (a literal or a character
+    class first), or the pattern can match empty text or start with any character."""
     parsed = parser.parse(pattern)
     if compiler._get_literal_prefix(parsed, 0)[0] or compiler._get_charset_prefix(parsed, 0):
-        return pattern
+        return None
     lead = _leads(parsed)
     if lead is None or lead[1] or not lead[0]:
-        return pattern
-    return f"(?=[{re.escape(''.join(map(chr, sorted(lead[0]))))}])(?:{pattern})"
+        return None
+    return re.escape("".join(map(chr, sorted(lead[0]))))
 
 
 def present(pattern: str) -> str:
@@ -186,13 +196,9 @@ def present(pattern: str) -> str:
     and those the engine refuses inside a lookbehind (a group referred to there), are
     returned as `leading` returns them.
     """
-    parsed = parser.parse(pattern)
-    if compiler._get_literal_prefix(parsed, 0)[0] or compiler._get_charset_prefix(parsed, 0):
+    chars = _first_chars(pattern)
+    if chars is None:
         return pattern
-    lead = _leads(parsed)
-    if lead is None or lead[1] or not lead[0]:
-        return pattern
-    chars = re.escape("".join(map(chr, sorted(lead[0]))))
     wrapped = rf"[{chars}](?<=(?=(?:{pattern}))[\s\S])"
     try:
         re.compile(wrapped)
