@@ -209,22 +209,29 @@ def _cues() -> CueSet:
 _SENTIMENT_CUES: CueSet | None = None
 
 
+def _topic_scores(t: str) -> tuple[str, dict[str, float]]:
+    """Return the comment as read (a lone surrogate replaced) and each topic's summed cue
+    weight in it (overlapping matches); the comment is lower-cased."""
+    try:
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)
+    except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
+        t = t.encode("utf-8", "replace").decode("utf-8")
+        matches = _AUTOMATON.find_matches_as_indexes(t, True)
+    scores: dict[str, float] = {}
+    for index, _, _ in matches:
+        topic = _TOPIC_OF[index]
+        scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
+    return t, scores
+
+
 def answerable(t: str, found: Set[str]) -> bool:
     """Return `classify_found(t, found) is not None` (what the sentiment cues ask), without
     naming the topic: the highest topic score decides, whichever topic holds it."""
     if "asks" not in found or "complaint" in found or "rhetorical" in found:
         return False
-    scores: dict[str, float] = {}
-    try:
-        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
-    except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
-        t = t.encode("utf-8", "replace").decode("utf-8")
-        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
-    if not matches:
+    t, scores = _topic_scores(t)
+    if not scores:
         return False
-    for index, _, _ in matches:
-        topic = _TOPIC_OF[index]
-        scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
     strength = max(scores.values())
     asking = 1.0
     statement = t.startswith(_STATEMENT_OPENINGS) or _STATEMENT(t)
@@ -237,15 +244,7 @@ def classify_found(t: str, found: Set[str]) -> QuestionVerdict | None:
     """Return the verdict on a lower-cased comment whose QUESTION_CUES matches are known."""
     if "asks" not in found or "complaint" in found or "rhetorical" in found:
         return None
-    scores: dict[str, float] = {}
-    try:
-        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
-    except UnicodeEncodeError:  # a lone surrogate (never from a JSON decoder): drop it
-        t = t.encode("utf-8", "replace").decode("utf-8")
-        matches = _AUTOMATON.find_matches_as_indexes(t, True)  # overlapping
-    for index, _, _ in matches:
-        topic = _TOPIC_OF[index]
-        scores[topic] = scores.get(topic, 0.0) + _WEIGHTS[index]
+    t, scores = _topic_scores(t)
     if not scores:
         return None
     topic = max(scores, key=lambda k: (scores[k], -_PRIORITY[k]))
