@@ -171,13 +171,19 @@ class Normalizer:
 
     def __init__(self) -> None:
         self.fold = FoldTable(_data("fold.tsv"))
-        substituted = []  # symbols standing for a word (🍑 for 桃): no fold in place
+        substituted: set[int] = set()  # symbols standing for a word (🍑 for 桃): kept in place
         for line in _data("substitutions.tsv"):
             symbol, _, meaning = line.partition("\t")
             if len(symbol) == 1 and meaning:
                 self.fold[ord(symbol)] = meaning if len(meaning) != 1 else ord(meaning)
-                substituted.append(ord(symbol))
-        self._substituted = frozenset(substituted)
+                substituted.add(ord(symbol))
+        # fold_in_place's table: the explicit one-character folds, symbols for words left out.
+        self._in_place: dict[int, int | str] = {
+            cp: value
+            for cp, value in self.fold.items()
+            if (isinstance(value, int) or (isinstance(value, str) and len(value) == 1))
+            and cp not in substituted
+        }
         # The same folds as a plain dict for planes 0-14 (str.translate looks a plain dict up
         # directly; a dict subclass costs a slot call per character). Private-use planes 15
         # and 16 are left out (131,072 entries): a text holding one is folded by `fold`.
@@ -190,7 +196,6 @@ class Normalizer:
         for lo, hi in zip(self.fold._lo, self.fold._hi, strict=True):
             if lo >= 0x20000 and hi < 0xF0000:
                 self._fold_fast.update(dict.fromkeys(range(lo, hi + 1)))
-        self._in_place: dict[int, int | str | None] | None = None  # fold_in_place's table
         self.syllables: list[str] = []
         self.pinyin: dict[int, int] = {}
         rows = [line.partition("\t")[::2] for line in _data("pinyin.tsv")]
@@ -244,15 +249,7 @@ class Normalizer:
         """Return the text with every character that folds to exactly one character folded
         (traditional to simplified, width, case); the rest kept, so offsets still match.
         Symbols that stand for a word (🍑 for 桃, 🐟 for 鱼) are kept as typed."""
-        table = self._in_place
-        if table is None:
-            table = self._in_place = {
-                cp: value
-                for cp, value in self._fold_fast.items()
-                if (isinstance(value, int) or (isinstance(value, str) and len(value) == 1))
-                and cp not in self._substituted
-            }
-        return text.translate(table)
+        return text.translate(self._in_place)
 
     def views(self, text: str) -> Views:
         """Return the base, collapsed and pinyin views of a text."""
