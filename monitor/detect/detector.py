@@ -28,7 +28,7 @@ from monitor.detect.contact import (
     spelled_phones,
 )
 from monitor.detect.contact_findings import NEAR, ContactFindings
-from monitor.detect.context import reported, sends_there
+from monitor.detect.context import reported
 from monitor.detect.lexicon import CompiledLexicon, Hit
 from monitor.detect.normalize import (
     DIGIT,
@@ -39,6 +39,7 @@ from monitor.detect.normalize import (
     Views,
     default_normalizer,
 )
+from monitor.detect.platforms import sends_there
 from monitor.detect.sentiment import (
     LinearModel,
     Sentiment,
